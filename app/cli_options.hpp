@@ -1,0 +1,30 @@
+// Shared Boost.Program_options plumbing for subcommands: parsing with errors that name the
+// subcommand and the option, `--help` text with usage and examples, and the options every
+// subcommand accepts (--log-level, --quiet).
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <string>
+#include <vector>
+
+namespace tandem::app {
+
+namespace po = boost::program_options;
+
+struct CommandHelp {
+  std::string usage;     // "tandem bench NAME [options]"
+  std::string summary;   // one paragraph
+  std::string examples;  // lines of example invocations
+};
+
+// Adds --help, --log-level and --quiet to `options`.
+void add_common_options(po::options_description& options);
+
+// Parses `args` into `values`. Throws InputError naming the subcommand for unknown options,
+// missing values or stray arguments. Returns false when --help was given (help is printed).
+bool parse_command_line(const std::string& subcommand, const std::vector<std::string>& args,
+                        const po::options_description& options,
+                        const po::positional_options_description& positional,
+                        const CommandHelp& help, po::variables_map& values);
+
+}  // namespace tandem::app

@@ -1,0 +1,21 @@
+#include "app/subcommand.hpp"
+
+#include <array>
+
+namespace tandem::app {
+
+// One line per subcommand; each entry point lives in its own cmd_<name>.cpp.
+int run_version_command(const std::vector<std::string>& args);
+
+namespace {
+
+constexpr std::array all_subcommands = {
+    Subcommand{"version", "print tandem's version and the libraries it was built with",
+               run_version_command},
+};
+
+}  // namespace
+
+std::span<const Subcommand> subcommands() { return all_subcommands; }
+
+}  // namespace tandem::app

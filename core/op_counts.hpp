@@ -1,0 +1,61 @@
+// Operation counters: what kernels did, counted in bulk per call. Never joules — the energy
+// model prices these. Every engine keeps, per node, what it executed and what the same node
+// would have executed always-on over the same ticks (the analytic baseline).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tandem {
+
+// The kinds of operation a chip spends energy on. The order is the order of the
+// counter table in reports and files; append new kinds at the end.
+enum class Op : std::size_t {
+  neuron_update,          // a neuron's state advanced by one tick
+  neuron_update_skipped,  // a neuron left untouched because its update was an exact no-op
+  synaptic_op,            // one synaptic accumulate (a spike delivered along one synapse)
+  mac,                    // one multiply-accumulate in a dense layer
+  activation,             // one nonlinearity evaluated
+  spike,                  // one spike emitted
+  input_event,            // one event received (a spike or a changed dense value)
+  encoder_conversion,     // one value turned into spikes/events by the bridge, per unit
+  decoder_conversion,     // one value read out of spikes by the bridge, per unit
+  packet,                 // one packet sent between cores
+  hop,                    // one mesh hop travelled by a packet
+  memory_byte_read,
+  memory_byte_written,
+  count_
+};
+
+inline constexpr std::size_t op_kind_count = static_cast<std::size_t>(Op::count_);
+
+// snake_case names used in reports, JSON and HDF5 (/energy/<node>/<name>).
+std::string_view op_name(Op op);
+// Inverse of op_name; returns false when the name is unknown.
+bool op_from_name(std::string_view name, Op& op);
+
+struct OpCounts {
+  std::array<std::uint64_t, op_kind_count> value{};
+
+  std::uint64_t& operator[](Op op) { return value[static_cast<std::size_t>(op)]; }
+  std::uint64_t operator[](Op op) const { return value[static_cast<std::size_t>(op)]; }
+  void add(Op op, std::uint64_t amount) { value[static_cast<std::size_t>(op)] += amount; }
+
+  OpCounts& operator+=(const OpCounts& other);
+  OpCounts& operator-=(const OpCounts& other);
+  friend OpCounts operator+(OpCounts a, const OpCounts& b) { return a += b; }
+  friend OpCounts operator-(OpCounts a, const OpCounts& b) { return a -= b; }
+  friend bool operator==(const OpCounts&, const OpCounts&) = default;
+};
+
+// Counters of one node (a population, projection, layer, bridge unit …) of an engine.
+struct NodeCounters {
+  std::string node;
+  OpCounts executed;   // what this run did
+  OpCounts always_on;  // what the same node does always-on over the same ticks
+};
+
+}  // namespace tandem

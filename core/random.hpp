@@ -1,0 +1,40 @@
+// Seeded random streams. Our own generator (xoshiro256**) and distributions, so the same seed
+// gives the same numbers on every standard library. Each node derives its own stream from
+// the run seed and its name, so adding a node does not change the numbers of the others.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+namespace tandem {
+
+class RandomStream {
+ public:
+  explicit RandomStream(std::uint64_t seed = 1);
+  // A stream for one named consumer of a run seeded with `seed`.
+  static RandomStream derived(std::uint64_t seed, std::string_view stream_name);
+
+  std::uint64_t next_u64();
+  // Uniform in [0, 1) with 53 random bits / 24 random bits.
+  double uniform();
+  float uniform_float();
+  double uniform(double low, double high) { return low + (high - low) * uniform(); }
+  // Uniform integer in [0, bound) without modulo bias; bound must be > 0.
+  std::uint64_t below(std::uint64_t bound);
+  // Standard normal (Marsaglia polar method).
+  double normal();
+  // Poisson with mean `mean` >= 0: inversion for small means, PTRS otherwise.
+  std::uint64_t poisson(double mean);
+  bool bernoulli(double probability) { return uniform() < probability; }
+
+ private:
+  std::array<std::uint64_t, 4> state_{};
+  double spare_normal_ = 0.0;
+  bool has_spare_normal_ = false;
+};
+
+// 64-bit FNV-1a of a name, for deriving streams.
+std::uint64_t hash_name(std::string_view name);
+
+}  // namespace tandem

@@ -1,0 +1,237 @@
+#include "core/simulation.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+#include "core/error.hpp"
+
+namespace tandem {
+
+// Ordering rules of one epoch [t0, t1) — the only place they are written down:
+//
+//  1. Every message sent at tick t over a wire of latency L arrives at tick t + L. Because an
+//     epoch is never longer than the shortest wire latency, whatever is sent during [t0, t1)
+//     arrives at t1 or later: no engine can affect another inside the epoch. Engines are
+//     therefore advanced one after the other, in the order they were added, and that order
+//     cannot change any result.
+//  2. Before an engine advances, its inbox receives every pending message whose arrival tick
+//     lies in [t0, t1), spikes sorted by arrival tick (stable: equal ticks keep the order
+//     they were sent in, by wire order then emission order) and frames likewise.
+//  3. Inside an engine, a tick runs: inputs arriving at tick t are applied, then the state is
+//     advanced from t to t + 1, then outputs are emitted stamped with tick t. Each engine
+//     documents the details of its own tick against this rule.
+//  4. After all engines advanced: outboxes are routed onto wires (into pending), engines
+//     record their buffered probe data, then epoch observers (energy ledger, progress) run.
+struct Simulation::ResolvedWire {
+  std::size_t from_engine;
+  std::size_t from_port;
+  std::size_t to_engine;
+  std::size_t to_port;
+  Tick latency_ticks;
+  PortKind kind;
+};
+
+namespace {
+
+std::string describe(const Wire& wire) {
+  return "wire " + wire.from.engine + "." + wire.from.port + " -> " + wire.to.engine + "." +
+         wire.to.port;
+}
+
+std::string_view kind_name(PortKind kind) { return kind == PortKind::spikes ? "spikes" : "dense"; }
+
+// Moves entries of `pending` with arrival tick < end into `inbox`, keeping the rest.
+void deliver_spikes(SpikeBatch& pending, SpikeBatch& inbox, Tick end) {
+  if (pending.empty()) return;
+  std::vector<std::size_t> order(pending.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return pending.tick[a] < pending.tick[b]; });
+  SpikeBatch later;
+  for (const std::size_t i : order) {
+    if (pending.tick[i] < end) {
+      inbox.push(pending.tick[i], pending.index[i]);
+    } else {
+      later.push(pending.tick[i], pending.index[i]);
+    }
+  }
+  pending = std::move(later);
+}
+
+void deliver_frames(std::vector<DenseFrame>& pending, std::vector<DenseFrame>& inbox, Tick end) {
+  if (pending.empty()) return;
+  std::stable_sort(pending.begin(), pending.end(),
+                   [](const DenseFrame& a, const DenseFrame& b) { return a.tick < b.tick; });
+  const auto split = std::find_if(pending.begin(), pending.end(),
+                                  [end](const DenseFrame& f) { return f.tick >= end; });
+  std::move(pending.begin(), split, std::back_inserter(inbox));
+  pending.erase(pending.begin(), split);
+}
+
+}  // namespace
+
+Simulation::Simulation(SimulationSettings settings) : settings_(settings) {
+  if (settings_.max_epoch_ticks < 1) throw InputError("max_epoch_ticks must be >= 1");
+}
+
+Simulation::~Simulation() = default;
+
+Engine& Simulation::add(std::unique_ptr<Engine> engine) {
+  if (!engine) throw InputError("cannot add a null engine");
+  for (const auto& existing : engines_) {
+    if (existing->name() == engine->name()) {
+      throw InputError("two engines are named '" + std::string(engine->name()) + "'");
+    }
+  }
+  engines_.push_back(std::move(engine));
+  built_ = false;
+  return *engines_.back();
+}
+
+void Simulation::connect(Wire wire) {
+  wires_.push_back(std::move(wire));
+  built_ = false;
+}
+
+void Simulation::set_recorder(Recorder* recorder) { recorder_ = recorder; }
+
+void Simulation::add_probe(const Probe& probe) {
+  if (recorder_ == nullptr) throw InputError("add_probe needs a recorder (set_recorder first)");
+  if (probe.every_ticks < 1) {
+    throw InputError("probe " + probe.node + "." + probe.variable + ": every_ticks must be >= 1");
+  }
+  for (const auto& engine : engines_) {
+    if (engine->enroll_probe(probe, *recorder_)) return;
+  }
+  throw InputError("probe " + probe.node + "." + probe.variable + ": no node named '" + probe.node +
+                   "'");
+}
+
+void Simulation::add_epoch_observer(EpochObserver observer) { observers_.push_back(std::move(observer)); }
+
+Engine& Simulation::engine(std::string_view name) const {
+  for (const auto& engine : engines_) {
+    if (engine->name() == name) return *engine;
+  }
+  throw InputError("no engine named '" + std::string(name) + "'");
+}
+
+void Simulation::build() {
+  auto find_engine = [&](const Wire& wire, const std::string& name) -> std::size_t {
+    for (std::size_t i = 0; i < engines_.size(); ++i) {
+      if (engines_[i]->name() == name) return i;
+    }
+    throw InputError(describe(wire) + ": no engine named '" + name + "'");
+  };
+  auto find_port = [&](const Wire& wire, std::size_t engine_index, const std::string& port,
+                       PortDirection direction) -> std::size_t {
+    const auto ports = engines_[engine_index]->ports();
+    for (std::size_t i = 0; i < ports.size(); ++i) {
+      if (ports[i].name != port) continue;
+      if (ports[i].direction != direction) {
+        throw InputError(describe(wire) + ": port '" + port + "' of '" +
+                         std::string(engines_[engine_index]->name()) + "' is an " +
+                         (direction == PortDirection::in ? "output" : "input") + " port");
+      }
+      return i;
+    }
+    throw InputError(describe(wire) + ": engine '" + std::string(engines_[engine_index]->name()) +
+                     "' has no port '" + port + "'");
+  };
+
+  resolved_.clear();
+  epoch_ticks_ = settings_.max_epoch_ticks;
+  for (const auto& wire : wires_) {
+    if (wire.latency_ticks < 1) {
+      throw InputError(describe(wire) + ": latency must be at least 1 tick, got " +
+                       std::to_string(wire.latency_ticks));
+    }
+    ResolvedWire r{};
+    r.from_engine = find_engine(wire, wire.from.engine);
+    r.to_engine = find_engine(wire, wire.to.engine);
+    r.from_port = find_port(wire, r.from_engine, wire.from.port, PortDirection::out);
+    r.to_port = find_port(wire, r.to_engine, wire.to.port, PortDirection::in);
+    const PortSpec& from = engines_[r.from_engine]->ports()[r.from_port];
+    const PortSpec& to = engines_[r.to_engine]->ports()[r.to_port];
+    if (from.kind != to.kind) {
+      throw InputError(describe(wire) + ": joins a " + std::string(kind_name(from.kind)) +
+                       " port to a " + std::string(kind_name(to.kind)) + " port");
+    }
+    if (from.width != to.width) {
+      throw InputError(describe(wire) + ": width mismatch, " + std::to_string(from.width) +
+                       " units out vs " + std::to_string(to.width) + " units in");
+    }
+    r.latency_ticks = wire.latency_ticks;
+    r.kind = from.kind;
+    epoch_ticks_ = std::min(epoch_ticks_, wire.latency_ticks);
+    resolved_.push_back(r);
+  }
+  inboxes_.clear();
+  outboxes_.clear();
+  pending_.clear();
+  for (const auto& engine : engines_) {
+    const std::size_t n = engine->ports().size();
+    inboxes_.emplace_back(n);
+    outboxes_.emplace_back(n);
+    pending_.emplace_back(n);
+  }
+  const RunContext context{settings_.time, settings_.seed, settings_.mode};
+  for (const auto& engine : engines_) engine->reset(context);
+  now_ = 0;
+  built_ = true;
+}
+
+void Simulation::reset() { build(); }
+
+void Simulation::run(Tick ticks) {
+  if (ticks < 0) throw InputError("cannot run for a negative number of ticks");
+  if (!built_) build();
+  const Tick stop = now_ + ticks;
+  while (now_ < stop) {
+    const Epoch epoch{now_, std::min(stop, now_ + epoch_ticks_)};
+    advance_epoch(epoch);
+    now_ = epoch.end;
+  }
+}
+
+void Simulation::advance_epoch(const Epoch& epoch) {
+  for (std::size_t e = 0; e < engines_.size(); ++e) {
+    Mailbox& inbox = inboxes_[e];
+    Mailbox& pending = pending_[e];
+    inbox.clear();
+    for (std::size_t p = 0; p < pending.port_count(); ++p) {
+      deliver_spikes(pending.port(p).spikes, inbox.port(p).spikes, epoch.end);
+      deliver_frames(pending.port(p).frames, inbox.port(p).frames, epoch.end);
+    }
+    outboxes_[e].clear();
+    engines_[e]->advance(epoch, inbox, outboxes_[e]);
+  }
+  for (const ResolvedWire& wire : resolved_) {
+    const PortTraffic& sent = outboxes_[wire.from_engine].port(wire.from_port);
+    PortTraffic& target = pending_[wire.to_engine].port(wire.to_port);
+    if (wire.kind == PortKind::spikes) {
+      for (std::size_t i = 0; i < sent.spikes.size(); ++i) {
+        target.spikes.push(sent.spikes.tick[i] + wire.latency_ticks, sent.spikes.index[i]);
+      }
+    } else {
+      for (const DenseFrame& frame : sent.frames) {
+        target.frames.push_back(DenseFrame{frame.tick + wire.latency_ticks, frame.values});
+      }
+    }
+  }
+  if (recorder_ != nullptr) {
+    for (const auto& engine : engines_) engine->record(*recorder_);
+  }
+  for (const auto& observer : observers_) observer(epoch);
+}
+
+std::vector<NodeCounters> Simulation::counters() const {
+  std::vector<NodeCounters> all;
+  for (const auto& engine : engines_) {
+    const auto counters = engine->counters();
+    all.insert(all.end(), counters.begin(), counters.end());
+  }
+  return all;
+}
+
+}  // namespace tandem

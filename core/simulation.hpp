@@ -1,0 +1,97 @@
+// The Simulation owns the engines, the wires between their ports and the recorder, and
+// advances them together in epochs. The ordering rules of a tick are written once, in
+// simulation.cpp.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/engine.hpp"
+
+namespace tandem {
+
+struct PortRef {
+  std::string engine;
+  std::string port;
+};
+
+// Joins an output port to an input port. Whatever leaves `from` at tick t arrives at `to`
+// at tick t + latency_ticks; latency must be >= 1, which is what lets engines advance an
+// epoch independently.
+struct Wire {
+  PortRef from;
+  PortRef to;
+  Tick latency_ticks = 1;
+};
+
+struct SimulationSettings {
+  TimeBase time{1.0};
+  std::uint64_t seed = 1;
+  ExecutionMode mode = ExecutionMode::event;
+  // Upper bound on an epoch even when wire latencies would allow longer ones: it bounds the
+  // per-epoch buffers (and so memory while recording) and the spacing of checkpoints.
+  Tick max_epoch_ticks = 100;
+};
+
+// Called after every epoch, once all engines have advanced and recorded it.
+using EpochObserver = std::function<void(const Epoch&)>;
+
+class Simulation {
+ public:
+  explicit Simulation(SimulationSettings settings);
+  ~Simulation();
+  Simulation(const Simulation&) = delete;
+  Simulation& operator=(const Simulation&) = delete;
+
+  // Adds an engine; names must be unique. Returns a reference that stays valid.
+  Engine& add(std::unique_ptr<Engine> engine);
+  template <typename EngineType>
+  EngineType& add_engine(std::unique_ptr<EngineType> engine) {
+    EngineType& ref = *engine;
+    add(std::move(engine));
+    return ref;
+  }
+  void connect(Wire wire);
+  // Routes probes to the engine that owns the node; InputError when none does.
+  void set_recorder(Recorder* recorder);
+  void add_probe(const Probe& probe);
+  void add_epoch_observer(EpochObserver observer);
+
+  // Checks every wire (engines and ports exist, direction, kind and width agree, latency >= 1)
+  // and resets all engines. Called by run() if needed; call it to check a graph early.
+  void build();
+  // Advances by `ticks` from the current time (runs can be continued).
+  void run(Tick ticks);
+  // Back to tick 0, engines reset, pending messages dropped.
+  void reset();
+
+  [[nodiscard]] Tick now() const { return now_; }
+  [[nodiscard]] Tick epoch_ticks() const { return epoch_ticks_; }
+  [[nodiscard]] const SimulationSettings& settings() const { return settings_; }
+  [[nodiscard]] const std::vector<std::unique_ptr<Engine>>& engines() const { return engines_; }
+  [[nodiscard]] const std::vector<Wire>& wires() const { return wires_; }
+  [[nodiscard]] Engine& engine(std::string_view name) const;
+  // Counters of every node of every engine, in engine order.
+  [[nodiscard]] std::vector<NodeCounters> counters() const;
+
+ private:
+  struct ResolvedWire;
+  void advance_epoch(const Epoch& epoch);
+
+  SimulationSettings settings_;
+  std::vector<std::unique_ptr<Engine>> engines_;
+  std::vector<Wire> wires_;
+  std::vector<ResolvedWire> resolved_;
+  std::vector<Mailbox> inboxes_;   // per engine, what arrives in the current epoch
+  std::vector<Mailbox> outboxes_;  // per engine, what was emitted in the current epoch
+  std::vector<Mailbox> pending_;   // per engine, what has been sent but not yet arrived
+  std::vector<EpochObserver> observers_;
+  Recorder* recorder_ = nullptr;
+  Tick epoch_ticks_ = 1;
+  Tick now_ = 0;
+  bool built_ = false;
+};
+
+}  // namespace tandem

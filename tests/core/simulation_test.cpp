@@ -1,0 +1,101 @@
+#include <catch2/catch.hpp>
+#include <memory>
+
+#include "core/error.hpp"
+#include "core/simulation.hpp"
+#include "tests/support/relay_engine.hpp"
+
+using namespace tandem;
+using tandem::testing::RelayEngine;
+
+TEST_CASE("simulation: spikes arrive after the wire latency", "[core][simulation]") {
+  Simulation sim(SimulationSettings{});
+  auto& a = sim.add_engine(std::make_unique<RelayEngine>("a", 4));
+  auto& b = sim.add_engine(std::make_unique<RelayEngine>("b", 4));
+  a.scheduled = {{0, 1}, {3, 2}, {3, 0}};
+  sim.connect(Wire{{"a", "spikes_out"}, {"b", "spikes_in"}, 5});
+  sim.run(20);
+  CHECK(sim.epoch_ticks() == 5);
+  REQUIRE(b.received_spikes.size() == 3);
+  CHECK(b.received_spikes.tick == std::vector<Tick>{5, 8, 8});
+  CHECK(b.received_spikes.index == std::vector<std::uint32_t>{1, 2, 0});
+  for (const Epoch& epoch : b.epochs) CHECK(epoch.length() <= 5);
+}
+
+TEST_CASE("simulation: a loop through latency 1 relays every tick", "[core][simulation]") {
+  Simulation sim(SimulationSettings{});
+  auto& a = sim.add_engine(std::make_unique<RelayEngine>("a", 2));
+  auto& b = sim.add_engine(std::make_unique<RelayEngine>("b", 2));
+  a.scheduled = {{0, 1}};
+  sim.connect(Wire{{"a", "spikes_out"}, {"b", "spikes_in"}, 1});
+  sim.connect(Wire{{"b", "spikes_out"}, {"a", "spikes_in"}, 2});
+  sim.run(10);
+  // a emits at 0, b receives at 1, a at 3, b at 4, a at 6, b at 7, a at 9.
+  CHECK(b.received_spikes.tick == std::vector<Tick>{1, 4, 7});
+  CHECK(a.received_spikes.tick == std::vector<Tick>{3, 6, 9});
+}
+
+TEST_CASE("simulation: dense frames travel with their tick", "[core][simulation]") {
+  Simulation sim(SimulationSettings{});
+  sim.add(std::make_unique<RelayEngine>("a", 3));
+  auto& b = sim.add_engine(std::make_unique<RelayEngine>("b", 3));
+  sim.connect(Wire{{"a", "dense_out"}, {"b", "dense_in"}, 3});
+  sim.connect(Wire{{"b", "dense_out"}, {"a", "dense_in"}, 3});
+  sim.run(1);
+  // Nothing is emitted without input; counters still see the ticks.
+  CHECK(b.received_frames.empty());
+  CHECK(sim.counters().size() == 2);
+  CHECK(sim.counters()[0].always_on[Op::neuron_update] == 3);
+}
+
+TEST_CASE("simulation: bad wires are errors that name the wire", "[core][simulation]") {
+  auto make = [] {
+    auto sim = std::make_unique<Simulation>(SimulationSettings{});
+    sim->add(std::make_unique<RelayEngine>("a", 2));
+    sim->add(std::make_unique<RelayEngine>("b", 3));
+    return sim;
+  };
+  {
+    auto sim = make();
+    sim->connect(Wire{{"a", "spikes_out"}, {"b", "spikes_in"}, 1});
+    CHECK_THROWS_WITH(sim->build(), Catch::Contains("a.spikes_out -> b.spikes_in") &&
+                                        Catch::Contains("width mismatch"));
+  }
+  {
+    auto sim = make();
+    sim->connect(Wire{{"a", "spikes_out"}, {"a", "dense_in"}, 1});
+    CHECK_THROWS_WITH(sim->build(), Catch::Contains("spikes port to a dense port"));
+  }
+  {
+    auto sim = make();
+    sim->connect(Wire{{"a", "spikes_out"}, {"a", "spikes_in"}, 0});
+    CHECK_THROWS_WITH(sim->build(), Catch::Contains("latency must be at least 1"));
+  }
+  {
+    auto sim = make();
+    sim->connect(Wire{{"a", "nope"}, {"a", "spikes_in"}, 1});
+    CHECK_THROWS_WITH(sim->build(), Catch::Contains("has no port 'nope'"));
+  }
+  {
+    auto sim = make();
+    sim->connect(Wire{{"a", "spikes_in"}, {"a", "spikes_in"}, 1});
+    CHECK_THROWS_WITH(sim->build(), Catch::Contains("is an input port"));
+  }
+  {
+    auto sim = make();
+    CHECK_THROWS_AS(sim->add(std::make_unique<RelayEngine>("a", 1)), InputError);
+  }
+}
+
+TEST_CASE("simulation: runs continue and reset starts over", "[core][simulation]") {
+  Simulation sim(SimulationSettings{});
+  auto& a = sim.add_engine(std::make_unique<RelayEngine>("a", 1));
+  sim.run(250);
+  CHECK(sim.now() == 250);
+  CHECK(a.epochs.size() == 3);  // max_epoch_ticks = 100 with no wires
+  sim.run(50);
+  CHECK(sim.now() == 300);
+  sim.reset();
+  CHECK(sim.now() == 0);
+  CHECK(a.epochs.empty());
+}
