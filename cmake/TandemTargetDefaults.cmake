@@ -2,7 +2,7 @@
 # (it would break the bit-exact equivalence between execution modes and between runs).
 function(tandem_target_defaults target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wconversion
-    -Wno-sign-conversion -Wnon-virtual-dtor -Wold-style-cast -Woverloaded-virtual)
+    -Wno-sign-conversion -Wno-missing-field-initializers -Wnon-virtual-dtor -Wold-style-cast -Woverloaded-virtual)
   if(TANDEM_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()

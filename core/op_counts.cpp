@@ -23,6 +23,18 @@ bool op_from_name(std::string_view name, Op& op) {
   return false;
 }
 
+std::string_view to_string(NodeKind kind) {
+  switch (kind) {
+    case NodeKind::spiking: return "spiking";
+    case NodeKind::projection: return "projection";
+    case NodeKind::dense: return "dense";
+    case NodeKind::bridge: return "bridge";
+    case NodeKind::input: return "input";
+    case NodeKind::environment: return "environment";
+  }
+  return "unknown";
+}
+
 OpCounts& OpCounts::operator+=(const OpCounts& other) {
   for (std::size_t i = 0; i < op_kind_count; ++i) value[i] += other.value[i];
   return *this;

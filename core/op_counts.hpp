@@ -19,7 +19,7 @@ enum class Op : std::size_t {
   synaptic_op,            // one synaptic accumulate (a spike delivered along one synapse)
   mac,                    // one multiply-accumulate in a dense layer
   activation,             // one nonlinearity evaluated
-  spike,                  // one spike emitted
+  spike,                  // one spike emitted (dense layers: one graded event / value sent)
   input_event,            // one event received (a spike or a changed dense value)
   encoder_conversion,     // one value turned into spikes/events by the bridge, per unit
   decoder_conversion,     // one value read out of spikes by the bridge, per unit
@@ -51,9 +51,18 @@ struct OpCounts {
   friend bool operator==(const OpCounts&, const OpCounts&) = default;
 };
 
-// Counters of one node (a population, projection, layer, bridge unit …) of an engine.
+enum class NodeKind { spiking, projection, dense, bridge, input, environment };
+std::string_view to_string(NodeKind kind);
+
+// Counters of one node (a population, projection, layer, bridge unit …) of an engine, with
+// the structure the chip mapping needs to place it on cores and route its traffic.
 struct NodeCounters {
   std::string node;
+  NodeKind kind = NodeKind::spiking;
+  std::size_t units = 0;                  // neurons, layer outputs, encoder/decoder channels
+  std::size_t fan_in = 0;                 // largest number of inputs (axons) of one unit
+  std::size_t synapse_memory_bytes = 0;   // weights, delays and indices this node stores
+  std::vector<std::string> targets;       // nodes of the same engine its output feeds
   OpCounts executed;   // what this run did
   OpCounts always_on;  // what the same node does always-on over the same ticks
 };

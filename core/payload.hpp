@@ -4,6 +4,7 @@
 
 #include <Eigen/Core>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "core/time.hpp"
@@ -44,6 +45,7 @@ struct PortSpec {
   PortKind kind = PortKind::spikes;
   PortDirection direction = PortDirection::in;
   std::size_t width = 0;
+  std::string node;  // the node (population, layer …) this port reads or writes; for traffic
 };
 
 // The traffic of one port during one epoch.

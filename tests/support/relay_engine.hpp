@@ -15,7 +15,7 @@ class RelayEngine : public Engine {
               PortSpec{"spikes_out", PortKind::spikes, PortDirection::out, width},
               PortSpec{"dense_in", PortKind::dense, PortDirection::in, width},
               PortSpec{"dense_out", PortKind::dense, PortDirection::out, width}};
-    counters_.push_back(NodeCounters{name_, {}, {}});
+    counters_.push_back(NodeCounters{.node = name_});
   }
 
   // Spikes this engine emits by itself, as (tick, unit).
@@ -31,7 +31,7 @@ class RelayEngine : public Engine {
     received_spikes.clear();
     received_frames.clear();
     epochs.clear();
-    counters_[0] = NodeCounters{name_, {}, {}};
+    counters_[0] = NodeCounters{.node = name_};
   }
   void advance(const Epoch& epoch, const Mailbox& inbox, Mailbox& outbox) override {
     epochs.push_back(epoch);
