@@ -15,6 +15,9 @@ std::uint64_t splitmix64(std::uint64_t& x) {
 
 std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
+// GCC and Clang provide a 128-bit integer; __extension__ tells -Wpedantic we mean it.
+__extension__ using Uint128 = unsigned __int128;
+
 }  // namespace
 
 std::uint64_t hash_name(std::string_view name) {
@@ -58,7 +61,7 @@ std::uint64_t RandomStream::below(std::uint64_t bound) {
   const std::uint64_t threshold = (0 - bound) % bound;
   for (;;) {
     const std::uint64_t r = next_u64();
-    const unsigned __int128 product = static_cast<unsigned __int128>(r) * bound;
+    const Uint128 product = static_cast<Uint128>(r) * bound;
     if (static_cast<std::uint64_t>(product) >= threshold) {
       return static_cast<std::uint64_t>(product >> 64);
     }
