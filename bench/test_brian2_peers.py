@@ -60,7 +60,8 @@ class FanOutEventsTest(unittest.TestCase):
             duration_ms = 500.0
             dt_ms = 0.1
             seed = 9
-        figures = {"wall_s": 1.5, "build_s": 2.0, "process_s": 1.8, "peak_rss_bytes": 4000}
+        figures = {"wall_s": 1.5, "build_s": 2.0, "compile_s": 1.5,
+                   "setup_s": 0.5, "peak_rss_bytes": 4000}
         result = standalone_peer.make_record("coba", Args, 100, 200, 150, 300, figures)
         self.assertAlmostEqual(result["mean_rate_hz"], 3.0)     # 150 / 100 / 0.5 s
         self.assertAlmostEqual(result["bytes_per_synapse"], 20.0)
