@@ -84,6 +84,13 @@ class MedianAndCompareTest(unittest.TestCase):
         self.assertEqual(passing["goals"], {"wall_ratio": "PASS", "memory": "PASS"})
         self.assertEqual(failing["goals"], {"wall_ratio": "PASS", "memory": "FAIL"})
 
+    def test_different_network_sizes_are_flagged(self):
+        same = vs_brian2.compare("coba", record(synapses=321000), record(synapses=319000))
+        different = vs_brian2.compare("coba", record(synapses=400000), record(synapses=319000))
+        self.assertIsNone(same["warning"])
+        self.assertIn("400000", different["warning"])
+        self.assertIn("WARNING: coba", vs_brian2.format_table([different]))
+
     def test_zero_reference_gives_no_ratio_and_fails(self):
         row = vs_brian2.compare("coba", record(wall_s=1.0, rate=0.0),
                                 record(wall_s=0.0, rate=0.0))

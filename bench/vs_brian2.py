@@ -29,6 +29,10 @@ MAX_WALL_RATIO = 0.5            # tandem's loop at most half of Brian2's, on eve
 MAX_COBA_RATE_DIFF = 0.10       # COBA mean rate within 10 % of Brian2's
 MAX_BRUNEL_BYTES_PER_SYNAPSE = 10.0
 
+# Random connectivity differs between the two sides' samples by well under 1 % (binomial
+# spread of ~320 k synapses is ~0.2 %); beyond this the two runs are not the same network.
+MAX_SYNAPSE_COUNT_DIFF = 0.05
+
 REQUIRED_FIELDS = ("benchmark", "wall_s", "mean_rate_hz", "bytes_per_synapse", "synapses")
 
 
@@ -96,8 +100,14 @@ def compare(benchmark, tandem, brian2):
         goals["rate"] = rate_diff is not None and abs(rate_diff) <= MAX_COBA_RATE_DIFF
     if benchmark == "brunel":
         goals["memory"] = tandem["bytes_per_synapse"] <= MAX_BRUNEL_BYTES_PER_SYNAPSE
+    synapse_diff = relative_difference(tandem["synapses"], brian2["synapses"])
+    warning = None
+    if synapse_diff is None or abs(synapse_diff) > MAX_SYNAPSE_COUNT_DIFF:
+        warning = (f"{benchmark}: tandem has {tandem['synapses']} synapses, Brian2 "
+                   f"{brian2['synapses']}: not the same network size, the comparison is void")
     return {
         "benchmark": benchmark,
+        "warning": warning,
         "repeats": tandem.get("repeats", 1),
         "tandem_wall_s": tandem["wall_s"],
         "brian2_wall_s": brian2["wall_s"],
@@ -133,6 +143,7 @@ def format_table(rows):
             f"{rate_diff + ('%' if row['rate_diff_pct'] is not None else ''):>11}"
             f"{row['tandem_bytes_per_synapse']:>14.1f}{row['brian2_bytes_per_synapse']:>14.1f}"
             f"  {goals}")
+    lines.extend(f"WARNING: {row['warning']}" for row in rows if row["warning"])
     lines.append(f"goals: wall ratio <= {MAX_WALL_RATIO}; COBA rate within "
                  f"{100 * MAX_COBA_RATE_DIFF:.0f}% of Brian2; Brunel tandem bytes/synapse <= "
                  f"{MAX_BRUNEL_BYTES_PER_SYNAPSE:g}")

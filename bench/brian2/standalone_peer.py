@@ -40,6 +40,8 @@ def parse_args(benchmark, description):
     args = parser.parse_args()
     if not args.duration_ms > 0 or not args.dt_ms > 0:
         parser.error("--duration-ms and --dt-ms must be positive numbers")
+    if args.seed < 0:
+        parser.error("--seed must be a non-negative integer")
     if args.duration_ms < args.dt_ms:
         parser.error("--duration-ms must be at least one time step (--dt-ms)")
     if args.build_dir is None:
