@@ -70,13 +70,12 @@ def main():
     inh = b2.Synapses(neurons, neurons, on_pre="v_post += J_inh * int(not_refractory_post)",
                       delay=1.5 * ms, namespace=namespace, name="brunel_inh")
     sources, targets = fixed_in_degree_sources(rng, N_EXC, N_INH, C_INH, n_neurons)
-    exc_synapses = C_EXC * n_neurons
     inh.connect(i=sources, j=targets)
     del sources, targets
     # PoissonInput takes no namespace, so the weight expression spells J out (mV is a unit
     # Brian2 always knows). It must stay referenced: run() collects only live objects.
     external = b2.PoissonInput(neurons, "v", N=N_EXTERNAL, rate=EXTERNAL_RATE_HZ * Hz,
-                    weight=f"{j_mv} * mV * int(not_refractory)")
+                               weight=f"{j_mv} * mV * int(not_refractory)")
     spikes = b2.SpikeMonitor(neurons, record=False, name="brunel_spikes")
 
     b2.run(args.duration_ms * ms)
@@ -86,7 +85,7 @@ def main():
     counts = spikes.count[:]
     exc_sources = exc.i[:]
     inh_sources = inh.i[:]
-    if len(exc_sources) != exc_synapses or len(inh_sources) != C_INH * n_neurons:
+    if len(exc_sources) != C_EXC * n_neurons or len(inh_sources) != C_INH * n_neurons:
         raise RuntimeError("brunel: Brian2 created a different number of synapses than requested")
     synaptic_events = (peer.fan_out_events(counts, exc_sources, n_neurons) +
                        peer.fan_out_events(counts, inh_sources, n_neurons))
