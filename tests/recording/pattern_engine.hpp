@@ -20,7 +20,9 @@ inline float pattern_v(Tick tick, std::uint32_t unit) {
 
 class PatternEngine : public Engine {
  public:
-  explicit PatternEngine(std::uint32_t units) : units_(units) {
+  // dt_ms goes into the state stream's attributes; probes are enrolled before reset() runs,
+  // so it cannot come from the RunContext.
+  PatternEngine(std::uint32_t units, double dt_ms) : units_(units), dt_ms_(dt_ms) {
     counters_.push_back(NodeCounters{.node = "pop"});
   }
 
@@ -29,8 +31,7 @@ class PatternEngine : public Engine {
 
   std::string_view name() const override { return "pattern"; }
   std::span<const PortSpec> ports() const override { return {}; }
-  void reset(const RunContext& context) override {
-    dt_ms_ = context.time.dt_ms();
+  void reset(const RunContext&) override {
     spike_tick_.clear();
     spike_index_.clear();
     state_.clear();

@@ -15,7 +15,7 @@ namespace {
 struct Fixture {
   MemoryRecorder recorder;
   Simulation sim{SimulationSettings{.max_epoch_ticks = 10}};
-  PatternEngine& engine = sim.add_engine(std::make_unique<PatternEngine>(5));
+  PatternEngine& engine = sim.add_engine(std::make_unique<PatternEngine>(5, 1.0));
   Fixture() {
     sim.set_recorder(&recorder);
     sim.add_probe(Probe{"pop", "spikes", {}, 1});

@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
   settings.seed = 42;
   settings.max_epoch_ticks = args.epoch_ticks;
   Simulation sim(settings);
-  auto& engine = sim.add_engine(std::make_unique<testing::PatternEngine>(args.units));
+  auto& engine = sim.add_engine(std::make_unique<testing::PatternEngine>(args.units, settings.time.dt_ms()));
   sim.set_recorder(&recorder);
   sim.add_probe(Probe{"pop", "spikes", {}, 1});
   sim.add_probe(Probe{"pop", "v", {}, args.every});
@@ -85,7 +85,8 @@ int main(int argc, char** argv) {
     const StreamId energy = recorder.enroll({"/energy/pop/spikes_pj", SampleType::float64, 0,
                                              {{"unit", "pJ"}, {"window_ticks", std::to_string(args.epoch_ticks)}}});
     const StreamId window = recorder.enroll({"/energy/pop/window_end_tick", SampleType::int64, 0, {{"unit", "tick"}}});
-    const StreamId signal = recorder.enroll({"/env/cart/x", SampleType::float32, 0, {{"unit", "m"}}});
+    const StreamId signal = recorder.enroll({"/env/cart/x", SampleType::float32, 0,
+                                             {{"unit", "m"}, {"every_ticks", std::to_string(args.epoch_ticks)}}});
     sim.add_epoch_observer([&, energy, window, signal](const Epoch& epoch) {
       const double pj[] = {2.5 * static_cast<double>(engine.epoch_spikes())};
       const std::int64_t end[] = {epoch.end};
