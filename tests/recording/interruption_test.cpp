@@ -1,6 +1,5 @@
 #include <catch2/catch.hpp>
 #include <csignal>
-#include <regex>
 
 #include "core/trace_file.hpp"
 #include "tests/recording/child_process.hpp"
@@ -72,10 +71,10 @@ long peak_rss_kb_of_run(const std::string& file, const std::string& ticks) {
   INFO(child.output());
   REQUIRE(WIFEXITED(status));
   REQUIRE(WEXITSTATUS(status) == 0);
-  std::smatch match;
-  const std::string output = child.output();
-  REQUIRE(std::regex_search(output, match, std::regex("peak_rss_kb=([0-9]+)")));
-  return std::stol(match[1].str());
+  const std::string key = "peak_rss_kb=";
+  const std::size_t at = child.output().find(key);
+  REQUIRE(at != std::string::npos);
+  return std::stol(child.output().substr(at + key.size()));
 }
 
 }  // namespace
