@@ -6,6 +6,7 @@ namespace tandem::app {
 
 // One line per subcommand; each entry point lives in its own cmd_<name>.cpp.
 int run_bench_command(const std::vector<std::string>& args);
+int run_info_command(const std::vector<std::string>& args);
 int run_version_command(const std::vector<std::string>& args);
 
 namespace {
@@ -13,6 +14,8 @@ namespace {
 constexpr std::array all_subcommands = {
     Subcommand{"bench", "run a benchmark (coba, brunel, dense …) and print its figures",
                run_bench_command},
+    Subcommand{"info", "summarise a trace file (.h5): metadata, datasets, spikes, energy",
+               run_info_command},
     Subcommand{"version", "print tandem's version and the libraries it was built with",
                run_version_command},
 };

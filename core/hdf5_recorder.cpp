@@ -1,0 +1,341 @@
+#include "core/hdf5_recorder.hpp"
+
+#include <H5Cpp.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <set>
+#include <type_traits>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/version.hpp"
+
+namespace tandem {
+
+namespace {
+
+// H5S_UNLIMITED spelled without the header's C-style cast.
+constexpr hsize_t unlimited = std::numeric_limits<hsize_t>::max();
+
+const H5::PredType& file_type(SampleType type) {
+  switch (type) {
+    case SampleType::float32: return H5::PredType::NATIVE_FLOAT;
+    case SampleType::float64: return H5::PredType::NATIVE_DOUBLE;
+    case SampleType::int64: return H5::PredType::NATIVE_INT64;
+    case SampleType::uint32: return H5::PredType::NATIVE_UINT32;
+  }
+  throw RunError("unknown sample type");
+}
+
+template <typename T>
+constexpr SampleType sample_type_of() {
+  if constexpr (std::is_same_v<T, float>) return SampleType::float32;
+  else if constexpr (std::is_same_v<T, double>) return SampleType::float64;
+  else if constexpr (std::is_same_v<T, std::int64_t>) return SampleType::int64;
+  else return SampleType::uint32;
+}
+
+std::size_t type_bytes(SampleType type) {
+  switch (type) {
+    case SampleType::float32: return sizeof(float);
+    case SampleType::float64: return sizeof(double);
+    case SampleType::int64: return sizeof(std::int64_t);
+    case SampleType::uint32: return sizeof(std::uint32_t);
+  }
+  throw RunError("unknown sample type");
+}
+
+// Keys whose values are text even when they look like a number ("units" may be "3").
+bool always_string(const std::string& key) {
+  static const std::set<std::string> keys = {"unit",   "units", "status",         "stop_reason",
+                                             "config", "mode",  "chip",           "tandem_version",
+                                             "version", "network"};
+  return keys.count(key) != 0;
+}
+
+// Writes `value` as attribute `key` of `object`, replacing an existing one.
+void write_attribute(H5::H5Object& object, const std::string& key, const std::string& value) {
+  if (object.attrExists(key)) object.removeAttr(key);
+  const H5::DataSpace scalar(H5S_SCALAR);
+  if (!always_string(key) && !value.empty()) {
+    const char* first = value.data();
+    const char* last = value.data() + value.size();
+    std::int64_t integer = 0;
+    auto [int_end, int_error] = std::from_chars(first, last, integer);
+    if (int_error == std::errc() && int_end == last) {
+      object.createAttribute(key, H5::PredType::NATIVE_INT64, scalar)
+          .write(H5::PredType::NATIVE_INT64, &integer);
+      return;
+    }
+    double real = 0.0;
+    auto [real_end, real_error] = std::from_chars(first, last, real);
+    if (real_error == std::errc() && real_end == last && std::isfinite(real)) {
+      object.createAttribute(key, H5::PredType::NATIVE_DOUBLE, scalar)
+          .write(H5::PredType::NATIVE_DOUBLE, &real);
+      return;
+    }
+  }
+  // Variable-length UTF-8: h5py reads it back as a Python str.
+  H5::StrType text(H5::PredType::C_S1, H5T_VARIABLE);
+  text.setCset(H5T_CSET_UTF8);
+  object.createAttribute(key, text, scalar).write(text, value);
+}
+
+// "/snn/exc/spikes/tick": absolute, no empty or dot components, not under /meta.
+void check_stream_path(const std::string& path) {
+  const auto bad = [&](const std::string& why) {
+    throw InputError("stream path '" + path + "': " + why);
+  };
+  if (path.size() < 2 || path.front() != '/') bad("must be an absolute path such as /snn/pop/spikes/tick");
+  if (path.back() == '/') bad("must not end with '/'");
+  std::size_t start = 1;
+  while (start <= path.size()) {
+    const std::size_t end = std::min(path.find('/', start), path.size());
+    const std::string part = path.substr(start, end - start);
+    if (part.empty() || part == "." || part == "..") bad("has an empty, '.' or '..' component");
+    start = end + 1;
+  }
+  if (path == "/meta" || path.rfind("/meta/", 0) == 0) bad("/meta is reserved for run metadata");
+}
+
+std::string hdf5_message(const H5::Exception& error) {
+  return error.getFuncName() + ": " + error.getDetailMsg();
+}
+
+}  // namespace
+
+struct Hdf5Recorder::Impl {
+  struct Stream {
+    StreamSpec spec;
+    H5::DataSet dataset;
+    std::size_t width = 1;       // values per sample
+    std::size_t value_bytes = 0;
+    hsize_t rows_written = 0;
+    std::size_t block_rows = 1;  // rows per chunk = rows buffered before a write
+    std::vector<unsigned char> buffer;  // whole rows in the stream's type
+    [[nodiscard]] std::size_t buffered_rows() const { return buffer.size() / (width * value_bytes); }
+  };
+
+  std::string path;
+  Hdf5RecorderOptions options;
+  H5::H5File file;
+  H5::Group meta;
+  std::vector<Stream> streams;
+  std::string status = trace_status_running;
+  bool open = false;
+
+  // One write of `rows` whole rows at the end of the dataset (extends it first).
+  void write_rows(Stream& stream, const void* data, std::size_t rows) {
+    if (rows == 0) return;
+    const hsize_t new_rows = stream.rows_written + rows;
+    const bool two_d = stream.spec.columns > 0;
+    const int rank = two_d ? 2 : 1;
+    const hsize_t size[2] = {new_rows, stream.width};
+    stream.dataset.extend(size);
+    H5::DataSpace file_space = stream.dataset.getSpace();
+    const hsize_t start[2] = {stream.rows_written, 0};
+    const hsize_t count[2] = {rows, stream.width};
+    file_space.selectHyperslab(H5S_SELECT_SET, count, start);
+    const H5::DataSpace memory_space(rank, count);
+    stream.dataset.write(data, file_type(stream.spec.type), memory_space, file_space);
+    stream.rows_written = new_rows;
+  }
+
+  void drain(Stream& stream) {
+    write_rows(stream, stream.buffer.data(), stream.buffered_rows());
+    stream.buffer.clear();
+  }
+
+  void require_open(const std::string& what) const {
+    if (!open) throw RunError("trace '" + path + "': " + what + " after the file was closed");
+  }
+};
+
+Hdf5Recorder::Hdf5Recorder(const std::string& file_path, Hdf5RecorderOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  if (options.chunk_bytes == 0) throw InputError("trace '" + file_path + "': chunk_bytes must be > 0");
+  if (options.deflate_level > 9) {
+    throw InputError("trace '" + file_path + "': deflate level must be 0..9, got " +
+                     std::to_string(options.deflate_level));
+  }
+  impl_->path = file_path;
+  impl_->options = options;
+  H5::Exception::dontPrint();  // errors become exceptions with messages, not stderr dumps
+  try {
+    impl_->file = H5::H5File(file_path, H5F_ACC_TRUNC);
+    impl_->meta = impl_->file.createGroup("/meta");
+    impl_->open = true;
+    write_attribute(impl_->meta, "tandem_version", std::string(version()));
+    write_attribute(impl_->meta, "status", trace_status_running);
+    write_attribute(impl_->meta, "ticks_completed", "0");
+    impl_->file.flush(H5F_SCOPE_GLOBAL);
+  } catch (const H5::Exception& error) {
+    throw InputError("cannot create trace file '" + file_path + "': " + hdf5_message(error));
+  }
+}
+
+Hdf5Recorder::~Hdf5Recorder() {
+  if (!impl_ || !impl_->open) return;
+  try {
+    if (impl_->status == trace_status_running) {
+      write_metadata("status", trace_status_failed);
+      write_metadata("stop_reason", "the recorder was destroyed before the run finished");
+    }
+    close();
+  } catch (...) {
+    // A destructor must not throw; the file keeps whatever was flushed last.
+  }
+}
+
+StreamId Hdf5Recorder::enroll(const StreamSpec& spec) {
+  impl_->require_open("enroll '" + spec.path + "'");
+  check_stream_path(spec.path);
+  for (const auto& existing : impl_->streams) {
+    if (existing.spec.path == spec.path) throw InputError("stream '" + spec.path + "' is enrolled twice");
+    // A dataset cannot also be a group: "/a/b" and "/a/b/c" cannot both be streams.
+    const auto nested = [](const std::string& outer, const std::string& inner) {
+      return inner.rfind(outer + "/", 0) == 0;
+    };
+    if (nested(existing.spec.path, spec.path) || nested(spec.path, existing.spec.path)) {
+      throw InputError("stream '" + spec.path + "' overlaps stream '" + existing.spec.path +
+                       "' (one would have to be both a dataset and a group)");
+    }
+  }
+  Impl::Stream stream;
+  stream.spec = spec;
+  stream.width = std::max<std::size_t>(spec.columns, 1);
+  stream.value_bytes = type_bytes(spec.type);
+  const std::size_t row_bytes = stream.width * stream.value_bytes;
+  stream.block_rows = std::max<std::size_t>(1, impl_->options.chunk_bytes / row_bytes);
+  try {
+    const bool two_d = spec.columns > 0;
+    const int rank = two_d ? 2 : 1;
+    const hsize_t initial[2] = {0, stream.width};
+    const hsize_t maximum[2] = {unlimited, stream.width};
+    const H5::DataSpace space(rank, initial, maximum);
+    H5::DSetCreatPropList create;
+    const hsize_t chunk[2] = {stream.block_rows, stream.width};
+    create.setChunk(rank, chunk);
+    if (impl_->options.deflate_level > 0) {
+      create.setShuffle();  // byte shuffle before deflate: much better ratios on numbers
+      create.setDeflate(static_cast<int>(impl_->options.deflate_level));
+    }
+    H5::LinkCreatPropList links;
+    H5Pset_create_intermediate_group(links.getId(), 1);
+    stream.dataset = impl_->file.createDataSet(spec.path, file_type(spec.type), space, create,
+                                               H5::DSetAccPropList::DEFAULT, links);
+    for (const auto& [key, value] : spec.attributes) write_attribute(stream.dataset, key, value);
+  } catch (const H5::Exception& error) {
+    throw InputError("trace '" + impl_->path + "': cannot create dataset '" + spec.path +
+                     "': " + hdf5_message(error));
+  }
+  stream.buffer.reserve(stream.block_rows * row_bytes);
+  impl_->streams.push_back(std::move(stream));
+  return impl_->streams.size() - 1;
+}
+
+template <typename T>
+void Hdf5Recorder::append_values(StreamId stream_id, std::span<const T> values) {
+  impl_->require_open("append");
+  if (stream_id >= impl_->streams.size()) {
+    throw RunError("trace '" + impl_->path + "': no stream with id " + std::to_string(stream_id));
+  }
+  Impl::Stream& stream = impl_->streams[stream_id];
+  if (values.size() % stream.width != 0) {
+    throw RunError("stream '" + stream.spec.path + "': a block of " + std::to_string(values.size()) +
+                   " values is not a whole number of samples of " + std::to_string(stream.width));
+  }
+  if (values.empty()) return;
+  const std::size_t rows = values.size() / stream.width;
+  // Converts into the stream's type, appending to `bytes`.
+  const auto convert_into = [&](std::vector<unsigned char>& bytes) {
+    const auto push = [&]<typename Target>(Target) {
+      const std::size_t old_size = bytes.size();
+      bytes.resize(old_size + values.size() * sizeof(Target));
+      unsigned char* out = bytes.data() + old_size;
+      if constexpr (std::is_same_v<Target, T>) {
+        std::memcpy(out, values.data(), values.size() * sizeof(T));
+      } else {
+        for (std::size_t i = 0; i < values.size(); ++i) {
+          const auto converted = static_cast<Target>(values[i]);
+          std::memcpy(out + i * sizeof(Target), &converted, sizeof(Target));
+        }
+      }
+    };
+    switch (stream.spec.type) {
+      case SampleType::float32: push(float{}); break;
+      case SampleType::float64: push(double{}); break;
+      case SampleType::int64: push(std::int64_t{}); break;
+      case SampleType::uint32: push(std::uint32_t{}); break;
+    }
+  };
+  try {
+    if (stream.buffer.empty() && rows >= stream.block_rows) {
+      // A block at least one chunk long goes straight to the file in one write.
+      if (sample_type_of<T>() == stream.spec.type) {
+        impl_->write_rows(stream, values.data(), rows);
+      } else {
+        std::vector<unsigned char> converted;
+        convert_into(converted);
+        impl_->write_rows(stream, converted.data(), rows);
+      }
+      return;
+    }
+    convert_into(stream.buffer);
+    if (stream.buffered_rows() >= stream.block_rows) impl_->drain(stream);
+  } catch (const H5::Exception& error) {
+    throw RunError("trace '" + impl_->path + "': cannot write '" + stream.spec.path +
+                   "': " + hdf5_message(error));
+  }
+}
+
+void Hdf5Recorder::append(StreamId stream, std::span<const float> values) { append_values(stream, values); }
+void Hdf5Recorder::append(StreamId stream, std::span<const double> values) { append_values(stream, values); }
+void Hdf5Recorder::append(StreamId stream, std::span<const std::int64_t> values) { append_values(stream, values); }
+void Hdf5Recorder::append(StreamId stream, std::span<const std::uint32_t> values) { append_values(stream, values); }
+
+void Hdf5Recorder::write_metadata(const std::string& key, const std::string& value) {
+  impl_->require_open("write_metadata '" + key + "'");
+  if (key.empty()) throw InputError("trace '" + impl_->path + "': a metadata key must not be empty");
+  try {
+    write_attribute(impl_->meta, key, value);
+  } catch (const H5::Exception& error) {
+    throw RunError("trace '" + impl_->path + "': cannot write /meta attribute '" + key +
+                   "': " + hdf5_message(error));
+  }
+  if (key == "status") impl_->status = value;
+}
+
+void Hdf5Recorder::flush() {
+  impl_->require_open("flush");
+  try {
+    for (auto& stream : impl_->streams) impl_->drain(stream);
+    impl_->file.flush(H5F_SCOPE_GLOBAL);
+  } catch (const H5::Exception& error) {
+    throw RunError("trace '" + impl_->path + "': flush failed: " + hdf5_message(error));
+  }
+}
+
+void Hdf5Recorder::close() {
+  if (!impl_->open) return;
+  if (impl_->status == trace_status_running) write_metadata("status", trace_status_complete);
+  flush();
+  try {
+    for (auto& stream : impl_->streams) stream.dataset.close();
+    impl_->meta.close();
+    impl_->file.close();
+  } catch (const H5::Exception& error) {
+    impl_->open = false;
+    throw RunError("trace '" + impl_->path + "': close failed: " + hdf5_message(error));
+  }
+  impl_->open = false;
+}
+
+const std::string& Hdf5Recorder::file_path() const { return impl_->path; }
+bool Hdf5Recorder::is_open() const { return impl_->open; }
+
+}  // namespace tandem

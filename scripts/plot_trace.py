@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""Plot a tandem trace (HDF5): spike raster, chosen state traces, energy over time and
+environment signals — only the panels the file has data for. Layout: docs/traces.md.
+
+    scripts/plot_trace.py run.h5 [-o run.png] [--state POP/VAR ...] [--units N]
+"""
+import argparse
+import sys
+
+import h5py
+import matplotlib
+
+matplotlib.use("Agg")  # files only, no display needed (CI, ssh)
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+
+def text(value):
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def dt_ms_of(trace):
+    meta = trace.get("meta")
+    return float(meta.attrs.get("dt_ms", 1.0)) if meta is not None else 1.0
+
+
+def spike_panels(trace):
+    """(population, ticks, indices) for every /snn/<pop>/spikes group with data."""
+    found = []
+    for pop, group in trace.get("snn", {}).items():
+        spikes = group.get("spikes")
+        if spikes is None or "tick" not in spikes or "index" not in spikes:
+            continue
+        if spikes["tick"].shape[0] > 0:
+            found.append((pop, spikes["tick"][:], spikes["index"][:]))
+    return found
+
+
+def state_dataset(trace, name):
+    """POP/VAR -> /snn/POP/state/VAR, or a full dataset path."""
+    path = name if name.startswith("/") else "/snn/%s/state/%s" % tuple(name.split("/", 1))
+    if path not in trace:
+        raise SystemExit("plot_trace: no state dataset %s in %s" % (path, trace.filename))
+    return path, trace[path]
+
+
+def sample_times_ms(dataset, dt_ms):
+    every = int(dataset.attrs.get("every_ticks", 1))
+    first = int(dataset.attrs.get("first_tick", 0))
+    dt = float(dataset.attrs.get("dt_ms", dt_ms))
+    return (first + every * np.arange(dataset.shape[0])) * dt
+
+
+def series_under(trace, root):
+    """Every 1-D float dataset under /root, as (path, dataset)."""
+    found = []
+    if root not in trace:
+        return found
+
+    def visit(name, obj):
+        if isinstance(obj, h5py.Dataset) and obj.ndim == 1 and obj.dtype.kind == "f" and obj.shape[0] > 0:
+            found.append(("/%s/%s" % (root, name), obj))
+
+    trace[root].visititems(visit)
+    return found
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("trace", help="trace file written by tandem --record")
+    parser.add_argument("-o", "--output", help="image file (default: TRACE with .png)")
+    parser.add_argument("--state", nargs="*", default=[], metavar="POP/VAR",
+                        help="state traces to plot, e.g. exc/v (default: none)")
+    parser.add_argument("--units", type=int, default=5, help="units per state trace (default 5)")
+    args = parser.parse_args(argv)
+    output = args.output or (args.trace.rsplit(".", 1)[0] + ".png")
+
+    try:
+        trace = h5py.File(args.trace, "r")
+    except OSError as error:
+        print("plot_trace: cannot open %s: %s" % (args.trace, error), file=sys.stderr)
+        return 2
+    with trace:
+        dt_ms = dt_ms_of(trace)
+        panels = []  # (title, draw(axis))
+        for pop, ticks, index in spike_panels(trace):
+            panels.append(("spikes: %s" % pop,
+                           lambda ax, t=ticks, i=index: (ax.plot(t * dt_ms, i, "|", markersize=3),
+                                                         ax.set_ylabel("unit"))))
+        for name in args.state:
+            path, dataset = state_dataset(trace, name)
+            values = dataset[:]
+            if values.ndim == 1:
+                values = values[:, None]
+            times = sample_times_ms(dataset, dt_ms)
+            unit = text(dataset.attrs.get("unit", ""))
+            panels.append((path, lambda ax, x=times, y=values[:, :args.units], u=unit:
+                           (ax.plot(x, y, linewidth=0.8), ax.set_ylabel(u))))
+        for root in ("energy", "env"):
+            for path, dataset in series_under(trace, root):
+                values = dataset[:]
+                # One value per window (energy) or per sample (env); default: every tick.
+                window = int(dataset.attrs.get("window_ticks", dataset.attrs.get("every_ticks", 1)))
+                times = np.arange(values.shape[0]) * window * dt_ms
+                unit = text(dataset.attrs.get("unit", ""))
+                panels.append((path, lambda ax, x=times, y=values, u=unit:
+                               (ax.step(x, y, where="post"), ax.set_ylabel(u))))
+        if not panels:
+            print("plot_trace: %s has no spikes, chosen states, energy or env data to plot"
+                  % args.trace, file=sys.stderr)
+            return 2
+        figure, axes = plt.subplots(len(panels), 1, sharex=True, squeeze=False,
+                                    figsize=(9, 1.0 + 2.0 * len(panels)))
+        for axis, (title, draw) in zip(axes[:, 0], panels):
+            draw(axis)
+            axis.set_title(title, fontsize=9, loc="left")
+        axes[-1, 0].set_xlabel("time (ms)")
+        status = text(trace["meta"].attrs.get("status", "")) if "meta" in trace else ""
+        figure.suptitle("%s%s" % (args.trace, " (%s)" % status if status else ""), fontsize=10)
+        figure.tight_layout()
+        figure.savefig(output, dpi=100)
+    print("plot_trace: wrote %s (%d panels)" % (output, len(panels)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
