@@ -6,6 +6,8 @@ namespace tandem::app {
 
 // One line per subcommand; each entry point lives in its own cmd_<name>.cpp.
 int run_bench_command(const std::vector<std::string>& args);
+int run_chips_command(const std::vector<std::string>& args);
+int run_energy_command(const std::vector<std::string>& args);
 int run_version_command(const std::vector<std::string>& args);
 
 namespace {
@@ -13,6 +15,9 @@ namespace {
 constexpr std::array all_subcommands = {
     Subcommand{"bench", "run a benchmark (coba, brunel, dense …) and print its figures",
                run_bench_command},
+    Subcommand{"chips", "list the chip presets and their energy costs", run_chips_command},
+    Subcommand{"energy", "compare energy reports side by side (tandem energy compare A.json B.json)",
+               run_energy_command},
     Subcommand{"version", "print tandem's version and the libraries it was built with",
                run_version_command},
 };

@@ -14,6 +14,13 @@ void add_route(OpCounts& ops, const RouteCounts& route) {
   ops.add(Op::hop, route.hops());
 }
 
+// At tick 0 the graph is built (engines reset) first, so that engines which set up their nodes
+// in reset() report them to the mapping; run() does not build again.
+Simulation& built_at_start(Simulation& simulation) {
+  if (simulation.now() == 0) simulation.build();
+  return simulation;
+}
+
 }  // namespace
 
 double NodeEnergy::ratio() const {
@@ -38,13 +45,13 @@ NodeEnergy& NodeEnergy::operator+=(const NodeEnergy& other) {
 
 EnergyLedger::EnergyLedger(Simulation& simulation, const ChipModel& chip,
                            EnergyLedgerSettings settings, Recorder* recorder)
-    : simulation_(simulation),
+    : simulation_(built_at_start(simulation)),
       model_(chip),
       settings_(settings),
       recorder_(recorder),
       time_(simulation.settings().time),
       mode_(simulation.settings().mode),
-      mapping_(simulation.counters(), traffic_edges(simulation), chip, settings.board) {
+      mapping_(simulation_.counters(), traffic_edges(simulation_), chip, settings.board) {
   if (settings_.window_ticks < 1) throw InputError("energy ledger: window_ticks must be >= 1");
   const std::vector<NodeCounters> counters = simulation.counters();
   for (const NodeCounters& counter : counters) {

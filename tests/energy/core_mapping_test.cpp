@@ -1,7 +1,9 @@
 #include <catch2/catch.hpp>
+#include <memory>
 
 #include "core/core_mapping.hpp"
 #include "core/error.hpp"
+#include "core/simulation.hpp"
 #include "tests/energy/test_chip.hpp"
 
 using namespace tandem;
@@ -123,4 +125,50 @@ TEST_CASE("mapping: a split source weights hops by the units on each core", "[en
 TEST_CASE("mapping: traffic naming an unknown node is an error", "[energy][mapping]") {
   CHECK_THROWS_WITH(CoreMapping({node("a", NodeKind::spiking, 1)}, {{"a", "ghost"}}, chip(2, 2, 4)),
                     Catch::Contains("ghost"));
+}
+
+namespace {
+
+// An engine with one node and one spike port that names the node.
+class OneNodeEngine : public Engine {
+ public:
+  OneNodeEngine(std::string name, std::string node_name, PortDirection direction, std::vector<std::string> targets)
+      : name_(std::move(name)) {
+    ports_ = {PortSpec{"port", PortKind::spikes, direction, 1, node_name}};
+    NodeCounters counters;
+    counters.node = std::move(node_name);
+    counters.units = 1;
+    counters.targets = std::move(targets);
+    counters_.push_back(counters);
+  }
+  std::string_view name() const override { return name_; }
+  std::span<const PortSpec> ports() const override { return ports_; }
+  void reset(const RunContext&) override {}
+  void advance(const Epoch&, const Mailbox&, Mailbox&) override {}
+  std::span<const NodeCounters> counters() const override { return counters_; }
+  bool enroll_probe(const Probe&, Recorder&) override { return false; }
+  void record(Recorder&) override {}
+
+ private:
+  std::string name_;
+  std::vector<PortSpec> ports_;
+  std::vector<NodeCounters> counters_;
+};
+
+}  // namespace
+
+TEST_CASE("mapping: traffic edges come from node targets and from wires between port nodes", "[energy][mapping]") {
+  Simulation simulation(SimulationSettings{});
+  simulation.add(std::make_unique<OneNodeEngine>("a", "src", PortDirection::out, std::vector<std::string>{"dst"}));
+  simulation.add(std::make_unique<OneNodeEngine>("b", "dst", PortDirection::in, std::vector<std::string>{}));
+  simulation.connect(Wire{{"a", "port"}, {"b", "port"}, 1});
+  const auto edges = traffic_edges(simulation);
+  REQUIRE(edges.size() == 2);
+  CHECK(edges[0].from == "src");  // from the node's targets
+  CHECK(edges[0].to == "dst");
+  CHECK(edges[1].from == "src");  // from the wire's port nodes
+  CHECK(edges[1].to == "dst");
+  // Both edges name the same destination core: still one packet per event.
+  const CoreMapping mapping(simulation.counters(), edges, chip(2, 2, 1));
+  CHECK(mapping.route(0, 2) == RouteCounts{2, 2, 0, 0});
 }
