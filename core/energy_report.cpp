@@ -72,9 +72,9 @@ std::vector<std::string> node_row(const NodeEnergy& node, const std::string& kin
           fixed(node.ratio(), 3)};
 }
 
-// "x1.23" for value / first; "-" when the first is zero.
+// "x1.230" for value / first; "-" when only the first is zero.
 std::string versus(double value, double first) {
-  if (first == 0.0) return value == 0.0 ? "x1" : "-";
+  if (first == 0.0) return value == 0.0 ? "x1.000" : "-";
   std::string text = "x";  // appended, not "x" + …: GCC 12 warns falsely (-Wrestrict) there
   text += fixed(value / first, 3);
   return text;
