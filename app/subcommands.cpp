@@ -7,6 +7,8 @@ namespace tandem::app {
 // One line per subcommand; each entry point lives in its own cmd_<name>.cpp.
 int run_bench_command(const std::vector<std::string>& args);
 int run_info_command(const std::vector<std::string>& args);
+int run_chips_command(const std::vector<std::string>& args);
+int run_energy_command(const std::vector<std::string>& args);
 int run_version_command(const std::vector<std::string>& args);
 
 namespace {
@@ -16,6 +18,9 @@ constexpr std::array all_subcommands = {
                run_bench_command},
     Subcommand{"info", "summarise a trace file (.h5): metadata, datasets, spikes, energy",
                run_info_command},
+    Subcommand{"chips", "list the chip presets and their energy costs", run_chips_command},
+    Subcommand{"energy", "compare energy reports side by side (tandem energy compare A.json B.json)",
+               run_energy_command},
     Subcommand{"version", "print tandem's version and the libraries it was built with",
                run_version_command},
 };

@@ -1,0 +1,51 @@
+// A chip as the energy model sees it: a 2D mesh of cores with capacities, the modes a core
+// runs, a per-operation energy cost table, static power and clock. Loaded from YAML
+// (presets/*.yaml or a user file); the format is documented in docs/energy.md.
+#pragma once
+
+#include <array>
+#include <string>
+
+#include "core/op_counts.hpp"
+
+namespace YAML {
+class Node;
+}
+
+namespace tandem {
+
+struct CoreCapacity {
+  std::size_t neurons = 0;               // units (neurons, layer outputs) one core holds
+  std::size_t fan_in = 0;                // input axons one core can receive
+  std::size_t synapse_memory_bytes = 0;  // weights, delays and indices one core stores
+  bool snn = true;                       // the core runs spiking populations
+  bool ann = false;                      // the core runs dense layers
+};
+
+struct ChipModel {
+  std::string name;
+  std::string description;
+  std::string source;  // where the figures come from (paper, table)
+  std::size_t mesh_width = 0;
+  std::size_t mesh_height = 0;
+  CoreCapacity core;
+  // Energy per operation in picojoules, indexed by Op. The `hops` entry is the average hop;
+  // hop_east_west_pj / hop_north_south_pj price XY-routed hops by direction.
+  std::array<double, op_kind_count> cost_pj{};
+  double hop_east_west_pj = 0.0;
+  double hop_north_south_pj = 0.0;
+  double hop_inter_chip_pj = 0.0;  // one hop across a chip boundary on a board
+  double static_power_w = 0.0;     // per core in use
+  double clock_hz = 0.0;
+
+  [[nodiscard]] std::size_t cores() const { return mesh_width * mesh_height; }
+  [[nodiscard]] double cost(Op op) const { return cost_pj[static_cast<std::size_t>(op)]; }
+};
+
+// Parses a chip description; `origin` (a file path) names the file in InputErrors, which also
+// name the key, its line when known, and the problem.
+ChipModel parse_chip(const YAML::Node& root, const std::string& origin);
+ChipModel load_chip_file(const std::string& path);
+ChipModel parse_chip_text(const std::string& yaml_text, const std::string& origin);
+
+}  // namespace tandem

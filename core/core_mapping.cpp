@@ -1,0 +1,269 @@
+#include "core/core_mapping.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "core/error.hpp"
+#include "core/simulation.hpp"
+
+namespace tandem {
+namespace {
+
+enum class CoreMode { none, snn, ann };
+
+bool is_placed(NodeKind kind) { return kind != NodeKind::projection && kind != NodeKind::environment; }
+
+// The mode a node needs its core to run in; bridges and inputs sit on either kind of core.
+CoreMode mode_of(NodeKind kind) {
+  if (kind == NodeKind::spiking) return CoreMode::snn;
+  if (kind == NodeKind::dense) return CoreMode::ann;
+  return CoreMode::none;
+}
+
+std::size_t ceil_div(std::size_t a, std::size_t b) { return (a + b - 1) / b; }
+
+}  // namespace
+
+RouteCounts& RouteCounts::operator+=(const RouteCounts& other) {
+  packets += other.packets;
+  hops_east_west += other.hops_east_west;
+  hops_north_south += other.hops_north_south;
+  hops_inter_chip += other.hops_inter_chip;
+  return *this;
+}
+
+std::vector<TrafficEdge> traffic_edges(const Simulation& simulation) {
+  std::vector<TrafficEdge> edges;
+  for (const auto& node : simulation.counters()) {
+    for (const auto& target : node.targets) edges.push_back({node.node, target});
+  }
+  auto port_node = [&](const PortRef& ref) -> std::string {
+    for (const auto& port : simulation.engine(ref.engine).ports()) {
+      if (port.name == ref.port) return port.node;
+    }
+    return {};
+  };
+  for (const auto& wire : simulation.wires()) {
+    std::string from = port_node(wire.from);
+    std::string to = port_node(wire.to);
+    if (!from.empty() && !to.empty()) edges.push_back({std::move(from), std::move(to)});
+  }
+  return edges;
+}
+
+CoreMapping::CoreMapping(const std::vector<NodeCounters>& nodes,
+                         const std::vector<TrafficEdge>& edges, const ChipModel& chip,
+                         BoardLayout board)
+    : chip_(chip), board_(board) {
+  if (board_.chips_x < 1 || board_.chips_y < 1) {
+    throw InputError("board layout: chips_x and chips_y must be >= 1");
+  }
+  const std::size_t per_chip = chip_.cores();
+  cores_available_ = per_chip * board_.chips_x * board_.chips_y;
+  const CoreCapacity& cap = chip_.core;
+
+  std::map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (!index.emplace(nodes[i].node, i).second) {
+      throw InputError("mapping: two nodes are named '" + nodes[i].node + "'");
+    }
+  }
+  // Projections live on the cores of their target population: fold their fan-in and
+  // synapse memory into it.
+  std::vector<std::size_t> fan_in(nodes.size());
+  std::vector<std::size_t> memory(nodes.size());
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    fan_in[i] += nodes[i].fan_in;
+    memory[i] += nodes[i].synapse_memory_bytes;
+  }
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (nodes[i].kind != NodeKind::projection) continue;
+    const auto target = nodes[i].targets.empty() ? index.end() : index.find(nodes[i].targets.front());
+    if (target == index.end() || !is_placed(nodes[target->second].kind)) {
+      throw InputError("mapping: projection '" + nodes[i].node +
+                       "' has no target population to live on");
+    }
+    fan_in[target->second] += nodes[i].fan_in;
+    memory[target->second] += nodes[i].synapse_memory_bytes;
+    fan_in[i] = 0;
+    memory[i] = 0;
+  }
+
+  std::vector<CoreMode> core_mode;
+  auto open_core = [&](CoreMode mode, const std::string& node) {
+    if (cores_.size() == cores_available_) {
+      throw InputError("mapping: the network does not fit on " + std::to_string(cores_available_) +
+                       " cores of chip '" + chip_.name + "' (" + std::to_string(board_.chips_x) +
+                       " x " + std::to_string(board_.chips_y) + " chips) while placing node '" +
+                       node + "'; tile more chips into a board or choose a larger chip");
+    }
+    CoreLoad load;
+    load.core = cores_.size();
+    const std::size_t chip_index = load.core / per_chip;
+    const std::size_t local = load.core % per_chip;
+    load.chip_x = chip_index % board_.chips_x;
+    load.chip_y = chip_index / board_.chips_x;
+    load.x = load.chip_x * chip_.mesh_width + local % chip_.mesh_width;
+    load.y = load.chip_y * chip_.mesh_height + local / chip_.mesh_width;
+    cores_.push_back(load);
+    core_mode.push_back(mode);
+    return cores_.size() - 1;
+  };
+
+  pieces_.resize(nodes.size());
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const NodeCounters& node = nodes[i];
+    if (!is_placed(node.kind) || node.units == 0) continue;
+    const CoreMode mode = mode_of(node.kind);
+    if ((mode == CoreMode::snn && !cap.snn) || (mode == CoreMode::ann && !cap.ann)) {
+      throw InputError("mapping: node '" + node.node + "' (" + std::string(to_string(node.kind)) +
+                       ") needs " + (mode == CoreMode::snn ? "snn" : "ann") +
+                       " cores, which chip '" + chip_.name + "' does not have");
+    }
+    // Fan-in beyond a core's axons is split into input slices: each slice core holds the same
+    // units with a share of their synapses (partial sums merged on the first slice).
+    const std::size_t slices = std::max<std::size_t>(1, ceil_div(fan_in[i], cap.fan_in));
+    const std::size_t slice_fan_in = ceil_div(fan_in[i], slices);
+    const double memory_per_unit =
+        static_cast<double>(memory[i]) / static_cast<double>(node.units * slices);
+    std::size_t per_core = cap.neurons;
+    if (memory_per_unit > 0.0) {
+      per_core = std::min(per_core, static_cast<std::size_t>(std::floor(
+                                        static_cast<double>(cap.synapse_memory_bytes) / memory_per_unit)));
+    }
+    if (per_core == 0) {
+      throw InputError("mapping: one unit of node '" + node.node + "' needs " +
+                       format_number(memory_per_unit) + " bytes of synapse memory, more than a core of '" +
+                       chip_.name + "' has (" + std::to_string(cap.synapse_memory_bytes) + ")");
+    }
+    auto memory_of = [&](std::size_t units) {
+      return static_cast<std::size_t>(std::ceil(memory_per_unit * static_cast<double>(units)));
+    };
+    // A node that fits whole into the last open core (same mode, room left) shares it.
+    if (slices == 1 && !cores_.empty()) {
+      CoreLoad& last = cores_.back();
+      const CoreMode last_mode = core_mode.back();
+      const bool mode_ok = mode == CoreMode::none || last_mode == CoreMode::none || last_mode == mode;
+      if (mode_ok && last.neurons + node.units <= cap.neurons &&
+          last.fan_in + slice_fan_in <= cap.fan_in &&
+          last.synapse_memory_bytes + memory_of(node.units) <= cap.synapse_memory_bytes) {
+        last.neurons += node.units;
+        last.fan_in += slice_fan_in;
+        last.synapse_memory_bytes += memory_of(node.units);
+        last.nodes.push_back(node.node);
+        if (last_mode == CoreMode::none) core_mode.back() = mode;
+        pieces_[i].push_back({last.core, node.units, true});
+        continue;
+      }
+    }
+    for (std::size_t first = 0; first < node.units; first += per_core) {
+      const std::size_t units = std::min(per_core, node.units - first);
+      for (std::size_t slice = 0; slice < slices; ++slice) {
+        const std::size_t core = open_core(mode, node.node);
+        cores_[core].neurons = units;
+        cores_[core].fan_in = slice_fan_in;
+        cores_[core].synapse_memory_bytes = memory_of(units);
+        cores_[core].nodes.push_back(node.node);
+        pieces_[i].push_back({core, units, slice == 0});
+      }
+    }
+  }
+
+  // Static power follows cores: a shared core is split by the units each node has on it.
+  core_share_.assign(nodes.size(), 0.0);
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    for (const Piece& piece : pieces_[i]) {
+      core_share_[i] += static_cast<double>(piece.units) / static_cast<double>(cores_[piece.core].neurons);
+    }
+  }
+  build_routes(nodes, edges);
+}
+
+void CoreMapping::build_routes(const std::vector<NodeCounters>& nodes,
+                               const std::vector<TrafficEdge>& edges) {
+  std::map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < nodes.size(); ++i) index.emplace(nodes[i].node, i);
+  auto find = [&](const std::string& name, const TrafficEdge& edge) {
+    const auto it = index.find(name);
+    if (it == index.end()) {
+      throw InputError("mapping: traffic " + edge.from + " -> " + edge.to + " names unknown node '" +
+                       name + "'");
+    }
+    return it->second;
+  };
+  // Destination cores per source node; a projection forwards to its target's cores.
+  std::vector<std::set<std::size_t>> destinations(nodes.size());
+  for (const auto& edge : edges) {
+    const std::size_t from = find(edge.from, edge);
+    std::size_t to = find(edge.to, edge);
+    if (nodes[from].kind == NodeKind::projection) continue;  // projections do not emit
+    if (nodes[to].kind == NodeKind::projection) {
+      if (nodes[to].targets.empty()) continue;
+      to = find(nodes[to].targets.front(), edge);
+    }
+    for (const Piece& piece : pieces_[to]) destinations[from].insert(piece.core);
+  }
+  routes_.assign(nodes.size(), Route{});
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (destinations[i].empty() || pieces_[i].empty()) continue;
+    Route& route = routes_[i];
+    route.packets_per_event = destinations[i].size();
+    double emitting_units = 0.0;
+    for (const Piece& piece : pieces_[i]) {
+      if (!piece.emits) continue;
+      const CoreLoad& source = cores_[piece.core];
+      const double weight = static_cast<double>(piece.units);
+      emitting_units += weight;
+      for (const std::size_t d : destinations[i]) {
+        const CoreLoad& dest = cores_[d];
+        const auto distance = [](std::size_t a, std::size_t b) { return a > b ? a - b : b - a; };
+        const std::size_t crossings_x = distance(source.chip_x, dest.chip_x);
+        const std::size_t crossings_y = distance(source.chip_y, dest.chip_y);
+        route.east_west_per_event += weight * static_cast<double>(distance(source.x, dest.x) - crossings_x);
+        route.north_south_per_event += weight * static_cast<double>(distance(source.y, dest.y) - crossings_y);
+        route.inter_chip_per_event += weight * static_cast<double>(crossings_x + crossings_y);
+      }
+    }
+    route.east_west_per_event /= emitting_units;
+    route.north_south_per_event /= emitting_units;
+    route.inter_chip_per_event /= emitting_units;
+  }
+}
+
+RouteCounts CoreMapping::route(std::size_t node_index, std::uint64_t events) const {
+  const Route& route = routes_.at(node_index);
+  const double n = static_cast<double>(events);
+  RouteCounts counts;
+  counts.packets = events * route.packets_per_event;
+  counts.hops_east_west = static_cast<std::uint64_t>(std::llround(n * route.east_west_per_event));
+  counts.hops_north_south = static_cast<std::uint64_t>(std::llround(n * route.north_south_per_event));
+  counts.hops_inter_chip = static_cast<std::uint64_t>(std::llround(n * route.inter_chip_per_event));
+  return counts;
+}
+
+UtilisationSummary CoreMapping::utilisation() const {
+  const CoreCapacity& capacity = chip_.core;
+  UtilisationSummary summary;
+  if (cores_.empty()) return summary;
+  for (const CoreLoad& load : cores_) {
+    const double neurons = static_cast<double>(load.neurons) / static_cast<double>(capacity.neurons);
+    const double fan_in = static_cast<double>(load.fan_in) / static_cast<double>(capacity.fan_in);
+    const double memory = static_cast<double>(load.synapse_memory_bytes) /
+                          static_cast<double>(capacity.synapse_memory_bytes);
+    summary.neurons_mean += neurons;
+    summary.fan_in_mean += fan_in;
+    summary.memory_mean += memory;
+    summary.neurons_max = std::max(summary.neurons_max, neurons);
+    summary.fan_in_max = std::max(summary.fan_in_max, fan_in);
+    summary.memory_max = std::max(summary.memory_max, memory);
+  }
+  const double n = static_cast<double>(cores_.size());
+  summary.neurons_mean /= n;
+  summary.fan_in_mean /= n;
+  summary.memory_mean /= n;
+  return summary;
+}
+
+}  // namespace tandem

@@ -1,0 +1,101 @@
+// Places the nodes of a network onto the cores of a chip (or a board of tiled chips) and
+// routes their output events as packets over the 2D mesh with XY routing, so packets and
+// hops can be counted per node. Rules and approximations: docs/energy.md "Mapping".
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/chip_model.hpp"
+#include "core/op_counts.hpp"
+
+namespace tandem {
+
+class Simulation;
+
+// "Output events of node `from` reach node `to`" (within an engine or over a wire).
+struct TrafficEdge {
+  std::string from;
+  std::string to;
+};
+
+// Every node's `targets` plus one edge per wire whose two ports name their nodes.
+std::vector<TrafficEdge> traffic_edges(const Simulation& simulation);
+
+// Several identical chips tiled into a board, chips_x × chips_y. The default is one chip.
+struct BoardLayout {
+  std::size_t chips_x = 1;
+  std::size_t chips_y = 1;
+};
+
+// What one core in use holds.
+struct CoreLoad {
+  std::size_t core = 0;                 // index in placement order
+  std::size_t chip_x = 0, chip_y = 0;   // which chip of the board
+  std::size_t x = 0, y = 0;             // position on the board's global mesh
+  std::size_t neurons = 0;
+  std::size_t fan_in = 0;
+  std::size_t synapse_memory_bytes = 0;
+  std::vector<std::string> nodes;
+};
+
+// Packets and hops of some traffic; hops split by direction and chip boundary.
+struct RouteCounts {
+  std::uint64_t packets = 0;
+  std::uint64_t hops_east_west = 0;
+  std::uint64_t hops_north_south = 0;
+  std::uint64_t hops_inter_chip = 0;
+  [[nodiscard]] std::uint64_t hops() const { return hops_east_west + hops_north_south + hops_inter_chip; }
+  RouteCounts& operator+=(const RouteCounts& other);
+  friend bool operator==(const RouteCounts&, const RouteCounts&) = default;
+};
+
+struct UtilisationSummary {
+  double neurons_mean = 0, neurons_max = 0;
+  double fan_in_mean = 0, fan_in_max = 0;
+  double memory_mean = 0, memory_max = 0;
+};
+
+class CoreMapping {
+ public:
+  // Places `nodes` (structure only is used) in order. InputError when the network needs more
+  // cores than the board has, a single unit does not fit a core, or no core runs a node's mode.
+  CoreMapping(const std::vector<NodeCounters>& nodes, const std::vector<TrafficEdge>& edges,
+              const ChipModel& chip, BoardLayout board = {});
+
+  // Packets and hops caused by `events` output events of node `node_index` (index into the
+  // `nodes` given to the constructor): one packet per event per destination core.
+  [[nodiscard]] RouteCounts route(std::size_t node_index, std::uint64_t events) const;
+  // Fraction of cores in use attributed to a node (sums to cores_used() over all nodes).
+  [[nodiscard]] double core_share(std::size_t node_index) const { return core_share_.at(node_index); }
+
+  [[nodiscard]] const std::vector<CoreLoad>& cores() const { return cores_; }
+  [[nodiscard]] std::size_t cores_used() const { return cores_.size(); }
+  [[nodiscard]] std::size_t cores_available() const { return cores_available_; }
+  [[nodiscard]] const BoardLayout& board() const { return board_; }
+  // Mean and largest fraction of a core's neurons, fan-in and synapse memory in use.
+  [[nodiscard]] UtilisationSummary utilisation() const;
+
+ private:
+  struct Piece {
+    std::size_t core;
+    std::size_t units;
+    bool emits;  // the first input slice of a chunk: the core that sends the chunk's events
+  };
+  struct Route {
+    std::uint64_t packets_per_event = 0;
+    double east_west_per_event = 0, north_south_per_event = 0, inter_chip_per_event = 0;
+  };
+  void build_routes(const std::vector<NodeCounters>& nodes, const std::vector<TrafficEdge>& edges);
+
+  ChipModel chip_;
+  BoardLayout board_;
+  std::size_t cores_available_ = 0;
+  std::vector<CoreLoad> cores_;
+  std::vector<std::vector<Piece>> pieces_;  // per node
+  std::vector<Route> routes_;               // per node
+  std::vector<double> core_share_;          // per node
+};
+
+}  // namespace tandem

@@ -1,0 +1,165 @@
+#include "core/energy_ledger.hpp"
+
+#include <limits>
+
+#include "core/error.hpp"
+#include "core/simulation.hpp"
+
+namespace tandem {
+namespace {
+
+// Adds the routed traffic of a node's output events to its op counts.
+void add_route(OpCounts& ops, const RouteCounts& route) {
+  ops.add(Op::packet, route.packets);
+  ops.add(Op::hop, route.hops());
+}
+
+// At tick 0 the graph is built (engines reset) first, so that engines which set up their nodes
+// in reset() report them to the mapping; run() does not build again.
+Simulation& built_at_start(Simulation& simulation) {
+  if (simulation.now() == 0) simulation.build();
+  return simulation;
+}
+
+}  // namespace
+
+double NodeEnergy::ratio() const {
+  const double baseline = always_on_energy_j();
+  const double event = energy_j();
+  if (baseline == 0.0) return event == 0.0 ? 1.0 : std::numeric_limits<double>::infinity();
+  return event / baseline;
+}
+
+NodeEnergy& NodeEnergy::operator+=(const NodeEnergy& other) {
+  units += other.units;
+  cores += other.cores;
+  executed += other.executed;
+  always_on += other.always_on;
+  executed_route += other.executed_route;
+  always_on_route += other.always_on_route;
+  dynamic_j += other.dynamic_j;
+  static_j += other.static_j;
+  always_on_dynamic_j += other.always_on_dynamic_j;
+  return *this;
+}
+
+EnergyLedger::EnergyLedger(Simulation& simulation, const ChipModel& chip,
+                           EnergyLedgerSettings settings, Recorder* recorder)
+    : simulation_(built_at_start(simulation)),
+      model_(chip),
+      settings_(settings),
+      recorder_(recorder),
+      time_(simulation.settings().time),
+      mode_(simulation.settings().mode),
+      mapping_(simulation_.counters(), traffic_edges(simulation_), chip, settings.board) {
+  if (settings_.window_ticks < 1) throw InputError("energy ledger: window_ticks must be >= 1");
+  const std::vector<NodeCounters> counters = simulation.counters();
+  for (const NodeCounters& counter : counters) {
+    if (counter.node == "total" || counter.node == "always_on") {
+      throw InputError("energy ledger: a node may not be named '" + counter.node +
+                       "' (reserved under /energy/)");
+    }
+    NodeEnergy node;
+    node.node = counter.node;
+    node.kind = counter.kind;
+    node.units = counter.units;
+    node.cores = mapping_.core_share(nodes_.size());
+    nodes_.push_back(node);
+    // Counters since the engines' last reset; at tick 0 a later build() resets them to zero.
+    last_executed_.push_back(simulation.now() == 0 ? OpCounts{} : counter.executed);
+    last_always_on_.push_back(simulation.now() == 0 ? OpCounts{} : counter.always_on);
+  }
+  start_tick_ = checkpoint_tick_ = latest_tick_ = simulation.now();
+  if (recorder_ != nullptr) enroll_streams();
+  simulation.add_epoch_observer([this](const Epoch& epoch) { on_epoch(epoch); });
+}
+
+void EnergyLedger::enroll_streams() {
+  auto enroll = [&](const std::string& path, const std::string& unit) {
+    StreamSpec spec{path, SampleType::float64, 0, {{"unit", unit}}};
+    spec.attributes["window_ticks"] = std::to_string(settings_.window_ticks);
+    return recorder_->enroll(spec);
+  };
+  for (const NodeEnergy& node : nodes_) {
+    std::vector<StreamId> streams;
+    for (std::size_t i = 0; i < op_kind_count; ++i) {
+      streams.push_back(enroll("/energy/" + node.node + "/" + std::string(op_name(static_cast<Op>(i))), "count"));
+    }
+    streams.push_back(enroll("/energy/" + node.node + "/energy_j", "J"));
+    streams.push_back(enroll("/energy/always_on/" + node.node + "/energy_j", "J"));
+    node_streams_.push_back(std::move(streams));
+  }
+  total_streams_ = {enroll("/energy/total/energy_j", "J"), enroll("/energy/always_on/total/energy_j", "J")};
+  window_end_stream_ = recorder_->enroll(StreamSpec{"/energy/window_end_tick", SampleType::int64, 0, {{"unit", "tick"}}});
+  recorder_->write_metadata("energy_chip", model_.chip().name);
+}
+
+void EnergyLedger::on_epoch(const Epoch& epoch) {
+  latest_tick_ = epoch.end;
+  if (epoch.end - checkpoint_tick_ >= settings_.window_ticks) checkpoint(epoch.end);
+}
+
+void EnergyLedger::finish() {
+  if (latest_tick_ > checkpoint_tick_) checkpoint(latest_tick_);
+}
+
+void EnergyLedger::checkpoint(Tick at) {
+  const std::vector<NodeCounters> counters = simulation_.counters();
+  if (counters.size() != nodes_.size()) {
+    throw RunError("energy ledger: the network's nodes changed during the run");
+  }
+  const double seconds = time_.ms_from_ticks(at - checkpoint_tick_) * 1e-3;
+  double total_j = 0.0;
+  double total_always_on_j = 0.0;
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    NodeEnergy& node = nodes_[i];
+    OpCounts executed = counters[i].executed - last_executed_[i];
+    OpCounts always_on = counters[i].always_on - last_always_on_[i];
+    last_executed_[i] = counters[i].executed;
+    last_always_on_[i] = counters[i].always_on;
+    const RouteCounts executed_route = mapping_.route(i, executed[Op::spike]);
+    const RouteCounts always_on_route = mapping_.route(i, always_on[Op::spike]);
+    add_route(executed, executed_route);
+    add_route(always_on, always_on_route);
+    const double dynamic_j = model_.dynamic_energy_j(executed, executed_route);
+    const double always_on_dynamic_j = model_.dynamic_energy_j(always_on, always_on_route);
+    const double static_j = model_.static_energy_j(node.cores, seconds);
+    node.executed += executed;
+    node.always_on += always_on;
+    node.executed_route += executed_route;
+    node.always_on_route += always_on_route;
+    node.dynamic_j += dynamic_j;
+    node.always_on_dynamic_j += always_on_dynamic_j;
+    node.static_j += static_j;
+    total_j += dynamic_j + static_j;
+    total_always_on_j += always_on_dynamic_j + static_j;
+    if (recorder_ != nullptr) {
+      const auto& streams = node_streams_[i];
+      for (std::size_t op = 0; op < op_kind_count; ++op) {
+        const double value = static_cast<double>(executed.value[op]);
+        recorder_->append(streams[op], std::span<const double>(&value, 1));
+      }
+      const double energy = dynamic_j + static_j;
+      const double baseline = always_on_dynamic_j + static_j;
+      recorder_->append(streams[op_kind_count], std::span<const double>(&energy, 1));
+      recorder_->append(streams[op_kind_count + 1], std::span<const double>(&baseline, 1));
+    }
+  }
+  if (recorder_ != nullptr) {
+    recorder_->append(total_streams_[0], std::span<const double>(&total_j, 1));
+    recorder_->append(total_streams_[1], std::span<const double>(&total_always_on_j, 1));
+    const std::int64_t end = at;
+    recorder_->append(*window_end_stream_, std::span<const std::int64_t>(&end, 1));
+  }
+  checkpoint_tick_ = at;
+  ++windows_;
+}
+
+NodeEnergy EnergyLedger::total() const {
+  NodeEnergy sum;
+  sum.node = "total";
+  for (const NodeEnergy& node : nodes_) sum += node;
+  return sum;
+}
+
+}  // namespace tandem

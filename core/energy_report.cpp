@@ -1,0 +1,197 @@
+#include "core/energy_report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "core/version.hpp"
+
+namespace tandem {
+namespace {
+
+std::string sci(double value) {
+  if (!std::isfinite(value)) return "-";
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.4g", value);
+  return buffer;
+}
+
+std::string fixed(double value, int decimals) {
+  if (!std::isfinite(value)) return "-";
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+  return buffer;
+}
+
+// A plain text table: first column left-aligned, the others right-aligned.
+class Table {
+ public:
+  void row(std::vector<std::string> cells) { rows_.push_back(std::move(cells)); }
+  void rule() { rows_.emplace_back(); }
+  [[nodiscard]] std::string str() const {
+    std::vector<std::size_t> width;
+    for (const auto& cells : rows_) {
+      width.resize(std::max(width.size(), cells.size()), 0);
+      for (std::size_t c = 0; c < cells.size(); ++c) width[c] = std::max(width[c], cells[c].size());
+    }
+    std::size_t total = 0;
+    for (const std::size_t w : width) total += w + 2;
+    std::ostringstream out;
+    for (const auto& cells : rows_) {
+      if (cells.empty()) {
+        out << std::string(total, '-') << "\n";
+        continue;
+      }
+      for (std::size_t c = 0; c < cells.size(); ++c) {
+        const std::string pad(width[c] - cells[c].size(), ' ');
+        out << (c == 0 ? cells[c] + pad : pad + cells[c]) << (c + 1 < cells.size() ? "  " : "");
+      }
+      out << "\n";
+    }
+    return out.str();
+  }
+
+ private:
+  std::vector<std::vector<std::string>> rows_;
+};
+
+std::string count(std::uint64_t value) { return std::to_string(value); }
+
+std::vector<std::string> node_row(const NodeEnergy& node, const std::string& kind) {
+  return {node.node,
+          kind,
+          count(node.executed[Op::neuron_update]),
+          count(node.executed[Op::synaptic_op]),
+          count(node.executed[Op::mac]),
+          count(node.executed[Op::spike]),
+          count(node.executed[Op::packet]),
+          count(node.executed[Op::hop]),
+          sci(node.energy_j()),
+          sci(node.always_on_energy_j()),
+          fixed(node.ratio(), 3)};
+}
+
+// "x1.230" for value / first; "-" when only the first is zero.
+std::string versus(double value, double first) {
+  if (first == 0.0) return value == 0.0 ? "x1.000" : "-";
+  std::string text = "x";  // appended, not "x" + …: GCC 12 warns falsely (-Wrestrict) there
+  text += fixed(value / first, 3);
+  return text;
+}
+
+}  // namespace
+
+EnergyReport make_energy_report(const EnergyLedger& ledger, const std::string& network) {
+  EnergyReport report;
+  report.tandem_version = std::string(version());
+  report.network = network;
+  report.chip = ledger.model().chip().name;
+  report.chip_source = ledger.model().chip().source;
+  report.mode = std::string(to_string(ledger.mode()));
+  report.dt_ms = ledger.time().dt_ms();
+  report.ticks = ledger.ticks();
+  report.duration_ms = ledger.time().ms_from_ticks(ledger.ticks());
+  report.window_ticks = ledger.window_ticks();
+  report.nodes = ledger.nodes();
+  report.total = ledger.total();
+  const CoreMapping& mapping = ledger.mapping();
+  report.mapping.cores_used = mapping.cores_used();
+  report.mapping.cores_available = mapping.cores_available();
+  report.mapping.chips_x = mapping.board().chips_x;
+  report.mapping.chips_y = mapping.board().chips_y;
+  report.mapping.utilisation = mapping.utilisation();
+  report.mapping.cores = mapping.cores();
+  return report;
+}
+
+std::string format_energy_table(const EnergyReport& report) {
+  std::ostringstream out;
+  out << "energy on chip '" << report.chip << "' (" << report.chip_source << ")\n"
+      << "mode " << report.mode << ", " << report.ticks << " ticks of " << report.dt_ms << " ms ("
+      << report.duration_ms << " ms)";
+  if (!report.network.empty()) out << ", network " << report.network;
+  const UtilisationSummary& u = report.mapping.utilisation;
+  out << "\ncores used " << report.mapping.cores_used << " of " << report.mapping.cores_available
+      << " (" << report.mapping.chips_x << " x " << report.mapping.chips_y << " chips); utilisation mean/max: neurons "
+      << fixed(100 * u.neurons_mean, 1) << "%/" << fixed(100 * u.neurons_max, 1) << "%, fan-in "
+      << fixed(100 * u.fan_in_mean, 1) << "%/" << fixed(100 * u.fan_in_max, 1) << "%, memory "
+      << fixed(100 * u.memory_mean, 1) << "%/" << fixed(100 * u.memory_max, 1) << "%\n\n";
+  Table table;
+  table.row({"node", "kind", "neuron_upd", "syn_ops", "macs", "spikes", "packets", "hops", "energy_J",
+             "always_on_J", "ratio"});
+  table.rule();
+  for (const NodeEnergy& node : report.nodes) table.row(node_row(node, std::string(to_string(node.kind))));
+  table.rule();
+  table.row(node_row(report.total, ""));
+  out << table.str();
+  out << "ratio = event-driven energy / always-on energy of the same network and duration\n";
+  return out.str();
+}
+
+std::string format_energy_comparison(const std::vector<EnergyReport>& reports,
+                                     const std::vector<std::string>& labels) {
+  if (reports.empty()) return {};
+  auto label = [&](std::size_t i) {
+    return i < labels.size() ? labels[i] : std::string(1, static_cast<char>('A' + i % 26));
+  };
+  Table table;
+  std::vector<std::string> header{""};
+  for (std::size_t i = 0; i < reports.size(); ++i) {
+    header.push_back(label(i));
+    if (i > 0) header.push_back("vs " + label(0));
+  }
+  table.row(header);
+  table.rule();
+  auto text_row = [&](const std::string& name, auto get) {
+    std::vector<std::string> cells{name};
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+      cells.push_back(get(reports[i]));
+      if (i > 0) cells.emplace_back("");
+    }
+    table.row(cells);
+  };
+  auto number_row = [&](const std::string& name, auto get, bool as_count) {
+    std::vector<std::string> cells{name};
+    const double first = get(reports[0]);
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+      const double value = get(reports[i]);
+      cells.push_back(as_count ? count(static_cast<std::uint64_t>(value)) : sci(value));
+      if (i > 0) cells.push_back(versus(value, first));
+    }
+    table.row(cells);
+  };
+  text_row("network", [](const EnergyReport& r) { return r.network.empty() ? std::string("-") : r.network; });
+  text_row("chip", [](const EnergyReport& r) { return r.chip; });
+  text_row("mode", [](const EnergyReport& r) { return r.mode; });
+  number_row("duration_ms", [](const EnergyReport& r) { return r.duration_ms; }, false);
+  number_row("cores_used", [](const EnergyReport& r) { return static_cast<double>(r.mapping.cores_used); }, true);
+  for (const Op op : {Op::neuron_update, Op::synaptic_op, Op::mac, Op::spike, Op::packet, Op::hop}) {
+    number_row(std::string(op_name(op)),
+               [op](const EnergyReport& r) { return static_cast<double>(r.total.executed[op]); }, true);
+  }
+  number_row("energy_J", [](const EnergyReport& r) { return r.total.energy_j(); }, false);
+  number_row("always_on_J", [](const EnergyReport& r) { return r.total.always_on_energy_j(); }, false);
+  text_row("ratio event/always-on", [](const EnergyReport& r) { return fixed(r.total.ratio(), 3); });
+  // Nodes present in every report, by name: energy per node.
+  bool first_node = true;
+  for (const NodeEnergy& node : reports[0].nodes) {
+    auto energy_of = [&](const EnergyReport& r) -> const NodeEnergy* {
+      for (const NodeEnergy& other : r.nodes) {
+        if (other.node == node.node) return &other;
+      }
+      return nullptr;
+    };
+    if (!std::all_of(reports.begin(), reports.end(), [&](const EnergyReport& r) { return energy_of(r) != nullptr; })) {
+      continue;
+    }
+    if (first_node) {
+      table.rule();
+      first_node = false;
+    }
+    number_row(node.node + " energy_J", [&](const EnergyReport& r) { return energy_of(r)->energy_j(); }, false);
+  }
+  return table.str();
+}
+
+}  // namespace tandem

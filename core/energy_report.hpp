@@ -1,0 +1,58 @@
+// The energy report of a run: per-node and total counts and joules, event-driven vs the
+// always-on baseline, and the mapping summary. Printed as a console table, written to and read
+// from JSON (schema: docs/energy.md), and compared side by side across runs.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/energy_ledger.hpp"
+
+namespace tandem {
+
+inline constexpr int energy_report_schema_version = 1;
+
+struct MappingSummary {
+  std::size_t cores_used = 0;
+  std::size_t cores_available = 0;
+  std::size_t chips_x = 1;
+  std::size_t chips_y = 1;
+  UtilisationSummary utilisation;
+  std::vector<CoreLoad> cores;
+};
+
+struct EnergyReport {
+  int schema_version = energy_report_schema_version;
+  std::string tandem_version;
+  std::string network;  // a label: the network file or example name
+  std::string chip;
+  std::string chip_source;
+  std::string mode;     // "event" or "always-on"
+  double dt_ms = 1.0;
+  Tick ticks = 0;
+  double duration_ms = 0.0;
+  Tick window_ticks = 0;
+  std::vector<NodeEnergy> nodes;
+  NodeEnergy total;
+  MappingSummary mapping;
+};
+
+// Snapshot of a ledger (call ledger.finish() first).
+EnergyReport make_energy_report(const EnergyLedger& ledger, const std::string& network = {});
+
+// Console table: node, kind, key counts, energy event / always-on, ratio; totals; chip; cores.
+std::string format_energy_table(const EnergyReport& report);
+
+std::string energy_report_to_json(const EnergyReport& report);
+// Writes the JSON; RunError when the file cannot be written.
+void write_energy_report(const EnergyReport& report, const std::string& path);
+// InputError naming `origin`, the key path (e.g. "nodes[2].executed.macs") and the problem.
+EnergyReport parse_energy_report(const std::string& json_text, const std::string& origin);
+EnergyReport read_energy_report(const std::string& path);
+
+// Side-by-side table of several reports (columns), with each report's ratio to the first.
+// `labels` name the columns (file names); they default to "A", "B", … when empty.
+std::string format_energy_comparison(const std::vector<EnergyReport>& reports,
+                                     const std::vector<std::string>& labels = {});
+
+}  // namespace tandem

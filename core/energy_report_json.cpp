@@ -1,0 +1,248 @@
+// JSON form of the EnergyReport (schema_version 1, documented in docs/energy.md): writer and
+// a reader that names the file, the key path and the problem for anything malformed.
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "core/energy_report.hpp"
+#include "core/error.hpp"
+
+namespace tandem {
+namespace {
+
+using Json = nlohmann::json;
+
+Json counts_json(const OpCounts& counts) {
+  Json out = Json::object();
+  for (std::size_t i = 0; i < op_kind_count; ++i) out[std::string(op_name(static_cast<Op>(i)))] = counts.value[i];
+  return out;
+}
+
+Json hops_json(const RouteCounts& route) {
+  return Json{{"packets", route.packets},
+              {"east_west", route.hops_east_west},
+              {"north_south", route.hops_north_south},
+              {"inter_chip", route.hops_inter_chip}};
+}
+
+Json number_or_null(double value) { return std::isfinite(value) ? Json(value) : Json(nullptr); }
+
+Json node_json(const NodeEnergy& node) {
+  return Json{{"node", node.node},
+              {"kind", std::string(to_string(node.kind))},
+              {"units", node.units},
+              {"cores", node.cores},
+              {"executed", counts_json(node.executed)},
+              {"always_on", counts_json(node.always_on)},
+              {"routing", {{"executed", hops_json(node.executed_route)}, {"always_on", hops_json(node.always_on_route)}}},
+              {"energy_j", {{"dynamic", node.dynamic_j}, {"static", node.static_j}, {"total", node.energy_j()}}},
+              {"always_on_energy_j",
+               {{"dynamic", node.always_on_dynamic_j}, {"static", node.static_j}, {"total", node.always_on_energy_j()}}},
+              {"ratio", number_or_null(node.ratio())}};
+}
+
+// Walks a parsed document with the path of the current value, for error messages.
+class Reader {
+ public:
+  Reader(const Json& value, std::string origin, std::string path)
+      : value_(value), origin_(std::move(origin)), path_(std::move(path)) {}
+
+  [[noreturn]] void fail(const std::string& problem) const {
+    throw InputError(origin_ + ": key '" + (path_.empty() ? std::string("(top level)") : path_) + "': " + problem);
+  }
+  Reader at(const std::string& key) const {
+    if (!value_.is_object()) fail("expected an object");
+    const auto it = value_.find(key);
+    const std::string path = path_.empty() ? key : path_ + "." + key;
+    if (it == value_.end()) Reader(value_, origin_, path).fail("missing");
+    return Reader(*it, origin_, path);
+  }
+  Reader at(std::size_t index) const { return Reader(value_.at(index), origin_, path_ + "[" + std::to_string(index) + "]"); }
+  std::size_t size() const {
+    if (!value_.is_array()) fail("expected an array");
+    return value_.size();
+  }
+  std::string text() const {
+    if (!value_.is_string()) fail("expected a string");
+    return value_.get<std::string>();
+  }
+  double number() const {
+    if (!value_.is_number()) fail("expected a number");
+    const double value = value_.get<double>();
+    if (!std::isfinite(value) || value < 0.0) fail("expected a finite number >= 0");
+    return value;
+  }
+  std::uint64_t count() const {
+    if (!value_.is_number_unsigned() && !(value_.is_number_integer() && value_.get<std::int64_t>() >= 0)) {
+      fail("expected a non-negative integer");
+    }
+    return value_.get<std::uint64_t>();
+  }
+  std::size_t size_value() const { return static_cast<std::size_t>(count()); }
+
+ private:
+  const Json& value_;
+  std::string origin_;
+  std::string path_;
+};
+
+OpCounts read_counts(const Reader& reader) {
+  OpCounts counts;
+  for (std::size_t i = 0; i < op_kind_count; ++i) counts.value[i] = reader.at(std::string(op_name(static_cast<Op>(i)))).count();
+  return counts;
+}
+
+RouteCounts read_route(const Reader& reader) {
+  RouteCounts route;
+  route.packets = reader.at("packets").count();
+  route.hops_east_west = reader.at("east_west").count();
+  route.hops_north_south = reader.at("north_south").count();
+  route.hops_inter_chip = reader.at("inter_chip").count();
+  return route;
+}
+
+NodeKind read_kind(const Reader& reader) {
+  const std::string text = reader.text();
+  for (const NodeKind kind : {NodeKind::spiking, NodeKind::projection, NodeKind::dense, NodeKind::bridge,
+                              NodeKind::input, NodeKind::environment}) {
+    if (to_string(kind) == text) return kind;
+  }
+  reader.fail("unknown node kind '" + text + "'");
+}
+
+NodeEnergy read_node(const Reader& reader) {
+  NodeEnergy node;
+  node.node = reader.at("node").text();
+  node.kind = read_kind(reader.at("kind"));
+  node.units = reader.at("units").size_value();
+  node.cores = reader.at("cores").number();
+  node.executed = read_counts(reader.at("executed"));
+  node.always_on = read_counts(reader.at("always_on"));
+  node.executed_route = read_route(reader.at("routing").at("executed"));
+  node.always_on_route = read_route(reader.at("routing").at("always_on"));
+  node.dynamic_j = reader.at("energy_j").at("dynamic").number();
+  node.static_j = reader.at("energy_j").at("static").number();
+  node.always_on_dynamic_j = reader.at("always_on_energy_j").at("dynamic").number();
+  return node;
+}
+
+}  // namespace
+
+std::string energy_report_to_json(const EnergyReport& report) {
+  Json nodes = Json::array();
+  for (const NodeEnergy& node : report.nodes) nodes.push_back(node_json(node));
+  Json cores = Json::array();
+  for (const CoreLoad& core : report.mapping.cores) {
+    cores.push_back(Json{{"core", core.core},
+                         {"chip", {core.chip_x, core.chip_y}},
+                         {"x", core.x},
+                         {"y", core.y},
+                         {"neurons", core.neurons},
+                         {"fan_in", core.fan_in},
+                         {"synapse_memory_bytes", core.synapse_memory_bytes},
+                         {"nodes", core.nodes}});
+  }
+  const UtilisationSummary& u = report.mapping.utilisation;
+  const Json document{
+      {"schema_version", report.schema_version},
+      {"tandem_version", report.tandem_version},
+      {"network", report.network},
+      {"chip", {{"name", report.chip}, {"source", report.chip_source}}},
+      {"mode", report.mode},
+      {"dt_ms", report.dt_ms},
+      {"ticks", report.ticks},
+      {"duration_ms", report.duration_ms},
+      {"window_ticks", report.window_ticks},
+      {"nodes", nodes},
+      {"total", node_json(report.total)},
+      {"mapping",
+       {{"cores_used", report.mapping.cores_used},
+        {"cores_available", report.mapping.cores_available},
+        {"chips", {report.mapping.chips_x, report.mapping.chips_y}},
+        {"utilisation",
+         {{"neurons", {{"mean", u.neurons_mean}, {"max", u.neurons_max}}},
+          {"fan_in", {{"mean", u.fan_in_mean}, {"max", u.fan_in_max}}},
+          {"memory", {{"mean", u.memory_mean}, {"max", u.memory_max}}}}},
+        {"cores", cores}}}};
+  return document.dump(2) + "\n";
+}
+
+void write_energy_report(const EnergyReport& report, const std::string& path) {
+  const std::string text = energy_report_to_json(report);
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  if (!file) throw RunError(path + ": cannot open the energy report for writing");
+  file << text;
+  file.close();
+  if (!file) throw RunError(path + ": writing the energy report failed");
+}
+
+EnergyReport parse_energy_report(const std::string& json_text, const std::string& origin) {
+  Json document;
+  try {
+    document = Json::parse(json_text);
+  } catch (const Json::parse_error& error) {
+    throw InputError(origin + ": not valid JSON (byte " + std::to_string(error.byte) + ")");
+  }
+  const Reader root(document, origin, "");
+  EnergyReport report;
+  const std::uint64_t schema = root.at("schema_version").count();
+  if (schema != static_cast<std::uint64_t>(energy_report_schema_version)) {
+    root.at("schema_version").fail("unsupported schema_version " + std::to_string(schema) +
+                                   " (this tandem reads " + std::to_string(energy_report_schema_version) + ")");
+  }
+  report.tandem_version = root.at("tandem_version").text();
+  report.network = root.at("network").text();
+  report.chip = root.at("chip").at("name").text();
+  report.chip_source = root.at("chip").at("source").text();
+  report.mode = root.at("mode").text();
+  if (report.mode != "event" && report.mode != "always-on") root.at("mode").fail("expected 'event' or 'always-on'");
+  report.dt_ms = root.at("dt_ms").number();
+  report.ticks = static_cast<Tick>(root.at("ticks").count());
+  report.duration_ms = root.at("duration_ms").number();
+  report.window_ticks = static_cast<Tick>(root.at("window_ticks").count());
+  const Reader nodes = root.at("nodes");
+  for (std::size_t i = 0; i < nodes.size(); ++i) report.nodes.push_back(read_node(nodes.at(i)));
+  report.total = read_node(root.at("total"));
+  const Reader mapping = root.at("mapping");
+  report.mapping.cores_used = mapping.at("cores_used").size_value();
+  report.mapping.cores_available = mapping.at("cores_available").size_value();
+  const Reader chips = mapping.at("chips");
+  if (chips.size() != 2) chips.fail("expected [chips_x, chips_y]");
+  report.mapping.chips_x = chips.at(std::size_t{0}).size_value();
+  report.mapping.chips_y = chips.at(std::size_t{1}).size_value();
+  const Reader u = mapping.at("utilisation");
+  report.mapping.utilisation = {u.at("neurons").at("mean").number(), u.at("neurons").at("max").number(),
+                                u.at("fan_in").at("mean").number(),  u.at("fan_in").at("max").number(),
+                                u.at("memory").at("mean").number(),  u.at("memory").at("max").number()};
+  const Reader cores = mapping.at("cores");
+  for (std::size_t i = 0; i < cores.size(); ++i) {
+    const Reader core = cores.at(i);
+    CoreLoad load;
+    load.core = core.at("core").size_value();
+    const Reader chip = core.at("chip");
+    if (chip.size() != 2) chip.fail("expected [chip_x, chip_y]");
+    load.chip_x = chip.at(std::size_t{0}).size_value();
+    load.chip_y = chip.at(std::size_t{1}).size_value();
+    load.x = core.at("x").size_value();
+    load.y = core.at("y").size_value();
+    load.neurons = core.at("neurons").size_value();
+    load.fan_in = core.at("fan_in").size_value();
+    load.synapse_memory_bytes = core.at("synapse_memory_bytes").size_value();
+    const Reader names = core.at("nodes");
+    for (std::size_t n = 0; n < names.size(); ++n) load.nodes.push_back(names.at(n).text());
+    report.mapping.cores.push_back(std::move(load));
+  }
+  return report;
+}
+
+EnergyReport read_energy_report(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw InputError(path + ": cannot open energy report");
+  std::ostringstream text;
+  text << file.rdbuf();
+  return parse_energy_report(text.str(), path);
+}
+
+}  // namespace tandem

@@ -1,0 +1,124 @@
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstdlib>
+
+#include "core/chip_model.hpp"
+#include "core/chip_presets.hpp"
+#include "core/error.hpp"
+#include "tests/energy/test_chip.hpp"
+
+using namespace tandem;
+
+namespace {
+
+// The message of the InputError `text` raises when parsed as a chip file "bad.yaml".
+std::string parse_error(const std::string& text) {
+  try {
+    parse_chip_text(text, "bad.yaml");
+  } catch (const InputError& error) {
+    return error.what();
+  }
+  return "no error";
+}
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("chip: test chip parses every field", "[energy][chip]") {
+  const ChipModel chip = testing::test_chip("0.5");
+  CHECK(chip.name == "test");
+  CHECK(chip.mesh_width == 2);
+  CHECK(chip.mesh_height == 2);
+  CHECK(chip.cores() == 4);
+  CHECK(chip.core.neurons == 4);
+  CHECK(chip.core.fan_in == 8);
+  CHECK(chip.core.synapse_memory_bytes == 1000);
+  CHECK(chip.core.snn);
+  CHECK(chip.core.ann);
+  CHECK(chip.cost(Op::synaptic_op) == 2);
+  CHECK(chip.cost(Op::memory_byte_read) == 0);  // not listed: free
+  CHECK(chip.hop_east_west_pj == 17);
+  CHECK(chip.hop_north_south_pj == 19);
+  CHECK(chip.cost(Op::hop) == 18);            // mean of the two directions
+  CHECK(chip.hop_inter_chip_pj == 18);        // defaults to the mean hop
+  CHECK(chip.static_power_w == 0.5);
+  CHECK(chip.clock_hz == 1e6);
+}
+
+TEST_CASE("chip: every preset loads with its documented key figures", "[energy][chip][presets]") {
+  const auto names = list_preset_names();
+  for (const char* expected : {"loihi", "tianjic", "horowitz45", "cpu", "gpu", "arm", "spinnaker", "spinnaker2"}) {
+    CHECK(std::find(names.begin(), names.end(), expected) != names.end());
+  }
+  for (const auto& name : names) {
+    INFO(name);
+    const ChipModel chip = load_chip(name);
+    CHECK(chip.name == name);
+    CHECK(chip.cores() >= 1);
+    CHECK_FALSE(chip.source.empty());
+  }
+  const ChipModel loihi = load_chip("loihi");
+  CHECK(loihi.cores() == 128);  // Davies 2018
+  CHECK(loihi.core.neurons == 1024);
+  CHECK(loihi.cost(Op::synaptic_op) == Approx(23.6));
+  CHECK(loihi.cost(Op::hop) == Approx(3.5));  // mean of 3.0 E-W and 4.0 N-S
+  CHECK_FALSE(loihi.core.ann);
+  const ChipModel tianjic = load_chip("tianjic");
+  CHECK(tianjic.cores() == 156);
+  CHECK(tianjic.cost(Op::mac) == Approx(2.0 / 1.28));   // 1.28 TOPS/W, 2 ops per MAC
+  CHECK(tianjic.cost(Op::synaptic_op) == Approx(1e12 / 650e9).epsilon(1e-3));
+  CHECK(load_chip("horowitz45").cost(Op::mac) == Approx(3.7 + 0.9));
+  CHECK(load_chip("spinnaker2").cost(Op::neuron_update) == Approx(2.19e-9 / 1e-12));
+  CHECK(load_chip("cpu").cost(Op::mac) == load_chip("cpu").cost(Op::synaptic_op));
+}
+
+TEST_CASE("chip: --chip resolves a .yaml path and refuses unknown names", "[energy][chip][presets]") {
+  const std::string path = std::string(TANDEM_SOURCE_DIR) + "/presets/tianjic.yaml";
+  CHECK(resolve_chip_path(path) == path);
+  CHECK(load_chip(path).name == "tianjic");
+  CHECK_THROWS_WITH(resolve_chip_path("no_such_chip"), Catch::Contains("no_such_chip") && Catch::Contains("loihi"));
+  CHECK_THROWS_WITH(resolve_chip_path("/nowhere/chip.yaml"), Catch::Contains("no such chip file"));
+}
+
+TEST_CASE("chip: malformed files name the file, key, line and problem", "[energy][chip]") {
+  const std::string good = testing::test_chip_yaml();
+  SECTION("missing key") {
+    const std::string message = parse_error(replaced(good, "static_power_w: 0\n", ""));
+    CHECK_THAT(message, Catch::Contains("bad.yaml") && Catch::Contains("static_power_w") && Catch::Contains("missing"));
+  }
+  SECTION("negative cost, with its line") {
+    const std::string message = parse_error(replaced(good, "macs: 5", "macs: -5"));
+    CHECK_THAT(message, Catch::Contains("bad.yaml: line 10") && Catch::Contains("costs_pj.macs") &&
+                            Catch::Contains("negative"));
+  }
+  SECTION("NaN cost") {
+    CHECK_THAT(parse_error(replaced(good, "macs: 5", "macs: .nan")),
+               Catch::Contains("costs_pj.macs") && Catch::Contains("finite"));
+  }
+  SECTION("zero mesh") {
+    CHECK_THAT(parse_error(replaced(good, "width: 2", "width: 0")),
+               Catch::Contains("mesh.width") && Catch::Contains(">= 1"));
+  }
+  SECTION("unknown op name") {
+    CHECK_THAT(parse_error(replaced(good, "macs: 5", "maccs: 5")),
+               Catch::Contains("costs_pj.maccs") && Catch::Contains("unknown op name"));
+  }
+  SECTION("unknown mode and unknown key") {
+    CHECK_THAT(parse_error(replaced(good, "[snn, ann]", "[snn, gpu]")), Catch::Contains("unknown mode 'gpu'"));
+    CHECK_THAT(parse_error(good + "colour: red\n"), Catch::Contains("'colour'") && Catch::Contains("unknown key"));
+  }
+  SECTION("only one hop direction") {
+    CHECK_THAT(parse_error(replaced(good, "  hops_north_south: 19\n", "")), Catch::Contains("hops_east_west"));
+  }
+  SECTION("not YAML") {
+    CHECK_THAT(parse_error("mesh: {width: 2"), Catch::Contains("bad.yaml: line") && Catch::Contains("not valid YAML"));
+  }
+  SECTION("a missing file") {
+    CHECK_THROWS_AS(load_chip_file("/nowhere/x.yaml"), InputError);
+  }
+}

@@ -1,0 +1,174 @@
+#include <catch2/catch.hpp>
+#include <memory>
+
+#include "core/core_mapping.hpp"
+#include "core/error.hpp"
+#include "core/simulation.hpp"
+#include "tests/energy/test_chip.hpp"
+
+using namespace tandem;
+
+namespace {
+
+NodeCounters node(const std::string& name, NodeKind kind, std::size_t units, std::size_t fan_in = 0,
+                  std::size_t memory = 0) {
+  NodeCounters counters;
+  counters.node = name;
+  counters.kind = kind;
+  counters.units = units;
+  counters.fan_in = fan_in;
+  counters.synapse_memory_bytes = memory;
+  return counters;
+}
+
+// A chip of `width` × `height` cores with `neurons` neurons each (fan-in 8, memory 1000).
+ChipModel chip(std::size_t width, std::size_t height, std::size_t neurons) {
+  ChipModel model = testing::test_chip();
+  model.mesh_width = width;
+  model.mesh_height = height;
+  model.core.neurons = neurons;
+  return model;
+}
+
+}  // namespace
+
+TEST_CASE("mapping: a population larger than a core is split across cores in order", "[energy][mapping]") {
+  const CoreMapping mapping({node("big", NodeKind::spiking, 10)}, {}, chip(2, 2, 4));
+  REQUIRE(mapping.cores_used() == 3);
+  CHECK(mapping.cores()[0].neurons == 4);
+  CHECK(mapping.cores()[1].neurons == 4);
+  CHECK(mapping.cores()[2].neurons == 2);
+  CHECK(mapping.cores()[2].x == 0);  // row-major: core 2 of a 2-wide mesh is (0, 1)
+  CHECK(mapping.cores()[2].y == 1);
+  CHECK(mapping.core_share(0) == Approx(3.0));
+  CHECK(mapping.utilisation().neurons_mean == Approx(10.0 / 12.0));
+  CHECK(mapping.utilisation().neurons_max == Approx(1.0));
+}
+
+TEST_CASE("mapping: synapse memory and fan-in limit what a core holds", "[energy][mapping]") {
+  // 600 bytes per unit: only one unit fits a 1000-byte core.
+  const CoreMapping by_memory({node("heavy", NodeKind::spiking, 3, 1, 1800)}, {}, chip(4, 1, 4));
+  CHECK(by_memory.cores_used() == 3);
+  // Fan-in 20 on 8-axon cores: 3 input slices of the same 2 units.
+  const CoreMapping by_fan_in({node("wide", NodeKind::spiking, 2, 20)}, {}, chip(4, 1, 4));
+  REQUIRE(by_fan_in.cores_used() == 3);
+  CHECK(by_fan_in.cores()[0].fan_in == 7);  // ceil(20 / 3)
+  CHECK(by_fan_in.cores()[1].neurons == 2);
+}
+
+TEST_CASE("mapping: small nodes share a core; projections live on their target", "[energy][mapping]") {
+  auto input = node("in", NodeKind::input, 2);
+  input.targets = {"proj"};
+  auto projection = node("proj", NodeKind::projection, 0, 2, 16);
+  projection.targets = {"pop"};
+  const auto pop = node("pop", NodeKind::spiking, 2);
+  const CoreMapping mapping({input, projection, pop}, {{"in", "proj"}, {"proj", "pop"}}, chip(2, 2, 4));
+  REQUIRE(mapping.cores_used() == 1);
+  CHECK(mapping.cores()[0].neurons == 4);
+  CHECK(mapping.cores()[0].fan_in == 2);
+  CHECK(mapping.cores()[0].synapse_memory_bytes == 16);
+  CHECK(mapping.core_share(0) == Approx(0.5));
+  CHECK(mapping.core_share(1) == 0.0);
+  // Same core: one packet per event, no hops.
+  const RouteCounts route = mapping.route(0, 5);
+  CHECK(route.packets == 5);
+  CHECK(route.hops() == 0);
+}
+
+TEST_CASE("mapping: a network larger than the chip is an error unless chips are tiled", "[energy][mapping]") {
+  const std::vector<NodeCounters> nodes{node("huge", NodeKind::spiking, 20)};
+  CHECK_THROWS_WITH(CoreMapping(nodes, {}, chip(2, 2, 4)),
+                    Catch::Contains("does not fit on 4 cores") && Catch::Contains("huge"));
+  const CoreMapping board(nodes, {}, chip(2, 2, 4), BoardLayout{2, 1});
+  CHECK(board.cores_used() == 5);
+  CHECK(board.cores_available() == 8);
+  CHECK(board.cores()[4].chip_x == 1);
+  CHECK(board.cores()[4].x == 2);  // first core of the second chip
+}
+
+TEST_CASE("mapping: a node needs cores of its mode", "[energy][mapping]") {
+  ChipModel snn_only = chip(2, 2, 4);
+  snn_only.core.ann = false;
+  CHECK_THROWS_WITH(CoreMapping({node("layer", NodeKind::dense, 2)}, {}, snn_only),
+                    Catch::Contains("layer") && Catch::Contains("ann"));
+  // A dense layer does not share an snn core.
+  const CoreMapping mixed({node("pop", NodeKind::spiking, 1), node("layer", NodeKind::dense, 1)}, {}, chip(2, 2, 4));
+  CHECK(mixed.cores_used() == 2);
+}
+
+TEST_CASE("mapping: XY hops on a known layout, split by direction and chip boundary", "[energy][mapping]") {
+  // 2 x 2 mesh, one neuron per core: a -> (0,0), b -> (1,0), c -> (0,1), d -> (1,1).
+  const std::vector<NodeCounters> nodes{node("a", NodeKind::spiking, 1), node("b", NodeKind::spiking, 1),
+                                        node("c", NodeKind::spiking, 1), node("d", NodeKind::spiking, 1)};
+  const CoreMapping mapping(nodes, {{"a", "d"}, {"a", "b"}, {"b", "c"}}, chip(2, 2, 1));
+  const RouteCounts a = mapping.route(0, 10);  // to d: 1 E-W + 1 N-S; to b: 1 E-W
+  CHECK(a.packets == 20);
+  CHECK(a.hops_east_west == 20);
+  CHECK(a.hops_north_south == 10);
+  const RouteCounts b = mapping.route(1, 3);  // (1,0) -> (0,1)
+  CHECK(b == RouteCounts{3, 3, 3, 0});
+  CHECK(mapping.route(3, 7) == RouteCounts{});  // d has no targets
+
+  // Two 2 x 1 chips side by side: a (0,0) -> c (2,0) crosses one chip boundary.
+  const CoreMapping board({nodes[0], nodes[1], nodes[2]}, {{"a", "c"}}, chip(2, 1, 1), BoardLayout{2, 1});
+  CHECK(board.route(0, 4) == RouteCounts{4, 4, 0, 4});
+}
+
+TEST_CASE("mapping: a split source weights hops by the units on each core", "[energy][mapping]") {
+  // 4 x 1 mesh, 2 neurons per core: s on cores 0 (2 units) and 1 (1 unit); d on core 2.
+  const CoreMapping mapping({node("s", NodeKind::spiking, 3), node("d", NodeKind::spiking, 2)}, {{"s", "d"}},
+                            chip(4, 1, 2));
+  // Hops per event = (2 units × 2 hops + 1 unit × 1 hop) / 3 units; 3 events -> 5 hops.
+  CHECK(mapping.route(0, 3) == RouteCounts{3, 5, 0, 0});
+}
+
+TEST_CASE("mapping: traffic naming an unknown node is an error", "[energy][mapping]") {
+  CHECK_THROWS_WITH(CoreMapping({node("a", NodeKind::spiking, 1)}, {{"a", "ghost"}}, chip(2, 2, 4)),
+                    Catch::Contains("ghost"));
+}
+
+namespace {
+
+// An engine with one node and one spike port that names the node.
+class OneNodeEngine : public Engine {
+ public:
+  OneNodeEngine(std::string name, std::string node_name, PortDirection direction, std::vector<std::string> targets)
+      : name_(std::move(name)) {
+    ports_ = {PortSpec{"port", PortKind::spikes, direction, 1, node_name}};
+    NodeCounters counters;
+    counters.node = std::move(node_name);
+    counters.units = 1;
+    counters.targets = std::move(targets);
+    counters_.push_back(counters);
+  }
+  std::string_view name() const override { return name_; }
+  std::span<const PortSpec> ports() const override { return ports_; }
+  void reset(const RunContext&) override {}
+  void advance(const Epoch&, const Mailbox&, Mailbox&) override {}
+  std::span<const NodeCounters> counters() const override { return counters_; }
+  bool enroll_probe(const Probe&, Recorder&) override { return false; }
+  void record(Recorder&) override {}
+
+ private:
+  std::string name_;
+  std::vector<PortSpec> ports_;
+  std::vector<NodeCounters> counters_;
+};
+
+}  // namespace
+
+TEST_CASE("mapping: traffic edges come from node targets and from wires between port nodes", "[energy][mapping]") {
+  Simulation simulation(SimulationSettings{});
+  simulation.add(std::make_unique<OneNodeEngine>("a", "src", PortDirection::out, std::vector<std::string>{"dst"}));
+  simulation.add(std::make_unique<OneNodeEngine>("b", "dst", PortDirection::in, std::vector<std::string>{}));
+  simulation.connect(Wire{{"a", "port"}, {"b", "port"}, 1});
+  const auto edges = traffic_edges(simulation);
+  REQUIRE(edges.size() == 2);
+  CHECK(edges[0].from == "src");  // from the node's targets
+  CHECK(edges[0].to == "dst");
+  CHECK(edges[1].from == "src");  // from the wire's port nodes
+  CHECK(edges[1].to == "dst");
+  // Both edges name the same destination core: still one packet per event.
+  const CoreMapping mapping(simulation.counters(), edges, chip(2, 2, 1));
+  CHECK(mapping.route(0, 2) == RouteCounts{2, 2, 0, 0});
+}
