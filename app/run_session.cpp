@@ -1,0 +1,186 @@
+#include "app/run_session.hpp"
+
+#include <charconv>
+#include <iostream>
+
+#include "core/chip_presets.hpp"
+#include "core/error.hpp"
+#include "core/interrupt_guard.hpp"
+#include "core/recorded_run.hpp"
+#include "core/trace_output.hpp"
+
+namespace tandem::app {
+namespace {
+
+std::uint64_t parse_count(const std::string& text, const std::string& what, const std::string& probe) {
+  std::uint64_t value = 0;
+  const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (result.ec != std::errc{} || result.ptr != text.data() + text.size()) {
+    throw InputError("--probe '" + probe + "': " + what + " '" + text + "' is not a whole number");
+  }
+  return value;
+}
+
+// "3-7;9" -> {3,4,5,6,7,9}
+std::vector<std::uint32_t> parse_units(const std::string& text, const std::string& probe) {
+  std::vector<std::uint32_t> units;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t end = std::min(text.find(';', start), text.size());
+    const std::string item = text.substr(start, end - start);
+    const std::size_t dash = item.find('-');
+    const auto first = parse_count(item.substr(0, dash), "unit", probe);
+    const auto last = dash == std::string::npos ? first : parse_count(item.substr(dash + 1), "unit", probe);
+    if (last < first || last - first > 10'000'000) {
+      throw InputError("--probe '" + probe + "': bad unit range '" + item + "'");
+    }
+    for (auto u = first; u <= last; ++u) units.push_back(static_cast<std::uint32_t>(u));
+    start = end + 1;
+  }
+  return units;
+}
+
+}  // namespace
+
+void add_run_output_options(po::options_description& options, const RunOutputOptions& defaults) {
+  options.add_options()
+    ("record", po::value<std::string>()->default_value(defaults.record_path),
+     "write an HDF5 trace to this file (see docs/traces.md)")
+    ("force", po::bool_switch(), "overwrite existing output files")
+    ("probe", po::value<std::vector<std::string>>()->composing(),
+     "record NODE.VARIABLE[,every=N][,units=A-B;C] (repeatable), e.g. hidden.v,every=10")
+    ("chip", po::value<std::string>()->default_value(defaults.chip),
+     "chip preset (tandem chips) or chip YAML file to price the run on")
+    ("energy-report", po::value<std::string>()->default_value(defaults.energy_report_path),
+     "write the energy report (JSON, docs/energy.md) to this file")
+    ("energy-window-ticks", po::value<Tick>()->default_value(defaults.energy_window_ticks),
+     "ticks per energy window in the trace");
+}
+
+RunOutputOptions run_output_options_from(const po::variables_map& values) {
+  RunOutputOptions options;
+  options.record_path = values["record"].as<std::string>();
+  options.force = values["force"].as<bool>();
+  if (values.count("probe") != 0U) {
+    for (const auto& text : values["probe"].as<std::vector<std::string>>()) {
+      options.probes.push_back(parse_probe(text));
+    }
+  }
+  options.chip = values["chip"].as<std::string>();
+  options.energy_report_path = values["energy-report"].as<std::string>();
+  options.energy_window_ticks = values["energy-window-ticks"].as<Tick>();
+  if (options.energy_window_ticks < 1) throw InputError("--energy-window-ticks must be >= 1");
+  options.quiet = values.count("quiet") != 0U && values["quiet"].as<bool>();
+  return options;
+}
+
+Probe parse_probe(const std::string& text) {
+  Probe probe;
+  std::size_t start = text.find(',');
+  const std::string target = text.substr(0, start);
+  const std::size_t dot = target.rfind('.');
+  if (dot == std::string::npos || dot == 0 || dot + 1 == target.size()) {
+    throw InputError("--probe '" + text + "': expected NODE.VARIABLE, e.g. hidden.spikes");
+  }
+  probe.node = target.substr(0, dot);
+  probe.variable = target.substr(dot + 1);
+  while (start != std::string::npos) {
+    const std::size_t end = text.find(',', start + 1);
+    const std::string item = text.substr(start + 1, end == std::string::npos ? std::string::npos : end - start - 1);
+    const std::size_t equals = item.find('=');
+    const std::string key = item.substr(0, equals);
+    const std::string value = equals == std::string::npos ? "" : item.substr(equals + 1);
+    if (key == "every") {
+      probe.every_ticks = static_cast<Tick>(parse_count(value, "every", text));
+      if (probe.every_ticks < 1) throw InputError("--probe '" + text + "': every must be >= 1");
+    } else if (key == "units") {
+      probe.units = parse_units(value, text);
+    } else {
+      throw InputError("--probe '" + text + "': unknown setting '" + key + "' (every or units)");
+    }
+    start = end;
+  }
+  return probe;
+}
+
+RunSession::RunSession(Simulation& simulation, RunOutputOptions options, std::string network_label,
+                       std::string resolved_config)
+    : simulation_(simulation),
+      options_(std::move(options)),
+      network_label_(std::move(network_label)),
+      chip_(load_chip(options_.chip)) {
+  // Every output is checked before the run, so a run never fails at its end for want of a file.
+  if (!options_.energy_report_path.empty()) {
+    check_trace_output_path(options_.energy_report_path, options_.force);
+  }
+  if (!options_.record_path.empty()) {
+    check_trace_output_path(options_.record_path, options_.force);
+    trace_ = std::make_unique<Hdf5Recorder>(options_.record_path);
+    write_run_metadata(*trace_, simulation_.settings(), options_.chip, resolved_config);
+    trace_->write_metadata("network", network_label_);
+    simulation_.set_recorder(trace_.get());
+    for (const Probe& probe : options_.probes) simulation_.add_probe(probe);
+  } else if (!options_.probes.empty()) {
+    throw InputError("--probe needs --record FILE.h5 to write to");
+  }
+}
+
+RunSession::~RunSession() = default;
+
+Recorder* RunSession::recorder() { return trace_.get(); }
+
+void RunSession::start() {
+  if (ledger_) return;
+  ledger_ = std::make_unique<EnergyLedger>(
+      simulation_, chip_, EnergyLedgerSettings{.window_ticks = options_.energy_window_ticks},
+      trace_.get());
+}
+
+void RunSession::run(Tick ticks) {
+  start();
+  if (!trace_) {
+    InterruptGuard guard;
+    const Tick stop = simulation_.now() + ticks;
+    while (simulation_.now() < stop) {
+      simulation_.run(std::min(stop - simulation_.now(), simulation_.epoch_ticks()));
+      guard.check(simulation_.now());
+    }
+    return;
+  }
+  InterruptGuard guard;
+  try {
+    run_recorded(simulation_, ticks, *trace_, RecordedRunOptions{.interrupt = &guard});
+  } catch (...) {
+    ledger_->finish();
+    trace_->close();
+    throw;
+  }
+}
+
+const EnergyReport& RunSession::finish() {
+  if (report_) return *report_;
+  start();
+  ledger_->finish();
+  if (trace_) trace_->close();
+  report_ = make_energy_report(*ledger_, network_label_);
+  if (options_.print_energy_table) std::cout << format_energy_table(*report_);
+  if (!options_.energy_report_path.empty()) {
+    write_energy_report(*report_, options_.energy_report_path);
+    std::cout << "energy report: " << options_.energy_report_path << "\n";
+  }
+  if (!options_.record_path.empty()) std::cout << "trace: " << options_.record_path << "\n";
+  return *report_;
+}
+
+int RunSession::run_to_exit_code(Tick ticks) {
+  try {
+    run(ticks);
+  } catch (const RunInterrupted& interrupted) {
+    std::cerr << "tandem: " << interrupted.what() << "; outputs closed\n";
+    return 128 + interrupted.signal_number();
+  }
+  finish();
+  return exit_ok;
+}
+
+}  // namespace tandem::app

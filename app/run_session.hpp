@@ -1,0 +1,73 @@
+// Everything around a run that `tandem run` and `tandem example` share: the output options
+// (--record, --force, --probe, --chip, --energy-report, --energy-window-ticks), checking
+// outputs before the run starts, the HDF5 trace and its /meta, the energy ledger, Ctrl-C, and
+// the energy table printed at the end.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/cli_options.hpp"
+#include "core/chip_model.hpp"
+#include "core/energy_ledger.hpp"
+#include "core/energy_report.hpp"
+#include "core/hdf5_recorder.hpp"
+#include "core/simulation.hpp"
+
+namespace tandem::app {
+
+struct RunOutputOptions {
+  std::string record_path;         // empty: no trace
+  bool force = false;              // overwrite existing outputs
+  std::vector<Probe> probes;       // recorded in addition to what the caller enrolls
+  std::string chip = "tianjic";    // preset name or chip YAML file
+  std::string energy_report_path;  // empty: no JSON report
+  Tick energy_window_ticks = 100;
+  bool quiet = false;
+  bool print_energy_table = true;
+};
+
+// Adds the output options to `options` (defaults from `defaults`).
+void add_run_output_options(po::options_description& options, const RunOutputOptions& defaults);
+RunOutputOptions run_output_options_from(const po::variables_map& values);
+
+// "NODE.VARIABLE[,every=N][,units=A-B;C]" -> Probe; InputError naming the text otherwise.
+Probe parse_probe(const std::string& text);
+
+class RunSession {
+ public:
+  // Checks the output paths (InputError before anything runs), loads the chip, opens the
+  // trace, writes /meta and enrolls `options.probes`. Add engines and wires to `simulation`
+  // before; enroll extra probes through recorder() before start().
+  RunSession(Simulation& simulation, RunOutputOptions options, std::string network_label,
+             std::string resolved_config);
+  ~RunSession();
+  RunSession(const RunSession&) = delete;
+  RunSession& operator=(const RunSession&) = delete;
+
+  // The trace, or nullptr when not recording.
+  [[nodiscard]] Recorder* recorder();
+  [[nodiscard]] const ChipModel& chip() const { return chip_; }
+  // Maps the network onto the chip and attaches the energy ledger; called by run() if needed.
+  void start();
+  // Runs `ticks` more ticks (may be called repeatedly). Throws RunInterrupted on Ctrl-C after
+  // closing the trace as interrupted.
+  void run(Tick ticks);
+  // Closes the trace, prints the energy table, writes the JSON report. Returns the report.
+  const EnergyReport& finish();
+  // Runs, finishes and maps failures to exit codes (130/143 on SIGINT/SIGTERM).
+  int run_to_exit_code(Tick ticks);
+
+ private:
+  Simulation& simulation_;
+  RunOutputOptions options_;
+  std::string network_label_;
+  ChipModel chip_;
+  std::unique_ptr<Hdf5Recorder> trace_;
+  std::unique_ptr<EnergyLedger> ledger_;
+  std::optional<EnergyReport> report_;
+};
+
+}  // namespace tandem::app
