@@ -40,6 +40,10 @@ void check_name(std::string_view unit) {
   }
 }
 
+void check_finite(std::string_view unit, std::string_view parameter, double value) {
+  if (!std::isfinite(value)) fail(unit, parameter, value, "must be finite");
+}
+
 void check_positive(std::string_view unit, std::string_view parameter, double value) {
   if (!(value > 0.0) || !std::isfinite(value)) fail(unit, parameter, value, "must be finite and > 0");
 }
@@ -55,8 +59,8 @@ void check_at_least(std::string_view unit, std::string_view parameter, double va
 }
 
 void check_range(std::string_view unit, const ValueRange& range) {
-  if (!std::isfinite(range.min)) fail(unit, "value_min", range.min, "must be finite");
-  if (!std::isfinite(range.max)) fail(unit, "value_max", range.max, "must be finite");
+  check_finite(unit, "value_min", range.min);
+  check_finite(unit, "value_max", range.max);
   if (!(range.min < range.max)) {
     fail(unit, "value_min", range.min, "must be < value_max = " + format_number(range.max));
   }

@@ -78,6 +78,7 @@ class Unit {
 
 // Parameter checks: each throws InputError "bridge unit '<unit>': <parameter> = <value>: <problem>".
 void check_name(std::string_view unit);
+void check_finite(std::string_view unit, std::string_view parameter, double value);
 void check_positive(std::string_view unit, std::string_view parameter, double value);
 void check_non_negative(std::string_view unit, std::string_view parameter, double value);
 void check_at_least(std::string_view unit, std::string_view parameter, double value, double least);
