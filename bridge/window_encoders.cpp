@@ -152,16 +152,27 @@ class WindowedEncoder final : public Unit {
     if (converted) rebuild_schedule();
   }
 
+  // Lists (offset, channel) in that order by counting sort over the W offsets: channels are
+  // visited in ascending order, so each offset's bucket comes out sorted by channel.
   void rebuild_schedule() {
-    schedule_.clear();
+    bucket_start_.assign(static_cast<std::size_t>(window_.ticks) + 1, 0);
+    std::size_t total = 0;
+    for (const Pattern& p : patterns_) {
+      for (Tick j = 0; j < p.count; ++j) ++bucket_start_[static_cast<std::size_t>(offset_of(p, j)) + 1];
+      total += static_cast<std::size_t>(p.count);
+    }
+    for (std::size_t o = 1; o < bucket_start_.size(); ++o) bucket_start_[o] += bucket_start_[o - 1];
+    schedule_.resize(total);
     for (std::size_t k = 0; k < patterns_.size(); ++k) {
       const Pattern& p = patterns_[k];
       for (Tick j = 0; j < p.count; ++j) {
-        schedule_.emplace_back(p.first + j * window_.ticks / p.count, static_cast<std::uint32_t>(k));
+        const Tick offset = offset_of(p, j);
+        schedule_[bucket_start_[static_cast<std::size_t>(offset)]++] = {offset, static_cast<std::uint32_t>(k)};
       }
     }
-    std::sort(schedule_.begin(), schedule_.end());
   }
+
+  [[nodiscard]] Tick offset_of(const Pattern& p, Tick j) const { return p.first + j * window_.ticks / p.count; }
 
   Coding coding_;
   Window window_;
@@ -171,6 +182,7 @@ class WindowedEncoder final : public Unit {
   std::vector<std::uint8_t> dirty_;
   std::vector<std::uint32_t> dirty_list_;  // inputs touched since the last sample
   std::vector<std::pair<Tick, std::uint32_t>> schedule_;  // (offset, channel), sorted
+  std::vector<std::size_t> bucket_start_;  // scratch of rebuild_schedule
   std::size_t cursor_ = 0;
   bool sampled_once_ = false;
 };
