@@ -4,6 +4,7 @@
 #include <cmath>
 #include <vector>
 
+#include "bridge/channel_set.hpp"
 #include "bridge/traffic_cursor.hpp"
 
 namespace tandem::bridge {
@@ -23,8 +24,7 @@ class DeltaEncoder final : public Unit {
     const auto n = static_cast<Eigen::Index>(params_.channels);
     held_ = Eigen::VectorXf::Zero(n);
     last_ = Eigen::VectorXf::Zero(n);
-    active_.assign(params_.channels, 0);
-    active_list_.clear();
+    active_.reset(params_.channels);
   }
 
   void advance(const Epoch& epoch, const PortTraffic& in, PortTraffic& out, ExecutionMode mode,
@@ -34,13 +34,7 @@ class DeltaEncoder final : public Unit {
     FrameCursor frames(in.frames, params_.name);
     for (Tick t = epoch.begin; t < epoch.end; ++t) {
       bool added = false;
-      const std::size_t changed = frames.apply(t, held_, [&](std::uint32_t c) {
-        if (active_[c] == 0) {
-          active_[c] = 1;
-          active_list_.push_back(c);
-          added = true;
-        }
-      });
+      const std::size_t changed = frames.apply(t, held_, [&](std::uint32_t c) { added |= active_.insert(c); });
       executed.add(Op::input_event, always_on ? n : changed);
       std::size_t events = 0;
       bool frame_due = false;
@@ -48,14 +42,10 @@ class DeltaEncoder final : public Unit {
         for (std::uint32_t c = 0; c < n; ++c) events += step(c, t, out, frame_due);
         executed.add(conversion_op(), n);
       } else {
-        if (added) std::sort(active_list_.begin(), active_list_.end());
-        executed.add(conversion_op(), active_list_.size());
-        for (const std::uint32_t c : active_list_) events += step(c, t, out, frame_due);
-        std::erase_if(active_list_, [&](std::uint32_t c) {
-          if (pending(c)) return false;
-          active_[c] = 0;
-          return true;
-        });
+        if (added) active_.sort();
+        executed.add(conversion_op(), active_.size());
+        for (const std::uint32_t c : active_.channels()) events += step(c, t, out, frame_due);
+        active_.erase_if([&](std::uint32_t c) { return !pending(c); });
       }
       if (frame_due) out.frames.push_back(DenseFrame{t, last_});
       executed.add(Op::spike, events);
@@ -86,8 +76,7 @@ class DeltaEncoder final : public Unit {
   float threshold_;
   Eigen::VectorXf held_;
   Eigen::VectorXf last_;  // what the receiver knows: the last value sent
-  std::vector<std::uint8_t> active_;
-  std::vector<std::uint32_t> active_list_;
+  ChannelSet active_;  // channels that changed or are still catching up
 };
 
 // Adds threshold * (on - off) to each value and emits a frame in every tick a spike arrived.
@@ -102,8 +91,7 @@ class DeltaDecoder final : public Unit {
   void reset(const RunContext&) override {
     value_ = Eigen::VectorXf::Zero(static_cast<Eigen::Index>(params_.channels));
     net_.assign(params_.channels, 0);
-    touched_flag_.assign(params_.channels, 0);
-    touched_.clear();
+    touched_.reset(params_.channels);
   }
 
   void advance(const Epoch& epoch, const PortTraffic& in, PortTraffic& out, ExecutionMode mode,
@@ -114,10 +102,7 @@ class DeltaDecoder final : public Unit {
     for (Tick t = epoch.begin; t < epoch.end; ++t) {
       const std::size_t arrived = spikes.at(t, [&](std::uint32_t k) {
         const std::uint32_t c = k / 2;
-        if (touched_flag_.at(c) == 0) {
-          touched_flag_[c] = 1;
-          touched_.push_back(c);
-        }
+        touched_.insert(c);
         net_[c] += (k % 2 == 0) ? 1 : -1;
       });
       executed.add(Op::input_event, arrived);
@@ -125,10 +110,9 @@ class DeltaDecoder final : public Unit {
         for (std::size_t c = 0; c < n; ++c) apply(c);
         executed.add(conversion_op(), n);
       } else {
-        for (const std::uint32_t c : touched_) apply(c);
+        for (const std::uint32_t c : touched_.channels()) apply(c);
         executed.add(conversion_op(), touched_.size());
       }
-      for (const std::uint32_t c : touched_) touched_flag_[c] = 0;
       touched_.clear();
       if (arrived > 0) {
         out.frames.push_back(DenseFrame{t, value_});
@@ -147,33 +131,18 @@ class DeltaDecoder final : public Unit {
   float threshold_;
   Eigen::VectorXf value_;
   std::vector<std::int64_t> net_;
-  std::vector<std::uint8_t> touched_flag_;
-  std::vector<std::uint32_t> touched_;  // channels with spikes in the current tick
+  ChannelSet touched_;  // channels with spikes in the current tick
 };
-
-UnitDescription delta_description(const std::string& name, std::size_t channels, double threshold) {
-  check_name(name);
-  check_at_least(name, "channels", static_cast<double>(channels), 1.0);
-  check_positive(name, "threshold", threshold);
-  UnitDescription d;
-  d.name = name;
-  d.channels = channels;
-  d.window_ticks = 1;
-  d.latency_ticks = 0;
-  return d;
-}
 
 }  // namespace
 
 std::unique_ptr<Unit> make_delta_encoder(const DeltaEncoderParams& params) {
-  UnitDescription d = delta_description(params.name, params.channels, params.threshold);
   const bool graded = params.output == DeltaOutput::graded;
-  d.kind = graded ? "delta_encoder_graded" : "delta_encoder";
-  d.encoder = true;
-  d.input_kind = PortKind::dense;
-  d.input_width = params.channels;
-  d.output_kind = graded ? PortKind::dense : PortKind::spikes;
-  d.output_width = graded ? params.channels : 2 * params.channels;
+  UnitDescription d = describe(params.name, graded ? "delta_encoder_graded" : "delta_encoder", true,
+                               params.channels, {PortKind::dense, params.channels},
+                               graded ? PortShape{PortKind::dense, params.channels}
+                                      : PortShape{PortKind::spikes, 2 * params.channels});
+  check_positive(params.name, "threshold", params.threshold);
   d.nonlinearity = "event when |x - last sent| >= threshold";
   d.quantisation = graded ? "sends x itself; the receiver lags by < threshold"
                           : "steps of threshold, one on/off spike per channel per tick";
@@ -181,13 +150,9 @@ std::unique_ptr<Unit> make_delta_encoder(const DeltaEncoderParams& params) {
 }
 
 std::unique_ptr<Unit> make_delta_decoder(const DeltaDecoderParams& params) {
-  UnitDescription d = delta_description(params.name, params.channels, params.threshold);
-  d.kind = "delta_decoder";
-  d.encoder = false;
-  d.input_kind = PortKind::spikes;
-  d.input_width = 2 * params.channels;
-  d.output_kind = PortKind::dense;
-  d.output_width = params.channels;
+  UnitDescription d = describe(params.name, "delta_decoder", false, params.channels,
+                               {PortKind::spikes, 2 * params.channels}, {PortKind::dense, params.channels});
+  check_positive(params.name, "threshold", params.threshold);
   d.fan_in = 2;
   d.nonlinearity = "x += threshold (on - off)";
   d.quantisation = "steps of threshold";

@@ -65,21 +65,10 @@ class AffineUnit final : public Unit {
 };
 
 std::unique_ptr<Unit> make_affine(const AffineParams& params, bool encoder, std::string kind) {
-  check_name(params.name);
-  check_at_least(params.name, "channels", static_cast<double>(params.channels), 1.0);
+  UnitDescription d = describe(params.name, std::move(kind), encoder, params.channels,
+                               {PortKind::dense, params.channels}, {PortKind::dense, params.channels});
   check_finite(params.name, "gain", params.gain);
   check_finite(params.name, "offset", params.offset);
-  UnitDescription d;
-  d.name = params.name;
-  d.kind = std::move(kind);
-  d.encoder = encoder;
-  d.input_kind = PortKind::dense;
-  d.input_width = params.channels;
-  d.output_kind = PortKind::dense;
-  d.output_width = params.channels;
-  d.channels = params.channels;
-  d.window_ticks = 1;
-  d.latency_ticks = 0;
   d.nonlinearity = "y = gain x + offset";
   d.quantisation = "none (float32)";
   return std::make_unique<AffineUnit>(std::move(d), params);

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <vector>
 
+#include "bridge/channel_set.hpp"
 #include "bridge/traffic_cursor.hpp"
 
 namespace tandem::bridge {
@@ -25,8 +26,7 @@ class ExponentialDecoder final : public Unit {
     gain_ = 1.0F - decay_;
     y_.assign(params_.channels, 0.0F);
     arrived_.assign(params_.channels, 0);
-    active_.assign(params_.channels, 0);
-    active_list_.clear();
+    active_.reset(params_.channels);
   }
 
   void advance(const Epoch& epoch, const PortTraffic& in, PortTraffic& out, ExecutionMode mode,
@@ -37,22 +37,17 @@ class ExponentialDecoder final : public Unit {
     for (Tick t = epoch.begin; t < epoch.end; ++t) {
       const std::size_t count = spikes.at(t, [&](std::uint32_t c) {
         ++arrived_.at(c);
-        if (!always_on && active_[c] == 0) {
-          active_[c] = 1;
-          active_list_.push_back(c);
-        }
+        if (!always_on) active_.insert(c);
       });
       executed.add(Op::input_event, count);
       if (always_on) {
         for (std::size_t c = 0; c < n; ++c) update(c);
         executed.add(conversion_op(), n);
       } else {
-        executed.add(conversion_op(), active_list_.size());
-        std::erase_if(active_list_, [&](std::uint32_t c) {
+        executed.add(conversion_op(), active_.size());
+        active_.erase_if([&](std::uint32_t c) {  // updates every active channel once, in order
           update(c);
-          if (y_[c] != 0.0F) return false;
-          active_[c] = 0;
-          return true;
+          return y_[c] == 0.0F;
         });
       }
       if (params_.window.offset(t) == params_.window.ticks - 1) {
@@ -78,30 +73,18 @@ class ExponentialDecoder final : public Unit {
   float gain_ = 0.0F;
   std::vector<float> y_;
   std::vector<std::uint32_t> arrived_;  // spikes per channel in the current tick
-  std::vector<std::uint8_t> active_;
-  std::vector<std::uint32_t> active_list_;
+  ChannelSet active_;  // channels with y != 0 or a spike this tick
 };
 
 }  // namespace
 
 std::unique_ptr<Unit> make_exponential_decoder(const ExponentialDecoderParams& params) {
-  check_name(params.name);
-  check_at_least(params.name, "channels", static_cast<double>(params.channels), 1.0);
+  UnitDescription d = describe(params.name, "exponential_decoder", false, params.channels,
+                               {PortKind::spikes, params.channels}, {PortKind::dense, params.channels});
   check_positive(params.name, "tau_ms", params.tau_ms);
   check_window(params.name, params.window);
   check_range(params.name, params.range);
-  UnitDescription d;
-  d.name = params.name;
-  d.kind = "exponential_decoder";
-  d.encoder = false;
-  d.input_kind = PortKind::spikes;
-  d.input_width = params.channels;
-  d.output_kind = PortKind::dense;
-  d.output_width = params.channels;
-  d.channels = params.channels;
-  d.window_ticks = params.window.ticks;
-  d.phase_ticks = params.window.phase;
-  d.latency_ticks = params.window.ticks - 1;  // plus the filter's own lag of about tau
+  set_window(d, params.window);  // the filter adds its own lag of about tau
   d.nonlinearity = "y = y exp(-dt/tau) + (1 - exp(-dt/tau)) n; value = value_min + (value_max - value_min) y";
   d.quantisation = "none (float32); y < 1e-6 spikes per tick is flushed to 0";
   return std::make_unique<ExponentialDecoder>(std::move(d), params);

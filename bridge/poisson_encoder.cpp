@@ -6,6 +6,7 @@
 #include <queue>
 #include <vector>
 
+#include "bridge/channel_set.hpp"
 #include "bridge/traffic_cursor.hpp"
 #include "core/error.hpp"
 #include "core/random.hpp"
@@ -36,9 +37,7 @@ class PoissonEncoder final : public Unit {
     probability_.assign(n, -1.0);  // no probability yet: the first tick converts every channel
     next_.assign(n, never);
     generation_.assign(n, 0);
-    dirty_.assign(n, 1);
-    dirty_list_.resize(n);
-    for (std::size_t c = 0; c < n; ++c) dirty_list_[c] = static_cast<std::uint32_t>(c);
+    dirty_.reset(n, true);
     queue_ = {};
     streams_.clear();
     RandomStream unit_stream = RandomStream::derived(context.seed, params_.name);
@@ -52,23 +51,17 @@ class PoissonEncoder final : public Unit {
     FrameCursor frames(in.frames, params_.name);
     std::vector<std::uint32_t> due;
     for (Tick t = epoch.begin; t < epoch.end; ++t) {
-      const std::size_t changed = frames.apply(t, held_, [&](std::uint32_t c) {
-        if (dirty_[c] == 0) {
-          dirty_[c] = 1;
-          dirty_list_.push_back(c);
-        }
-      });
+      const std::size_t changed = frames.apply(t, held_, [&](std::uint32_t c) { dirty_.insert(c); });
       executed.add(Op::input_event, always_on ? n : changed);
       std::size_t conversions = 0;
-      for (const std::uint32_t c : dirty_list_) {
-        dirty_[c] = 0;
+      for (const std::uint32_t c : dirty_.channels()) {
         const double p = params_.range.normalised(held_[c]) * per_tick_;
         if (p == probability_[c]) continue;
         probability_[c] = p;
         schedule(c, t - 1, always_on);
         ++conversions;
       }
-      dirty_list_.clear();
+      dirty_.clear();
       std::size_t emitted = 0;
       if (always_on) {
         conversions = n;
@@ -122,8 +115,7 @@ class PoissonEncoder final : public Unit {
   std::vector<double> probability_;
   std::vector<Tick> next_;
   std::vector<std::uint64_t> generation_;  // invalidates queued entries of a redrawn channel
-  std::vector<std::uint8_t> dirty_;
-  std::vector<std::uint32_t> dirty_list_;
+  ChannelSet dirty_;  // inputs changed this tick (all of them at reset)
   std::vector<RandomStream> streams_;
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue_;
 };
@@ -131,20 +123,10 @@ class PoissonEncoder final : public Unit {
 }  // namespace
 
 std::unique_ptr<Unit> make_poisson_encoder(const PoissonEncoderParams& params) {
-  check_name(params.name);
-  check_at_least(params.name, "channels", static_cast<double>(params.channels), 1.0);
+  UnitDescription d = describe(params.name, "poisson_encoder", true, params.channels,
+                               {PortKind::dense, params.channels}, {PortKind::spikes, params.channels});
   check_range(params.name, params.range);
   check_non_negative(params.name, "max_rate_hz", params.max_rate_hz);
-  UnitDescription d;
-  d.name = params.name;
-  d.kind = "poisson_encoder";
-  d.input_kind = PortKind::dense;
-  d.input_width = params.channels;
-  d.output_kind = PortKind::spikes;
-  d.output_width = params.channels;
-  d.channels = params.channels;
-  d.window_ticks = 1;
-  d.latency_ticks = 0;
   d.nonlinearity = "p = v max_rate_hz dt per tick, v = clamp((x - value_min) / (value_max - value_min), 0, 1)";
   d.quantisation = "stochastic: Bernoulli(p) spike per tick, seeded per unit name";
   return std::make_unique<PoissonEncoder>(std::move(d), params);

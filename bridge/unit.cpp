@@ -32,6 +32,28 @@ namespace {
 
 }  // namespace
 
+UnitDescription describe(const std::string& name, std::string kind, bool encoder,
+                         std::size_t channels, PortShape input, PortShape output) {
+  check_name(name);
+  check_at_least(name, "channels", static_cast<double>(channels), 1.0);
+  UnitDescription d;
+  d.name = name;
+  d.kind = std::move(kind);
+  d.encoder = encoder;
+  d.input_kind = input.kind;
+  d.input_width = input.width;
+  d.output_kind = output.kind;
+  d.output_width = output.width;
+  d.channels = channels;
+  return d;
+}
+
+void set_window(UnitDescription& description, const Window& window) {
+  description.window_ticks = window.ticks;
+  description.phase_ticks = window.phase;
+  description.latency_ticks = window.ticks - 1;
+}
+
 void check_name(std::string_view unit) {
   if (unit.empty()) throw InputError("bridge unit: the name is empty");
   if (unit.find_first_of("/.") != std::string_view::npos) {

@@ -76,6 +76,18 @@ class Unit {
   UnitDescription description_;
 };
 
+struct PortShape {
+  PortKind kind = PortKind::dense;
+  std::size_t width = 0;
+};
+
+// The common part of a unit's description, after checking the name and `channels` >= 1:
+// `channels` is what one conversion step converts (NodeCounters::units); window 1, latency 0.
+UnitDescription describe(const std::string& name, std::string kind, bool encoder,
+                         std::size_t channels, PortShape input, PortShape output);
+// Sets window, phase and latency W - 1 (the output is complete in the window's last tick).
+void set_window(UnitDescription& description, const Window& window);
+
 // Parameter checks: each throws InputError "bridge unit '<unit>': <parameter> = <value>: <problem>".
 void check_name(std::string_view unit);
 void check_finite(std::string_view unit, std::string_view parameter, double value);

@@ -127,22 +127,12 @@ class WindowedDecoder final : public Unit {
 
 UnitDescription decoder_description(const std::string& name, std::string kind, std::size_t outputs,
                                     std::size_t fan_in, const Window& window, Tick least_window) {
-  check_name(name);
-  check_at_least(name, "channels", static_cast<double>(outputs), 1.0);
+  UnitDescription d = describe(name, std::move(kind), false, outputs,
+                               {PortKind::spikes, outputs * fan_in}, {PortKind::dense, outputs});
   check_window(name, window, least_window);
-  UnitDescription d;
-  d.name = name;
-  d.kind = std::move(kind);
-  d.encoder = false;
-  d.input_kind = PortKind::spikes;
-  d.input_width = outputs * fan_in;
-  d.output_kind = PortKind::dense;
-  d.output_width = outputs;
   d.channels = outputs * fan_in;
   d.fan_in = fan_in;
-  d.window_ticks = window.ticks;
-  d.phase_ticks = window.phase;
-  d.latency_ticks = window.ticks - 1;  // the frame is emitted in the window's last tick
+  set_window(d, window);
   return d;
 }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <vector>
 
+#include "bridge/channel_set.hpp"
 #include "bridge/traffic_cursor.hpp"
 
 namespace tandem::bridge {
@@ -77,8 +78,7 @@ class WindowedEncoder final : public Unit {
     held_ = Eigen::VectorXf::Zero(inputs);
     sampled_ = Eigen::VectorXf::Zero(inputs);
     patterns_.assign(description().output_width, Pattern{});
-    dirty_.assign(description().input_width, 0);
-    dirty_list_.clear();
+    dirty_.reset(description().input_width);
     schedule_.clear();
     cursor_ = 0;
     sampled_once_ = false;
@@ -92,12 +92,7 @@ class WindowedEncoder final : public Unit {
     const std::size_t fan_out = coding_.fan_out();
     FrameCursor frames(in.frames, description().name);
     for (Tick t = epoch.begin; t < epoch.end; ++t) {
-      const std::size_t changed = frames.apply(t, held_, [&](std::uint32_t c) {
-        if (dirty_[c] == 0) {
-          dirty_[c] = 1;
-          dirty_list_.push_back(c);
-        }
-      });
+      const std::size_t changed = frames.apply(t, held_, [&](std::uint32_t c) { dirty_.insert(c); });
       executed.add(Op::input_event, always_on ? inputs : changed);
       const Tick offset = window_.offset(t);
       if (offset == 0) sample(always_on, executed);
@@ -136,8 +131,7 @@ class WindowedEncoder final : public Unit {
         converted = true;
       }
     }
-    for (const std::uint32_t c : dirty_list_) {
-      dirty_[c] = 0;
+    for (const std::uint32_t c : dirty_.channels()) {
       if (sampled_[c] == held_[c]) continue;
       sampled_[c] = held_[c];
       if (!always_on) {
@@ -146,7 +140,7 @@ class WindowedEncoder final : public Unit {
         converted = true;
       }
     }
-    dirty_list_.clear();
+    dirty_.clear();
     sampled_once_ = true;
     cursor_ = 0;
     if (converted) rebuild_schedule();
@@ -179,8 +173,7 @@ class WindowedEncoder final : public Unit {
   Eigen::VectorXf held_;     // current input (frames apply from their arrival tick)
   Eigen::VectorXf sampled_;  // input as sampled at the current window's start
   std::vector<Pattern> patterns_;
-  std::vector<std::uint8_t> dirty_;
-  std::vector<std::uint32_t> dirty_list_;  // inputs touched since the last sample
+  ChannelSet dirty_;  // inputs touched since the last sample
   std::vector<std::pair<Tick, std::uint32_t>> schedule_;  // (offset, channel), sorted
   std::vector<std::size_t> bucket_start_;  // scratch of rebuild_schedule
   std::size_t cursor_ = 0;
@@ -188,30 +181,19 @@ class WindowedEncoder final : public Unit {
 };
 
 UnitDescription windowed_description(const std::string& name, std::string kind, std::size_t inputs,
-                                     std::size_t outputs, const Window& window) {
-  check_name(name);
-  check_at_least(name, "channels", static_cast<double>(inputs), 1.0);
-  UnitDescription d;
-  d.name = name;
-  d.kind = std::move(kind);
-  d.encoder = true;
-  d.input_kind = PortKind::dense;
-  d.input_width = inputs;
-  d.output_kind = PortKind::spikes;
-  d.output_width = outputs;
-  d.channels = outputs;
-  d.window_ticks = window.ticks;
-  d.phase_ticks = window.phase;
-  d.latency_ticks = window.ticks - 1;  // the pattern ends in the window's last tick
+                                     std::size_t fan_out, const Window& window, Tick least_window) {
+  UnitDescription d = describe(name, std::move(kind), true, inputs,
+                               {PortKind::dense, inputs}, {PortKind::spikes, inputs * fan_out});
+  check_window(name, window, least_window);
+  d.channels = inputs * fan_out;
+  set_window(d, window);
   return d;
 }
 
 }  // namespace
 
 std::unique_ptr<Unit> make_rate_encoder(const RateEncoderParams& params) {
-  UnitDescription d = windowed_description(params.name, "rate_encoder", params.channels,
-                                           params.channels, params.window);
-  check_window(params.name, params.window);
+  UnitDescription d = windowed_description(params.name, "rate_encoder", params.channels, 1, params.window, 1);
   check_range(params.name, params.range);
   d.nonlinearity = "v = clamp((x - value_min) / (value_max - value_min), 0, 1)";
   d.quantisation = "n = round(v W) spikes per window at offsets floor(j W / n), j < n";
@@ -220,9 +202,7 @@ std::unique_ptr<Unit> make_rate_encoder(const RateEncoderParams& params) {
 }
 
 std::unique_ptr<Unit> make_latency_encoder(const LatencyEncoderParams& params) {
-  UnitDescription d = windowed_description(params.name, "latency_encoder", params.channels,
-                                           params.channels, params.window);
-  check_window(params.name, params.window, 2);
+  UnitDescription d = windowed_description(params.name, "latency_encoder", params.channels, 1, params.window, 2);
   check_range(params.name, params.range);
   d.nonlinearity = "v = clamp((x - value_min) / (value_max - value_min), 0, 1)";
   d.quantisation = "one spike per window at offset round((1 - v)(W - 1)); none when v = 0";
@@ -234,9 +214,7 @@ std::unique_ptr<Unit> make_population_encoder(const PopulationEncoderParams& par
   check_name(params.name);
   params.code.check(params.name);
   UnitDescription d = windowed_description(params.name, "population_encoder", params.channels,
-                                           params.channels * params.code.neurons_per_channel,
-                                           params.window);
-  check_window(params.name, params.window);
+                                           params.code.neurons_per_channel, params.window, 1);
   d.nonlinearity = "r_i = exp(-(x - c_i)^2 / (2 sigma^2)), c_i evenly over [value_min, value_max]";
   d.quantisation = "round(r_i W) spikes per window per neuron, spread as the rate encoder";
   return std::make_unique<WindowedEncoder<PopulationCoding>>(

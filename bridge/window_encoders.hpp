@@ -11,30 +11,29 @@
 
 namespace tandem::bridge {
 
-// n = round(v W) spikes per window (v = normalised input), at offsets floor(j W / n), j < n.
-struct RateEncoderParams {
+// Parameters of a windowed coding of `channels` values in `range`, shared with the decoders.
+struct WindowedParams {
   std::string name;
   std::size_t channels = 1;
   Window window;
   ValueRange range;
 };
 
-// One spike per window at offset round((1 - v) (W - 1)); no spike when v = 0. Needs W >= 2.
-struct LatencyEncoderParams {
-  std::string name;
-  std::size_t channels = 1;
-  Window window;
-  ValueRange range;
-};
-
-// Each input value drives M neurons; neuron i emits round(r_i(x) W) spikes per window, spread
-// like the rate encoder. Output channel c * M + i belongs to input c.
-struct PopulationEncoderParams {
+// Parameters of a population coding of `channels` values, shared with the decoder.
+struct PopulationParams {
   std::string name;
   std::size_t channels = 1;
   Window window;
   PopulationCode code;
 };
+
+// n = round(v W) spikes per window (v = normalised input), at offsets floor(j W / n), j < n.
+using RateEncoderParams = WindowedParams;
+// One spike per window at offset round((1 - v) (W - 1)); no spike when v = 0. Needs W >= 2.
+using LatencyEncoderParams = WindowedParams;
+// Each input value drives M neurons; neuron i emits round(r_i(x) W) spikes per window, spread
+// like the rate encoder. Output channel c * M + i belongs to input c.
+using PopulationEncoderParams = PopulationParams;
 
 std::unique_ptr<Unit> make_rate_encoder(const RateEncoderParams& params);
 std::unique_ptr<Unit> make_latency_encoder(const LatencyEncoderParams& params);

@@ -18,12 +18,6 @@ using namespace tandem::bridge::testing;
 
 namespace {
 
-PortTraffic frames_in(std::vector<DenseFrame> frames) {
-  PortTraffic in;
-  in.frames = std::move(frames);
-  return in;
-}
-
 // Input that changes often, including steps larger than a delta threshold and repeats.
 const std::vector<DenseFrame>& changing_input() {
   static const std::vector<DenseFrame> frames = {

@@ -45,6 +45,13 @@ inline DenseFrame frame(Tick tick, std::initializer_list<float> values) {
   return f;
 }
 
+// Frames as arrivals of a unit's dense input.
+inline PortTraffic frames_in(std::vector<DenseFrame> frames) {
+  PortTraffic in;
+  in.frames = std::move(frames);
+  return in;
+}
+
 // Spikes as they leave one unit, fed to the next as arrivals (no wire latency).
 inline PortTraffic as_input(const UnitRun& run) {
   PortTraffic in;

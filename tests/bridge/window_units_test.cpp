@@ -14,12 +14,6 @@ using namespace tandem::bridge::testing;
 
 namespace {
 
-PortTraffic frames_in(std::vector<DenseFrame> frames) {
-  PortTraffic in;
-  in.frames = std::move(frames);
-  return in;
-}
-
 // Decodes the frames a decoder emitted for a constant input and returns the worst error of
 // windows after the first `skip` frames.
 double worst_error(const UnitRun& decoded, double x, std::size_t skip) {
