@@ -133,6 +133,22 @@ TEST_CASE("current injection and membrane readout: y = gain x + offset, sent on 
   CHECK(held.frames[0].values[1] == -65.0F);
 }
 
+TEST_CASE("population current: gain times the Gaussian response of each neuron", "[bridge][population][dense]") {
+  // M = 3 centres 0, 0.5, 1 and sigma 0.5: x = 0.5 gives gain * (e^{-1/2}, 1, e^{-1/2}).
+  auto unit = make_population_current({.name = "pc", .channels = 2, .code = {3, {0.0, 1.0}, 0.5}, .gain = 4.0});
+  const UnitRun run = run_unit(*unit, frames_in({frame(5, {0.5F, 7.0F})}), 10, ExecutionMode::event);
+  REQUIRE(run.frames.size() == 2);  // the first tick, then the change at tick 5
+  const Eigen::VectorXf& y = run.frames[1].values;
+  REQUIRE(y.size() == 6);
+  CHECK(y[0] == Approx(4.0 * std::exp(-0.5)));
+  CHECK(y[1] == Approx(4.0));
+  CHECK(y[2] == Approx(4.0 * std::exp(-0.5)));
+  // 7 is clamped to the range's end, 1: responses e^{-2}, e^{-1/2}, 1.
+  CHECK(y[3] == Approx(4.0 * std::exp(-2.0)));
+  CHECK(y[5] == Approx(4.0));
+  CHECK(run.executed[Op::encoder_conversion] == 6);  // 2 inputs changed x 3 neurons
+}
+
 TEST_CASE("per-tick units: event and always-on give identical outputs", "[bridge][equivalence]") {
   std::vector<std::unique_ptr<Unit>> encoders;
   encoders.push_back(make_poisson_encoder({.name = "p", .channels = 3, .max_rate_hz = 300.0}));
@@ -140,6 +156,7 @@ TEST_CASE("per-tick units: event and always-on give identical outputs", "[bridge
   encoders.push_back(make_delta_encoder({.name = "g", .channels = 3, .threshold = 0.07, .output = DeltaOutput::graded}));
   encoders.push_back(make_current_injection({.name = "i", .channels = 3, .gain = -1.5, .offset = 0.25}));
   encoders.push_back(make_membrane_readout({.name = "m", .channels = 3, .gain = 0.1}));
+  encoders.push_back(make_population_current({.name = "pc", .channels = 3, .code = {4, {0.0, 1.0}, 0.3}, .gain = 2.0}));
   for (auto& enc : encoders) {
     INFO(enc->description().kind);
     const UnitRun ev = run_unit(*enc, frames_in(changing_input()), 120, ExecutionMode::event, 7, 9);
