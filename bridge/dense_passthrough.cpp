@@ -17,7 +17,7 @@ struct PopulationMap {
   double gain = 1.0;
   [[nodiscard]] std::size_t fan_out() const { return code.neurons_per_channel; }
   void convert(float x, float* y) const {
-    const double clamped = code.range.physical(code.range.normalised(x));
+    const double clamped = code.clamped(x);
     for (std::size_t i = 0; i < code.neurons_per_channel; ++i) {
       y[i] = static_cast<float>(gain * code.response(clamped, i));
     }

@@ -22,6 +22,8 @@ struct PopulationCode {
   [[nodiscard]] double centre(std::size_t i) const {
     return range.min + static_cast<double>(i) * spacing();
   }
+  // Inputs outside [min, max] count as the nearest end.
+  [[nodiscard]] double clamped(double x) const { return range.physical(range.normalised(x)); }
   [[nodiscard]] double response(double x, std::size_t i) const {
     const double d = x - centre(i);
     return std::exp(-d * d / (2.0 * sigma * sigma));

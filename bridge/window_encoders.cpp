@@ -56,7 +56,7 @@ struct PopulationCoding {
   Tick window = 1;
   [[nodiscard]] std::size_t fan_out() const { return code.neurons_per_channel; }
   void convert(float x, Pattern* out) const {
-    const double clamped = code.range.physical(code.range.normalised(x));
+    const double clamped = code.clamped(x);
     for (std::size_t i = 0; i < code.neurons_per_channel; ++i) {
       out[i] = Pattern{0, std::llround(code.response(clamped, i) * static_cast<double>(window))};
     }
