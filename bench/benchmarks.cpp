@@ -5,10 +5,13 @@
 namespace tandem::bench {
 
 // One declaration and one table line per benchmark.
+int run_bridge_bench(const std::vector<std::string>& args);
 
 namespace {
 
-constexpr std::array<Benchmark, 0> all_benchmarks = {};
+constexpr std::array<Benchmark, 1> all_benchmarks = {
+    Benchmark{"bridge", "encoders/decoders on a sensor-like input, event vs always-on", run_bridge_bench},
+};
 
 }  // namespace
 
