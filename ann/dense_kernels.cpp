@@ -21,25 +21,55 @@ void accumulate_one(const std::int8_t* w, std::int16_t c, std::int32_t* acc, std
   for (std::size_t i = 0; i < rows; ++i) acc[i] += static_cast<std::int16_t>(w[i] * c);
 }
 
+// Float: four columns per pass over the accumulator, but added strictly one after the other
+// (p + w0 c0, then + w1 c1 …), so the rounding is exactly that of accumulating the columns one
+// by one in index order. Skipping a zero input then skips an exact no-op (adding ±0), which
+// makes zero-skip bit-identical to the full product (up to the sign of a zero).
+void accumulate_four(const float* w0, const float* w1, const float* w2, const float* w3, float c0, float c1, float c2,
+                     float c3, float* pre, std::size_t rows) {
+  for (std::size_t i = 0; i < rows; ++i) {
+    float p = pre[i];
+    p += w0[i] * c0;
+    p += w1[i] * c1;
+    p += w2[i] * c2;
+    p += w3[i] * c3;
+    pre[i] = p;
+  }
+}
+
+void accumulate_one(const float* w, float c, float* pre, std::size_t rows) {
+  for (std::size_t i = 0; i < rows; ++i) pre[i] += w[i] * c;
+}
+
 }  // namespace
 
 void full_product(const Eigen::MatrixXf& weight, const Eigen::VectorXf& bias, const Eigen::VectorXf& input,
                   Eigen::VectorXf& pre) {
-  pre.noalias() = weight * input;
-  pre += bias;
+  const auto rows = static_cast<std::size_t>(weight.rows());
+  const auto cols = static_cast<std::size_t>(weight.cols());
+  pre = bias;
+  const auto column = [&](std::size_t j) { return weight.col(static_cast<Eigen::Index>(j)).data(); };
+  std::size_t j = 0;
+  for (; j + 4 <= cols; j += 4) {
+    accumulate_four(column(j), column(j + 1), column(j + 2), column(j + 3), input[static_cast<Eigen::Index>(j)],
+                    input[static_cast<Eigen::Index>(j + 1)], input[static_cast<Eigen::Index>(j + 2)],
+                    input[static_cast<Eigen::Index>(j + 3)], pre.data(), rows);
+  }
+  for (; j < cols; ++j) accumulate_one(column(j), input[static_cast<Eigen::Index>(j)], pre.data(), rows);
 }
 
 void accumulate_columns(const Eigen::MatrixXf& weight, const Gathered<float>& gathered, Eigen::VectorXf& pre) {
+  const auto rows = static_cast<std::size_t>(weight.rows());
   const std::size_t count = gathered.size();
   const auto* columns = gathered.columns.data();
   const auto* c = gathered.coefficients.data();
+  const auto column = [&](std::size_t k) { return weight.col(static_cast<Eigen::Index>(columns[k])).data(); };
   std::size_t k = 0;
-  // Four columns per pass over `pre` keep the accumulator traffic a quarter of one-by-one axpy.
   for (; k + 4 <= count; k += 4) {
-    pre += weight.col(columns[k]) * c[k] + weight.col(columns[k + 1]) * c[k + 1] +
-           weight.col(columns[k + 2]) * c[k + 2] + weight.col(columns[k + 3]) * c[k + 3];
+    accumulate_four(column(k), column(k + 1), column(k + 2), column(k + 3), c[k], c[k + 1], c[k + 2], c[k + 3],
+                    pre.data(), rows);
   }
-  for (; k < count; ++k) pre += weight.col(columns[k]) * c[k];
+  for (; k < count; ++k) accumulate_one(column(k), c[k], pre.data(), rows);
 }
 
 void full_product(const MatrixI8& weight, std::span<const std::int32_t> bias, std::span<const std::int8_t> input,

@@ -55,10 +55,11 @@ void gather_changes(std::span<const Value> input, std::span<Value> sent, Coeffic
   }
 }
 
-// pre = W·x + b with Eigen's GEMV.
+// pre = b + W·x, accumulating columns in index order (see accumulate_columns).
 void full_product(const Eigen::MatrixXf& weight, const Eigen::VectorXf& bias, const Eigen::VectorXf& input,
                   Eigen::VectorXf& pre);
-// pre += sum_k W.col(columns[k]) * coefficients[k].
+// pre += W.col(columns[0]) * coefficients[0], then columns[1] …, in that order for every
+// element: with ascending columns this rounds exactly like full_product skipping exact zeros.
 void accumulate_columns(const Eigen::MatrixXf& weight, const Gathered<float>& gathered, Eigen::VectorXf& pre);
 
 // accumulator = bias + W·x, exact in int32 (the fan-in limit guarantees no overflow).
