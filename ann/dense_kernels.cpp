@@ -1,5 +1,7 @@
 #include "ann/dense_kernels.hpp"
 
+#include <array>
+
 namespace tandem::ann {
 namespace {
 
@@ -8,12 +10,12 @@ namespace {
 void accumulate_four(const std::int8_t* w0, const std::int8_t* w1, const std::int8_t* w2, const std::int8_t* w3,
                      std::int16_t c0, std::int16_t c1, std::int16_t c2, std::int16_t c3, std::int32_t* acc,
                      std::size_t rows) {
+  // Pairs of int16 products summed as int32: the pmaddwd pattern on x86 (SSE2).
   for (std::size_t i = 0; i < rows; ++i) {
-    const auto p0 = static_cast<std::int16_t>(w0[i] * c0);
-    const auto p1 = static_cast<std::int16_t>(w1[i] * c1);
-    const auto p2 = static_cast<std::int16_t>(w2[i] * c2);
-    const auto p3 = static_cast<std::int16_t>(w3[i] * c3);
-    acc[i] += (static_cast<std::int32_t>(p0) + p1) + (static_cast<std::int32_t>(p2) + p3);
+    acc[i] += static_cast<std::int32_t>(static_cast<std::int16_t>(w0[i]) * c0) +
+              static_cast<std::int32_t>(static_cast<std::int16_t>(w1[i]) * c1) +
+              static_cast<std::int32_t>(static_cast<std::int16_t>(w2[i]) * c2) +
+              static_cast<std::int32_t>(static_cast<std::int16_t>(w3[i]) * c3);
   }
 }
 
@@ -37,6 +39,22 @@ void accumulate_four(const float* w0, const float* w1, const float* w2, const fl
   }
 }
 
+// Eight columns per pass: half the accumulator traffic of four, same order of additions.
+void accumulate_eight(const float* const* w, const float* c, float* pre, std::size_t rows) {
+  for (std::size_t i = 0; i < rows; ++i) {
+    float p = pre[i];
+    p += w[0][i] * c[0];
+    p += w[1][i] * c[1];
+    p += w[2][i] * c[2];
+    p += w[3][i] * c[3];
+    p += w[4][i] * c[4];
+    p += w[5][i] * c[5];
+    p += w[6][i] * c[6];
+    p += w[7][i] * c[7];
+    pre[i] = p;
+  }
+}
+
 void accumulate_one(const float* w, float c, float* pre, std::size_t rows) {
   for (std::size_t i = 0; i < rows; ++i) pre[i] += w[i] * c;
 }
@@ -50,6 +68,11 @@ void full_product(const Eigen::MatrixXf& weight, const Eigen::VectorXf& bias, co
   pre = bias;
   const auto column = [&](std::size_t j) { return weight.col(static_cast<Eigen::Index>(j)).data(); };
   std::size_t j = 0;
+  for (; j + 8 <= cols; j += 8) {
+    const std::array<const float*, 8> w = {column(j),     column(j + 1), column(j + 2), column(j + 3),
+                                           column(j + 4), column(j + 5), column(j + 6), column(j + 7)};
+    accumulate_eight(w.data(), input.data() + j, pre.data(), rows);
+  }
   for (; j + 4 <= cols; j += 4) {
     accumulate_four(column(j), column(j + 1), column(j + 2), column(j + 3), input[static_cast<Eigen::Index>(j)],
                     input[static_cast<Eigen::Index>(j + 1)], input[static_cast<Eigen::Index>(j + 2)],
@@ -65,6 +88,11 @@ void accumulate_columns(const Eigen::MatrixXf& weight, const Gathered<float>& ga
   const auto* c = gathered.coefficients.data();
   const auto column = [&](std::size_t k) { return weight.col(static_cast<Eigen::Index>(columns[k])).data(); };
   std::size_t k = 0;
+  for (; k + 8 <= count; k += 8) {
+    const std::array<const float*, 8> w = {column(k),     column(k + 1), column(k + 2), column(k + 3),
+                                           column(k + 4), column(k + 5), column(k + 6), column(k + 7)};
+    accumulate_eight(w.data(), c + k, pre.data(), rows);
+  }
   for (; k + 4 <= count; k += 4) {
     accumulate_four(column(k), column(k + 1), column(k + 2), column(k + 3), c[k], c[k + 1], c[k + 2], c[k + 3],
                     pre.data(), rows);

@@ -96,7 +96,7 @@ std::vector<Eigen::VectorXf> changing_pool(std::size_t n, std::size_t changed, R
 // and returns how many.
 template <typename Work>
 double best_of_windows(Work work) {
-  constexpr int windows = 3;
+  constexpr int windows = 5;
   double best = 0.0;
   for (int w = 0; w < windows; ++w) {
     std::size_t steps = 0;
