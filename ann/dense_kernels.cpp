@@ -5,128 +5,77 @@
 namespace tandem::ann {
 namespace {
 
-// Accumulates 4 int8 columns at a time: one pass over the accumulator per 4 inputs. Each
-// product |w| * |c| <= 128 * 254 fits in int16, which lets the compiler use 16-bit multiplies.
-void accumulate_four(const std::int8_t* w0, const std::int8_t* w1, const std::int8_t* w2, const std::int8_t* w3,
-                     std::int16_t c0, std::int16_t c1, std::int16_t c2, std::int16_t c3, std::int32_t* acc,
-                     std::size_t rows) {
-  // Pairs of int16 products summed as int32: the pmaddwd pattern on x86 (SSE2).
+// One product term. Fixed point: |w| <= 128 and |c| <= 254 so w * c fits in int16, which lets
+// the compiler use 16-bit multiplies; the sum is int32.
+inline float product(float w, float c) { return w * c; }
+inline std::int32_t product(std::int8_t w, std::int32_t c) {
+  return static_cast<std::int32_t>(static_cast<std::int16_t>(static_cast<std::int16_t>(w) * c));
+}
+
+// acc[i] += w[0][i] c[0], then + w[1][i] c[1] … — `Block` columns per pass over the accumulator,
+// added strictly one after the other, so float rounding is exactly that of adding the columns
+// one by one in order. Skipping a zero input then skips an exact no-op (adding ±0), which makes
+// float zero-skip bit-identical to the full product (up to the sign of a zero).
+template <std::size_t Block, typename Weight, typename Coefficient, typename Accumulator>
+void accumulate_block(const std::array<const Weight*, Block>& w, const Coefficient* c, Accumulator* acc,
+                      std::size_t rows) {
   for (std::size_t i = 0; i < rows; ++i) {
-    acc[i] += static_cast<std::int32_t>(static_cast<std::int16_t>(w0[i]) * c0) +
-              static_cast<std::int32_t>(static_cast<std::int16_t>(w1[i]) * c1) +
-              static_cast<std::int32_t>(static_cast<std::int16_t>(w2[i]) * c2) +
-              static_cast<std::int32_t>(static_cast<std::int16_t>(w3[i]) * c3);
+    Accumulator p = acc[i];
+    for (std::size_t b = 0; b < Block; ++b) p += product(w[b][i], c[b]);
+    acc[i] = p;
   }
 }
 
-void accumulate_one(const std::int8_t* w, std::int16_t c, std::int32_t* acc, std::size_t rows) {
-  for (std::size_t i = 0; i < rows; ++i) acc[i] += static_cast<std::int16_t>(w[i] * c);
-}
-
-// Float: four columns per pass over the accumulator, but added strictly one after the other
-// (p + w0 c0, then + w1 c1 …), so the rounding is exactly that of accumulating the columns one
-// by one in index order. Skipping a zero input then skips an exact no-op (adding ±0), which
-// makes zero-skip bit-identical to the full product (up to the sign of a zero).
-void accumulate_four(const float* w0, const float* w1, const float* w2, const float* w3, float c0, float c1, float c2,
-                     float c3, float* pre, std::size_t rows) {
-  for (std::size_t i = 0; i < rows; ++i) {
-    float p = pre[i];
-    p += w0[i] * c0;
-    p += w1[i] * c1;
-    p += w2[i] * c2;
-    p += w3[i] * c3;
-    pre[i] = p;
+// acc += sum_k column(k) * c[k] for k = 0 … count-1, in order, eight columns per pass.
+template <typename Weight, typename Coefficient, typename Accumulator, typename ColumnOf>
+void accumulate_in_order(ColumnOf column, const Coefficient* c, std::size_t count, Accumulator* acc,
+                         std::size_t rows) {
+  std::size_t k = 0;
+  for (; k + 8 <= count; k += 8) {
+    const std::array<const Weight*, 8> w = {column(k),     column(k + 1), column(k + 2), column(k + 3),
+                                            column(k + 4), column(k + 5), column(k + 6), column(k + 7)};
+    accumulate_block<8>(w, c + k, acc, rows);
   }
+  for (; k < count; ++k) accumulate_block<1>(std::array<const Weight*, 1>{column(k)}, c + k, acc, rows);
 }
 
-// Eight columns per pass: half the accumulator traffic of four, same order of additions.
-void accumulate_eight(const float* const* w, const float* c, float* pre, std::size_t rows) {
-  for (std::size_t i = 0; i < rows; ++i) {
-    float p = pre[i];
-    p += w[0][i] * c[0];
-    p += w[1][i] * c[1];
-    p += w[2][i] * c[2];
-    p += w[3][i] * c[3];
-    p += w[4][i] * c[4];
-    p += w[5][i] * c[5];
-    p += w[6][i] * c[6];
-    p += w[7][i] * c[7];
-    pre[i] = p;
-  }
+template <typename Matrix>
+auto column_of(const Matrix& weight) {
+  return [&weight](std::size_t j) { return weight.col(static_cast<Eigen::Index>(j)).data(); };
 }
 
-void accumulate_one(const float* w, float c, float* pre, std::size_t rows) {
-  for (std::size_t i = 0; i < rows; ++i) pre[i] += w[i] * c;
+template <typename Matrix, typename Coefficient>
+auto gathered_column_of(const Matrix& weight, const Gathered<Coefficient>& gathered) {
+  return [&weight, &gathered](std::size_t k) {
+    return weight.col(static_cast<Eigen::Index>(gathered.columns[k])).data();
+  };
 }
 
 }  // namespace
 
 void full_product(const Eigen::MatrixXf& weight, const Eigen::VectorXf& bias, const Eigen::VectorXf& input,
                   Eigen::VectorXf& pre) {
-  const auto rows = static_cast<std::size_t>(weight.rows());
-  const auto cols = static_cast<std::size_t>(weight.cols());
   pre = bias;
-  const auto column = [&](std::size_t j) { return weight.col(static_cast<Eigen::Index>(j)).data(); };
-  std::size_t j = 0;
-  for (; j + 8 <= cols; j += 8) {
-    const std::array<const float*, 8> w = {column(j),     column(j + 1), column(j + 2), column(j + 3),
-                                           column(j + 4), column(j + 5), column(j + 6), column(j + 7)};
-    accumulate_eight(w.data(), input.data() + j, pre.data(), rows);
-  }
-  for (; j + 4 <= cols; j += 4) {
-    accumulate_four(column(j), column(j + 1), column(j + 2), column(j + 3), input[static_cast<Eigen::Index>(j)],
-                    input[static_cast<Eigen::Index>(j + 1)], input[static_cast<Eigen::Index>(j + 2)],
-                    input[static_cast<Eigen::Index>(j + 3)], pre.data(), rows);
-  }
-  for (; j < cols; ++j) accumulate_one(column(j), input[static_cast<Eigen::Index>(j)], pre.data(), rows);
+  accumulate_in_order<float>(column_of(weight), input.data(), static_cast<std::size_t>(input.size()), pre.data(),
+                             static_cast<std::size_t>(weight.rows()));
 }
 
 void accumulate_columns(const Eigen::MatrixXf& weight, const Gathered<float>& gathered, Eigen::VectorXf& pre) {
-  const auto rows = static_cast<std::size_t>(weight.rows());
-  const std::size_t count = gathered.size();
-  const auto* columns = gathered.columns.data();
-  const auto* c = gathered.coefficients.data();
-  const auto column = [&](std::size_t k) { return weight.col(static_cast<Eigen::Index>(columns[k])).data(); };
-  std::size_t k = 0;
-  for (; k + 8 <= count; k += 8) {
-    const std::array<const float*, 8> w = {column(k),     column(k + 1), column(k + 2), column(k + 3),
-                                           column(k + 4), column(k + 5), column(k + 6), column(k + 7)};
-    accumulate_eight(w.data(), c + k, pre.data(), rows);
-  }
-  for (; k + 4 <= count; k += 4) {
-    accumulate_four(column(k), column(k + 1), column(k + 2), column(k + 3), c[k], c[k + 1], c[k + 2], c[k + 3],
-                    pre.data(), rows);
-  }
-  for (; k < count; ++k) accumulate_one(column(k), c[k], pre.data(), rows);
+  accumulate_in_order<float>(gathered_column_of(weight, gathered), gathered.coefficients.data(), gathered.size(),
+                             pre.data(), static_cast<std::size_t>(weight.rows()));
 }
 
 void full_product(const MatrixI8& weight, std::span<const std::int32_t> bias, std::span<const std::int8_t> input,
                   std::span<std::int32_t> accumulator) {
-  const auto rows = static_cast<std::size_t>(weight.rows());
-  const std::size_t cols = input.size();
   std::copy(bias.begin(), bias.end(), accumulator.begin());
-  std::size_t j = 0;
-  for (; j + 4 <= cols; j += 4) {
-    accumulate_four(weight.col(static_cast<Eigen::Index>(j)).data(), weight.col(static_cast<Eigen::Index>(j + 1)).data(),
-                    weight.col(static_cast<Eigen::Index>(j + 2)).data(), weight.col(static_cast<Eigen::Index>(j + 3)).data(),
-                    input[j], input[j + 1], input[j + 2], input[j + 3], accumulator.data(), rows);
-  }
-  for (; j < cols; ++j) accumulate_one(weight.col(static_cast<Eigen::Index>(j)).data(), input[j], accumulator.data(), rows);
+  accumulate_in_order<std::int8_t>(column_of(weight), input.data(), input.size(), accumulator.data(),
+                                   static_cast<std::size_t>(weight.rows()));
 }
 
 void accumulate_columns(const MatrixI8& weight, const Gathered<std::int16_t>& gathered,
                         std::span<std::int32_t> accumulator) {
-  const auto rows = static_cast<std::size_t>(weight.rows());
-  const std::size_t count = gathered.size();
-  const auto* columns = gathered.columns.data();
-  const auto* c = gathered.coefficients.data();
-  const auto column = [&](std::size_t k) { return weight.col(static_cast<Eigen::Index>(columns[k])).data(); };
-  std::size_t k = 0;
-  for (; k + 4 <= count; k += 4) {
-    accumulate_four(column(k), column(k + 1), column(k + 2), column(k + 3), c[k], c[k + 1], c[k + 2], c[k + 3],
-                    accumulator.data(), rows);
-  }
-  for (; k < count; ++k) accumulate_one(column(k), c[k], accumulator.data(), rows);
+  accumulate_in_order<std::int8_t>(gathered_column_of(weight, gathered), gathered.coefficients.data(),
+                                   gathered.size(), accumulator.data(), static_cast<std::size_t>(weight.rows()));
 }
 
 }  // namespace tandem::ann
