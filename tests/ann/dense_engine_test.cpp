@@ -4,6 +4,8 @@
 #include "ann/graph_quantization.hpp"
 #include "core/error.hpp"
 #include "core/memory_recorder.hpp"
+#include "core/simulation.hpp"
+#include "tests/support/relay_engine.hpp"
 #include "tests/ann/ann_test_support.hpp"
 
 using namespace tandem;
@@ -170,4 +172,27 @@ TEST_CASE("dense engine: probes record activations with ticks into the recorder"
 TEST_CASE("dense engine: fixed point needs quantised layers", "[ann][engine][fixed]") {
   CHECK_THROWS_WITH(DenseEngine("ann", counting_graph(EventKind::zero_skip), DenseEngineOptions{Precision::fixed_point}),
                     Contains("layer 'L'") && Contains("quantised"));
+}
+
+TEST_CASE("dense engine: runs inside a Simulation, wired and probed like any engine", "[ann][engine][simulation]") {
+  // relay.dense_out -> ann.in -> layer 'id' -> ann.id.out -> relay.dense_in (a loop of frames).
+  Simulation sim(SimulationSettings{});
+  auto& relay = sim.add_engine(std::make_unique<testing::RelayEngine>("relay", 1));
+  sim.add(std::make_unique<DenseEngine>("ann", sequential("in", 1, {make_dense_layer("id", {"in"}, 1, 1, {2.0f}, {0.0f})})));
+  sim.connect(Wire{{"relay", "dense_out"}, {"ann", "in"}, 1});
+  sim.connect(Wire{{"ann", "id.out"}, {"relay", "dense_in"}, 1});
+  MemoryRecorder recorder;
+  sim.set_recorder(&recorder);
+  sim.add_probe(Probe{"id", "activations", {}, 1});
+  CHECK_THROWS_AS(sim.add_probe(Probe{"nope", "activations", {}, 1}), InputError);
+  sim.build();
+  sim.run(5);
+  // A closed loop with nothing put in: the layer sees zeros, runs every tick, is probed every tick.
+  const auto& ticks = recorder.stream("/ann/id/tick");
+  CHECK(ticks.values == std::vector<double>{0, 1, 2, 3, 4});
+  CHECK(recorder.stream("/ann/id/activations").values == std::vector<double>(5, 0.0));
+  // Frames emitted at t arrive at the relay at t + 1: ticks 1 … 4 within 5 ticks.
+  REQUIRE(relay.received_frames.size() == 4);
+  CHECK(relay.received_frames.front().tick == 1);
+  CHECK(sim.counters().size() == 3);  // relay, the input node, the layer
 }
