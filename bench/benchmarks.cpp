@@ -6,11 +6,13 @@ namespace tandem::bench {
 
 // One declaration and one table line per benchmark.
 int run_bridge_bench(const std::vector<std::string>& args);
+int run_dense_benchmark(const std::vector<std::string>& args);
 
 namespace {
 
-constexpr std::array<Benchmark, 1> all_benchmarks = {
+constexpr std::array all_benchmarks = {
     Benchmark{"bridge", "encoders/decoders on a sensor-like input, event vs always-on", run_bridge_bench},
+    Benchmark{"dense", "dense layer ns/step: always-on, zero-skip, delta; float32, fixed; vs Eigen GEMV", run_dense_benchmark},
 };
 
 }  // namespace

@@ -1,0 +1,161 @@
+#include "ann/layer_runtime.hpp"
+
+#include <cmath>
+
+#include "core/error.hpp"
+
+namespace tandem::ann {
+namespace {
+
+std::uint64_t as_count(std::size_t value) { return static_cast<std::uint64_t>(value); }
+
+}  // namespace
+
+std::string_view to_string(Precision precision) {
+  return precision == Precision::float32 ? "float32" : "fixed";
+}
+
+Precision parse_precision(std::string_view name, const std::string& where) {
+  if (name == "float32" || name == "float") return Precision::float32;
+  if (name == "fixed" || name == "fixed_point" || name == "int8") return Precision::fixed_point;
+  throw InputError(where + ": unknown precision '" + std::string(name) + "' (float32, fixed)");
+}
+
+LayerRuntime::LayerRuntime(const DenseLayerSpec& spec, Precision precision) : spec_(&spec), precision_(precision) {
+  if (precision == Precision::fixed_point) {
+    if (!spec.quantization) {
+      throw InputError("layer '" + spec.name + "': fixed-point precision needs quantised weights (quantize())");
+    }
+    // The threshold in whole int8 steps of the input scale (round half away from zero).
+    const double steps = std::round(static_cast<double>(spec.delta_threshold) / spec.quantization->input_scale);
+    threshold_q_ = static_cast<std::int16_t>(std::min(steps, 255.0));
+  }
+  reset();
+}
+
+void LayerRuntime::reset() {
+  runs_ = 0;
+  const auto n = static_cast<Eigen::Index>(spec_->inputs());
+  const auto m = static_cast<Eigen::Index>(spec_->outputs());
+  output_ = Eigen::VectorXf::Zero(m);
+  if (precision_ == Precision::float32) {
+    sent_ = Eigen::VectorXf::Zero(n);
+    pre_ = spec_->bias;
+  } else {
+    const LayerQuantization& q = *spec_->quantization;
+    sent_q_.assign(spec_->inputs(), 0);
+    accumulator_.assign(q.bias.begin(), q.bias.end());
+    output_q_.assign(spec_->outputs(), 0);
+  }
+}
+
+std::size_t LayerRuntime::weight_bytes() const {
+  return spec_->inputs() * spec_->outputs() * (precision_ == Precision::float32 ? sizeof(float) : sizeof(std::int8_t));
+}
+
+std::size_t LayerRuntime::bias_bytes() const {
+  return spec_->outputs() * (precision_ == Precision::float32 ? sizeof(float) : sizeof(std::int32_t));
+}
+
+void LayerRuntime::add_always_on(OpCounts& always_on) const {
+  const std::size_t n = spec_->inputs();
+  const std::size_t m = spec_->outputs();
+  always_on.add(Op::mac, as_count(n * m));
+  always_on.add(Op::activation, as_count(m));
+  always_on.add(Op::input_event, as_count(n));
+  always_on.add(Op::spike, as_count(m));
+  always_on.add(Op::memory_byte_read, as_count(weight_bytes()));
+}
+
+// `columns` weight columns were read (each `outputs` MACs), `events` inputs received,
+// `sent` values sent onward.
+void LayerRuntime::count(OpCounts& executed, std::size_t columns, std::size_t events, std::size_t sent) const {
+  const std::size_t m = spec_->outputs();
+  executed.add(Op::mac, as_count(columns * m));
+  executed.add(Op::activation, as_count(m));
+  executed.add(Op::input_event, as_count(events));
+  executed.add(Op::spike, as_count(sent));
+  executed.add(Op::memory_byte_read, as_count(columns * weight_bytes() / std::max<std::size_t>(spec_->inputs(), 1)));
+}
+
+void LayerRuntime::run(const Eigen::VectorXf& input, ExecutionMode mode, OpCounts& executed) {
+  const std::size_t n = spec_->inputs();
+  const std::size_t m = spec_->outputs();
+  std::size_t columns = n;
+  std::size_t events = n;
+  const bool delta = mode == ExecutionMode::event && spec_->event_kind == EventKind::delta;
+  if (mode == ExecutionMode::always_on) {
+    full_product(spec_->weight, spec_->bias, input, pre_);
+  } else if (!delta) {
+    gather_nonzero(std::span<const float>(input.data(), n), gathered_);
+    pre_ = spec_->bias;
+    accumulate_columns(spec_->weight, gathered_, pre_);
+    columns = events = gathered_.size();
+  } else {
+    gather_changes(std::span<const float>(input.data(), n), std::span<float>(sent_.data(), n),
+                   spec_->delta_threshold, gathered_);
+    events = gathered_.size();
+    const bool refresh = spec_->refresh_runs > 0 && (runs_ + 1) % spec_->refresh_runs == 0;
+    if (refresh) {
+      // Exact recomputation from what was sent: float rounding of the running sum is dropped.
+      full_product(spec_->weight, spec_->bias, sent_, pre_);
+      columns = n;
+    } else {
+      accumulate_columns(spec_->weight, gathered_, pre_);
+      columns = events;
+    }
+  }
+  ++runs_;
+  std::size_t sent = m;
+  if (mode == ExecutionMode::always_on) {
+    output_ = pre_;
+    apply_activation(spec_->activation, Eigen::Ref<Eigen::VectorXf>(output_));
+  } else if (!delta) {
+    output_ = pre_;
+    apply_activation(spec_->activation, Eigen::Ref<Eigen::VectorXf>(output_));
+    sent = static_cast<std::size_t>((output_.array() != 0.0f).count());
+  } else {
+    Eigen::VectorXf next = pre_;
+    apply_activation(spec_->activation, Eigen::Ref<Eigen::VectorXf>(next));
+    sent = static_cast<std::size_t>((next.array() != output_.array()).count());
+    output_.swap(next);
+  }
+  count(executed, columns, events, sent);
+}
+
+void LayerRuntime::run(std::span<const std::int8_t> input, ExecutionMode mode, OpCounts& executed) {
+  const LayerQuantization& q = *spec_->quantization;
+  const std::size_t n = spec_->inputs();
+  const std::size_t m = spec_->outputs();
+  std::size_t columns = n;
+  std::size_t events = n;
+  const bool delta = mode == ExecutionMode::event && spec_->event_kind == EventKind::delta;
+  if (mode == ExecutionMode::always_on) {
+    full_product(q.weight, q.bias, input, accumulator_);
+  } else if (!delta) {
+    gather_nonzero(input, gathered_q_);
+    std::copy(q.bias.begin(), q.bias.end(), accumulator_.begin());
+    accumulate_columns(q.weight, gathered_q_, accumulator_);
+    columns = events = gathered_q_.size();
+  } else {
+    // Integer sums are exact, so the persistent accumulator always equals bias + W·x_sent.
+    gather_changes(input, std::span<std::int8_t>(sent_q_), threshold_q_, gathered_q_);
+    accumulate_columns(q.weight, gathered_q_, accumulator_);
+    columns = events = gathered_q_.size();
+  }
+  ++runs_;
+  std::size_t sent = 0;
+  for (std::size_t i = 0; i < m; ++i) {
+    const std::int8_t value = q.activate(saturate_int8(q.to_pre.apply(accumulator_[i])));
+    sent += delta ? (value != output_q_[i] ? 1 : 0) : (value != 0 ? 1 : 0);
+    output_q_[i] = value;
+    output_[static_cast<Eigen::Index>(i)] = static_cast<float>(value) * q.output_scale;
+  }
+  if (mode == ExecutionMode::always_on) sent = m;
+  if (spec_->activation.kind == ActivationKind::softmax) {
+    apply_activation(spec_->activation, Eigen::Ref<Eigen::VectorXf>(output_));
+  }
+  count(executed, columns, events, sent);
+}
+
+}  // namespace tandem::ann

@@ -1,0 +1,64 @@
+// The run-time state of one dense layer and one run of it in a given execution mode:
+// always-on (full product), zero-skip (non-zero inputs only) or delta (changed inputs only,
+// into a persistent pre-activation), in float32 or fixed point. Counts what it executed.
+#pragma once
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "ann/dense_kernels.hpp"
+#include "ann/dense_layer.hpp"
+#include "core/execution_mode.hpp"
+#include "core/op_counts.hpp"
+
+namespace tandem::ann {
+
+enum class Precision { float32, fixed_point };
+std::string_view to_string(Precision precision);
+// "float32" (also "float") or "fixed" (also "fixed_point", "int8"); InputError otherwise.
+Precision parse_precision(std::string_view name, const std::string& where);
+
+class LayerRuntime {
+ public:
+  // `spec` must outlive the runtime; fixed point requires spec.quantization.
+  LayerRuntime(const DenseLayerSpec& spec, Precision precision);
+
+  // Initial state: outputs 0, nothing sent, pre-activation = bias.
+  void reset();
+  // One run on the layer's input (the sum of its sources). Updates output(); adds what was
+  // executed to `executed`. mode == always_on runs the full product whatever the event kind.
+  void run(const Eigen::VectorXf& input, ExecutionMode mode, OpCounts& executed);
+  void run(std::span<const std::int8_t> input, ExecutionMode mode, OpCounts& executed);
+  // What one run costs always-on (the analytic baseline).
+  void add_always_on(OpCounts& always_on) const;
+
+  // Output after the last run (dequantised in fixed point); zeros before the first run.
+  [[nodiscard]] const Eigen::VectorXf& output() const { return output_; }
+  [[nodiscard]] std::span<const std::int8_t> output_q() const { return output_q_; }
+  [[nodiscard]] std::size_t weight_bytes() const;
+  [[nodiscard]] std::size_t bias_bytes() const;
+
+ private:
+  void finish_fixed(OpCounts& executed, std::size_t macs, std::size_t events, ExecutionMode mode);
+  void count(OpCounts& executed, std::size_t columns, std::size_t events, std::size_t sent) const;
+
+  const DenseLayerSpec* spec_;
+  Precision precision_;
+  std::size_t runs_ = 0;
+  // float32
+  Eigen::VectorXf sent_;  // delta: input values last sent
+  Eigen::VectorXf pre_;   // pre-activation (persistent in delta)
+  Eigen::VectorXf output_;
+  Gathered<float> gathered_;
+  // fixed point
+  std::vector<std::int8_t> sent_q_;
+  std::vector<std::int32_t> accumulator_;  // persistent in delta
+  std::vector<std::int8_t> output_q_;
+  Gathered<std::int16_t> gathered_q_;
+  std::int16_t threshold_q_ = 0;
+};
+
+}  // namespace tandem::ann
