@@ -6,9 +6,15 @@ namespace tandem::bench {
 
 // One declaration and one table line per benchmark.
 
+int run_brunel_benchmark(const std::vector<std::string>& args);
+int run_coba_benchmark(const std::vector<std::string>& args);
+
 namespace {
 
-constexpr std::array<Benchmark, 0> all_benchmarks = {};
+constexpr std::array all_benchmarks = {
+    Benchmark{"brunel", "Brunel 2000 sparse LIF network with delta synapses (event engine)", run_brunel_benchmark},
+    Benchmark{"coba", "Vogels-Abbott COBA network, 4000 conductance LIF neurons (event engine)", run_coba_benchmark},
+};
 
 }  // namespace
 

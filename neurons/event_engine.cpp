@@ -90,7 +90,7 @@ void EventEngine::add_poisson_input(const PoissonInputSpec& spec) {
     throw InputError("Poisson input '" + spec.name + "': rate_hz = " + format_number(spec.rate_hz) + " and weight = " +
                      format_number(spec.weight) + " must be finite, rate >= 0");
   }
-  poisson_inputs_.push_back({spec.name, target, receptor, spec.weight, PoissonSampler(mean), RandomStream(1)});
+  poisson_inputs_.push_back({spec.name, target, receptor, spec.weight, PoissonSampler(mean), InlineRandom(), RandomStream(1)});
 }
 
 void EventEngine::add_current(const CurrentSpec& spec) {
@@ -213,7 +213,11 @@ void EventEngine::reset(const RunContext& context) {
     entry->spikes.clear();
     entry->fired.assign(entry->population->size(), 0);
   }
-  for (auto& input : poisson_inputs_) input.random = RandomStream::derived(context.seed, input.name);
+  delivered_events_ = 0;
+  for (auto& input : poisson_inputs_) {
+    input.random = InlineRandom(RandomStream::derived(context.seed, input.name));
+    input.fallback = RandomStream::derived(context.seed, input.name + ".large_mean");
+  }
   for (auto& port : input_ports_) {
     port.held.clear();
     port.holding = false;
@@ -282,7 +286,7 @@ void EventEngine::apply_inputs(Tick tick, const Mailbox& inbox, std::vector<std:
     std::uint64_t events = 0;
     const std::size_t n = pop.size();
     for (std::size_t i = 0; i < n; ++i) {
-      const std::uint32_t count = input.sampler.sample(input.random);
+      const std::uint32_t count = input.sampler.sample(input.random, input.fallback);
       if (count != 0) {
         row[i] += static_cast<float>(count) * input.weight;
         events += count;
@@ -311,6 +315,7 @@ void EventEngine::deliver(Tick tick) {
       const auto row_for = [&entry](Tick delay) { return entry.rows[static_cast<std::size_t>(delay)]; };
       std::uint64_t delivered = 0;
       for (const std::uint32_t s : source->spikes) delivered += projection.row_length(s);
+      delivered_events_ += delivered;
       OpCounts& executed = counters_[population_nodes + index].executed;
       if (event_mode) {
         projection.deliver(source->spikes, row_for);

@@ -70,6 +70,9 @@ class EventEngine final : public Engine {
   [[nodiscard]] const Projection& projection(std::string_view name) const;  // after reset()
   [[nodiscard]] std::size_t synapse_count() const;  // after reset()
   [[nodiscard]] std::size_t synapse_memory_bytes() const;
+  // Spikes delivered along synapses since reset (the same in both modes; always-on's
+  // synaptic_op counter also counts the synapses read without a spike).
+  [[nodiscard]] std::uint64_t delivered_synaptic_events() const { return delivered_events_; }
   [[nodiscard]] const TimeBase& time() const { return time_; }
 
   [[nodiscard]] std::string_view name() const override { return name_; }
@@ -108,7 +111,8 @@ class EventEngine final : public Engine {
   std::vector<NodeCounters> counters_;
   bool built_ = false;
   std::uint64_t built_seed_ = 0;
-  std::uint64_t read_checksum_ = 0;  // always-on synapse reads feed this so they are not optimised away
+  std::uint64_t read_checksum_ = 0;
+  std::uint64_t delivered_events_ = 0;  // always-on synapse reads feed this so they are not optimised away
 };
 
 }  // namespace tandem::neurons

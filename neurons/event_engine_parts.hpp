@@ -30,7 +30,8 @@ struct EventEngine::PoissonInputEntry {
   std::size_t receptor = 0;
   float weight = 0.0F;
   PoissonSampler sampler;
-  RandomStream random;
+  InlineRandom random;
+  RandomStream fallback;  // for means beyond the sampler's table
 };
 
 struct EventEngine::CurrentEntry {

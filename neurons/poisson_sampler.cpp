@@ -29,6 +29,13 @@ PoissonSampler::PoissonSampler(double mean) : mean_(mean) {
     term *= mean / static_cast<double>(k + 1);
     cumulative += term;
   }
+  guide_.resize(std::size_t{1} << guide_bits);
+  std::uint32_t k = 0;
+  for (std::size_t bucket = 0; bucket < guide_.size(); ++bucket) {
+    const std::uint64_t bucket_start = static_cast<std::uint64_t>(bucket) << (53 - guide_bits);
+    while (cdf_[k] <= bucket_start) ++k;
+    guide_[bucket] = k;
+  }
 }
 
 BernoulliSampler::BernoulliSampler(double probability) {
