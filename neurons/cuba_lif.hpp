@@ -49,11 +49,11 @@ struct CubaLif {
     s.var[0][i] = c.v_leak;
     s.var[1][i] = 0.0F;
   }
-  static bool at_rest(const Constants& c, const State& s, std::size_t i) {
+  static bool at_rest(const Constants& c, const State::View& s, std::size_t i) {
     return s.refractory_left[i] == 0 && same_bits(s.var[0][i], c.v_leak) && same_bits(s.var[1][i], 0.0F) &&
            !(c.v_leak > c.spike.v_threshold);
   }
-  static bool step(const Constants& c, State& s, std::size_t i, const float* const* in) {
+  static bool step(const Constants& c, const State::View& s, std::size_t i, const float* const* in) {
     float& v = s.var[0][i];
     float& i_syn = s.var[1][i];
     i_syn += c.w_in * in[0][i];

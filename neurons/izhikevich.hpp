@@ -51,14 +51,14 @@ struct Izhikevich {
     v += c.dt * dv;
     u += c.dt * du;
   }
-  static bool at_rest(const Constants& c, const State& s, std::size_t i) {
+  static bool at_rest(const Constants& c, const State::View& s, std::size_t i) {
     float v = s.var[0][i];
     float u = s.var[1][i];
     integrate(c, v, u, 0.0F);
     v += 0.0F;
     return same_bits(v, s.var[0][i]) && same_bits(u, s.var[1][i]) && !(v >= c.v_peak);
   }
-  static bool step(const Constants& c, State& s, std::size_t i, const float* const* in) {
+  static bool step(const Constants& c, const State::View& s, std::size_t i, const float* const* in) {
     float& v = s.var[0][i];
     float& u = s.var[1][i];
     integrate(c, v, u, in[1][i]);

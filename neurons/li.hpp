@@ -30,8 +30,8 @@ struct Li {
     return {decay_factor(time.dt_ms(), p.tau_ms), static_cast<float>(p.v_leak_mv), static_cast<float>(p.r_mohm)};
   }
   static void rest(const Constants& c, State& s, std::size_t i) { s.var[0][i] = c.v_leak; }
-  static bool at_rest(const Constants& c, const State& s, std::size_t i) { return same_bits(s.var[0][i], c.v_leak); }
-  static bool step(const Constants& c, State& s, std::size_t i, const float* const* in) {
+  static bool at_rest(const Constants& c, const State::View& s, std::size_t i) { return same_bits(s.var[0][i], c.v_leak); }
+  static bool step(const Constants& c, const State::View& s, std::size_t i, const float* const* in) {
     s.var[0][i] = leaky_step(s.var[0][i], c.v_leak, c.r * in[1][i], c.decay) + in[0][i];
     return false;
   }

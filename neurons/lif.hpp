@@ -40,10 +40,10 @@ struct Lif {
             make_spike_rule(name, p.v_threshold_mv, p.v_reset_mv, p.reset_mode, p.refractory_ms, time)};
   }
   static void rest(const Constants& c, State& s, std::size_t i) { s.var[0][i] = c.v_leak; }
-  static bool at_rest(const Constants& c, const State& s, std::size_t i) {
+  static bool at_rest(const Constants& c, const State::View& s, std::size_t i) {
     return s.refractory_left[i] == 0 && same_bits(s.var[0][i], c.v_leak) && !(c.v_leak > c.spike.v_threshold);
   }
-  static bool step(const Constants& c, State& s, std::size_t i, const float* const* in) {
+  static bool step(const Constants& c, const State::View& s, std::size_t i, const float* const* in) {
     float& v = s.var[0][i];
     if (s.refractory_left[i] > 0) {
       --s.refractory_left[i];

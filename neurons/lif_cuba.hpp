@@ -51,11 +51,11 @@ struct LifCuba {
     s.var[1][i] = 0.0F;
     s.var[2][i] = 0.0F;
   }
-  static bool at_rest(const Constants& c, const State& s, std::size_t i) {
+  static bool at_rest(const Constants& c, const State::View& s, std::size_t i) {
     return s.refractory_left[i] == 0 && same_bits(s.var[0][i], c.v_rest) && same_bits(s.var[1][i], 0.0F) &&
            same_bits(s.var[2][i], 0.0F) && !(c.v_rest > c.spike.v_threshold);
   }
-  static bool step(const Constants& c, State& s, std::size_t i, const float* const* in) {
+  static bool step(const Constants& c, const State::View& s, std::size_t i, const float* const* in) {
     float& v = s.var[0][i];
     float& i_exc = s.var[1][i];
     float& i_inh = s.var[2][i];

@@ -34,9 +34,25 @@ struct Variable {
 enum class ResetMode { to_value, subtract };
 ResetMode parse_reset_mode(std::string_view text);  // "to_value" | "subtract"; InputError otherwise
 
+// Raw pointers into a ModelState, what step()/at_rest() work on: the hot loop then keeps them
+// in registers (a float store cannot alias a pointer held in a local).
+template <std::size_t K>
+struct ModelView {
+  std::array<float*, K> var;
+  std::uint16_t* refractory_left;
+};
+
 // SoA state of N neurons of a model with `K` float variables (indices follow Model::variables).
 template <std::size_t K>
 struct ModelState {
+  using View = ModelView<K>;
+  View view() {
+    View v{};
+    for (std::size_t k = 0; k < K; ++k) v.var[k] = var[k].data();
+    v.refractory_left = refractory_left.data();
+    return v;
+  }
+
   std::array<std::vector<float>, K> var;
   std::vector<std::uint16_t> refractory_left;  // ticks still clamped
 
@@ -85,6 +101,30 @@ SpikeRule make_spike_rule(std::string_view model, double v_threshold_mv, double 
 }  // namespace tandem::neurons
 
 namespace tandem::neurons {
+
+// exp(x) for float x <= 0 from arithmetic and bit operations only, so loops calling it vectorise
+// (libm's expf is a call; -ffast-math is not allowed). Cody–Waite reduction x = k·ln2 + r,
+// |r| <= ln2/2, then the degree-7 Taylor polynomial (truncation error < 6e-9 relative, below
+// float resolution); the result is within ~2 ulp of expf. Inputs below −87 give 0.
+inline float exp_nonpositive(float x) {
+  x = x < -87.0F ? -87.0F : x;
+  constexpr float log2e = 1.44269504F;
+  constexpr float round_magic = 12582912.0F;  // 1.5·2^23: adding it rounds to an integer
+  const float shifted = x * log2e + round_magic;
+  const float k = shifted - round_magic;
+  const auto k_int = static_cast<std::int32_t>(std::bit_cast<std::uint32_t>(shifted) - std::bit_cast<std::uint32_t>(round_magic));
+  const float r = (x - k * 0.693145752F) - k * 1.42860677e-6F;  // ln2 split so k·ln2_hi is exact
+  float p = 1.0F / 5040.0F;
+  p = p * r + 1.0F / 720.0F;
+  p = p * r + 1.0F / 120.0F;
+  p = p * r + 1.0F / 24.0F;
+  p = p * r + 1.0F / 6.0F;
+  p = p * r + 0.5F;
+  p = p * r + 1.0F;
+  p = p * r + 1.0F;
+  const float scale = std::bit_cast<float>(static_cast<std::uint32_t>(k_int + 127) << 23);
+  return p * scale;
+}
 
 // One named numeric parameter of a model's Parameters struct (for the name → factory registry).
 template <typename Parameters>

@@ -40,10 +40,10 @@ TEMPLATE_LIST_TEST_CASE("conformance: a resting neuron stays bit-identical witho
   std::vector<std::vector<float>> zero(TestType::receptors.size(), std::vector<float>(1, 0.0F));
   std::vector<const float*> in;
   for (const auto& row : zero) in.push_back(row.data());
-  for (int k = 0; k < 200000 && !TestType::at_rest(constants, state, 0); ++k) TestType::step(constants, state, 0, in.data());
-  REQUIRE(TestType::at_rest(constants, state, 0));
+  for (int k = 0; k < 200000 && !TestType::at_rest(constants, state.view(), 0); ++k) TestType::step(constants, state.view(), 0, in.data());
+  REQUIRE(TestType::at_rest(constants, state.view(), 0));
   const auto before = state.var;
-  for (int k = 0; k < 100; ++k) CHECK_FALSE(TestType::step(constants, state, 0, in.data()));
+  for (int k = 0; k < 100; ++k) CHECK_FALSE(TestType::step(constants, state.view(), 0, in.data()));
   for (std::size_t v = 0; v < before.size(); ++v) CHECK(bit_identical(before[v], state.var[v]));
 }
 

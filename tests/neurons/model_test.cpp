@@ -21,7 +21,7 @@ struct LifDriver {
   }
   bool step() {
     const float* in[2] = {v_input.data(), current.data()};
-    return Lif::step(constants, state, 0, in);
+    return Lif::step(constants, state.view(), 0, in);
   }
 };
 }  // namespace
@@ -92,7 +92,7 @@ TEST_CASE("lif_coba: one tick matches the exponential-Euler formula by hand", "[
   s.var[0][0] = -55.0F;
   std::vector<float> g_exc{0.6F}, g_inh{6.7F}, zero{0.0F};
   const float* in[4] = {g_exc.data(), g_inh.data(), zero.data(), zero.data()};
-  CHECK_FALSE(LifCoba::step(c, s, 0, in));
+  CHECK_FALSE(LifCoba::step(c, s.view(), 0, in));
   const double a = 1.0 + 0.6 + 6.7;
   const double v_inf = (-60.0 + 20.0 + 0.6 * 0.0 + 6.7 * -80.0) / a;
   CHECK(s.var[0][0] == Approx(v_inf + (-55.0 - v_inf) * std::exp(-a * 0.1 / 20.0)).epsilon(1e-6));
@@ -109,7 +109,7 @@ TEST_CASE("izhikevich: regular spiking neuron fires under I = 10 and resets to c
   const float* in[2] = {zero.data(), current.data()};
   int spikes = 0;
   for (int k = 0; k < 10000; ++k) {  // 1 s
-    if (Izhikevich::step(c, s, 0, in)) {
+    if (Izhikevich::step(c, s.view(), 0, in)) {
       ++spikes;
       CHECK(s.var[0][0] == -65.0F);
     }
