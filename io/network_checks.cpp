@@ -255,7 +255,6 @@ class NetworkChecker {
         }
       }
       if (layer.bias) {
-        if (std::holds_alternative<Matrix>(*layer.bias)) fail(path + ".bias", "must be a number or one value per unit");
         check_list_length(*layer.bias, layer.size, path + ".bias", "one per unit");
       }
     }
@@ -264,7 +263,6 @@ class NetworkChecker {
       if (const auto* poisson = std::get_if<PoissonInput>(&input.source)) {
         check_list_length(poisson->rate_hz, input.size, path + ".rate_hz", "one per unit");
       } else if (const auto* current = std::get_if<CurrentInput>(&input.source)) {
-        if (std::holds_alternative<Matrix>(current->value)) fail(path + ".value", "must be a number or one value per unit");
         check_list_length(current->value, input.size, path + ".value", "one per unit");
       }
     }

@@ -194,8 +194,7 @@ PopulationDescription parse_population(const std::string& name, const YAML::Node
   return pop;
 }
 
-ProjectionDescription parse_projection(const std::string& name, const YAML::Node& node, const ParseContext& context,
-                                       double dt_ms) {
+ProjectionDescription parse_projection(const std::string& name, const YAML::Node& node, const ParseContext& context) {
   const YamlReader& reader = context.reader;
   const std::string path = "projections." + name;
   reader.expect_map(node, path, projection_keys());
@@ -243,7 +242,7 @@ ProjectionDescription parse_projection(const std::string& name, const YAML::Node
   if (has(node, "weight")) proj.weight = parse_values(node["weight"], path + ".weight", context);
   if (has(node, "delay_ms")) {
     proj.delay_ms = reader.non_negative(node["delay_ms"], path + ".delay_ms");
-    proj.delay_ticks = ticks_from_ms(node["delay_ms"], path + ".delay_ms", proj.delay_ms, dt_ms, reader);
+    proj.delay_ticks = ticks_from_ms(node["delay_ms"], path + ".delay_ms", proj.delay_ms, context.dt_ms, reader);
   }
   return proj;
 }
@@ -307,7 +306,8 @@ BridgeUnitDescription parse_bridge_unit(const std::string& name, const YAML::Nod
   return unit;
 }
 
-WireDescription parse_wire(const YAML::Node& node, const std::string& path, const YamlReader& reader, double dt_ms) {
+WireDescription parse_wire(const YAML::Node& node, const std::string& path, const ParseContext& context) {
+  const YamlReader& reader = context.reader;
   reader.expect_map(node, path, wire_keys());
   WireDescription wire;
   wire.from = parse_node_port(reader.required(node, path, "from"), path + ".from", reader);
@@ -321,12 +321,13 @@ WireDescription parse_wire(const YAML::Node& node, const std::string& path, cons
   }
   if (has(node, "latency_ms")) {
     const double latency_ms = reader.non_negative(node["latency_ms"], path + ".latency_ms");
-    wire.latency_ticks = ticks_from_ms(node["latency_ms"], path + ".latency_ms", latency_ms, dt_ms, reader);
+    wire.latency_ticks = ticks_from_ms(node["latency_ms"], path + ".latency_ms", latency_ms, context.dt_ms, reader);
   }
   return wire;
 }
 
-ProbeDescription parse_probe(const YAML::Node& node, const std::string& path, const YamlReader& reader) {
+ProbeDescription parse_probe(const YAML::Node& node, const std::string& path, const ParseContext& context) {
+  const YamlReader& reader = context.reader;
   reader.expect_map(node, path, probe_keys());
   ProbeDescription probe;
   probe.node = reader.text(reader.required(node, path, "node"), path + ".node");
@@ -343,57 +344,46 @@ ProbeDescription parse_probe(const YAML::Node& node, const std::string& path, co
   return probe;
 }
 
-// Calls `parse(name, entry)` for each entry of the named section `key`, in file order.
-template <typename Parse>
-void for_each_named(const YAML::Node& root, const std::string& key, const YamlReader& reader, Parse parse) {
-  if (!has(root, key)) return;
-  const YAML::Node section = root[key];
-  reader.expect_open_map(section, key);
-  for (const auto& entry : section) {
-    const std::string name = node_name(entry.first, key, reader);
-    parse(name, entry.second);
-  }
+NodePort parse_output(const YAML::Node& node, const std::string& path, const ParseContext& context) {
+  return parse_node_port(node, path, context.reader);
 }
 
-template <typename Parse>
-void for_each_listed(const YAML::Node& root, const std::string& key, const YamlReader& reader, Parse parse) {
+// Appends parse(name, entry, context) for each entry of the named section `key`, in file order.
+template <typename Item, typename Parse>
+void parse_named(const YAML::Node& root, const std::string& key, const ParseContext& context,
+                 std::vector<Item>& items, Parse parse) {
+  if (!has(root, key)) return;
+  const YAML::Node section = root[key];
+  context.reader.expect_open_map(section, key);
+  for (const auto& entry : section) items.push_back(parse(node_name(entry.first, key, context.reader), entry.second, context));
+}
+
+// Appends parse(entry, "key.index", context) for each entry of the list section `key`.
+template <typename Item, typename Parse>
+void parse_listed(const YAML::Node& root, const std::string& key, const ParseContext& context,
+                  std::vector<Item>& items, Parse parse) {
   if (!has(root, key)) return;
   const YAML::Node list = root[key];
-  reader.expect_sequence(list, key);
-  for (std::size_t i = 0; i < list.size(); ++i) parse(list[i], key + "." + std::to_string(i));
+  context.reader.expect_sequence(list, key);
+  for (std::size_t i = 0; i < list.size(); ++i) items.push_back(parse(list[i], key + "." + std::to_string(i), context));
 }
 
 }  // namespace
 
-void parse_sections(YAML::Node root, const ParseContext& context, NetworkDescription& network) {
-  const YamlReader& reader = context.reader;
+void parse_sections(YAML::Node root, const ParseContext& file_context, NetworkDescription& network) {
+  const YamlReader& reader = file_context.reader;
   reader.expect_map(root, "", top_level_keys());
-  if (has(root, "simulation")) parse_simulation(root["simulation"], context, network.simulation);
-  const double dt_ms = network.simulation.dt_ms;
-  for_each_named(root, "inputs", reader, [&](const std::string& name, const YAML::Node& node) {
-    network.inputs.push_back(parse_input(name, node, context));
-  });
-  for_each_named(root, "populations", reader, [&](const std::string& name, const YAML::Node& node) {
-    network.populations.push_back(parse_population(name, node, context));
-  });
-  for_each_named(root, "projections", reader, [&](const std::string& name, const YAML::Node& node) {
-    network.projections.push_back(parse_projection(name, node, context, dt_ms));
-  });
-  for_each_named(root, "layers", reader, [&](const std::string& name, const YAML::Node& node) {
-    network.layers.push_back(parse_layer(name, node, context));
-  });
-  for_each_named(root, "bridge", reader, [&](const std::string& name, const YAML::Node& node) {
-    network.bridge.push_back(parse_bridge_unit(name, node, context));
-  });
-  for_each_listed(root, "wires", reader, [&](const YAML::Node& node, const std::string& path) {
-    network.wires.push_back(parse_wire(node, path, reader, dt_ms));
-  });
-  for_each_listed(root, "outputs", reader, [&](const YAML::Node& node, const std::string& path) {
-    network.outputs.push_back(parse_node_port(node, path, reader));
-  });
-  for_each_listed(root, "probes", reader, [&](const YAML::Node& node, const std::string& path) {
-    network.probes.push_back(parse_probe(node, path, reader));
-  });
+  if (has(root, "simulation")) parse_simulation(root["simulation"], file_context, network.simulation);
+  ParseContext context = file_context;
+  context.dt_ms = network.simulation.dt_ms;
+  parse_named(root, "inputs", context, network.inputs, parse_input);
+  parse_named(root, "populations", context, network.populations, parse_population);
+  parse_named(root, "projections", context, network.projections, parse_projection);
+  parse_named(root, "layers", context, network.layers, parse_layer);
+  parse_named(root, "bridge", context, network.bridge, parse_bridge_unit);
+  parse_listed(root, "wires", context, network.wires, parse_wire);
+  parse_listed(root, "outputs", context, network.outputs, parse_output);
+  parse_listed(root, "probes", context, network.probes, parse_probe);
   if (has(root, "environment")) {
     const YAML::Node env = root["environment"];
     reader.expect_map(env, "environment", environment_keys());

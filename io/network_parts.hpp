@@ -14,6 +14,7 @@ namespace tandem::io {
 struct ParseContext {
   const YamlReader& reader;
   std::filesystem::path base_dir;
+  double dt_ms = 1.0;  // converts ms values to ticks once simulation.dt_ms is known
 };
 
 // Fills every section of `network` from `root` (already overridden). Relative file paths are

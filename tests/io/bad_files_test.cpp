@@ -48,6 +48,7 @@ TEST_CASE("network file: every bad file is refused naming file, place and key pa
       {"probability_above_one.yaml", "projections.recurrent.p", "must be <= 1", true},
       {"negative_delay.yaml", "projections.recurrent.delay_ms", "must be >= 0", true},
       {"bad_wire_port.yaml", "wires.0.from", "'node' or 'node.port'", true},
+      {"input_key_of_other_kind.yaml", "inputs.drive.value", "unknown key", true},
   };
   std::size_t files_in_dir = 0;
   for (const auto& entry : std::filesystem::directory_iterator(bad_dir)) files_in_dir += entry.path().extension() == ".yaml";
