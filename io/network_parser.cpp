@@ -111,6 +111,44 @@ NodePort parse_node_port(const YAML::Node& node, std::string_view path, const Ya
   return port;
 }
 
+// One mapping of the file with its key path: reads keys and names "path.key" in errors.
+class Fields {
+ public:
+  Fields(const YamlReader& reader, YAML::Node node, std::string path, const Keys& known)
+      : reader_(reader), node_(std::move(node)), path_(std::move(path)) {
+    reader_.expect_map(node_, path_, known);
+  }
+  [[nodiscard]] bool has(std::string_view key) const { return io::has(node_, key); }
+  [[nodiscard]] YAML::Node at(std::string_view key) const { return node_[std::string(key)]; }
+  [[nodiscard]] std::string path(std::string_view key) const { return join_path(path_, key); }
+  [[noreturn]] void fail(std::string_view key, std::string_view problem) const { reader_.fail(at(key), path(key), problem); }
+  [[nodiscard]] YAML::Node required(std::string_view key) const { return reader_.required(node_, path_, key); }
+  [[nodiscard]] std::string text(std::string_view key) const { return reader_.text(required(key), path(key)); }
+  void text(std::string_view key, std::string& value) const {
+    if (has(key)) value = reader_.text(at(key), path(key));
+  }
+  [[nodiscard]] std::int64_t size(std::string_view key) const { return reader_.size(required(key), path(key)); }
+  void size(std::string_view key, std::int64_t& value) const {
+    if (has(key)) value = reader_.size(at(key), path(key));
+  }
+  void positive_integer(std::string_view key, std::int64_t& value) const {
+    if (has(key)) value = reader_.positive_integer(at(key), path(key));
+  }
+  [[nodiscard]] std::string choice(std::string_view key, const Keys& allowed, std::string fallback) const {
+    return has(key) ? reader_.choice(at(key), path(key), allowed) : fallback;
+  }
+  [[nodiscard]] ParameterMap parameters(std::string_view key) const { return reader_.parameters(at(key), path(key)); }
+  [[nodiscard]] NodePort node_port(std::string_view key) const;
+  [[nodiscard]] const YamlReader& reader() const { return reader_; }
+
+ private:
+  const YamlReader& reader_;
+  YAML::Node node_;
+  std::string path_;
+};
+
+NodePort Fields::node_port(std::string_view key) const { return parse_node_port(required(key), path(key), reader_); }
+
 void parse_simulation(YAML::Node node, const ParseContext& context, SimulationDescription& sim) {
   const YamlReader& reader = context.reader;
   const std::string path = "simulation";
@@ -181,56 +219,41 @@ InputDescription parse_input(const std::string& name, const YAML::Node& node, co
 }
 
 PopulationDescription parse_population(const std::string& name, const YAML::Node& node, const ParseContext& context) {
-  const YamlReader& reader = context.reader;
-  const std::string path = "populations." + name;
-  reader.expect_map(node, path, population_keys());
-  PopulationDescription pop;
-  pop.name = name;
-  pop.model = reader.text(reader.required(node, path, "model"), path + ".model");
-  pop.size = reader.size(reader.required(node, path, "size"), path + ".size");
-  pop.parameters = reader.parameters(node["parameters"], path + ".parameters");
-  if (has(node, "reset")) pop.reset = reader.choice(node["reset"], path + ".reset", {"value", "subtract"});
-  pop.initial = reader.parameters(node["initial"], path + ".initial");
-  return pop;
+  const Fields fields(context.reader, node, "populations." + name, population_keys());
+  return PopulationDescription{name, fields.text("model"), fields.size("size"), fields.parameters("parameters"),
+                               fields.choice("reset", {"value", "subtract"}, "value"), fields.parameters("initial")};
 }
 
 ProjectionDescription parse_projection(const std::string& name, const YAML::Node& node, const ParseContext& context) {
   const YamlReader& reader = context.reader;
-  const std::string path = "projections." + name;
-  reader.expect_map(node, path, projection_keys());
+  const Fields fields(reader, node, "projections." + name, projection_keys());
   ProjectionDescription proj;
   proj.name = name;
-  proj.from = reader.text(reader.required(node, path, "from"), path + ".from");
-  proj.to = reader.text(reader.required(node, path, "to"), path + ".to");
-  if (has(node, "target")) proj.target = reader.text(node["target"], path + ".target");
-  const std::string rule = has(node, "rule") ? reader.choice(node["rule"], path + ".rule",
-      {"all_to_all", "one_to_one", "fixed_probability", "fixed_indegree", "explicit"}) : "all_to_all";
-  const auto only_with = [&](std::string_view key, std::string_view wanted) {
-    if (has(node, key) && rule != wanted) {
-      reader.fail(node[std::string(key)], join_path(path, key), "is used only with rule " + std::string(wanted));
-    }
-  };
-  only_with("p", "fixed_probability");
-  only_with("k", "fixed_indegree");
-  only_with("pairs", "explicit");
+  proj.from = fields.text("from");
+  proj.to = fields.text("to");
+  fields.text("target", proj.target);
+  const std::string rule = fields.choice(
+      "rule", {"all_to_all", "one_to_one", "fixed_probability", "fixed_indegree", "explicit"}, "all_to_all");
+  for (const auto& [key, wanted] : {std::pair{"p", "fixed_probability"}, {"k", "fixed_indegree"}, {"pairs", "explicit"}}) {
+    if (fields.has(key) && rule != wanted) fields.fail(key, "is used only with rule " + std::string(wanted));
+  }
   if (rule == "one_to_one") proj.rule = ConnectionRule::one_to_one;
   if (rule == "fixed_probability") {
     proj.rule = ConnectionRule::fixed_probability;
-    const YAML::Node p = reader.required(node, path, "p");
-    proj.p = reader.non_negative(p, path + ".p");
-    if (proj.p > 1.0) reader.fail(p, path + ".p", "is a probability, must be <= 1, got " + format_number(proj.p));
+    proj.p = reader.non_negative(fields.required("p"), fields.path("p"));
+    if (proj.p > 1.0) fields.fail("p", "is a probability, must be <= 1, got " + format_number(proj.p));
   } else if (rule == "fixed_indegree") {
     proj.rule = ConnectionRule::fixed_indegree;
-    proj.k = reader.positive_integer(reader.required(node, path, "k"), path + ".k");
+    proj.k = reader.positive_integer(fields.required("k"), fields.path("k"));
   } else if (rule == "explicit") {
     proj.rule = ConnectionRule::explicit_list;
-    const YAML::Node pairs = reader.required(node, path, "pairs");
+    const YAML::Node pairs = fields.required("pairs");
     if (pairs.IsMap()) {
-      proj.pairs_file = parse_hdf5_ref(pairs, path + ".pairs", context, false);
+      proj.pairs_file = parse_hdf5_ref(pairs, fields.path("pairs"), context, false);
     } else {
-      reader.expect_sequence(pairs, path + ".pairs");
+      reader.expect_sequence(pairs, fields.path("pairs"));
       for (std::size_t i = 0; i < pairs.size(); ++i) {
-        const std::string pair_path = path + ".pairs." + std::to_string(i);
+        const std::string pair_path = join_path(fields.path("pairs"), std::to_string(i));
         if (!pairs[i].IsSequence() || pairs[i].size() != 2) reader.fail(pairs[i], pair_path, "must be [pre, post]");
         const std::int64_t pre = reader.integer(pairs[i][0], pair_path + ".0");
         const std::int64_t post = reader.integer(pairs[i][1], pair_path + ".1");
@@ -239,108 +262,92 @@ ProjectionDescription parse_projection(const std::string& name, const YAML::Node
       }
     }
   }
-  if (has(node, "weight")) proj.weight = parse_values(node["weight"], path + ".weight", context);
-  if (has(node, "delay_ms")) {
-    proj.delay_ms = reader.non_negative(node["delay_ms"], path + ".delay_ms");
-    proj.delay_ticks = ticks_from_ms(node["delay_ms"], path + ".delay_ms", proj.delay_ms, context.dt_ms, reader);
+  if (fields.has("weight")) proj.weight = parse_values(fields.at("weight"), fields.path("weight"), context);
+  if (fields.has("delay_ms")) {
+    proj.delay_ms = reader.non_negative(fields.at("delay_ms"), fields.path("delay_ms"));
+    proj.delay_ticks = ticks_from_ms(fields.at("delay_ms"), fields.path("delay_ms"), proj.delay_ms, context.dt_ms, reader);
   }
   return proj;
 }
 
 DenseLayerDescription parse_layer(const std::string& name, const YAML::Node& node, const ParseContext& context) {
   const YamlReader& reader = context.reader;
-  const std::string path = "layers." + name;
-  reader.expect_map(node, path, layer_keys());
+  const Fields fields(reader, node, "layers." + name, layer_keys());
   DenseLayerDescription layer;
   layer.name = name;
-  const YAML::Node inputs = reader.required(node, path, "inputs");
+  const YAML::Node inputs = fields.required("inputs");
   if (inputs.IsScalar()) {
-    layer.inputs.push_back(reader.text(inputs, path + ".inputs"));
+    layer.inputs.push_back(fields.text("inputs"));
   } else {
-    reader.expect_sequence(inputs, path + ".inputs");
-    if (inputs.size() == 0) reader.fail(inputs, path + ".inputs", "needs at least one input");
+    reader.expect_sequence(inputs, fields.path("inputs"));
+    if (inputs.size() == 0) fields.fail("inputs", "needs at least one input");
     for (std::size_t i = 0; i < inputs.size(); ++i) {
-      layer.inputs.push_back(reader.text(inputs[i], path + ".inputs." + std::to_string(i)));
+      layer.inputs.push_back(reader.text(inputs[i], join_path(fields.path("inputs"), std::to_string(i))));
     }
   }
-  layer.size = reader.size(reader.required(node, path, "size"), path + ".size");
-  if (has(node, "activation")) layer.activation = reader.text(node["activation"], path + ".activation");
-  if (has(node, "precision")) {
-    layer.precision = reader.choice(node["precision"], path + ".precision", {"float32", "fixed"}) == "fixed"
-                          ? Precision::fixed : Precision::float32;
-  }
-  if (has(node, "event")) {
-    const YAML::Node event = node["event"];
-    reader.expect_map(event, path + ".event", layer_event_keys());
-    const std::string kind = reader.choice(reader.required(event, path + ".event", "kind"), path + ".event.kind",
-                                           {"zero_skip", "delta"});
+  layer.size = fields.size("size");
+  fields.text("activation", layer.activation);
+  layer.precision = fields.choice("precision", {"float32", "fixed"}, "float32") == "fixed" ? Precision::fixed
+                                                                                          : Precision::float32;
+  if (fields.has("event")) {
+    const Fields event(reader, fields.at("event"), fields.path("event"), layer_event_keys());
+    const std::string kind = reader.choice(event.required("kind"), event.path("kind"), {"zero_skip", "delta"});
     layer.event_kind = kind == "delta" ? DenseEventKind::delta : DenseEventKind::zero_skip;
-    if (has(event, "threshold")) {
-      if (kind != "delta") reader.fail(event["threshold"], path + ".event.threshold", "is used only with kind delta");
-      layer.event_threshold = reader.non_negative(event["threshold"], path + ".event.threshold");
+    if (event.has("threshold")) {
+      if (kind != "delta") event.fail("threshold", "is used only with kind delta");
+      layer.event_threshold = reader.non_negative(event.at("threshold"), event.path("threshold"));
     }
   }
-  if (has(node, "period_ticks")) layer.period_ticks = reader.positive_integer(node["period_ticks"], path + ".period_ticks");
-  if (has(node, "weights")) layer.weights = parse_values(node["weights"], path + ".weights", context, true, true);
-  if (has(node, "bias")) {
-    if (layer.weights && std::holds_alternative<Hdf5Ref>(*layer.weights) && !std::get<Hdf5Ref>(*layer.weights).group.empty()) {
-      reader.fail(node["bias"], path + ".bias", "is already given by the weights group (its 'bias' dataset)");
-    }
-    layer.bias = parse_values(node["bias"], path + ".bias", context);
+  fields.positive_integer("period_ticks", layer.period_ticks);
+  if (fields.has("weights")) layer.weights = parse_values(fields.at("weights"), fields.path("weights"), context, true, true);
+  if (fields.has("bias")) {
+    const auto* ref = layer.weights ? std::get_if<Hdf5Ref>(&*layer.weights) : nullptr;
+    if (ref != nullptr && !ref->group.empty()) fields.fail("bias", "is already given by the weights group (its 'bias' dataset)");
+    layer.bias = parse_values(fields.at("bias"), fields.path("bias"), context);
   }
   return layer;
 }
 
 BridgeUnitDescription parse_bridge_unit(const std::string& name, const YAML::Node& node, const ParseContext& context) {
-  const YamlReader& reader = context.reader;
-  const std::string path = "bridge." + name;
-  reader.expect_map(node, path, bridge_keys());
-  BridgeUnitDescription unit;
-  unit.name = name;
-  unit.kind = reader.text(reader.required(node, path, "kind"), path + ".kind");
-  unit.input = reader.text(reader.required(node, path, "input"), path + ".input");
-  if (has(node, "output")) unit.output = reader.text(node["output"], path + ".output");
-  if (has(node, "size")) unit.size = reader.size(node["size"], path + ".size");
-  if (has(node, "window_ticks")) unit.window_ticks = reader.positive_integer(node["window_ticks"], path + ".window_ticks");
-  unit.parameters = reader.parameters(node["parameters"], path + ".parameters");
+  const Fields fields(context.reader, node, "bridge." + name, bridge_keys());
+  BridgeUnitDescription unit{name, fields.text("kind"), fields.text("input"), "", 0, 1, fields.parameters("parameters")};
+  fields.text("output", unit.output);
+  fields.size("size", unit.size);
+  fields.positive_integer("window_ticks", unit.window_ticks);
   return unit;
 }
 
 WireDescription parse_wire(const YAML::Node& node, const std::string& path, const ParseContext& context) {
-  const YamlReader& reader = context.reader;
-  reader.expect_map(node, path, wire_keys());
-  WireDescription wire;
-  wire.from = parse_node_port(reader.required(node, path, "from"), path + ".from", reader);
-  wire.to = parse_node_port(reader.required(node, path, "to"), path + ".to", reader);
-  if (has(node, "latency_ms") && has(node, "latency_ticks")) {
-    reader.fail(node["latency_ticks"], path + ".latency_ticks", "give either latency_ms or latency_ticks, not both");
+  const Fields fields(context.reader, node, path, wire_keys());
+  WireDescription wire{fields.node_port("from"), fields.node_port("to"), 1};
+  if (fields.has("latency_ms") && fields.has("latency_ticks")) {
+    fields.fail("latency_ticks", "give either latency_ms or latency_ticks, not both");
   }
-  if (has(node, "latency_ticks")) {
-    wire.latency_ticks = reader.integer(node["latency_ticks"], path + ".latency_ticks");
-    if (wire.latency_ticks < 0) reader.fail(node["latency_ticks"], path + ".latency_ticks", "must be >= 0");
+  if (fields.has("latency_ticks")) {
+    wire.latency_ticks = context.reader.integer(fields.at("latency_ticks"), fields.path("latency_ticks"));
+    if (wire.latency_ticks < 0) fields.fail("latency_ticks", "must be >= 0");
   }
-  if (has(node, "latency_ms")) {
-    const double latency_ms = reader.non_negative(node["latency_ms"], path + ".latency_ms");
-    wire.latency_ticks = ticks_from_ms(node["latency_ms"], path + ".latency_ms", latency_ms, context.dt_ms, reader);
+  if (fields.has("latency_ms")) {
+    const double latency_ms = context.reader.non_negative(fields.at("latency_ms"), fields.path("latency_ms"));
+    wire.latency_ticks = ticks_from_ms(fields.at("latency_ms"), fields.path("latency_ms"), latency_ms, context.dt_ms,
+                                       context.reader);
   }
   return wire;
 }
 
 ProbeDescription parse_probe(const YAML::Node& node, const std::string& path, const ParseContext& context) {
-  const YamlReader& reader = context.reader;
-  reader.expect_map(node, path, probe_keys());
-  ProbeDescription probe;
-  probe.node = reader.text(reader.required(node, path, "node"), path + ".node");
-  probe.variable = reader.text(reader.required(node, path, "variable"), path + ".variable");
-  if (has(node, "units") && !(node["units"].IsScalar() && node["units"].Scalar() == "all")) {
-    reader.expect_sequence(node["units"], path + ".units");
-    for (std::size_t i = 0; i < node["units"].size(); ++i) {
-      const std::string unit_path = path + ".units." + std::to_string(i);
-      probe.units.push_back(reader.integer(node["units"][i], unit_path));
-      if (probe.units.back() < 0) reader.fail(node["units"][i], unit_path, "unit indices must be >= 0");
+  const Fields fields(context.reader, node, path, probe_keys());
+  ProbeDescription probe{fields.text("node"), fields.text("variable"), {}, 1};
+  const YAML::Node units = fields.at("units");
+  if (fields.has("units") && !(units.IsScalar() && units.Scalar() == "all")) {
+    context.reader.expect_sequence(units, fields.path("units"));
+    for (std::size_t i = 0; i < units.size(); ++i) {
+      const std::string unit_path = join_path(fields.path("units"), std::to_string(i));
+      probe.units.push_back(context.reader.integer(units[i], unit_path));
+      if (probe.units.back() < 0) context.reader.fail(units[i], unit_path, "unit indices must be >= 0");
     }
   }
-  if (has(node, "every_ticks")) probe.every_ticks = reader.positive_integer(node["every_ticks"], path + ".every_ticks");
+  fields.positive_integer("every_ticks", probe.every_ticks);
   return probe;
 }
 
