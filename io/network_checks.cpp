@@ -80,7 +80,10 @@ class NetworkChecker {
                        std::to_string(max_size) + ", which would exhaust memory");
       }
     };
-    for (const auto& input : network_.inputs) add_node(input.name, "inputs", input.size);
+    for (const auto& input : network_.inputs) {
+      add_node(input.name, "inputs", input.size);
+      count("inputs." + input.name + ".size", input.size);
+    }
     for (const auto& pop : network_.populations) {
       add_node(pop.name, "populations", pop.size);
       count("populations." + pop.name + ".size", pop.size);

@@ -156,3 +156,14 @@ projections:
   REQUIRE_THROWS_WITH(parse_network_text(base + "[0.5]}\n", "pairs.yaml", "."),
                       Catch::Contains("projections.ab.weight: needs 2 values"));
 }
+
+TEST_CASE("network file: sizes that fit one by one but not together are refused", "[io][network]") {
+  const std::string text = R"(
+populations:
+  a: {model: lif, size: 600000000}
+  b: {model: lif, size: 600000000}
+)";
+  REQUIRE_THROWS_WITH(parse_network_text(text, "big.yaml", "."),
+                      Catch::StartsWith("big.yaml:4:") && Catch::Contains("populations.b.size") &&
+                          Catch::Contains("1200000000 units"));
+}
