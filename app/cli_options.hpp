@@ -17,8 +17,15 @@ struct CommandHelp {
   std::string examples;  // lines of example invocations
 };
 
-// Adds --help, --log-level and --quiet to `options`.
+// Adds --help, --config, --log-level and --quiet to `options`.
 void add_common_options(po::options_description& options);
+
+// Merges an INI config file (`key = value` lines, keys are long option names, `[section]`
+// prefixes keys with "section.", '#' starts a comment) into `values`. Values already in
+// `values` from the command line win. Unknown keys and malformed lines are an InputError
+// naming the file and line.
+void merge_config_file(const std::string& path, const po::options_description& options,
+                       po::variables_map& values);
 
 // Parses `args` into `values`. Throws InputError naming the subcommand for unknown options,
 // missing values or stray arguments. Returns false when --help was given (help is printed).
