@@ -90,7 +90,7 @@ void EventEngine::add_poisson_input(const PoissonInputSpec& spec) {
     throw InputError("Poisson input '" + spec.name + "': rate_hz = " + format_number(spec.rate_hz) + " and weight = " +
                      format_number(spec.weight) + " must be finite, rate >= 0");
   }
-  poisson_inputs_.push_back({spec.name, target, receptor, spec.weight, PoissonSampler(mean), InlineRandom(), RandomStream(1)});
+  poisson_inputs_.push_back({spec.name, target, receptor, spec.weight, PoissonSampler(mean), RandomStream(1), RandomStream(1)});
 }
 
 void EventEngine::add_current(const CurrentSpec& spec) {
@@ -215,7 +215,7 @@ void EventEngine::reset(const RunContext& context) {
   }
   delivered_events_ = 0;
   for (auto& input : poisson_inputs_) {
-    input.random = InlineRandom(RandomStream::derived(context.seed, input.name));
+    input.random = RandomStream::derived(context.seed, input.name);
     input.fallback = RandomStream::derived(context.seed, input.name + ".large_mean");
   }
   for (auto& port : input_ports_) {
