@@ -52,7 +52,8 @@ void PopulationBase::set_initial_uniform(std::string_view variable, double low, 
 
 void PopulationBase::configure_slots(std::size_t slots) {
   slots_ = std::max<std::size_t>(slots, 1);
-  ring_.assign(receptors().size(), std::vector<float>(slots_ * size_, 0.0F));
+  ring_.clear();
+  for (const Receptor& receptor : receptors()) ring_.emplace_back((receptor.is_current ? 1 : slots_) * size_, 0.0F);
 }
 
 void PopulationBase::clear_row(std::size_t receptor, Tick tick) { std::fill_n(input_row(receptor, tick), size_, 0.0F); }
