@@ -58,6 +58,18 @@ PopulationBase& EventEngine::add_spike_generator(const std::string& name, std::s
   return add_population(std::make_unique<SpikeGenerator>(name, size, std::move(spikes)));
 }
 
+PopulationBase& EventEngine::add_spike_generator_ms(const std::string& name,
+                                                    const std::vector<std::vector<double>>& times_ms) {
+  std::vector<std::pair<Tick, std::uint32_t>> spikes;
+  for (std::size_t unit = 0; unit < times_ms.size(); ++unit) {
+    for (const double t : times_ms[unit]) {
+      spikes.emplace_back(time_.ticks_from_ms(t, "spike_generator '" + name + "' unit " + std::to_string(unit) + " time"),
+                          static_cast<std::uint32_t>(unit));
+    }
+  }
+  return add_spike_generator(name, times_ms.size(), std::move(spikes));
+}
+
 void EventEngine::connect(ProjectionSpec spec) {
   for (const auto& entry : projections_) {
     if (entry->spec.name == spec.name) throw InputError("engine '" + name_ + "': projection '" + spec.name + "' is defined twice");
