@@ -8,11 +8,16 @@ namespace tandem::bench {
 int run_bridge_bench(const std::vector<std::string>& args);
 int run_dense_benchmark(const std::vector<std::string>& args);
 
+int run_brunel_benchmark(const std::vector<std::string>& args);
+int run_coba_benchmark(const std::vector<std::string>& args);
+
 namespace {
 
 constexpr std::array all_benchmarks = {
     Benchmark{"bridge", "encoders/decoders on a sensor-like input, event vs always-on", run_bridge_bench},
     Benchmark{"dense", "dense layer ns/step: always-on, zero-skip, delta; float32, fixed; vs Eigen GEMV", run_dense_benchmark},
+    Benchmark{"brunel", "Brunel 2000 sparse LIF network with delta synapses (event engine)", run_brunel_benchmark},
+    Benchmark{"coba", "Vogels-Abbott COBA network, 4000 conductance LIF neurons (event engine)", run_coba_benchmark},
 };
 
 }  // namespace

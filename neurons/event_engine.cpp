@@ -1,0 +1,380 @@
+#include "neurons/event_engine.hpp"
+#include "neurons/event_engine_parts.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/error.hpp"
+#include "neurons/spike_sources.hpp"
+
+namespace tandem::neurons {
+
+// One tick t of the engine (rule 3 of the Simulation, in detail):
+//  1. inputs for t are added to each population's input row t, in this fixed order: spike ports,
+//     dense ports (held frames), currents, Poisson inputs — each in the order they were added.
+//     Synaptic input for t was already added to row t when the sources spiked (t − delay).
+//  2. populations step in the order they were added, reading and clearing row t; a neuron's
+//     spikes are listed in ascending index order.
+//  3. every population's spikes go through its outgoing projections (in the order connected)
+//     into rows t + delay (delay >= 1) of the targets: event mode walks only the rows of the
+//     sources that spiked; always-on reads every row and adds only the spiking sources' rows,
+//     so both add the same values in the same order.
+//  4. spikes leave on "<pop>.spikes" stamped t; probes sample state at the end of t.
+
+EventEngine::EventEngine(std::string name, TimeBase time) : name_(std::move(name)), time_(time) {}
+EventEngine::~EventEngine() = default;
+
+std::size_t EventEngine::population_index(std::string_view name, std::string_view what) const {
+  for (std::size_t p = 0; p < populations_.size(); ++p) {
+    if (populations_[p]->population->name() == name) return p;
+  }
+  throw InputError("engine '" + name_ + "': " + std::string(what) + ": no population named '" + std::string(name) + "'");
+}
+
+PopulationBase& EventEngine::add_population(std::unique_ptr<PopulationBase> population) {
+  if (!population) throw InputError("engine '" + name_ + "': null population");
+  for (const auto& entry : populations_) {
+    if (entry->population->name() == population->name()) {
+      throw InputError("engine '" + name_ + "': population '" + population->name() + "' is defined twice");
+    }
+  }
+  if (population->size() > 0xFFFFFFFFULL) throw InputError("population '" + population->name() + "' is too large");
+  auto entry = std::make_unique<PopulationEntry>();
+  entry->out_port = ports_.size();
+  ports_.push_back(PortSpec{population->name() + ".spikes", PortKind::spikes, PortDirection::out, population->size(),
+                            population->name()});
+  entry->population = std::move(population);
+  populations_.push_back(std::move(entry));
+  built_ = false;
+  return *populations_.back()->population;
+}
+
+PopulationBase& EventEngine::add_poisson_group(const std::string& name, std::size_t size, double rate_hz) {
+  return add_population(std::make_unique<PoissonGroup>(name, size, rate_hz, time_));
+}
+
+PopulationBase& EventEngine::add_spike_generator(const std::string& name, std::size_t size,
+                                                 std::vector<std::pair<Tick, std::uint32_t>> spikes) {
+  return add_population(std::make_unique<SpikeGenerator>(name, size, std::move(spikes)));
+}
+
+PopulationBase& EventEngine::add_spike_generator_ms(const std::string& name,
+                                                    const std::vector<std::vector<double>>& times_ms) {
+  std::vector<std::pair<Tick, std::uint32_t>> spikes;
+  for (std::size_t unit = 0; unit < times_ms.size(); ++unit) {
+    for (const double t : times_ms[unit]) {
+      spikes.emplace_back(time_.ticks_from_ms(t, "spike_generator '" + name + "' unit " + std::to_string(unit) + " time"),
+                          static_cast<std::uint32_t>(unit));
+    }
+  }
+  return add_spike_generator(name, times_ms.size(), std::move(spikes));
+}
+
+void EventEngine::connect(ProjectionSpec spec) {
+  for (const auto& entry : projections_) {
+    if (entry->spec.name == spec.name) throw InputError("engine '" + name_ + "': projection '" + spec.name + "' is defined twice");
+  }
+  auto entry = std::make_unique<ProjectionEntry>();
+  const std::string what = "projection '" + spec.name + "'";
+  entry->source = population_index(spec.source, what + " source");
+  entry->target = population_index(spec.target, what + " target");
+  const auto& target = *populations_[entry->target]->population;
+  try {
+    entry->receptor = target.receptor_index(spec.receptor);
+  } catch (const InputError& error) {
+    throw InputError(what + ": " + error.what());
+  }
+  if (target.receptors()[entry->receptor].is_current) {
+    throw InputError(what + ": receptor '" + spec.receptor + "' of '" + target.name() +
+                     "' is a current input; spikes need a jump receptor");
+  }
+  entry->spec = std::move(spec);
+  populations_[entry->source]->outgoing.push_back(projections_.size());
+  projections_.push_back(std::move(entry));
+  built_ = false;
+}
+
+void EventEngine::add_poisson_input(const PoissonInputSpec& spec) {
+  const std::size_t target = population_index(spec.target, "Poisson input '" + spec.name + "'");
+  const std::size_t receptor = populations_[target]->population->receptor_index(spec.receptor);
+  const double mean = spec.rate_hz * time_.dt_ms() * 1e-3;
+  if (!std::isfinite(spec.rate_hz) || spec.rate_hz < 0.0 || !std::isfinite(spec.weight)) {
+    throw InputError("Poisson input '" + spec.name + "': rate_hz = " + format_number(spec.rate_hz) + " and weight = " +
+                     format_number(spec.weight) + " must be finite, rate >= 0");
+  }
+  poisson_inputs_.push_back({spec.name, target, receptor, spec.weight, PoissonSampler(mean), RandomStream(1), RandomStream(1)});
+}
+
+void EventEngine::add_current(const CurrentSpec& spec) {
+  const std::string what = "current '" + spec.name + "'";
+  const std::size_t target = population_index(spec.target, what);
+  const auto& population = *populations_[target]->population;
+  CurrentEntry entry{spec.name, target, population.receptor_index(spec.receptor), spec.units, {}, spec.amplitudes};
+  if (spec.start_ms.size() != spec.amplitudes.size()) {
+    throw InputError(what + ": " + std::to_string(spec.start_ms.size()) + " start times for " +
+                     std::to_string(spec.amplitudes.size()) + " amplitudes");
+  }
+  for (std::size_t k = 0; k < spec.start_ms.size(); ++k) {
+    entry.start.push_back(time_.exact_ticks_from_ms(spec.start_ms[k], what + " start_ms"));
+    if (k > 0 && entry.start[k] <= entry.start[k - 1]) throw InputError(what + ": start_ms must be ascending");
+    if (!std::isfinite(spec.amplitudes[k])) throw InputError(what + ": amplitude " + std::to_string(k) + " is not finite");
+  }
+  for (const std::uint32_t unit : spec.units) {
+    if (unit >= population.size()) {
+      throw InputError(what + ": unit " + std::to_string(unit) + " is out of range for '" + population.name() + "'");
+    }
+  }
+  currents_.push_back(std::move(entry));
+}
+
+void EventEngine::add_spike_input_port(const std::string& port, const std::string& population,
+                                       const std::string& receptor, float weight) {
+  const std::size_t target = population_index(population, "input port '" + port + "'");
+  const auto& pop = *populations_[target]->population;
+  input_ports_.push_back({ports_.size(), target, pop.receptor_index(receptor), false, weight, {}, false});
+  ports_.push_back(PortSpec{port, PortKind::spikes, PortDirection::in, pop.size(), pop.name()});
+}
+
+void EventEngine::add_dense_input_port(const std::string& port, const std::string& population,
+                                       const std::string& receptor) {
+  const std::size_t target = population_index(population, "input port '" + port + "'");
+  const auto& pop = *populations_[target]->population;
+  input_ports_.push_back({ports_.size(), target, pop.receptor_index(receptor), true, 1.0F, {}, false});
+  ports_.push_back(PortSpec{port, PortKind::dense, PortDirection::in, pop.size(), pop.name()});
+}
+
+PopulationBase& EventEngine::population(std::string_view name) const {
+  return *populations_[population_index(name, "lookup")]->population;
+}
+
+const Projection& EventEngine::projection(std::string_view name) const {
+  for (const auto& entry : projections_) {
+    if (entry->spec.name == name && entry->built) return *entry->built;
+  }
+  throw InputError("engine '" + name_ + "': no built projection named '" + std::string(name) + "'");
+}
+
+std::size_t EventEngine::synapse_count() const {
+  std::size_t total = 0;
+  for (const auto& entry : projections_) total += entry->built ? entry->built->synapse_count() : 0;
+  return total;
+}
+
+std::size_t EventEngine::synapse_memory_bytes() const {
+  std::size_t total = 0;
+  for (const auto& entry : projections_) total += entry->built ? entry->built->memory_bytes() : 0;
+  return total;
+}
+
+void EventEngine::build_synapses(std::uint64_t seed) {
+  std::vector<Tick> longest(populations_.size(), 0);
+  for (auto& entry : projections_) {
+    entry->built.reset();  // free the old synapses before building new ones
+    const auto& source = *populations_[entry->source]->population;
+    const auto& target = *populations_[entry->target]->population;
+    entry->built = std::make_unique<Projection>(entry->spec, source.size(), target.size(),
+                                                entry->source == entry->target, entry->receptor, time_, seed);
+    longest[entry->target] = std::max(longest[entry->target], entry->built->max_delay_ticks());
+    entry->rows.assign(static_cast<std::size_t>(entry->built->max_delay_ticks()) + 1, nullptr);
+  }
+  for (std::size_t p = 0; p < populations_.size(); ++p) {
+    populations_[p]->population->configure_slots(static_cast<std::size_t>(longest[p]) + 1);
+  }
+  built_ = true;
+  built_seed_ = seed;
+}
+
+void EventEngine::build_counters() {
+  counters_.clear();
+  for (const auto& entry : populations_) {
+    const auto& pop = *entry->population;
+    NodeCounters node{.node = pop.name(), .kind = pop.kind(), .units = pop.size()};
+    std::vector<std::uint32_t> fan_in(pop.size(), 0);
+    for (const auto& projection : projections_) {
+      if (projection->built && &*populations_[projection->target]->population == &pop) {
+        const auto degree = projection->built->in_degrees(pop.size());
+        for (std::size_t i = 0; i < degree.size(); ++i) fan_in[i] += degree[i];
+      }
+    }
+    node.fan_in = fan_in.empty() ? 0 : *std::max_element(fan_in.begin(), fan_in.end());
+    for (const std::size_t out : entry->outgoing) node.targets.push_back(projections_[out]->spec.name);
+    counters_.push_back(std::move(node));
+  }
+  for (const auto& entry : projections_) {
+    NodeCounters node{.node = entry->spec.name, .kind = NodeKind::projection};
+    const auto& target = *populations_[entry->target]->population;
+    node.units = entry->built->synapse_count();
+    const auto degree = entry->built->in_degrees(target.size());
+    node.fan_in = degree.empty() ? 0 : *std::max_element(degree.begin(), degree.end());
+    node.synapse_memory_bytes = entry->built->memory_bytes();
+    node.targets = {target.name()};
+    counters_.push_back(std::move(node));
+  }
+}
+
+void EventEngine::reset(const RunContext& context) {
+  if (std::abs(context.time.dt_ms() - time_.dt_ms()) > 1e-12 * time_.dt_ms()) {
+    throw InputError("engine '" + name_ + "' was built for dt_ms = " + format_number(time_.dt_ms()) +
+                     ", the run uses dt_ms = " + format_number(context.time.dt_ms()));
+  }
+  mode_ = context.mode;
+  if (!built_ || built_seed_ != context.seed) build_synapses(context.seed);
+  build_counters();
+  for (auto& entry : populations_) {
+    entry->population->reset(context.seed);
+    entry->spikes.clear();
+    entry->fired.assign(entry->population->size(), 0);
+  }
+  delivered_events_ = 0;
+  for (auto& input : poisson_inputs_) {
+    input.random = RandomStream::derived(context.seed, input.name);
+    input.fallback = RandomStream::derived(context.seed, input.name + ".large_mean");
+  }
+  for (auto& port : input_ports_) {
+    port.held.clear();
+    port.holding = false;
+  }
+  for (auto& probe : probes_) {
+    probe.ticks.clear();
+    probe.indices.clear();
+    probe.samples.clear();
+  }
+}
+
+void EventEngine::apply_inputs(Tick tick, const Mailbox& inbox, std::vector<std::size_t>& spike_cursor) {
+  for (std::size_t k = 0; k < input_ports_.size(); ++k) {
+    InputPort& port = input_ports_[k];
+    PopulationBase& pop = *populations_[port.target]->population;
+    float* row = pop.input_row(port.receptor, tick);
+    const PortTraffic& traffic = inbox.port(port.port);
+    if (!port.dense) {
+      const SpikeBatch& spikes = traffic.spikes;
+      std::size_t& i = spike_cursor[k];
+      const std::size_t begin = i;
+      while (i < spikes.size() && spikes.tick[i] <= tick) {
+        if (spikes.tick[i] == tick) {
+          if (spikes.index[i] >= pop.size()) {
+            throw InputError("engine '" + name_ + "': spike on unit " + std::to_string(spikes.index[i]) + " of port '" +
+                             ports_[port.port].name + "' (width " + std::to_string(pop.size()) + ")");
+          }
+          row[spikes.index[i]] += port.weight;
+        }
+        ++i;
+      }
+      counters_[port.target].executed.add(Op::input_event, i - begin);
+      counters_[port.target].always_on.add(Op::input_event, i - begin);
+      continue;
+    }
+    for (const DenseFrame& frame : traffic.frames) {
+      if (frame.tick != tick) continue;
+      if (static_cast<std::size_t>(frame.values.size()) != pop.size()) {
+        throw InputError("engine '" + name_ + "': frame of width " + std::to_string(frame.values.size()) +
+                         " on port '" + ports_[port.port].name + "' (width " + std::to_string(pop.size()) + ")");
+      }
+      port.held.assign(frame.values.data(), frame.values.data() + frame.values.size());
+      port.holding = true;
+      counters_[port.target].executed.add(Op::input_event, pop.size());
+      counters_[port.target].always_on.add(Op::input_event, pop.size());
+    }
+    if (port.holding) {
+      for (std::size_t i = 0; i < pop.size(); ++i) row[i] += port.held[i];
+    }
+  }
+  for (const CurrentEntry& current : currents_) {
+    const auto after = std::upper_bound(current.start.begin(), current.start.end(), tick);
+    if (after == current.start.begin()) continue;
+    const float amplitude = current.amplitudes[static_cast<std::size_t>(after - current.start.begin()) - 1];
+    PopulationBase& pop = *populations_[current.target]->population;
+    float* row = pop.input_row(current.receptor, tick);
+    if (current.units.empty()) {
+      for (std::size_t i = 0; i < pop.size(); ++i) row[i] += amplitude;
+    } else {
+      for (const std::uint32_t i : current.units) row[i] += amplitude;
+    }
+  }
+  for (PoissonInputEntry& input : poisson_inputs_) {
+    PopulationBase& pop = *populations_[input.target]->population;
+    float* row = pop.input_row(input.receptor, tick);
+    std::uint64_t events = 0;
+    const std::size_t n = pop.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t count = input.sampler.sample(input.random, input.fallback);
+      if (count != 0) {
+        row[i] += static_cast<float>(count) * input.weight;
+        events += count;
+      }
+    }
+    counters_[input.target].executed.add(Op::input_event, events);
+    counters_[input.target].always_on.add(Op::input_event, events);
+  }
+}
+
+void EventEngine::deliver(Tick tick) {
+  const bool event_mode = mode_ == ExecutionMode::event;
+  const std::size_t population_nodes = populations_.size();
+  for (auto& source : populations_) {
+    if (event_mode && source->spikes.empty()) continue;
+    if (!event_mode) {
+      for (const std::uint32_t i : source->spikes) source->fired[i] = 1;
+    }
+    for (const std::size_t index : source->outgoing) {
+      ProjectionEntry& entry = *projections_[index];
+      const Projection& projection = *entry.built;
+      PopulationBase& target = *populations_[entry.target]->population;
+      for (std::size_t d = 1; d < entry.rows.size(); ++d) {
+        entry.rows[d] = target.input_row(entry.receptor, tick + static_cast<Tick>(d));
+      }
+      const auto row_for = [&entry](Tick delay) { return entry.rows[static_cast<std::size_t>(delay)]; };
+      std::uint64_t delivered = 0;
+      for (const std::uint32_t s : source->spikes) delivered += projection.row_length(s);
+      delivered_events_ += delivered;
+      OpCounts& executed = counters_[population_nodes + index].executed;
+      if (event_mode) {
+        projection.deliver(source->spikes, row_for);
+        executed.add(Op::synaptic_op, delivered);
+        executed.add(Op::memory_byte_read, delivered * projection.bytes_per_synapse());
+      } else {
+        read_checksum_ += projection.scan_all(source->fired, row_for);
+        executed.add(Op::synaptic_op, projection.synapse_count());
+        executed.add(Op::memory_byte_read, projection.synapse_count() * projection.bytes_per_synapse());
+      }
+    }
+    if (!event_mode) {
+      for (const std::uint32_t i : source->spikes) source->fired[i] = 0;
+    }
+  }
+}
+
+void EventEngine::advance(const Epoch& epoch, const Mailbox& inbox, Mailbox& outbox) {
+  if (!built_) throw RunError("engine '" + name_ + "': advance() before reset()");
+  const bool event_mode = mode_ == ExecutionMode::event;
+  std::vector<std::size_t> spike_cursor(input_ports_.size(), 0);
+  for (Tick tick = epoch.begin; tick < epoch.end; ++tick) {
+    apply_inputs(tick, inbox, spike_cursor);
+    for (std::size_t p = 0; p < populations_.size(); ++p) {
+      PopulationEntry& entry = *populations_[p];
+      entry.spikes.clear();
+      entry.population->step(tick, event_mode, entry.spikes, counters_[p].executed);
+      SpikeBatch& out = outbox.port(entry.out_port).spikes;
+      for (const std::uint32_t i : entry.spikes) out.push(tick, i);
+      counters_[p].always_on.add(Op::spike, entry.spikes.size());
+    }
+    deliver(tick);
+    if (!probes_.empty()) sample_probes(tick);
+  }
+  // The always-on baseline in bulk: every neuron and every synapse, every tick.
+  const auto ticks = static_cast<std::uint64_t>(epoch.length());
+  for (std::size_t p = 0; p < populations_.size(); ++p) {
+    if (populations_[p]->population->kind() == NodeKind::spiking) {
+      counters_[p].always_on.add(Op::neuron_update, ticks * populations_[p]->population->size());
+    }
+  }
+  for (std::size_t k = 0; k < projections_.size(); ++k) {
+    const Projection& projection = *projections_[k]->built;
+    OpCounts& always_on = counters_[populations_.size() + k].always_on;
+    always_on.add(Op::synaptic_op, ticks * projection.synapse_count());
+    always_on.add(Op::memory_byte_read, ticks * projection.synapse_count() * projection.bytes_per_synapse());
+  }
+}
+
+}  // namespace tandem::neurons

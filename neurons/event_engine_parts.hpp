@@ -1,0 +1,69 @@
+// Internal to the event engine (event_engine*.cpp): the bookkeeping behind each population,
+// projection, input, port and probe. Not part of the public API.
+#pragma once
+
+#include "neurons/event_engine.hpp"
+
+namespace tandem::neurons {
+
+struct EventEngine::PopulationEntry {
+  std::unique_ptr<PopulationBase> population;
+  std::size_t out_port = 0;
+  std::vector<std::uint32_t> spikes;  // this tick's
+  std::vector<std::uint8_t> fired;    // always-on: 0/1 per neuron for this tick
+  std::vector<std::size_t> outgoing;  // projection indices
+  std::uint64_t ticks_spikes = 0;
+};
+
+struct EventEngine::ProjectionEntry {
+  ProjectionSpec spec;
+  std::size_t source = 0;
+  std::size_t target = 0;
+  std::size_t receptor = 0;
+  std::unique_ptr<Projection> built;
+  std::vector<float*> rows;  // rows[d]: target's input row at t + d, refreshed each tick
+};
+
+struct EventEngine::PoissonInputEntry {
+  std::string name;
+  std::size_t target = 0;
+  std::size_t receptor = 0;
+  float weight = 0.0F;
+  PoissonSampler sampler;
+  RandomStream random;
+  RandomStream fallback;  // for means beyond the sampler's table
+};
+
+struct EventEngine::CurrentEntry {
+  std::string name;
+  std::size_t target = 0;
+  std::size_t receptor = 0;
+  std::vector<std::uint32_t> units;
+  std::vector<Tick> start;
+  std::vector<float> amplitudes;
+};
+
+struct EventEngine::InputPort {
+  std::size_t port = 0;
+  std::size_t target = 0;
+  std::size_t receptor = 0;
+  bool dense = false;
+  float weight = 0.0F;
+  std::vector<float> held;  // dense: the frame in force
+  bool holding = false;
+};
+
+struct EventEngine::ProbeEntry {
+  std::size_t target = 0;
+  bool spikes = false;
+  std::size_t variable = 0;
+  std::vector<std::uint32_t> units;  // empty: all
+  std::vector<std::uint8_t> mask;    // spikes of a subset
+  Tick every = 1;
+  StreamId tick_stream = 0, index_stream = 0, state_stream = 0;
+  std::vector<std::int64_t> ticks;
+  std::vector<std::uint32_t> indices;
+  std::vector<float> samples;
+};
+
+}  // namespace tandem::neurons

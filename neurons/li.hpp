@@ -1,0 +1,40 @@
+// NIR LI (leaky integrator, no spikes): a read-out neuron.
+//   tau dv/dt = (v_leak − v) + R·I   (I: `i_ext` held over the tick); values on `v` add after the step.
+#pragma once
+
+#include "neurons/model.hpp"
+
+namespace tandem::neurons {
+
+struct Li {
+  static constexpr std::string_view name = "li";
+  struct Parameters {
+    double tau_ms = 20.0;
+    double v_leak_mv = 0.0;
+    double r_mohm = 1.0;
+  };
+  static constexpr std::array fields = {Field<Parameters>{"tau_ms", &Parameters::tau_ms},
+                                        Field<Parameters>{"v_leak_mv", &Parameters::v_leak_mv},
+                                        Field<Parameters>{"r_mohm", &Parameters::r_mohm}};
+  struct Constants {
+    float decay, v_leak, r;
+  };
+  static constexpr std::array receptors = {Receptor{"v"}, Receptor{"i_ext", true}};
+  static constexpr std::array variables = {Variable{"v", "mV"}};
+  using State = ModelState<1>;
+
+  static Constants derive(const Parameters& p, const TimeBase& time) {
+    require_positive(name, "tau_ms", p.tau_ms);
+    require_finite(name, "v_leak_mv", p.v_leak_mv);
+    require_finite(name, "r_mohm", p.r_mohm);
+    return {decay_factor(time.dt_ms(), p.tau_ms), static_cast<float>(p.v_leak_mv), static_cast<float>(p.r_mohm)};
+  }
+  static void rest(const Constants& c, State& s, std::size_t i) { s.var[0][i] = c.v_leak; }
+  static bool at_rest(const Constants& c, const State::View& s, std::size_t i) { return same_bits(s.var[0][i], c.v_leak); }
+  static bool step(const Constants& c, const State::View& s, std::size_t i, const float* const* in) {
+    s.var[0][i] = leaky_step(s.var[0][i], c.v_leak, c.r * in[1][i], c.decay) + in[0][i];
+    return false;
+  }
+};
+
+}  // namespace tandem::neurons

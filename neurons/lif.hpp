@@ -1,0 +1,57 @@
+// NIR LIF with delta inputs: the Brunel (2000) network's neuron. Equations:
+//   tau_m dv/dt = (v_leak − v) + R·I        (I: the `i_ext` current held over the tick)
+//   a value arriving on `v` is added to v after the leak step (delta synapse); v > v_th → reset.
+// Per tick: v ← v_inf + (v − v_inf)·exp(−dt/tau_m), v_inf = v_leak + R·I; v += Σ inputs on v;
+// threshold. While refractory v is clamped and inputs on v are dropped (NEST iaf_psc_delta).
+#pragma once
+
+#include "neurons/model.hpp"
+
+namespace tandem::neurons {
+
+struct Lif {
+  static constexpr std::string_view name = "lif";
+  struct Parameters {
+    double tau_m_ms = 20.0;
+    double v_leak_mv = 0.0;
+    double r_mohm = 1.0;  // R: mV per unit of input current
+    double v_threshold_mv = 20.0;
+    double v_reset_mv = 0.0;
+    double refractory_ms = 0.0;
+    ResetMode reset_mode = ResetMode::to_value;
+  };
+  static constexpr std::array fields = {
+      Field<Parameters>{"tau_m_ms", &Parameters::tau_m_ms}, Field<Parameters>{"v_leak_mv", &Parameters::v_leak_mv},
+      Field<Parameters>{"r_mohm", &Parameters::r_mohm}, Field<Parameters>{"v_threshold_mv", &Parameters::v_threshold_mv},
+      Field<Parameters>{"v_reset_mv", &Parameters::v_reset_mv}, Field<Parameters>{"refractory_ms", &Parameters::refractory_ms}};
+  struct Constants {
+    float decay, v_leak, r;
+    SpikeRule spike;
+  };
+  static constexpr std::array receptors = {Receptor{"v"}, Receptor{"i_ext", true}};
+  static constexpr std::array variables = {Variable{"v", "mV"}};
+  using State = ModelState<1>;
+
+  static Constants derive(const Parameters& p, const TimeBase& time) {
+    require_positive(name, "tau_m_ms", p.tau_m_ms);
+    require_finite(name, "v_leak_mv", p.v_leak_mv);
+    require_finite(name, "r_mohm", p.r_mohm);
+    return {decay_factor(time.dt_ms(), p.tau_m_ms), static_cast<float>(p.v_leak_mv), static_cast<float>(p.r_mohm),
+            make_spike_rule(name, p.v_threshold_mv, p.v_reset_mv, p.reset_mode, p.refractory_ms, time)};
+  }
+  static void rest(const Constants& c, State& s, std::size_t i) { s.var[0][i] = c.v_leak; }
+  static bool at_rest(const Constants& c, const State::View& s, std::size_t i) {
+    return s.refractory_left[i] == 0 && same_bits(s.var[0][i], c.v_leak) && !(c.v_leak > c.spike.v_threshold);
+  }
+  static bool step(const Constants& c, const State::View& s, std::size_t i, const float* const* in) {
+    float& v = s.var[0][i];
+    if (s.refractory_left[i] > 0) {
+      --s.refractory_left[i];
+      return false;
+    }
+    v = leaky_step(v, c.v_leak, c.r * in[1][i], c.decay) + in[0][i];
+    return c.spike.fire(v, s.refractory_left[i]);
+  }
+};
+
+}  // namespace tandem::neurons

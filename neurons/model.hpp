@@ -1,0 +1,144 @@
+// What every neuron model shares: receptor and variable descriptions, reset modes, the
+// per-model state layout (one float array per variable + a refractory counter) and the
+// parameter checks every model's derive() uses. Models themselves: one file each (model_list.hpp).
+#pragma once
+
+#include <array>
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/time.hpp"
+
+namespace tandem::neurons {
+
+// An input target of a model. A `jump` receptor adds each arriving value to a state variable
+// once (a spike onto g_exc, i_syn or v); a `current` receptor holds the sum of what arrives in
+// a tick as an input current over that tick only (constant/dense currents, Poisson currents).
+struct Receptor {
+  std::string_view name;
+  bool is_current = false;
+};
+
+struct Variable {
+  std::string_view name;
+  std::string_view unit;
+};
+
+// What happens to v after a spike: set to v_reset, or lowered by the threshold (v -= v_th − v_reset
+// for models with a reset value; keeps the overshoot, as NIR/snnTorch "subtract").
+enum class ResetMode { to_value, subtract };
+ResetMode parse_reset_mode(std::string_view text);  // "to_value" | "subtract"; InputError otherwise
+
+// Raw pointers into a ModelState, what step()/at_rest() work on: the hot loop then keeps them
+// in registers (a float store cannot alias a pointer held in a local).
+template <std::size_t K>
+struct ModelView {
+  std::array<float*, K> var;
+  std::uint16_t* refractory_left;
+};
+
+// SoA state of N neurons of a model with `K` float variables (indices follow Model::variables).
+template <std::size_t K>
+struct ModelState {
+  using View = ModelView<K>;
+  View view() {
+    View v{};
+    for (std::size_t k = 0; k < K; ++k) v.var[k] = var[k].data();
+    v.refractory_left = refractory_left.data();
+    return v;
+  }
+
+  std::array<std::vector<float>, K> var;
+  std::vector<std::uint16_t> refractory_left;  // ticks still clamped
+
+  void resize(std::size_t n) {
+    for (auto& v : var) v.assign(n, 0.0F);
+    refractory_left.assign(n, 0);
+  }
+  [[nodiscard]] std::size_t size() const { return refractory_left.size(); }
+};
+
+// Exact bit equality: "at rest" means stepping leaves every bit unchanged, so -0.0 != +0.0.
+inline bool same_bits(float a, float b) { return std::bit_cast<std::uint32_t>(a) == std::bit_cast<std::uint32_t>(b); }
+
+// Parameter checks; each throws InputError "<model>: parameter <name> = <value> <problem>".
+void require_finite(std::string_view model, std::string_view parameter, double value);
+void require_positive(std::string_view model, std::string_view parameter, double value);
+void require_non_negative(std::string_view model, std::string_view parameter, double value);
+void require_greater(std::string_view model, std::string_view parameter, double value,
+                     std::string_view other, double other_value);
+// A refractory period in ms that must be a whole number of ticks, fitting the 16-bit counter.
+std::uint16_t refractory_ticks(std::string_view model, double refractory_ms, const TimeBase& time);
+// exp(−dt/tau) computed in double and rounded once to float.
+float decay_factor(double dt_ms, double tau_ms);
+
+// Shared spike logic of the threshold models. Clamped ticks after a spike at tick t are
+// t+1 … t+R−1 (R = refractory ticks; Brian2's timestep(t − lastspike) < timestep(refractory)),
+// so the neuron integrates again R ticks after its spike.
+struct SpikeRule {
+  float v_threshold = 0.0F;
+  float v_reset = 0.0F;
+  ResetMode reset_mode = ResetMode::to_value;
+  std::uint16_t refractory_ticks = 0;
+
+  // v > threshold (strict) → reset, start refractoriness; returns true on a spike.
+  bool fire(float& v, std::uint16_t& refractory_left) const {
+    if (!(v > v_threshold)) return false;
+    v = reset_mode == ResetMode::to_value ? v_reset : v - (v_threshold - v_reset);
+    refractory_left = refractory_ticks > 0 ? static_cast<std::uint16_t>(refractory_ticks - 1) : 0;
+    return true;
+  }
+};
+
+SpikeRule make_spike_rule(std::string_view model, double v_threshold_mv, double v_reset_mv,
+                          ResetMode mode, double refractory_ms, const TimeBase& time);
+
+}  // namespace tandem::neurons
+
+namespace tandem::neurons {
+
+// exp(x) for float x <= 0 from arithmetic and bit operations only, so loops calling it vectorise
+// (libm's expf is a call; -ffast-math is not allowed). Cody–Waite reduction x = k·ln2 + r,
+// |r| <= ln2/2, then the degree-7 Taylor polynomial (truncation error < 6e-9 relative, below
+// float resolution); the result is within ~2 ulp of expf. Inputs below −87 give 0.
+inline float exp_nonpositive(float x) {
+  x = x < -87.0F ? -87.0F : x;
+  constexpr float log2e = 1.44269504F;
+  constexpr float round_magic = 12582912.0F;  // 1.5·2^23: adding it rounds to an integer
+  const float shifted = x * log2e + round_magic;
+  const float k = shifted - round_magic;
+  const auto k_int = static_cast<std::int32_t>(std::bit_cast<std::uint32_t>(shifted) - std::bit_cast<std::uint32_t>(round_magic));
+  const float r = (x - k * 0.693145752F) - k * 1.42860677e-6F;  // ln2 split so k·ln2_hi is exact
+  float p = 1.0F / 5040.0F;
+  p = p * r + 1.0F / 720.0F;
+  p = p * r + 1.0F / 120.0F;
+  p = p * r + 1.0F / 24.0F;
+  p = p * r + 1.0F / 6.0F;
+  p = p * r + 0.5F;
+  p = p * r + 1.0F;
+  p = p * r + 1.0F;
+  const float scale = std::bit_cast<float>(static_cast<std::uint32_t>(k_int + 127) << 23);
+  return p * scale;
+}
+
+// One named numeric parameter of a model's Parameters struct (for the name → factory registry).
+template <typename Parameters>
+struct Field {
+  std::string_view name;
+  double Parameters::*member;
+};
+
+// Exponential-Euler step of a leaky membrane with the input current held over the tick:
+// tau dv/dt = (v_inf − v), v_inf = v_leak + R·I  →  v ← v_inf + (v − v_inf)·exp(−dt/tau).
+// At rest (v == v_leak, I == 0) every operation adds or multiplies an exact zero.
+inline float leaky_step(float v, float v_leak, float r_times_i, float decay) {
+  const float v_inf = v_leak + r_times_i;
+  return v_inf + (v - v_inf) * decay;
+}
+
+}  // namespace tandem::neurons

@@ -1,0 +1,81 @@
+#include "neurons/population.hpp"
+
+#include <algorithm>
+
+#include "core/error.hpp"
+
+namespace tandem::neurons {
+
+namespace {
+// Index of the entry named `wanted` in a receptor or variable list, or an InputError listing them.
+template <typename Item>
+std::size_t index_by_name(std::span<const Item> list, std::string_view wanted, const std::string& population,
+                          std::string_view model, std::string_view kind, std::string_view known_label,
+                          std::string_view none) {
+  for (std::size_t k = 0; k < list.size(); ++k) {
+    if (list[k].name == wanted) return k;
+  }
+  std::string known;
+  for (const auto& item : list) known += (known.empty() ? "" : ", ") + std::string(item.name);
+  throw InputError("population '" + population + "' (" + std::string(model) + "): unknown " + std::string(kind) +
+                   " '" + std::string(wanted) + "' (" + std::string(known_label) + ": " +
+                   (known.empty() ? std::string(none) : known) + ")");
+}
+}  // namespace
+
+std::size_t PopulationBase::receptor_index(std::string_view receptor) const {
+  return index_by_name(receptors(), receptor, name_, model_name(), "receptor", "accepts", "none");
+}
+
+std::size_t PopulationBase::variable_index(std::string_view variable) const {
+  return index_by_name(variables(), variable, name_, model_name(), "variable", "recordable", "spikes only");
+}
+
+void PopulationBase::set_initial(std::string_view variable, std::vector<float> values) {
+  const std::size_t index = variable_index(variable);
+  if (values.size() != size_ && values.size() != 1) {
+    throw InputError("population '" + name_ + "': initial " + std::string(variable) + " has " +
+                     std::to_string(values.size()) + " values for " + std::to_string(size_) + " neurons");
+  }
+  for (const float value : values) {
+    if (!std::isfinite(value)) throw InputError("population '" + name_ + "': initial " + std::string(variable) + " is not finite");
+  }
+  if (values.size() == 1) values.assign(size_, values[0]);
+  initializers_.push_back({index, std::move(values)});
+}
+
+void PopulationBase::set_initial_uniform(std::string_view variable, double low, double high) {
+  const std::size_t index = variable_index(variable);
+  if (!std::isfinite(low) || !std::isfinite(high) || high < low) {
+    throw InputError("population '" + name_ + "': initial " + std::string(variable) + " range [" +
+                     format_number(low) + ", " + format_number(high) + ") is not a finite interval");
+  }
+  initializers_.push_back({index, {}, low, high});
+}
+
+void PopulationBase::configure_slots(std::size_t slots) {
+  slots_ = std::max<std::size_t>(slots, 1);
+  ring_.clear();
+  for (const Receptor& receptor : receptors()) ring_.emplace_back((receptor.is_current ? 1 : slots_) * size_, 0.0F);
+}
+
+void PopulationBase::clear_row(std::size_t receptor, Tick tick) { std::fill_n(input_row(receptor, tick), size_, 0.0F); }
+
+void PopulationBase::reset(std::uint64_t seed) {
+  if (ring_.size() != receptors().size() || slots_ == 0) configure_slots(std::max<std::size_t>(slots_, 1));
+  for (auto& row : ring_) std::fill(row.begin(), row.end(), 0.0F);
+  reset_state();
+  for (const auto& init : initializers_) {
+    const auto target = mutable_values(init.variable);
+    if (!init.values.empty()) {
+      std::copy(init.values.begin(), init.values.end(), target.begin());
+    } else {
+      RandomStream random =
+          RandomStream::derived(seed, name_ + ".initial." + std::string(variables()[init.variable].name));
+      for (float& value : target) value = static_cast<float>(random.uniform(init.low, init.high));
+    }
+  }
+  reset_sources(seed);
+}
+
+}  // namespace tandem::neurons

@@ -1,0 +1,199 @@
+#include "neurons/projection.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "core/error.hpp"
+
+namespace tandem::neurons {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& projection, const std::string& problem) {
+  throw InputError("projection '" + projection + "': " + problem);
+}
+
+// CSR connectivity without weights: rows per source of target indices.
+struct Csr {
+  std::vector<std::uint64_t> row_start;
+  std::vector<std::uint32_t> target;
+};
+
+Csr all_to_all(std::size_t n_source, std::size_t n_target, bool skip_self) {
+  Csr csr;
+  csr.row_start.reserve(n_source + 1);
+  csr.row_start.push_back(0);
+  for (std::size_t s = 0; s < n_source; ++s) {
+    for (std::size_t t = 0; t < n_target; ++t) {
+      if (!(skip_self && s == t)) csr.target.push_back(static_cast<std::uint32_t>(t));
+    }
+    csr.row_start.push_back(csr.target.size());
+  }
+  return csr;
+}
+
+Csr one_to_one(const std::string& name, std::size_t n_source, std::size_t n_target) {
+  if (n_source != n_target) {
+    fail(name, "one_to_one needs equal sizes (source " + std::to_string(n_source) + ", target " +
+                   std::to_string(n_target) + ")");
+  }
+  Csr csr;
+  csr.row_start.resize(n_source + 1);
+  std::iota(csr.row_start.begin(), csr.row_start.end(), std::uint64_t{0});
+  csr.target.resize(n_source);
+  std::iota(csr.target.begin(), csr.target.end(), std::uint32_t{0});
+  return csr;
+}
+
+// Each (source, target) pair independently with probability p, walking pairs source-major and
+// jumping over geometric gaps (one random number per synapse instead of per pair).
+Csr fixed_probability(const std::string& name, std::size_t n_source, std::size_t n_target, double p, bool skip_self,
+                      RandomStream& random) {
+  if (!(p >= 0.0 && p <= 1.0)) fail(name, "probability = " + format_number(p) + " is not in [0, 1]");
+  Csr csr;
+  csr.row_start.assign(n_source + 1, 0);
+  const std::uint64_t pairs = static_cast<std::uint64_t>(n_source) * n_target;
+  csr.target.reserve(static_cast<std::size_t>(static_cast<double>(pairs) * p * 1.05) + 16);
+  if (p > 0.0) {
+    const double log_q = std::log1p(-p);
+    std::uint64_t pair = 0;
+    std::size_t filled_source = 0;
+    for (;;) {
+      if (p < 1.0) {
+        const double gap = std::floor(std::log(1.0 - random.uniform()) / log_q);
+        if (gap >= static_cast<double>(pairs - pair)) break;
+        pair += static_cast<std::uint64_t>(gap);
+      }
+      if (pair >= pairs) break;
+      const std::size_t s = static_cast<std::size_t>(pair / n_target);
+      const std::size_t t = static_cast<std::size_t>(pair % n_target);
+      // Rows of sources before s are complete: close them.
+      while (filled_source < s) csr.row_start[++filled_source] = csr.target.size();
+      if (!(skip_self && s == t)) csr.target.push_back(static_cast<std::uint32_t>(t));
+      ++pair;
+    }
+    while (filled_source < n_source) csr.row_start[++filled_source] = csr.target.size();
+  }
+  return csr;
+}
+
+// Every target gets exactly `k` sources drawn uniformly with replacement (NEST fixed_indegree,
+// multapses allowed), never itself when skip_self. Two passes over the same random sequence —
+// count row lengths, then fill — so no temporary (source, target) list is ever held.
+Csr fixed_in_degree(const std::string& name, std::size_t n_source, std::size_t n_target, std::size_t k, bool skip_self,
+                    const RandomStream& random) {
+  if (n_source == 0 || (skip_self && n_source == 1 && k > 0)) fail(name, "fixed_in_degree has no source to draw from");
+  const auto draw = [&](RandomStream& r, std::size_t target) {
+    for (;;) {
+      const auto s = static_cast<std::size_t>(r.below(n_source));
+      if (!(skip_self && s == target)) return s;
+    }
+  };
+  Csr csr;
+  csr.row_start.assign(n_source + 1, 0);
+  RandomStream counting = random;
+  for (std::size_t t = 0; t < n_target; ++t) {
+    for (std::size_t j = 0; j < k; ++j) ++csr.row_start[draw(counting, t) + 1];
+  }
+  std::partial_sum(csr.row_start.begin(), csr.row_start.end(), csr.row_start.begin());
+  csr.target.resize(csr.row_start.back());
+  std::vector<std::uint64_t> cursor(csr.row_start.begin(), csr.row_start.end() - 1);
+  RandomStream filling = random;
+  for (std::size_t t = 0; t < n_target; ++t) {
+    for (std::size_t j = 0; j < k; ++j) csr.target[cursor[draw(filling, t)]++] = static_cast<std::uint32_t>(t);
+  }
+  return csr;
+}
+
+}  // namespace
+
+Projection::Projection(const ProjectionSpec& spec, std::size_t source_size, std::size_t target_size,
+                       bool same_population, std::size_t receptor, const TimeBase& time, std::uint64_t seed)
+    : name_(spec.name), receptor_(receptor) {
+  const bool skip_self = same_population && !spec.allow_autapses;
+  RandomStream random = RandomStream::derived(seed, spec.name);
+  if (target_size > std::numeric_limits<std::uint32_t>::max()) fail(name_, "target population too large");
+  if (!std::isfinite(spec.weight)) fail(name_, "weight is not finite");
+  // Delays: whole ticks, >= 1.
+  const auto delay_ticks = [&](double ms, const char* what) -> Tick {
+    if (ms == 0.0) return 1;
+    const Tick ticks = time.exact_ticks_from_ms(ms, "projection '" + name_ + "': " + what);
+    if (ticks < 1) fail(name_, std::string(what) + " = " + format_number(ms) + " ms is shorter than one tick");
+    return ticks;
+  };
+  const Tick delay_min = delay_ticks(spec.delay_ms, "delay_ms");
+  const Tick delay_max = spec.delay_max_ms > spec.delay_ms ? delay_ticks(spec.delay_max_ms, "delay_max_ms") : delay_min;
+  if (delay_max > std::numeric_limits<std::uint8_t>::max() && delay_max != delay_min) {
+    fail(name_, "per-synapse delays are limited to 255 ticks");
+  }
+  uniform_weight_ = spec.weight;
+  max_delay_ = delay_min;
+
+  Csr csr;
+  switch (spec.rule) {
+    case Rule::all_to_all: csr = all_to_all(source_size, target_size, skip_self); break;
+    case Rule::one_to_one: csr = one_to_one(name_, source_size, target_size); break;
+    case Rule::fixed_probability:
+      csr = fixed_probability(name_, source_size, target_size, spec.probability, skip_self, random);
+      break;
+    case Rule::fixed_in_degree:
+      csr = fixed_in_degree(name_, source_size, target_size, spec.in_degree, skip_self, random);
+      break;
+    case Rule::explicit_list: {
+      std::vector<ExplicitSynapse> list = spec.synapses;
+      std::stable_sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.source < b.source; });
+      csr.row_start.assign(source_size + 1, 0);
+      weight_.reserve(list.size());
+      delay_.reserve(list.size());
+      Tick longest = 1;
+      for (const auto& syn : list) {
+        if (syn.source >= source_size || syn.target >= target_size) {
+          fail(name_, "synapse (" + std::to_string(syn.source) + " -> " + std::to_string(syn.target) +
+                          ") is out of range (" + std::to_string(source_size) + " x " + std::to_string(target_size) + ")");
+        }
+        if (!std::isfinite(syn.weight)) fail(name_, "synapse weight is not finite");
+        const Tick d = delay_ticks(syn.delay_ms, "delay_ms");
+        if (d > std::numeric_limits<std::uint8_t>::max()) fail(name_, "per-synapse delays are limited to 255 ticks");
+        ++csr.row_start[syn.source + 1];
+        csr.target.push_back(syn.target);
+        weight_.push_back(syn.weight);
+        delay_.push_back(static_cast<std::uint8_t>(d));
+        longest = std::max(longest, d);
+      }
+      std::partial_sum(csr.row_start.begin(), csr.row_start.end(), csr.row_start.begin());
+      max_delay_ = longest;
+      break;
+    }
+  }
+  row_start_ = std::move(csr.row_start);
+  target_index_ = std::move(csr.target);
+  if (spec.rule != Rule::explicit_list) {
+    if (!spec.weights.empty()) {
+      if (spec.weights.size() != target_index_.size()) {
+        fail(name_, std::to_string(spec.weights.size()) + " weights for " + std::to_string(target_index_.size()) +
+                        " synapses");
+      }
+      for (const float w : spec.weights) {
+        if (!std::isfinite(w)) fail(name_, "a weight is not finite");
+      }
+      weight_ = spec.weights;
+    }
+    if (delay_max > delay_min) {
+      RandomStream delay_random = RandomStream::derived(seed, spec.name + ".delay");
+      const auto span = static_cast<std::uint64_t>(delay_max - delay_min + 1);
+      delay_.resize(target_index_.size());
+      for (auto& d : delay_) d = static_cast<std::uint8_t>(delay_min + static_cast<Tick>(delay_random.below(span)));
+      max_delay_ = delay_max;
+    }
+  }
+}
+
+std::vector<std::uint32_t> Projection::in_degrees(std::size_t target_size) const {
+  std::vector<std::uint32_t> degree(target_size, 0);
+  for (const std::uint32_t t : target_index_) ++degree[t];
+  return degree;
+}
+
+}  // namespace tandem::neurons

@@ -1,0 +1,135 @@
+// Projections: synapses from one population to another, stored per source as CSR fan-out rows
+// (target index uint32 + weight float, or one weight for the whole projection; delay in ticks
+// uint8 per synapse, or one delay for the whole projection), built by seeded connectivity rules.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/random.hpp"
+#include "core/time.hpp"
+
+namespace tandem::neurons {
+
+enum class Rule { all_to_all, one_to_one, fixed_probability, fixed_in_degree, explicit_list };
+
+struct ExplicitSynapse {
+  std::uint32_t source = 0;
+  std::uint32_t target = 0;
+  float weight = 0.0F;
+  double delay_ms = 0.0;
+};
+
+// What to build. Weight: `weight` for every synapse, unless `weights` (CSR order after the build:
+// sources ascending, then targets in generation order) or explicit synapses give one each.
+// Delay: `delay_ms` for all, or uniform per synapse in [delay_ms, delay_max_ms] whole ticks when
+// delay_max_ms > delay_ms. Delays >= 1 tick.
+struct ProjectionSpec {
+  std::string name;
+  std::string source;    // population
+  std::string target;    // population
+  std::string receptor;  // target variable: "g_exc", "i_syn", "v" …
+  Rule rule = Rule::all_to_all;
+  double probability = 0.0;       // fixed_probability
+  std::size_t in_degree = 0;      // fixed_in_degree (sources drawn with replacement: multapses allowed)
+  bool allow_autapses = false;    // when source == target: may a neuron connect to itself?
+  float weight = 0.0F;
+  std::vector<float> weights;
+  double delay_ms = 0.0;  // 0 → one tick
+  double delay_max_ms = 0.0;
+  std::vector<ExplicitSynapse> synapses;  // explicit_list
+};
+
+class Projection {
+ public:
+  // Builds the synapses; InputError naming the projection for bad specs.
+  Projection(const ProjectionSpec& spec, std::size_t source_size, std::size_t target_size, bool same_population,
+             std::size_t receptor, const TimeBase& time, std::uint64_t seed);
+
+  [[nodiscard]] const std::string& name() const { return name_; }
+  [[nodiscard]] std::size_t receptor() const { return receptor_; }
+  [[nodiscard]] std::size_t source_size() const { return row_start_.size() - 1; }
+  [[nodiscard]] std::size_t synapse_count() const { return target_index_.size(); }
+  [[nodiscard]] std::size_t row_length(std::uint32_t source) const {
+    return static_cast<std::size_t>(row_start_[source + 1] - row_start_[source]);
+  }
+  [[nodiscard]] std::size_t bytes_per_synapse() const {
+    return sizeof(std::uint32_t) + (weight_.empty() ? 0 : sizeof(float)) + (delay_.empty() ? 0 : sizeof(std::uint8_t));
+  }
+  [[nodiscard]] std::size_t memory_bytes() const {
+    return synapse_count() * bytes_per_synapse() + row_start_.size() * sizeof(std::uint64_t);
+  }
+  [[nodiscard]] Tick max_delay_ticks() const { return max_delay_; }
+  // Number of synapses onto each target neuron (size target_size).
+  [[nodiscard]] std::vector<std::uint32_t> in_degrees(std::size_t target_size) const;
+
+  // Adds the weights of every synapse of each source in `spiking` (ascending) to the input row
+  // of its target at tick + delay. `row_for(delay)` gives that row's base pointer.
+  template <typename RowFor>
+  void deliver(const std::vector<std::uint32_t>& spiking, RowFor&& row_for) const;
+  // Always-on: reads every synapse; adds exactly what deliver() adds, in the same order
+  // (`fired` is a 0/1 flag per source). Returns a checksum of the reads so they are not elided.
+  template <typename RowFor>
+  std::uint64_t scan_all(const std::vector<std::uint8_t>& fired, RowFor&& row_for) const;
+
+  // Synapses in CSR order, for tests and export.
+  [[nodiscard]] std::uint32_t target_of(std::size_t synapse) const { return target_index_[synapse]; }
+  [[nodiscard]] float weight_of(std::size_t synapse) const { return weight_.empty() ? uniform_weight_ : weight_[synapse]; }
+  [[nodiscard]] Tick delay_of(std::size_t synapse) const { return delay_.empty() ? max_delay_ : delay_[synapse]; }
+  [[nodiscard]] std::uint64_t row_begin(std::uint32_t source) const { return row_start_[source]; }
+
+ private:
+  template <typename RowFor>
+  void deliver_row(std::uint32_t source, RowFor& row_for) const;
+
+  std::string name_;
+  std::size_t receptor_;
+  std::vector<std::uint64_t> row_start_;     // per source, index of its first synapse; size N_source + 1
+  std::vector<std::uint32_t> target_index_;  // per synapse
+  std::vector<float> weight_;                // per synapse, or empty: uniform_weight_
+  std::vector<std::uint8_t> delay_;          // per synapse in ticks, or empty: max_delay_ for all
+  float uniform_weight_ = 0.0F;
+  Tick max_delay_ = 1;
+};
+
+template <typename RowFor>
+void Projection::deliver_row(std::uint32_t source, RowFor& row_for) const {
+  const std::uint64_t begin = row_start_[source];
+  const std::uint64_t end = row_start_[source + 1];
+  const std::uint32_t* targets = target_index_.data();
+  if (delay_.empty()) {
+    float* row = row_for(max_delay_);
+    if (weight_.empty()) {
+      const float w = uniform_weight_;
+      for (std::uint64_t k = begin; k < end; ++k) row[targets[k]] += w;
+    } else {
+      const float* w = weight_.data();
+      for (std::uint64_t k = begin; k < end; ++k) row[targets[k]] += w[k];
+    }
+  } else {
+    for (std::uint64_t k = begin; k < end; ++k) row_for(delay_[k])[targets[k]] += weight_of(k);
+  }
+}
+
+template <typename RowFor>
+void Projection::deliver(const std::vector<std::uint32_t>& spiking, RowFor&& row_for) const {
+  for (const std::uint32_t source : spiking) deliver_row(source, row_for);
+}
+
+template <typename RowFor>
+std::uint64_t Projection::scan_all(const std::vector<std::uint8_t>& fired, RowFor&& row_for) const {
+  std::uint64_t checksum = 0;
+  for (std::uint32_t source = 0; source + 1 < row_start_.size(); ++source) {
+    if (fired[source] != 0) {
+      deliver_row(source, row_for);
+      continue;
+    }
+    for (std::uint64_t k = row_start_[source]; k < row_start_[source + 1]; ++k) {
+      checksum += target_index_[k] + (delay_.empty() ? 0U : delay_[k]);
+    }
+  }
+  return checksum;
+}
+
+}  // namespace tandem::neurons

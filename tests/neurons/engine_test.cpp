@@ -1,0 +1,194 @@
+// The event engine: counters on a hand-countable network, delays, ports, probes.
+#include <catch2/catch.hpp>
+
+#include "core/memory_recorder.hpp"
+#include "core/simulation.hpp"
+#include "tests/neurons/network_fixtures.hpp"
+
+using namespace tandem;
+using namespace tandem::neurons;
+using tandem::neurons::testing::run_engine;
+
+namespace {
+// g (1 unit) spikes at ticks 0 and 5 → a (3 lif neurons, +25 mV each, delay 1) fire at 1 and 6
+// → b (1 lif neuron, +3 mV from each of a's neurons, delay 2) gets 9 mV at ticks 3 and 8
+// (9·e^(−5/20) + 9 = 16 mV < 20: b never fires).
+std::unique_ptr<EventEngine> hand_network() {
+  auto engine = std::make_unique<EventEngine>("snn", TimeBase(1.0));
+  engine->add_spike_generator("g", 1, {{0, 0}, {5, 0}});
+  engine->add_population<Lif>("a", 3);
+  engine->add_population<Lif>("b", 1);
+  engine->connect({.name = "g_a", .source = "g", .target = "a", .receptor = "v", .weight = 25.0F, .delay_ms = 1.0});
+  engine->connect({.name = "a_b", .source = "a", .target = "b", .receptor = "v", .weight = 3.0F, .delay_ms = 2.0});
+  return engine;
+}
+const NodeCounters& node(const testing::RunResult& run, const std::string& name) {
+  for (const auto& counters : run.counters) {
+    if (counters.node == name) return counters;
+  }
+  FAIL("no node " << name);
+  throw;
+}
+}  // namespace
+
+TEST_CASE("engine: counters on a hand-countable network", "[neurons][engine][counters]") {
+  auto engine = hand_network();
+  const auto run = run_engine(*engine, 10, 1, ExecutionMode::event, 4);
+  // a fires at ticks 1 and 6 (3 neurons each); b never reaches 20 mV.
+  REQUIRE(run.spikes.size() == 2 + 6);
+  const auto& g = node(run, "g");
+  CHECK(g.kind == NodeKind::input);
+  CHECK(g.executed[Op::spike] == 2);
+  CHECK(g.targets == std::vector<std::string>{"g_a"});
+  const auto& a = node(run, "a");
+  CHECK(a.units == 3);
+  CHECK(a.fan_in == 1);
+  CHECK(a.executed[Op::neuron_update] == 6);  // ticks 1 and 6 only: a returns exactly to rest
+  CHECK(a.executed[Op::neuron_update_skipped] == 24);
+  CHECK(a.executed[Op::spike] == 6);
+  CHECK(a.always_on[Op::neuron_update] == 30);
+  CHECK(a.always_on[Op::spike] == 6);
+  const auto& b = node(run, "b");
+  CHECK(b.fan_in == 3);
+  CHECK(b.executed[Op::neuron_update] == 7);  // ticks 3..9: after 15 mV it decays, never exactly 0
+  CHECK(b.executed[Op::neuron_update_skipped] == 3);
+  const auto& g_a = node(run, "g_a");
+  CHECK(g_a.kind == NodeKind::projection);
+  CHECK(g_a.targets == std::vector<std::string>{"a"});
+  CHECK(g_a.synapse_memory_bytes == 3 * 4 + 2 * 8);  // 3 targets + 2 row offsets
+  CHECK(g_a.executed[Op::synaptic_op] == 6);
+  CHECK(g_a.executed[Op::memory_byte_read] == 24);
+  CHECK(g_a.always_on[Op::synaptic_op] == 30);
+  CHECK(g_a.always_on[Op::memory_byte_read] == 120);
+  const auto& a_b = node(run, "a_b");
+  CHECK(a_b.executed[Op::synaptic_op] == 6);
+  CHECK(a_b.always_on[Op::synaptic_op] == 30);
+
+  const auto always = run_engine(*engine, 10, 1, ExecutionMode::always_on, 3);
+  for (const auto& counters : run.counters) CHECK(node(always, counters.node).executed == counters.always_on);
+}
+
+TEST_CASE("engine: a spike arrives exactly `delay` ticks later", "[neurons][engine][delay]") {
+  for (const double delay_ms : {0.1, 0.7, 2.5}) {
+    auto engine = std::make_unique<EventEngine>("snn", TimeBase(0.1));
+    engine->add_spike_generator("g", 2, {{3, 0}, {4, 1}});
+    engine->add_population<Lif>("a", 2);
+    engine->connect({.name = "one", .source = "g", .target = "a", .receptor = "v", .rule = Rule::one_to_one,
+                     .weight = 25.0F, .delay_ms = delay_ms});
+    const auto run = run_engine(*engine, 60, 1, ExecutionMode::event, 5);
+    const auto d = static_cast<Tick>(std::lround(delay_ms / 0.1));
+    REQUIRE(run.spikes.size() == 4);
+    CHECK(run.spikes.tick[2] == 3 + d);
+    CHECK(run.spikes.index[2] == (1U << 24));
+    CHECK(run.spikes.tick[3] == 4 + d);
+  }
+  // Spike times given in ms per unit.
+  {
+    auto timed = std::make_unique<EventEngine>("snn", TimeBase(0.1));
+    timed->add_spike_generator_ms("g", {{0.3, 1.0}, {}, {0.5}});
+    const auto run = run_engine(*timed, 20, 1, ExecutionMode::event);
+    CHECK(run.spikes.tick == std::vector<Tick>{3, 5, 10});
+    CHECK(run.spikes.index == std::vector<std::uint32_t>{0, 2, 0});
+    CHECK_THROWS_AS(timed->add_spike_generator_ms("h", {{-1.0}}), InputError);
+  }
+  // Per-synapse delays from an explicit list.
+  auto engine = std::make_unique<EventEngine>("snn", TimeBase(0.1));
+  engine->add_spike_generator("g", 1, {{0, 0}});
+  engine->add_population<Lif>("a", 3);
+  engine->connect({.name = "x", .source = "g", .target = "a", .receptor = "v", .rule = Rule::explicit_list,
+                   .synapses = {{0, 0, 25.0F, 0.9}, {0, 1, 25.0F, 0.2}, {0, 2, 25.0F, 25.5}}});
+  const auto run = run_engine(*engine, 300, 1, ExecutionMode::always_on);
+  REQUIRE(run.spikes.size() == 4);
+  CHECK(run.spikes.tick[1] == 2);
+  CHECK(run.spikes.tick[2] == 9);
+  CHECK(run.spikes.tick[3] == 255);
+}
+
+TEST_CASE("engine: spike and dense input ports add to the named variable", "[neurons][engine][ports]") {
+  auto engine = std::make_unique<EventEngine>("snn", TimeBase(1.0));
+  engine->add_population<Lif>("a", 2);
+  engine->add_spike_input_port("a.in", "a", "v", 7.0F);
+  CHECK(engine->ports().size() == 2);
+  CHECK(engine->ports()[0].name == "a.spikes");
+  CHECK(engine->ports()[0].node == "a");
+  SpikeBatch input;
+  input.push(2, 1);
+  input.push(2, 1);
+  input.push(2, 1);  // 21 mV on neuron 1 at tick 2
+  const auto run = run_engine(*engine, 5, 1, ExecutionMode::event, 5, {{1, input}});
+  REQUIRE(run.spikes.size() == 1);
+  CHECK(run.spikes.tick[0] == 2);
+  CHECK(run.spikes.index[0] == 1);
+  CHECK(node(run, "a").executed[Op::input_event] == 3);
+
+  // Through a Simulation, a dense current held from its arrival tick.
+  Simulation simulation({.time = TimeBase(1.0)});
+  auto& snn = simulation.add_engine(std::make_unique<EventEngine>("snn", TimeBase(1.0)));
+  snn.add_population<Lif>("a", 1, {.tau_m_ms = 10.0, .v_threshold_mv = 1000.0});
+  snn.add_dense_input_port("a.current", "a", "i_ext");
+  simulation.build();
+  Mailbox inbox(snn.ports().size()), outbox(snn.ports().size());
+  inbox.port(1).frames.push_back(DenseFrame{3, Eigen::VectorXf::Constant(1, 4.0F)});
+  snn.advance({0, 8}, inbox, outbox);
+  // Five ticks (3..7) of I = 4: v = 4·(1 − e^(−5/10)).
+  CHECK(snn.population("a").values(0)[0] == Approx(4.0 * (1.0 - std::exp(-0.5))).epsilon(1e-5));
+}
+
+TEST_CASE("engine: probes record spikes and state in whole blocks", "[neurons][engine][probes]") {
+  auto engine = std::make_unique<EventEngine>("snn", TimeBase(0.5));
+  engine->add_population<Lif>("a", 4, {.tau_m_ms = 10.0, .v_threshold_mv = 5.0});
+  engine->add_current({.name = "drive", .target = "a", .units = {1, 3}, .amplitudes = {8.0F}});
+  MemoryRecorder recorder;
+  CHECK_FALSE(engine->enroll_probe({"nobody", "v"}, recorder));
+  CHECK(engine->enroll_probe({"a", "spikes"}, recorder));
+  CHECK(engine->enroll_probe({.node = "a", .variable = "v", .units = {1, 2}, .every_ticks = 4}, recorder));
+  CHECK_THROWS_WITH(engine->enroll_probe({"a", "w"}, recorder), Catch::Contains("a.w") && Catch::Contains("'w'"));
+  CHECK_THROWS_WITH(engine->enroll_probe({.node = "a", .variable = "v", .units = {4}}, recorder),
+                    Catch::Contains("unit 4"));
+  engine->reset(RunContext{TimeBase(0.5), 1, ExecutionMode::event});
+  SpikeBatch emitted;
+  std::vector<double> expected_v;
+  for (Tick begin = 0; begin < 40; begin += 10) {
+    Mailbox inbox(engine->ports().size()), outbox(engine->ports().size());
+    engine->advance({begin, begin + 10}, inbox, outbox);
+    engine->record(recorder);
+    for (std::size_t i = 0; i < outbox.port(0).spikes.size(); ++i) {
+      emitted.push(outbox.port(0).spikes.tick[i], outbox.port(0).spikes.index[i]);
+    }
+  }
+  const auto& ticks = recorder.stream("/snn/a/spikes/tick");
+  const auto& index = recorder.stream("/snn/a/spikes/index");
+  CHECK(ticks.spec.type == SampleType::int64);
+  CHECK(index.spec.type == SampleType::uint32);
+  REQUIRE(ticks.values.size() == emitted.size());
+  REQUIRE(emitted.size() > 2);
+  for (std::size_t i = 0; i < emitted.size(); ++i) {
+    CHECK(ticks.values[i] == static_cast<double>(emitted.tick[i]));
+    CHECK((index.values[i] == 1.0 || index.values[i] == 3.0));
+  }
+  CHECK(ticks.appends >= 1);  // only epochs with spikes append
+  CHECK(ticks.appends <= 4);
+  const auto& v = recorder.stream("/snn/a/state/v");
+  CHECK(v.spec.columns == 2);
+  CHECK(v.spec.attributes.at("unit") == "mV");
+  CHECK(v.spec.attributes.at("units") == "1,2");
+  CHECK(v.spec.attributes.at("every_ticks") == "4");
+  CHECK(v.spec.attributes.at("dt_ms") == "0.5");
+  CHECK(v.appends == 4);
+  CHECK(v.samples() == 10);  // ticks 0, 4, …, 36
+  // Neuron 1 until its first spike: v after tick k's step is 8·(1 − e^(−(k+1)·0.05)).
+  CHECK(v.values[0] == Approx(8.0 * (1.0 - std::exp(-0.05))).epsilon(1e-5));
+  CHECK(v.values[2] == Approx(8.0 * (1.0 - std::exp(-0.25))).epsilon(1e-5));
+  CHECK(v.values[1] == 0.0);  // neuron 2 gets no current
+}
+
+TEST_CASE("engine: bad wiring is refused with names", "[neurons][engine][validation]") {
+  EventEngine engine("snn", TimeBase(0.1));
+  engine.add_population<LifCoba>("exc", 4);
+  CHECK_THROWS_WITH(engine.connect({.name = "p", .source = "exc", .target = "inh", .receptor = "g_exc"}),
+                    Catch::Contains("'inh'") && Catch::Contains("projection 'p'"));
+  CHECK_THROWS_WITH(engine.connect({.name = "p", .source = "exc", .target = "exc", .receptor = "i_syn"}),
+                    Catch::Contains("'i_syn'") && Catch::Contains("g_exc"));
+  CHECK_THROWS_AS(engine.add_population<LifCoba>("exc", 2), InputError);
+  CHECK_THROWS_AS(engine.reset(RunContext{TimeBase(1.0), 1, ExecutionMode::event}), InputError);
+}
