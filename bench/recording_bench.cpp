@@ -25,6 +25,7 @@ struct RecordingOptions {
   std::string path;              // HDF5 file the recorded variants write (overwritten per run)
   std::size_t state_units = 100;  // exc neurons whose v is recorded every tick
   std::size_t repeats = 3;
+  Hdf5RecorderOptions hdf5;       // --deflate-level shows what compression costs
 };
 
 // Builds COBA, enrolls the variant's probes, runs; times the loop and the final flush/close
@@ -37,7 +38,7 @@ double run_variant(Variant variant, const SpikingBenchOptions& options, const Re
   simulation.add_engine(build_coba(time));
   std::unique_ptr<Hdf5Recorder> recorder;
   if (variant != Variant::unrecorded) {
-    recorder = std::make_unique<Hdf5Recorder>(recording.path);
+    recorder = std::make_unique<Hdf5Recorder>(recording.path, recording.hdf5);
     simulation.set_recorder(recorder.get());
     if (variant == Variant::spikes) {
       simulation.add_probe({"exc", "spikes", {}, 1});
@@ -75,12 +76,14 @@ int run_recording_benchmark(const std::vector<std::string>& args) {
       "force", po::bool_switch(&force), "overwrite --record if it exists")(
       "record-state", po::value<std::size_t>(&recording.state_units)->default_value(100),
       "excitatory neurons whose v is recorded every tick")(
-      "repeats", po::value<std::size_t>(&recording.repeats)->default_value(3), "runs per variant (median)");
+      "repeats", po::value<std::size_t>(&recording.repeats)->default_value(3), "runs per variant (median)")(
+      "deflate-level", po::value<unsigned>(&recording.hdf5.deflate_level)->default_value(recording.hdf5.deflate_level),
+      "gzip level of the trace datasets (0: uncompressed)");
   po::variables_map values;
   if (!parse_spiking_bench_options(
           "recording", args, description,
           "usage: tandem bench recording [--json] [--duration-ms 1000] [--dt-ms 0.1] [--record FILE.h5] "
-          "[--record-state 100] [--repeats 3]\n\nCOBA (3200 exc + 800 inh) unrecorded, with every spike recorded, "
+          "[--record-state 100] [--repeats 3] [--deflate-level 4]\n\nCOBA (3200 exc + 800 inh) unrecorded, with every spike recorded, "
           "and with v of N neurons every tick, alternating; prints median wall times and overheads.",
           values, options)) {
     return 0;
