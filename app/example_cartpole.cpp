@@ -77,12 +77,6 @@ void train_weights(const CartPoleOptions& options, const examples::HybridControl
   std::cout << "wrote " << options.weights << "\n";
 }
 
-void enroll_trace_probes(Simulation& simulation) {
-  simulation.add_probe({names::environment, "signals", {}, 1});
-  simulation.add_probe({names::population, "spikes", {}, 1});
-  simulation.add_probe({names::policy_layer, "activations", {}, 20});  // held output, once per step
-}
-
 void print_episodes(const std::vector<examples::EpisodeResult>& episodes, std::size_t count) {
   std::cout << "episode steps:";
   for (std::size_t k = 0; k < count; ++k) {
@@ -156,7 +150,7 @@ int run_cartpole_example(const std::vector<std::string>& args) {
            << "\npushes: " << (run.pushes ? "true" : "false") << "\ncontinuous: " << (run.continuous ? "true" : "false")
            << "\nweights: " << run.weights << "\n";
   RunSession session(simulation, output, "example cartpole", resolved.str());
-  if (session.recorder() != nullptr) enroll_trace_probes(simulation);
+  if (session.recorder() != nullptr) examples::add_cartpole_trace_probes(simulation, config);
 
   Tick ticks = 0;
   try {

@@ -177,6 +177,12 @@ EnvironmentEngine& add_cartpole_hybrid(Simulation& simulation, const CartPolePar
   return environment;
 }
 
+void add_cartpole_trace_probes(Simulation& simulation, const HybridControllerConfig& config) {
+  simulation.add_probe({names::environment, "signals", {}, 1});
+  simulation.add_probe({names::population, "spikes", {}, 1});
+  simulation.add_probe({names::policy_layer, "activations", {}, config.ticks_per_step});  // held output
+}
+
 Tick run_until_episodes(const EnvironmentEngine& environment, std::size_t episodes, Tick ticks_per_step, Tick now,
                         const std::function<void(Tick)>& run) {
   const Environment& env = environment.environment();

@@ -92,6 +92,10 @@ EnvironmentEngine& add_cartpole_hybrid(Simulation& simulation, const CartPolePar
                                        const HybridControllerWeights& weights,
                                        const HybridWiring& wiring = {});
 
+// The example's trace: every environment signal (/env/cartpole/...), the LIF spikes
+// (/snn/lif/spikes) and the policy output once per step (/ann/policy/activations).
+void add_cartpole_trace_probes(Simulation& simulation, const HybridControllerConfig& config);
+
 // Runs the loop (via `run`, e.g. Simulation::run or RunSession::run; `now` is the current tick)
 // until `environment` has finished `episodes` episodes (the engine registers an episode's end at
 // the next step tick, which starts the next episode). It runs to the latest tick at which the
