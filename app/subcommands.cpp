@@ -10,6 +10,7 @@ int run_info_command(const std::vector<std::string>& args);
 int run_chips_command(const std::vector<std::string>& args);
 int run_energy_command(const std::vector<std::string>& args);
 int run_version_command(const std::vector<std::string>& args);
+int run_example_command(const std::vector<std::string>& args);
 
 namespace {
 
@@ -23,6 +24,7 @@ constexpr std::array all_subcommands = {
                run_energy_command},
     Subcommand{"version", "print tandem's version and the libraries it was built with",
                run_version_command},
+    Subcommand{"example", "run a closed-loop example (cartpole): result, energy, trace", run_example_command},
 };
 
 }  // namespace

@@ -11,6 +11,7 @@ int run_dense_benchmark(const std::vector<std::string>& args);
 int run_brunel_benchmark(const std::vector<std::string>& args);
 int run_coba_benchmark(const std::vector<std::string>& args);
 int run_recording_benchmark(const std::vector<std::string>& args);
+int run_cartpole_benchmark(const std::vector<std::string>& args);
 
 namespace {
 
@@ -20,6 +21,7 @@ constexpr std::array all_benchmarks = {
     Benchmark{"brunel", "Brunel 2000 sparse LIF network with delta synapses (event engine)", run_brunel_benchmark},
     Benchmark{"coba", "Vogels-Abbott COBA network, 4000 conductance LIF neurons (event engine)", run_coba_benchmark},
     Benchmark{"recording", "COBA unrecorded vs all spikes vs v of N neurons to HDF5: recording overhead", run_recording_benchmark},
+    Benchmark{"cartpole", "closed loop: hybrid cart-pole controller + physics, us per control step", run_cartpole_benchmark},
 };
 
 }  // namespace

@@ -1,0 +1,45 @@
+// `tandem example NAME [options]`: runs one closed-loop example (the list: tandem example
+// --help). Each example parses its own options in app/example_<name>.cpp; adding one is a
+// declaration and a table line here.
+#include <array>
+#include <iostream>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace tandem::app {
+
+int run_cartpole_example(const std::vector<std::string>& args);
+
+namespace {
+
+struct Example {
+  std::string_view name;
+  std::string_view summary;
+  int (*run)(const std::vector<std::string>& args);
+};
+
+constexpr std::array all_examples = {
+    Example{"cartpole", "hybrid SNN+ANN controller balancing the cart-pole, with energy and traces",
+            run_cartpole_example},
+};
+
+}  // namespace
+
+int run_example_command(const std::vector<std::string>& args) {
+  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+    std::cout << "usage: tandem example NAME [options]   (tandem example NAME --help for its options)\n\n"
+              << "Runs a closed-loop example network and reports its result and energy.\n\nexamples:\n";
+    for (const auto& example : all_examples) std::cout << "  " << example.name << "  " << example.summary << "\n";
+    return args.empty() ? exit_bad_input : exit_ok;
+  }
+  for (const auto& example : all_examples) {
+    if (example.name == args[0]) return example.run(std::vector<std::string>(args.begin() + 1, args.end()));
+  }
+  throw InputError("tandem example: unknown example '" + args[0] + "' (see 'tandem example --help')");
+}
+
+}  // namespace tandem::app

@@ -1,0 +1,175 @@
+// `tandem example cartpole`: the hybrid controller (dense norm layer -> Gaussian population
+// encoder -> LIF population -> spike-count decoder -> dense policy layer) balancing the
+// cart-pole for N seeded episodes, with the energy report (event vs always-on) and an optional
+// HDF5 trace; `--train` regenerates the shipped weights first. See examples/cartpole/README.md.
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "app/cli_options.hpp"
+#include "app/run_session.hpp"
+#include "core/error.hpp"
+#include "core/execution_mode.hpp"
+#include "core/interrupt_guard.hpp"
+#include "examples/cartpole/hybrid_controller.hpp"
+#include "examples/cartpole/training.hpp"
+
+namespace tandem::app {
+namespace {
+
+namespace names = examples::cartpole_names;
+
+struct CartPoleOptions {
+  std::size_t episodes = 100;
+  std::uint64_t seed = 1;
+  bool pushes = true;
+  bool continuous = false;
+  ExecutionMode mode = ExecutionMode::event;
+  bool train = false;
+  std::string weights;
+  examples::TrainingSettings training;
+};
+
+CartPoleOptions cartpole_options_from(const po::variables_map& values) {
+  CartPoleOptions options;
+  const auto episodes = values["episodes"].as<long long>();
+  if (episodes < 1 || episodes > 1000000) {
+    throw InputError("tandem example cartpole: --episodes must be between 1 and 1000000, got " +
+                     std::to_string(episodes));
+  }
+  options.episodes = static_cast<std::size_t>(episodes);
+  options.seed = values["seed"].as<std::uint64_t>();
+  if (values["pushes"].as<bool>() && values["no-pushes"].as<bool>()) {
+    throw InputError("tandem example cartpole: --pushes and --no-pushes contradict each other");
+  }
+  options.pushes = !values["no-pushes"].as<bool>();
+  options.continuous = values["continuous"].as<bool>();
+  options.mode = parse_execution_mode(values["mode"].as<std::string>());
+  options.train = values["train"].as<bool>();
+  options.weights = values.count("weights") != 0U ? values["weights"].as<std::string>()
+                                                   : examples::shipped_cartpole_weights_path();
+  const auto iterations = values["train-iterations"].as<long long>();
+  const auto per_iteration = values["train-episodes"].as<long long>();
+  if (iterations < 1 || per_iteration < 1) {
+    throw InputError("tandem example cartpole: --train-iterations and --train-episodes must be >= 1");
+  }
+  options.training.seed = options.seed;
+  options.training.iterations = static_cast<std::size_t>(iterations);
+  options.training.episodes_per_iteration = static_cast<std::size_t>(per_iteration);
+  return options;
+}
+
+void train_weights(const CartPoleOptions& options, const examples::HybridControllerConfig& config,
+                   const examples::CartPoleParams& params) {
+  std::cout << "training the policy layer (DAgger on the LQR teacher through the spiking front end, seed "
+            << options.seed << ")\n";
+  const auto result = examples::train_hybrid_controller(
+      config, params, options.training, [](std::size_t iteration, const examples::TrainingIteration& it) {
+        std::cout << "  iteration " << iteration << ": " << it.successes << "/" << it.episodes
+                  << " episodes balanced while collecting, " << it.samples << " samples\n";
+      });
+  std::ostringstream note;
+  note << "tandem example cartpole --train --seed " << options.seed << " --train-iterations "
+       << options.training.iterations << " --train-episodes " << options.training.episodes_per_iteration
+       << (params.continuous ? " --continuous" : "");
+  examples::write_hybrid_weights(options.weights, result.weights, note.str());
+  std::cout << "wrote " << options.weights << "\n";
+}
+
+void print_episodes(const std::vector<examples::EpisodeResult>& episodes, std::size_t count) {
+  std::cout << "episode steps:";
+  for (std::size_t k = 0; k < count; ++k) {
+    std::cout << (k % 20 == 0 ? "\n  " : " ") << episodes[k].steps;
+  }
+  std::cout << "\n";
+}
+
+void print_energy_per_step(const EnergyReport& report, double control_steps, std::size_t episodes) {
+  const double event_j = report.total.energy_j();
+  const double always_on_j = report.total.always_on_energy_j();
+  char line[256];
+  std::snprintf(line, sizeof line,
+                "energy on %s: per control step %.3g J event vs %.3g J always-on; per episode %.3g J vs "
+                "%.3g J (event/always-on = %.3f)\n",
+                report.chip.c_str(), event_j / control_steps, always_on_j / control_steps,
+                event_j / static_cast<double>(episodes), always_on_j / static_cast<double>(episodes),
+                report.total.ratio());
+  std::cout << line;
+}
+
+}  // namespace
+
+int run_cartpole_example(const std::vector<std::string>& args) {
+  po::options_description options("tandem example cartpole options");
+  add_common_options(options);
+  options.add_options()
+    ("episodes", po::value<long long>()->default_value(100), "seeded episodes to run (500 steps each at most)")
+    ("seed", po::value<std::uint64_t>()->default_value(1), "run seed: episode k starts from episode_seed(seed, k)")
+    ("pushes", po::bool_switch(), "random pushes of ±20 N, p = 0.02 per step (the default)")
+    ("no-pushes", po::bool_switch(), "no push disturbances")
+    ("mode", po::value<std::string>()->default_value("event"), "event | always-on")
+    ("continuous", po::bool_switch(), "apply the policy output as a force (clamped to ±10 N) instead of its sign")
+    ("train", po::bool_switch(), "regenerate the policy weights first (DAgger on the LQR teacher), then run")
+    ("weights", po::value<std::string>(), "weights file to use (and to write with --train); default: the shipped examples/cartpole/weights.h5")
+    ("train-iterations", po::value<long long>()->default_value(6), "--train: DAgger iterations")
+    ("train-episodes", po::value<long long>()->default_value(20), "--train: episodes collected per iteration");
+  RunOutputOptions output_defaults;
+  add_run_output_options(options, output_defaults);
+  po::variables_map values;
+  const CommandHelp help{
+      "tandem example cartpole [options]",
+      "Balances the cart-pole with a hybrid network: a dense layer normalises the observation, the "
+      "bridge encodes it with Gaussian receptive fields into spikes, a LIF population integrates them, "
+      "the bridge counts its spikes per window and a dense policy layer turns the counts into the force "
+      "(its sign: ±10 N). Prints per-episode steps, `balanced N/M episodes` and the energy of the run "
+      "(event-driven beside always-on).",
+      "tandem example cartpole\n"
+      "tandem example cartpole --no-pushes --episodes 20\n"
+      "tandem example cartpole --record out/cartpole.h5 --energy-report out/cartpole-energy.json --force\n"
+      "tandem example cartpole --train --weights /tmp/weights.h5"};
+  if (!parse_command_line("example cartpole", args, options, {}, help, values)) return exit_ok;
+  const CartPoleOptions run = cartpole_options_from(values);
+  const RunOutputOptions output = run_output_options_from(values);
+
+  examples::CartPoleParams params;
+  params.continuous = run.continuous;
+  if (run.pushes) params = params.with_pushes();
+  const examples::HybridControllerConfig config;
+  if (run.train) train_weights(run, config, params);
+  if (!std::filesystem::exists(run.weights)) {
+    throw InputError("tandem example cartpole: weights file '" + run.weights +
+                     "' does not exist (regenerate it with --train)");
+  }
+  const auto weights = examples::load_hybrid_weights(run.weights, config);
+
+  Simulation simulation({.time = TimeBase{1.0}, .seed = run.seed, .mode = run.mode});
+  auto& environment = examples::add_cartpole_hybrid(simulation, params, config, weights);
+  std::ostringstream resolved;
+  resolved << "example: cartpole\nepisodes: " << run.episodes << "\nseed: " << run.seed
+           << "\npushes: " << (run.pushes ? "true" : "false") << "\ncontinuous: " << (run.continuous ? "true" : "false")
+           << "\nweights: " << run.weights << "\n";
+  RunSession session(simulation, output, "example cartpole", resolved.str());
+  if (session.recorder() != nullptr) examples::add_cartpole_trace_probes(simulation, config);
+
+  Tick ticks = 0;
+  try {
+    ticks = examples::run_until_episodes(environment, run.episodes, config.ticks_per_step, simulation.now(),
+                                         [&](Tick chunk) { session.run(chunk); });
+  } catch (const RunInterrupted& interrupted) {
+    std::cerr << "tandem: " << interrupted.what() << "; outputs closed\n";
+    return 128 + interrupted.signal_number();
+  }
+  const auto& episodes = environment.finished_episodes();
+  print_episodes(episodes, run.episodes);
+  std::size_t balanced = 0;
+  for (std::size_t k = 0; k < run.episodes; ++k) balanced += episodes[k].success ? 1U : 0U;
+  const EnergyReport& report = session.finish();
+  std::cout << "balanced " << balanced << "/" << run.episodes << " episodes (pushes "
+            << (run.pushes ? "on" : "off") << ", " << (run.continuous ? "continuous" : "±10 N") << " actions, mode "
+            << to_string(run.mode) << ", seed " << run.seed << ")\n";
+  print_energy_per_step(report, static_cast<double>(ticks / config.ticks_per_step), run.episodes);
+  return exit_ok;
+}
+
+}  // namespace tandem::app
