@@ -104,10 +104,12 @@ int run_info_command(const std::vector<std::string>& args) {
   bool energy_header = false;
   for (const auto& dataset : datasets) {
     if (!starts_with(dataset.path, "/energy/") || !starts_with(dataset.type, "float")) continue;
-    if (!energy_header) std::cout << "energy totals\n";
-    energy_header = true;
     double total = 0.0;
     for (const double value : trace.values(dataset.path)) total += value;
+    // A ledger writes every counter of every node; the zero ones would bury the rest.
+    if (total == 0.0) continue;
+    if (!energy_header) std::cout << "energy totals (non-zero series)\n";
+    energy_header = true;
     const std::string unit = dataset.attributes.count("unit") ? " " + dataset.attributes.at("unit") : "";
     std::cout << "  " << std::left << std::setw(static_cast<int>(path_width)) << dataset.path
               << "  total " << format_number(total) << unit << "\n";

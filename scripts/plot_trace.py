@@ -65,6 +65,54 @@ def series_under(trace, root):
     return found
 
 
+def series_panel(path, dataset, dt_ms):
+    """A step plot of one 1-D series sampled every `window_ticks`/`every_ticks` ticks."""
+    values = dataset[:]
+    if "step_ms" in dataset.attrs:  # environment signals: one sample per environment step
+        times = np.arange(values.shape[0]) * float(dataset.attrs["step_ms"])
+    else:
+        window = int(dataset.attrs.get("window_ticks", dataset.attrs.get("every_ticks", 1)))
+        times = np.arange(values.shape[0]) * window * dt_ms
+    unit = text(dataset.attrs.get("unit", ""))
+    return (path, lambda ax, x=times, y=values, u=unit: (ax.step(x, y, where="post"), ax.set_ylabel(u)))
+
+
+def energy_panels(trace, dt_ms):
+    """The energy ledger's layout (docs/energy.md) gives two panels: total energy per window,
+    event-driven vs always-on, and energy per window of every node that spent any. Other series
+    under /energy (written by other tools) get a panel each."""
+    if "energy" not in trace:
+        return []
+    energy = trace["energy"]
+    if "total" not in energy or "energy_j" not in energy["total"]:
+        return [series_panel(path, dataset, dt_ms) for path, dataset in series_under(trace, "energy")]
+    if "window_end_tick" in energy:
+        times = energy["window_end_tick"][:] * dt_ms
+    else:
+        times = np.arange(energy["total/energy_j"].shape[0]) * dt_ms
+    totals = [("event-driven", energy["total/energy_j"][:])]
+    if "always_on/total/energy_j" in energy:
+        totals.append(("always-on", energy["always_on/total/energy_j"][:]))
+    nodes = []
+    for node, group in energy.items():
+        if node in ("total", "always_on") or not isinstance(group, h5py.Group) or "energy_j" not in group:
+            continue
+        values = group["energy_j"][:]
+        if values.any():
+            nodes.append((node, values))
+
+    def draw_lines(ax, series, x=times):
+        for label, values in series:
+            ax.step(x, values, where="post", label=label, linewidth=0.9)
+        ax.set_ylabel("J per window")
+        ax.legend(fontsize=7, loc="upper right")
+
+    panels = [("energy per window: event-driven vs always-on", lambda ax: draw_lines(ax, totals))]
+    if nodes:
+        panels.append(("energy per window by node (event-driven)", lambda ax: draw_lines(ax, nodes)))
+    return panels
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("trace", help="trace file written by tandem --record")
@@ -96,15 +144,9 @@ def main(argv=None):
             unit = text(dataset.attrs.get("unit", ""))
             panels.append((path, lambda ax, x=times, y=values[:, :args.units], u=unit:
                            (ax.plot(x, y, linewidth=0.8), ax.set_ylabel(u))))
-        for root in ("energy", "env"):
-            for path, dataset in series_under(trace, root):
-                values = dataset[:]
-                # One value per window (energy) or per sample (env); default: every tick.
-                window = int(dataset.attrs.get("window_ticks", dataset.attrs.get("every_ticks", 1)))
-                times = np.arange(values.shape[0]) * window * dt_ms
-                unit = text(dataset.attrs.get("unit", ""))
-                panels.append((path, lambda ax, x=times, y=values, u=unit:
-                               (ax.step(x, y, where="post"), ax.set_ylabel(u))))
+        panels.extend(energy_panels(trace, dt_ms))
+        for path, dataset in series_under(trace, "env"):
+            panels.append(series_panel(path, dataset, dt_ms))
         if not panels:
             print("plot_trace: %s has no spikes, chosen states, energy or env data to plot"
                   % args.trace, file=sys.stderr)
