@@ -10,10 +10,12 @@ int run_info_command(const std::vector<std::string>& args);
 int run_chips_command(const std::vector<std::string>& args);
 int run_energy_command(const std::vector<std::string>& args);
 int run_version_command(const std::vector<std::string>& args);
+int run_run_command(const std::vector<std::string>& args);
 
 namespace {
 
 constexpr std::array all_subcommands = {
+    Subcommand{"run", "run a network file (.yaml): build it, run it, print its energy", run_run_command},
     Subcommand{"bench", "run a benchmark (coba, brunel, dense …) and print its figures",
                run_bench_command},
     Subcommand{"info", "summarise a trace file (.h5): metadata, datasets, spikes, energy",
