@@ -10,6 +10,7 @@ int run_dense_benchmark(const std::vector<std::string>& args);
 
 int run_brunel_benchmark(const std::vector<std::string>& args);
 int run_coba_benchmark(const std::vector<std::string>& args);
+int run_recording_benchmark(const std::vector<std::string>& args);
 
 namespace {
 
@@ -18,6 +19,7 @@ constexpr std::array all_benchmarks = {
     Benchmark{"dense", "dense layer ns/step: always-on, zero-skip, delta; float32, fixed; vs Eigen GEMV", run_dense_benchmark},
     Benchmark{"brunel", "Brunel 2000 sparse LIF network with delta synapses (event engine)", run_brunel_benchmark},
     Benchmark{"coba", "Vogels-Abbott COBA network, 4000 conductance LIF neurons (event engine)", run_coba_benchmark},
+    Benchmark{"recording", "COBA unrecorded vs all spikes vs v of N neurons to HDF5: recording overhead", run_recording_benchmark},
 };
 
 }  // namespace

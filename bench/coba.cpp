@@ -1,5 +1,6 @@
 // `tandem bench coba`: the Vogels–Abbott (2005) COBA network as in the Brian2 benchmark
 // (bench/ peer scripts use exactly these equations; see docs/performance.md).
+#include "bench/coba.hpp"
 #include "bench/spiking_bench.hpp"
 #include "neurons/lif_coba.hpp"
 
@@ -12,6 +13,8 @@ constexpr std::size_t n_inh = 800;
 constexpr double connection_probability = 0.02;
 constexpr float w_exc = 0.6F;  // added to g_exc, in units of the leak conductance
 constexpr float w_inh = 6.7F;  // added to g_inh
+
+}  // namespace
 
 std::unique_ptr<neurons::EventEngine> build_coba(const TimeBase& time) {
   using namespace neurons;
@@ -42,7 +45,6 @@ std::unique_ptr<neurons::EventEngine> build_coba(const TimeBase& time) {
   }
   return engine;
 }
-}  // namespace
 
 int run_coba_benchmark(const std::vector<std::string>& args) {
   namespace po = boost::program_options;

@@ -35,7 +35,11 @@ bool parse_spiking_bench_options(const std::string& benchmark, const std::vector
     std::cout << usage << "\n\n" << options << "\n";
     return false;
   }
-  parsed.mode = parse_execution_mode(values["mode"].as<std::string>());
+  try {
+    parsed.mode = parse_execution_mode(values["mode"].as<std::string>());
+  } catch (const InputError& error) {
+    throw InputError("tandem bench " + benchmark + ": --mode: " + error.what());
+  }
   if (!(parsed.duration_ms > 0.0) || !(parsed.dt_ms > 0.0)) {
     throw InputError("tandem bench " + benchmark + ": --duration-ms and --dt-ms must be > 0");
   }

@@ -13,8 +13,6 @@ std::uint64_t splitmix64(std::uint64_t& x) {
   return z ^ (z >> 31);
 }
 
-std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
 // GCC and Clang provide a 128-bit integer; __extension__ tells -Wpedantic we mean it.
 __extension__ using Uint128 = unsigned __int128;
 
@@ -38,18 +36,6 @@ RandomStream::RandomStream(std::uint64_t seed) {
 RandomStream RandomStream::derived(std::uint64_t seed, std::string_view stream_name) {
   std::uint64_t mixed = seed ^ rotl(hash_name(stream_name), 17);
   return RandomStream(splitmix64(mixed));
-}
-
-std::uint64_t RandomStream::next_u64() {
-  const std::uint64_t result = rotl(state_[1] * 5, 7) * 9;
-  const std::uint64_t t = state_[1] << 17;
-  state_[2] ^= state_[0];
-  state_[3] ^= state_[1];
-  state_[1] ^= state_[2];
-  state_[0] ^= state_[3];
-  state_[2] ^= t;
-  state_[3] = rotl(state_[3], 45);
-  return result;
 }
 
 double RandomStream::uniform() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }

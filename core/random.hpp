@@ -15,7 +15,18 @@ class RandomStream {
   // A stream for one named consumer of a run seeded with `seed`.
   static RandomStream derived(std::uint64_t seed, std::string_view stream_name);
 
-  std::uint64_t next_u64();
+  // Inline: per-neuron-per-tick samplers (neurons/poisson_sampler.hpp) call it in hot loops.
+  std::uint64_t next_u64() {
+    const std::uint64_t result = rotl(state_[1] * 5, 7) * 9;
+    const std::uint64_t t = state_[1] << 17;
+    state_[2] ^= state_[0];
+    state_[3] ^= state_[1];
+    state_[1] ^= state_[2];
+    state_[0] ^= state_[3];
+    state_[2] ^= t;
+    state_[3] = rotl(state_[3], 45);
+    return result;
+  }
   // Uniform in [0, 1) with 53 random bits / 24 random bits.
   double uniform();
   float uniform_float();
@@ -29,6 +40,7 @@ class RandomStream {
   bool bernoulli(double probability) { return uniform() < probability; }
 
  private:
+  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   std::array<std::uint64_t, 4> state_{};
   double spare_normal_ = 0.0;
   bool has_spare_normal_ = false;

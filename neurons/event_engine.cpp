@@ -58,6 +58,18 @@ PopulationBase& EventEngine::add_spike_generator(const std::string& name, std::s
   return add_population(std::make_unique<SpikeGenerator>(name, size, std::move(spikes)));
 }
 
+PopulationBase& EventEngine::add_spike_generator_ms(const std::string& name,
+                                                    const std::vector<std::vector<double>>& times_ms) {
+  std::vector<std::pair<Tick, std::uint32_t>> spikes;
+  for (std::size_t unit = 0; unit < times_ms.size(); ++unit) {
+    for (const double t : times_ms[unit]) {
+      spikes.emplace_back(time_.ticks_from_ms(t, "spike_generator '" + name + "' unit " + std::to_string(unit) + " time"),
+                          static_cast<std::uint32_t>(unit));
+    }
+  }
+  return add_spike_generator(name, times_ms.size(), std::move(spikes));
+}
+
 void EventEngine::connect(ProjectionSpec spec) {
   for (const auto& entry : projections_) {
     if (entry->spec.name == spec.name) throw InputError("engine '" + name_ + "': projection '" + spec.name + "' is defined twice");
@@ -90,7 +102,7 @@ void EventEngine::add_poisson_input(const PoissonInputSpec& spec) {
     throw InputError("Poisson input '" + spec.name + "': rate_hz = " + format_number(spec.rate_hz) + " and weight = " +
                      format_number(spec.weight) + " must be finite, rate >= 0");
   }
-  poisson_inputs_.push_back({spec.name, target, receptor, spec.weight, PoissonSampler(mean), InlineRandom(), RandomStream(1)});
+  poisson_inputs_.push_back({spec.name, target, receptor, spec.weight, PoissonSampler(mean), RandomStream(1), RandomStream(1)});
 }
 
 void EventEngine::add_current(const CurrentSpec& spec) {
@@ -215,7 +227,7 @@ void EventEngine::reset(const RunContext& context) {
   }
   delivered_events_ = 0;
   for (auto& input : poisson_inputs_) {
-    input.random = InlineRandom(RandomStream::derived(context.seed, input.name));
+    input.random = RandomStream::derived(context.seed, input.name);
     input.fallback = RandomStream::derived(context.seed, input.name + ".large_mean");
   }
   for (auto& port : input_ports_) {

@@ -55,6 +55,8 @@ class EventEngine final : public Engine {
   PopulationBase& add_poisson_group(const std::string& name, std::size_t size, double rate_hz);
   PopulationBase& add_spike_generator(const std::string& name, std::size_t size,
                                       std::vector<std::pair<Tick, std::uint32_t>> spikes);
+  // Spike times in ms per unit (unit = index in `times_ms`), rounded to the nearest tick.
+  PopulationBase& add_spike_generator_ms(const std::string& name, const std::vector<std::vector<double>>& times_ms);
   // Checked now (names, receptor); synapses are built at reset() from the run seed
   // (RandomStream::derived(seed, projection name)) and rebuilt only when the seed changes.
   void connect(ProjectionSpec spec);

@@ -30,7 +30,7 @@ struct EventEngine::PoissonInputEntry {
   std::size_t receptor = 0;
   float weight = 0.0F;
   PoissonSampler sampler;
-  InlineRandom random;
+  RandomStream random;
   RandomStream fallback;  // for means beyond the sampler's table
 };
 

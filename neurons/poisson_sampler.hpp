@@ -11,37 +11,12 @@
 
 namespace tandem::neurons {
 
-// xoshiro256** inlined for the per-neuron-per-tick draws (RandomStream::next_u64 is out of
-// line); its state is seeded from a RandomStream, so it stays seeded and deterministic.
-class InlineRandom {
- public:
-  InlineRandom() : InlineRandom(RandomStream(1)) {}
-  explicit InlineRandom(RandomStream seed_source) {
-    for (auto& word : state_) word = seed_source.next_u64();
-  }
-  std::uint64_t next_u64() {
-    const std::uint64_t result = rotl(state_[1] * 5, 7) * 9;
-    const std::uint64_t t = state_[1] << 17;
-    state_[2] ^= state_[0];
-    state_[3] ^= state_[1];
-    state_[1] ^= state_[2];
-    state_[0] ^= state_[3];
-    state_[2] ^= t;
-    state_[3] = rotl(state_[3], 45);
-    return result;
-  }
-
- private:
-  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  std::uint64_t state_[4] = {};
-};
-
 class PoissonSampler {
  public:
   explicit PoissonSampler(double mean = 0.0);
   [[nodiscard]] double mean() const { return mean_; }
   // `fallback` serves means too large for the table.
-  std::uint32_t sample(InlineRandom& random, RandomStream& fallback) const {
+  std::uint32_t sample(RandomStream& random, RandomStream& fallback) const {
     if (use_table_) {
       const std::uint64_t u = random.next_u64() >> 11;  // uniform integer in [0, 2^53)
       // The guide table gives the smallest k whose CDF can exceed u's bucket; the search
@@ -65,7 +40,7 @@ class PoissonSampler {
 class BernoulliSampler {
  public:
   explicit BernoulliSampler(double probability = 0.0);
-  bool sample(InlineRandom& random) const { return (random.next_u64() >> 11) < threshold_; }
+  bool sample(RandomStream& random) const { return (random.next_u64() >> 11) < threshold_; }
 
  private:
   std::uint64_t threshold_ = 0;

@@ -6,26 +6,29 @@
 
 namespace tandem::neurons {
 
-std::size_t PopulationBase::receptor_index(std::string_view receptor) const {
-  const auto list = receptors();
-  for (std::size_t r = 0; r < list.size(); ++r) {
-    if (list[r].name == receptor) return r;
+namespace {
+// Index of the entry named `wanted` in a receptor or variable list, or an InputError listing them.
+template <typename Item>
+std::size_t index_by_name(std::span<const Item> list, std::string_view wanted, const std::string& population,
+                          std::string_view model, std::string_view kind, std::string_view known_label,
+                          std::string_view none) {
+  for (std::size_t k = 0; k < list.size(); ++k) {
+    if (list[k].name == wanted) return k;
   }
   std::string known;
   for (const auto& item : list) known += (known.empty() ? "" : ", ") + std::string(item.name);
-  throw InputError("population '" + name_ + "' (" + std::string(model_name()) + "): unknown receptor '" +
-                   std::string(receptor) + "' (accepts: " + (known.empty() ? "none" : known) + ")");
+  throw InputError("population '" + population + "' (" + std::string(model) + "): unknown " + std::string(kind) +
+                   " '" + std::string(wanted) + "' (" + std::string(known_label) + ": " +
+                   (known.empty() ? std::string(none) : known) + ")");
+}
+}  // namespace
+
+std::size_t PopulationBase::receptor_index(std::string_view receptor) const {
+  return index_by_name(receptors(), receptor, name_, model_name(), "receptor", "accepts", "none");
 }
 
 std::size_t PopulationBase::variable_index(std::string_view variable) const {
-  const auto list = variables();
-  for (std::size_t v = 0; v < list.size(); ++v) {
-    if (list[v].name == variable) return v;
-  }
-  std::string known;
-  for (const auto& item : list) known += (known.empty() ? "" : ", ") + std::string(item.name);
-  throw InputError("population '" + name_ + "' (" + std::string(model_name()) + "): unknown variable '" +
-                   std::string(variable) + "' (recordable: " + (known.empty() ? "spikes only" : known) + ")");
+  return index_by_name(variables(), variable, name_, model_name(), "variable", "recordable", "spikes only");
 }
 
 void PopulationBase::set_initial(std::string_view variable, std::vector<float> values) {
@@ -52,7 +55,8 @@ void PopulationBase::set_initial_uniform(std::string_view variable, double low, 
 
 void PopulationBase::configure_slots(std::size_t slots) {
   slots_ = std::max<std::size_t>(slots, 1);
-  ring_.assign(receptors().size(), std::vector<float>(slots_ * size_, 0.0F));
+  ring_.clear();
+  for (const Receptor& receptor : receptors()) ring_.emplace_back((receptor.is_current ? 1 : slots_) * size_, 0.0F);
 }
 
 void PopulationBase::clear_row(std::size_t receptor, Tick tick) { std::fill_n(input_row(receptor, tick), size_, 0.0F); }

@@ -42,9 +42,11 @@ class PopulationBase {
   // Ring buffers: `slots` must exceed the longest delay onto this population.
   void configure_slots(std::size_t slots);
   [[nodiscard]] std::size_t slots() const { return slots_; }
-  // Tick `tick`'s row of pending input to `receptor` (N floats).
+  // Tick `tick`'s row of pending input to `receptor` (N floats). Current receptors only ever
+  // receive input for the present tick, so they keep a single row.
   float* input_row(std::size_t receptor, Tick tick) {
-    return ring_[receptor].data() + static_cast<std::size_t>(tick % static_cast<Tick>(slots_)) * size_;
+    const auto rows = static_cast<Tick>(ring_[receptor].size() / (size_ == 0 ? 1 : size_));
+    return ring_[receptor].data() + static_cast<std::size_t>(rows <= 1 ? 0 : tick % rows) * size_;
   }
 
   // Back to the initial state (rest, then initial values), empty ring buffers.

@@ -31,11 +31,11 @@ class PoissonGroup final : public SourceBase {
   void step(Tick tick, bool event_mode, std::vector<std::uint32_t>& spikes, OpCounts& executed) override;
 
  protected:
-  void reset_sources(std::uint64_t seed) override { random_ = InlineRandom(RandomStream::derived(seed, name())); }
+  void reset_sources(std::uint64_t seed) override { random_ = RandomStream::derived(seed, name()); }
 
  private:
   BernoulliSampler fires_;
-  InlineRandom random_;
+  RandomStream random_;
 };
 
 // Replays given spikes: (tick, unit) pairs, any order (sorted on construction; duplicates kept once).

@@ -82,6 +82,15 @@ TEST_CASE("engine: a spike arrives exactly `delay` ticks later", "[neurons][engi
     CHECK(run.spikes.index[2] == (1U << 24));
     CHECK(run.spikes.tick[3] == 4 + d);
   }
+  // Spike times given in ms per unit.
+  {
+    auto timed = std::make_unique<EventEngine>("snn", TimeBase(0.1));
+    timed->add_spike_generator_ms("g", {{0.3, 1.0}, {}, {0.5}});
+    const auto run = run_engine(*timed, 20, 1, ExecutionMode::event);
+    CHECK(run.spikes.tick == std::vector<Tick>{3, 5, 10});
+    CHECK(run.spikes.index == std::vector<std::uint32_t>{0, 2, 0});
+    CHECK_THROWS_AS(timed->add_spike_generator_ms("h", {{-1.0}}), InputError);
+  }
   // Per-synapse delays from an explicit list.
   auto engine = std::make_unique<EventEngine>("snn", TimeBase(0.1));
   engine->add_spike_generator("g", 1, {{0, 0}});

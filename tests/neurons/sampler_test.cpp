@@ -11,7 +11,7 @@ using namespace tandem::neurons;
 TEST_CASE("poisson sampler: mean, variance and P(0) match the distribution", "[neurons][sampler]") {
   for (const double mean : {0.05, 2.0, 12.0, 80.0}) {
     const PoissonSampler sampler(mean);
-    InlineRandom random(RandomStream(3));
+    RandomStream random(3);
     RandomStream fallback(4);
     constexpr int n = 200000;
     double sum = 0.0, sum_sq = 0.0;
@@ -34,7 +34,7 @@ TEST_CASE("poisson sampler: mean, variance and P(0) match the distribution", "[n
 }
 
 TEST_CASE("bernoulli sampler: frequency matches p; 0 and 1 are exact", "[neurons][sampler]") {
-  InlineRandom random(RandomStream(5));
+  RandomStream random(5);
   const BernoulliSampler never(0.0), always(1.0), sometimes(0.03);
   int hits = 0;
   for (int k = 0; k < 100000; ++k) {
