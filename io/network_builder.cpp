@@ -212,9 +212,13 @@ class Lowering {
       fail(path + ".size", "kind " + unit.kind + " gives " + std::to_string(description.output_width) + " outputs, not " +
                                std::to_string(unit.size));
     }
-    // A spike output onto a population: weight and receptor of the spikes it sends.
-    unit_weight_[unit.name] = parameters.number("weight", 1.0);
-    unit_receptor_[unit.name] = parameters.text("receptor", "");
+    // An output onto a population: weight (spikes) and receptor of what it sends.
+    const bool onto_population = std::any_of(net_.populations.begin(), net_.populations.end(),
+                                             [&](const auto& pop) { return pop.name == unit.output; });
+    if (onto_population) {
+      unit_weight_[unit.name] = parameters.number("weight", 1.0);
+      unit_receptor_[unit.name] = parameters.text("receptor", "");
+    }
     parameters.finish();
     nodes_[unit.name] = {"bridge", bridge_engine, unit.name + ".out", description.output_kind, description.output_width};
     units_.push_back(std::move(made));

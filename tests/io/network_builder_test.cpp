@@ -11,6 +11,7 @@
 #include "io/lowering_parts.hpp"
 #include "io/network_builder.hpp"
 #include "io/network_file.hpp"
+#include "tests/io/nir_fixture.hpp"
 
 using namespace tandem;
 using namespace tandem::io;
@@ -178,4 +179,46 @@ TEST_CASE("network builder: errors name the file and the key path", "[io][builde
   CHECK_THAT(build_error("environment: {name: pendulum}\n"), Catch::Contains("net.yaml: environment.name: unknown environment"));
   CHECK_THAT(build_error("environment: {name: cartpole, parameters: {mass: 2}}\n"),
              Catch::Contains("net.yaml: environment.parameters.mass: unknown parameter"));
+}
+
+TEST_CASE("network builder: dense weights and bias from an HDF5 group give W x + b", "[io][builder]") {
+  // Layer l: 2 x 3 weights and bias (1, -1) from the file's group; its input, decoded from a
+  // silent population, stays 0, so the output is relu(W 0 + b) = (1, 0).
+  const auto file = std::filesystem::path(TANDEM_BINARY_DIR) / "builder_weights.h5";
+  {
+    hid_t h5 = H5Fcreate(file.string().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t group = H5Gcreate2(h5, "l1", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    tandem::testing::write_array(group, "weights", {{1, 2, 3, 4, 5, 6}, {2, 3}});
+    tandem::testing::write_array(group, "bias", {{1, -1}, {}});
+    H5Gclose(group);
+    H5Fclose(h5);
+  }
+  const auto network = parse(R"(
+populations:
+  pop: {model: lif, size: 3}
+bridge:
+  dec: {kind: count_decoder, input: pop, output: l, window_ticks: 1}
+layers:
+  l: {inputs: dec, size: 2, activation: relu, weights: {file: )" + file.string() + R"(, group: /l1}}
+)");
+  auto built = build_network(network);
+  MemoryRecorder recorder;
+  built.simulation->set_recorder(&recorder);
+  built.simulation->add_probe(Probe{"l", "activations", {}, 1});
+  built.simulation->run(3);
+  built.simulation->set_recorder(nullptr);
+  const auto& values = recorder.stream("/ann/l/activations").values;
+  REQUIRE(values.size() == 6);
+  CHECK(values[4] == 1.0);  // relu(W 0 + b) = (1, 0): silent neurons decode to 0
+  CHECK(values[5] == 0.0);
+  // A wrong shape in the file is an error naming the layer's key.
+  const auto wrong = parse(R"(
+populations:
+  pop: {model: lif, size: 2}
+bridge:
+  dec: {kind: count_decoder, input: pop, output: l}
+layers:
+  l: {inputs: dec, size: 2, weights: {file: )" + file.string() + R"(, group: /l1}}
+)");
+  CHECK_THROWS_WITH(build_network(wrong), Catch::Contains("net.yaml: layers.l.weights: needs 4 values, got 6"));
 }
