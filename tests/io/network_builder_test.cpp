@@ -11,6 +11,7 @@
 #include "io/lowering_parts.hpp"
 #include "io/network_builder.hpp"
 #include "io/network_file.hpp"
+#include "neurons/registry.hpp"
 #include "tests/io/nir_fixture.hpp"
 
 using namespace tandem;
@@ -221,4 +222,14 @@ layers:
   l: {inputs: dec, size: 2, weights: {file: )" + file.string() + R"(, group: /l1}}
 )");
   CHECK_THROWS_WITH(build_network(wrong), Catch::Contains("net.yaml: layers.l.weights: needs 4 values, got 6"));
+}
+
+TEST_CASE("network builder: every listed neuron model lowers by name", "[io][builder]") {
+  for (const auto& model : tandem::neurons::models()) {
+    INFO(model.name);
+    const auto network = parse("populations:\n  p: {model: " + std::string(model.name) + ", size: 3}\n");
+    auto built = build_network(network);
+    built.simulation->run(10);
+    CHECK(built.simulation->now() == 10);
+  }
 }
