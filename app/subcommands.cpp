@@ -11,20 +11,22 @@ int run_chips_command(const std::vector<std::string>& args);
 int run_energy_command(const std::vector<std::string>& args);
 int run_version_command(const std::vector<std::string>& args);
 int run_example_command(const std::vector<std::string>& args);
+int run_run_command(const std::vector<std::string>& args);
 
 namespace {
 
 constexpr std::array all_subcommands = {
+    Subcommand{"run", "run a network file (.yaml): build it, run it, print its energy", run_run_command},
+    Subcommand{"example", "run a closed-loop example (cartpole): result, energy, trace", run_example_command},
     Subcommand{"bench", "run a benchmark (coba, brunel, dense …) and print its figures",
                run_bench_command},
     Subcommand{"info", "summarise a trace file (.h5): metadata, datasets, spikes, energy",
                run_info_command},
-    Subcommand{"chips", "list the chip presets and their energy costs", run_chips_command},
     Subcommand{"energy", "compare energy reports side by side (tandem energy compare A.json B.json)",
                run_energy_command},
+    Subcommand{"chips", "list the chip presets and their energy costs", run_chips_command},
     Subcommand{"version", "print tandem's version and the libraries it was built with",
                run_version_command},
-    Subcommand{"example", "run a closed-loop example (cartpole): result, energy, trace", run_example_command},
 };
 
 }  // namespace

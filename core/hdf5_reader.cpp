@@ -229,6 +229,43 @@ std::string Hdf5Reader::read_string(const std::string& dataset_path) const {
   return read_string_value(dataset.get(), type.get(), space.get(), false, where(dataset_path));
 }
 
+std::vector<std::string> Hdf5Reader::read_strings(const std::string& dataset_path) const {
+  QuietErrors quiet;
+  if (object_type(file_, dataset_path) != H5O_TYPE_DATASET) {
+    throw InputError(where(dataset_path) + ": no such dataset");
+  }
+  Handle dataset(H5Dopen2(file_, absolute(dataset_path).c_str(), H5P_DEFAULT), H5Dclose);
+  Handle type(H5Dget_type(dataset.get()), H5Tclose);
+  Handle space(H5Dget_space(dataset.get()), H5Sclose);
+  if (H5Tget_class(type.get()) != H5T_STRING) throw InputError(where(dataset_path) + ": not a string dataset");
+  const auto count = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get()));
+  std::vector<std::string> result;
+  if (count == 0) return result;
+  herr_t status = 0;
+  if (H5Tis_variable_str(type.get()) > 0) {
+    Handle memory_type(H5Tcopy(H5T_C_S1), H5Tclose);
+    H5Tset_size(memory_type.get(), H5T_VARIABLE);
+    H5Tset_cset(memory_type.get(), H5Tget_cset(type.get()));
+    std::vector<char*> texts(count, nullptr);
+    status = H5Dread(dataset.get(), memory_type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, texts.data());
+    for (char* text : texts) {
+      result.emplace_back(text != nullptr ? text : "");
+      if (text != nullptr) H5free_memory(text);
+    }
+  } else {
+    const std::size_t size = H5Tget_size(type.get());
+    std::string buffer(size * count, '\0');
+    Handle memory_type(H5Tcopy(type.get()), H5Tclose);
+    status = H5Dread(dataset.get(), memory_type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data());
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::string item = buffer.substr(i * size, size);
+      result.push_back(item.substr(0, item.find('\0')));
+    }
+  }
+  if (status < 0) throw InputError(where(dataset_path) + ": the strings could not be read");
+  return result;
+}
+
 bool Hdf5Reader::has_attribute(const std::string& object_path, const std::string& attribute) const {
   QuietErrors quiet;
   if (!link_exists(file_, object_path)) return false;

@@ -40,6 +40,8 @@ class Hdf5Reader {
   [[nodiscard]] NumericDataset read_numeric(const std::string& dataset_path) const;
   // A scalar or 1-element string dataset (fixed or variable length).
   [[nodiscard]] std::string read_string(const std::string& dataset_path) const;
+  // Every string of a string dataset of any shape, in row-major order (NIR's (E, 2) edges).
+  [[nodiscard]] std::vector<std::string> read_strings(const std::string& dataset_path) const;
   // A string attribute of an object (group or dataset); InputError when missing or not a string.
   [[nodiscard]] std::string read_string_attribute(const std::string& object_path,
                                                   const std::string& attribute) const;

@@ -37,7 +37,7 @@ TEST_CASE("network file: the hybrid example parses to what the file says", "[io]
   CHECK(net.simulation.ticks == Tick{500});  // duration_ms 500 / dt_ms 1
   CHECK(net.simulation.seed == 42U);
   CHECK(net.simulation.mode == ExecutionMode::event);
-  CHECK(net.simulation.chip == "loihi");
+  CHECK(net.simulation.chip == "tianjic");
 
   REQUIRE(net.inputs.size() == 1);
   CHECK(net.inputs[0].name == "drive");
@@ -52,13 +52,13 @@ TEST_CASE("network file: the hybrid example parses to what the file says", "[io]
   CHECK(exc.parameters.at("tau_m_ms") == ParameterValue{20.0});
   CHECK(exc.parameters.size() == 5);
   CHECK(exc.reset == "value");
-  CHECK(exc.initial.at("v_mv") == ParameterValue{-65.0});
+  CHECK(exc.initial.at("v") == ParameterValue{-65.0});
 
   REQUIRE(net.projections.size() == 1);
   CHECK(net.projections[0].rule == ConnectionRule::fixed_probability);
   CHECK(net.projections[0].p == 0.5);
   CHECK(net.projections[0].delay_ticks == 1);
-  CHECK(net.projections[0].target == "v_mv");
+  CHECK(net.projections[0].target == "v");
 
   REQUIRE(net.bridge.size() == 1);
   CHECK(net.bridge[0].kind == "rate_decoder");

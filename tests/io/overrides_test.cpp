@@ -25,7 +25,7 @@ TEST_CASE("overrides: numbers replace values in the file", "[io][overrides]") {
   const auto net = with({"simulation.seed=3", "populations.exc.parameters.tau_m_ms=15"});
   CHECK(net.simulation.seed == 3U);
   CHECK(net.populations[0].parameters.at("tau_m_ms") == ParameterValue{15.0});
-  CHECK(net.populations[0].parameters.at("v_th_mv") == ParameterValue{-50.0});  // untouched
+  CHECK(net.populations[0].parameters.at("v_threshold_mv") == ParameterValue{-50.0});  // untouched
 }
 
 TEST_CASE("overrides: strings and lists", "[io][overrides]") {

@@ -1,0 +1,151 @@
+// `tandem run NETWORK`: a network file (YAML, docs/network-format.md) is read with its --set
+// overrides, lowered onto the engines (io/network_builder.hpp) and run; the energy table is
+// printed and the trace (--record) holds the resolved YAML in /meta.
+#include <cmath>
+#include <filesystem>
+#include <iostream>
+
+#include "app/cli_options.hpp"
+#include "app/progress.hpp"
+#include "app/run_session.hpp"
+#include "core/error.hpp"
+#include "io/network_builder.hpp"
+#include "io/network_file.hpp"
+#include "io/nir_import.hpp"
+
+namespace tandem::app {
+
+namespace {
+
+// Run length: --ticks, else --duration-ms, else the file's simulation.ticks/duration_ms.
+Tick run_ticks(const po::variables_map& values, const io::NetworkDescription& network) {
+  if (values.count("ticks") && values.count("duration-ms")) throw InputError("run: give --ticks or --duration-ms, not both");
+  if (values.count("ticks")) {
+    const auto ticks = values["ticks"].as<std::int64_t>();
+    if (ticks < 1) throw InputError("run: --ticks must be at least 1, got " + std::to_string(ticks));
+    return ticks;
+  }
+  if (values.count("duration-ms")) {
+    const double ms = values["duration-ms"].as<double>();
+    const double ticks = ms / network.simulation.dt_ms;
+    if (!std::isfinite(ms) || ms <= 0.0 || std::abs(ticks - std::round(ticks)) > 1e-9 * std::max(1.0, ticks)) {
+      throw InputError("run: --duration-ms " + std::to_string(ms) + " must be a positive whole number of ticks (dt " +
+                       std::to_string(network.simulation.dt_ms) + " ms)");
+    }
+    return static_cast<Tick>(std::llround(ticks));
+  }
+  if (network.simulation.ticks) return *network.simulation.ticks;
+  throw InputError("run: " + network.source + " sets no duration; give --ticks N or --duration-ms T");
+}
+
+// Runs `simulation` through a RunSession with progress on a terminal.
+int run_with_session(Simulation& simulation, const RunOutputOptions& output, const std::string& label,
+                     const std::string& resolved, Tick ticks, double dt_ms) {
+  RunSession session(simulation, output, label, resolved);
+  std::unique_ptr<ProgressReporter> progress;
+  if (progress_wanted(output.quiet)) {
+    progress = std::make_unique<ProgressReporter>(0, ticks, dt_ms, std::cerr);
+    simulation.add_epoch_observer(progress->observer());
+  }
+  const int code = session.run_to_exit_code(ticks);
+  if (progress) progress->finish();
+  return code;
+}
+
+// `tandem run model.nir`: import options, input tables, and a summary of the Output nodes.
+int run_nir(const std::string& file, const po::variables_map& values) {
+  io::NirImportOptions options;
+  options.dt_ms = values["dt-ms"].as<double>();
+  options.reset = io::parse_nir_reset(values["reset"].as<std::string>());
+  if (values.count("set")) throw InputError("run: --set is for network files; a NIR file has no keys to override");
+  const auto seed = values.count("seed") ? values["seed"].as<std::uint64_t>() : 1;
+  const auto mode = values.count("mode") ? parse_execution_mode(values["mode"].as<std::string>()) : ExecutionMode::event;
+  auto run = io::import_nir(file, options, seed, mode);
+  Tick longest_input = 0;
+  if (values.count("input")) {
+    for (const auto& text : values["input"].as<std::vector<std::string>>()) {
+      const auto eq = text.find('=');
+      if (eq == std::string::npos || eq == 0) throw InputError("run: --input '" + text + "' must be NODE=FILE");
+      const std::string node = text.substr(0, eq);
+      const auto width = run.engine->graph().node(node).size;
+      auto table = io::load_input_table(text.substr(eq + 1), width, node);
+      longest_input = std::max(longest_input, static_cast<Tick>(table.size() / width));
+      run.engine->set_input(node, std::move(table));
+    }
+  }
+  io::NetworkDescription timing;  // run length: --ticks, --duration-ms, else the longest input
+  timing.source = file;
+  timing.simulation.dt_ms = options.dt_ms;
+  if (longest_input > 0) timing.simulation.ticks = longest_input;
+  const Tick ticks = run_ticks(values, timing);
+  RunOutputOptions output = run_output_options_from(values);
+  if (!output.record_path.empty()) output.probes.insert(output.probes.begin(), run.output_probes.begin(), run.output_probes.end());
+  const int code = run_with_session(*run.simulation, output, file, run.resolved, ticks, options.dt_ms);
+  if (code == 0 && !output.quiet) {
+    for (const auto& probe : run.output_probes) {
+      const auto& last = run.engine->output(probe.node);
+      std::cout << "output " << probe.node << ": " << run.engine->events(probe.node) << " non-zero values in " << ticks
+                << " ticks; last [";
+      for (std::size_t i = 0; i < std::min<std::size_t>(last.size(), 10); ++i) std::cout << (i ? " " : "") << last[i];
+      std::cout << (last.size() > 10 ? " ...]\n" : "]\n");
+    }
+  }
+  return code;
+}
+
+}  // namespace
+
+int run_run_command(const std::vector<std::string>& args) {
+  po::options_description options("options");
+  add_common_options(options);
+  RunOutputOptions defaults;
+  add_run_output_options(options, defaults);
+  options.add_options()
+    ("network", po::value<std::string>(), "network file (.yaml)")
+    ("ticks", po::value<std::int64_t>(), "run length in ticks (overrides the file)")
+    ("duration-ms", po::value<double>(), "run length in ms (overrides the file)")
+    ("mode", po::value<std::string>(), "event | always-on (overrides the file)")
+    ("seed", po::value<std::uint64_t>(), "random seed (overrides the file)")
+    ("set", po::value<std::vector<std::string>>()->composing(), "override a value of the file: path.to.key=value")
+    ("dt-ms", po::value<double>()->default_value(0.1), "NIR only: tick length in ms (NIR stores no dt)")
+    ("reset", po::value<std::string>()->default_value("zero"), "NIR only: zero (v <- v_reset) | subtract (v <- v - v_th)")
+    ("input", po::value<std::vector<std::string>>()->composing(), "NIR only: NODE=FILE.csv or NODE=FILE.h5:/dataset [ticks x units]");
+  po::positional_options_description positional;
+  positional.add("network", 1);
+  po::variables_map values;
+  const CommandHelp help{"tandem run NETWORK.yaml [options]",
+                         "Read a network file (docs/network-format.md), apply --set overrides, build "
+                         "the engines and run it; print the energy table, write the trace (--record) "
+                         "and the energy report (--energy-report).",
+                         "  tandem run examples/networks/hybrid_demo.yaml\n"
+                         "  tandem run net.yaml --ticks 1000 --record run.h5 --set populations.exc.parameters.tau_m_ms=15\n"
+                         "  tandem run lif.nir --dt-ms 0.1 --input input=current.csv --record run.h5\n"};
+  if (!parse_command_line("run", args, options, positional, help, values)) return 0;
+  if (!values.count("network")) throw InputError("run: give the network file, e.g. 'tandem run net.yaml'");
+  const std::string file = values["network"].as<std::string>();
+  if (std::filesystem::path(file).extension() == ".nir") return run_nir(file, values);
+  for (const char* nir_only : {"dt-ms", "reset", "input"}) {
+    if (values.count(nir_only) && !values[nir_only].defaulted()) {
+      throw InputError(std::string("run: --") + nir_only + " is for NIR files; in a network file use --set simulation.dt_ms=…");
+    }
+  }
+
+  std::vector<io::Override> overrides;
+  if (values.count("set")) {
+    for (const auto& text : values["set"].as<std::vector<std::string>>()) overrides.push_back(io::parse_override(text));
+  }
+  const auto network = io::load_network(values["network"].as<std::string>(), overrides);
+  io::BuildOptions build_options;
+  if (values.count("seed")) build_options.seed = values["seed"].as<std::uint64_t>();
+  if (values.count("mode")) build_options.mode = parse_execution_mode(values["mode"].as<std::string>());
+  const Tick ticks = run_ticks(values, network);
+  auto built = io::build_network(network, build_options);
+
+  RunOutputOptions output = run_output_options_from(values);
+  if (values["chip"].defaulted() && !network.simulation.chip.empty()) output.chip = network.simulation.chip;
+  // The file's probes go into the trace; without --record they have nowhere to go.
+  if (!output.record_path.empty()) output.probes.insert(output.probes.begin(), built.probes.begin(), built.probes.end());
+  return run_with_session(*built.simulation, output, network.source, network.resolved_yaml, ticks, network.simulation.dt_ms);
+}
+
+}  // namespace tandem::app

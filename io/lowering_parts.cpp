@@ -1,0 +1,262 @@
+#include "io/lowering_parts.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "bridge/delta_coding.hpp"
+#include "bridge/dense_passthrough.hpp"
+#include "bridge/exponential_decoder.hpp"
+#include "bridge/poisson_encoder.hpp"
+#include "bridge/window_decoders.hpp"
+#include "bridge/window_encoders.hpp"
+#include "core/error.hpp"
+#include "core/hdf5_reader.hpp"
+#include "examples/bicycle/bicycle_engine.hpp"
+#include "examples/cartpole/cartpole_engine.hpp"
+
+namespace tandem::io {
+
+void lowering_error(const NetworkDescription& network, const std::string& path, const std::string& problem) {
+  throw InputError(network.source + ": " + path + ": " + problem);
+}
+
+std::vector<double> read_dataset(const NetworkDescription& network, const Hdf5Ref& ref, const std::string& path,
+                                 std::vector<std::size_t>* dims) {
+  try {
+    const Hdf5Reader reader(ref.file.string());
+    auto data = reader.read_numeric(ref.dataset);
+    if (dims != nullptr) *dims = data.dims;
+    return std::move(data.values);
+  } catch (const InputError& error) {
+    lowering_error(network, path, error.what());
+  }
+}
+
+std::vector<double> expand_values(const NetworkDescription& network, const ValueSource& source, std::size_t count,
+                                  const std::string& path) {
+  std::vector<double> values;
+  if (const auto* number = std::get_if<double>(&source)) return std::vector<double>(count, *number);
+  if (const auto* list = std::get_if<std::vector<double>>(&source)) values = *list;
+  if (const auto* matrix = std::get_if<Matrix>(&source)) values = matrix->values;
+  if (const auto* ref = std::get_if<Hdf5Ref>(&source)) {
+    if (ref->dataset.empty()) lowering_error(network, path, "needs {file, dataset}, not a group");
+    values = read_dataset(network, *ref, path);
+  }
+  if (values.size() != count) {
+    lowering_error(network, path, "needs " + std::to_string(count) + " values, got " + std::to_string(values.size()));
+  }
+  for (const double v : values) {
+    if (!std::isfinite(v)) lowering_error(network, path, "holds a value that is not a finite number");
+  }
+  return values;
+}
+
+ParameterReader::ParameterReader(const NetworkDescription& network, const ParameterMap& parameters, std::string path)
+    : network_(network), parameters_(parameters), path_(std::move(path)) {}
+
+const ParameterValue* ParameterReader::take(const std::string& key) {
+  known_.push_back(key);
+  const auto it = parameters_.find(key);
+  return it == parameters_.end() ? nullptr : &it->second;
+}
+
+double ParameterReader::number(const std::string& key, double fallback) {
+  const ParameterValue* value = take(key);
+  if (value == nullptr) return fallback;
+  if (const auto* number = std::get_if<double>(value)) return *number;
+  lowering_error(network_, path_ + "." + key, "must be a number");
+}
+
+std::string ParameterReader::text(const std::string& key, const std::string& fallback) {
+  const ParameterValue* value = take(key);
+  if (value == nullptr) return fallback;
+  if (const auto* text = std::get_if<std::string>(value)) return *text;
+  lowering_error(network_, path_ + "." + key, "must be a name");
+}
+
+void ParameterReader::finish() const {
+  for (const auto& [key, value] : parameters_) {
+    if (std::find(known_.begin(), known_.end(), key) != known_.end()) continue;
+    std::string known;
+    for (const auto& name : known_) known += (known.empty() ? "" : ", ") + name;
+    lowering_error(network_, path_ + "." + key, "unknown parameter; known: " + (known.empty() ? "none" : known));
+  }
+}
+
+std::string parameter_text(const NetworkDescription& network, const ParameterValue& value, const std::string& path) {
+  if (const auto* text = std::get_if<std::string>(&value)) return *text;
+  if (const auto* number = std::get_if<double>(&value)) {
+    char buffer[40];
+    std::snprintf(buffer, sizeof buffer, "%.17g", *number);
+    return buffer;
+  }
+  lowering_error(network, path, "a list is not accepted here; give one number");
+}
+
+namespace {
+
+bridge::Window window_of(const BridgeUnitDescription& unit, ParameterReader& parameters) {
+  return {unit.window_ticks, static_cast<Tick>(parameters.number("phase_ticks", 0.0))};
+}
+
+bridge::ValueRange range_of(ParameterReader& parameters) {
+  return {parameters.number("value_min", 0.0), parameters.number("value_max", 1.0)};
+}
+
+bridge::PopulationCode code_of(ParameterReader& parameters) {
+  bridge::PopulationCode code;
+  code.neurons_per_channel = static_cast<std::size_t>(parameters.number("neurons_per_channel", 8.0));
+  code.range = range_of(parameters);
+  code.sigma = parameters.number("sigma", code.spacing());
+  return code;
+}
+
+std::size_t divided(const NetworkDescription& network, const std::string& path, std::size_t width, std::size_t by) {
+  if (by == 0 || width % by != 0) {
+    lowering_error(network, path, "input width " + std::to_string(width) + " is not a multiple of " + std::to_string(by));
+  }
+  return width / by;
+}
+
+}  // namespace
+
+const std::vector<std::string>& bridge_kinds() {
+  static const std::vector<std::string> kinds = {
+      "rate_encoder",       "poisson_encoder",   "latency_encoder",    "population_encoder", "delta_encoder",
+      "delta_encoder_graded", "current_injection", "population_current", "count_decoder",     "rate_decoder",
+      "exponential_decoder", "first_spike_decoder", "population_decoder", "delta_decoder",    "membrane_readout"};
+  return kinds;
+}
+
+std::unique_ptr<bridge::Unit> make_bridge_unit(const NetworkDescription& network, const BridgeUnitDescription& unit,
+                                               std::size_t width, ParameterReader& p) {
+  using namespace bridge;
+  const std::string path = "bridge." + unit.name;
+  const std::string& kind = unit.kind;
+  try {
+    if (kind == "rate_encoder" || kind == "latency_encoder" || kind == "count_decoder" || kind == "rate_decoder" ||
+        kind == "first_spike_decoder") {
+      const WindowedParams params{unit.name, width, window_of(unit, p), range_of(p)};
+      if (kind == "rate_encoder") return make_rate_encoder(params);
+      if (kind == "latency_encoder") return make_latency_encoder(params);
+      if (kind == "first_spike_decoder") return make_first_spike_decoder(params);
+      return make_count_decoder(params);  // rate_decoder: the count decoder (spikes per window → value)
+    }
+    if (kind == "poisson_encoder") {
+      const auto range = range_of(p);
+      return make_poisson_encoder({unit.name, width, range, p.number("max_rate_hz", 100.0)});
+    }
+    if (kind == "population_encoder") return make_population_encoder({unit.name, width, window_of(unit, p), code_of(p)});
+    if (kind == "population_decoder") {
+      const auto window = window_of(unit, p);
+      const auto code = code_of(p);
+      return make_population_decoder(
+          {unit.name, divided(network, path + ".input", width, code.neurons_per_channel), window, code});
+    }
+    if (kind == "population_current") {
+      const auto code = code_of(p);
+      return make_population_current({unit.name, width, code, p.number("gain", 1.0)});
+    }
+    if (kind == "delta_encoder" || kind == "delta_encoder_graded") {
+      return make_delta_encoder({unit.name, width, p.number("threshold", 0.1),
+                                 kind == "delta_encoder" ? DeltaOutput::on_off_spikes : DeltaOutput::graded});
+    }
+    if (kind == "delta_decoder") {
+      return make_delta_decoder({unit.name, divided(network, path + ".input", width, 2), p.number("threshold", 0.1)});
+    }
+    if (kind == "exponential_decoder") {
+      const double tau_ms = p.number("tau_ms", 20.0);
+      const auto window = window_of(unit, p);
+      return make_exponential_decoder({unit.name, width, tau_ms, window, range_of(p)});
+    }
+    if (kind == "current_injection" || kind == "membrane_readout") {
+      const double gain = p.number("gain", 1.0);
+      const AffineParams params{unit.name, width, gain, p.number("offset", 0.0)};
+      return kind == "current_injection" ? make_current_injection(params) : make_membrane_readout(params);
+    }
+  } catch (const InputError& error) {
+    lowering_error(network, path + ".parameters", error.what());
+  }
+  std::string known;
+  for (const auto& name : bridge_kinds()) known += (known.empty() ? "" : ", ") + name;
+  lowering_error(network, path + ".kind", "unknown bridge kind '" + kind + "'; known: " + known);
+}
+
+namespace {
+
+template <typename Params>
+struct NumberField {
+  const char* name;
+  double Params::*member;
+};
+
+constexpr NumberField<examples::CartPoleParams> cartpole_fields[] = {
+    {"gravity_m_s2", &examples::CartPoleParams::gravity_m_s2},
+    {"cart_mass_kg", &examples::CartPoleParams::cart_mass_kg},
+    {"pole_mass_kg", &examples::CartPoleParams::pole_mass_kg},
+    {"pole_half_length_m", &examples::CartPoleParams::pole_half_length_m},
+    {"force_n", &examples::CartPoleParams::force_n},
+    {"tau_s", &examples::CartPoleParams::tau_s},
+    {"theta_limit_rad", &examples::CartPoleParams::theta_limit_rad},
+    {"x_limit_m", &examples::CartPoleParams::x_limit_m},
+    {"start_range", &examples::CartPoleParams::start_range},
+    {"push_probability", &examples::CartPoleParams::push_probability},
+    {"push_force_n", &examples::CartPoleParams::push_force_n}};
+
+constexpr NumberField<examples::BicycleParams> bicycle_fields[] = {
+    {"dt_s", &examples::BicycleParams::dt_s},
+    {"speed_m_s", &examples::BicycleParams::speed_m_s},
+    {"gravity_m_s2", &examples::BicycleParams::gravity_m_s2},
+    {"bicycle_mass_kg", &examples::BicycleParams::bicycle_mass_kg},
+    {"tyre_mass_kg", &examples::BicycleParams::tyre_mass_kg},
+    {"rider_mass_kg", &examples::BicycleParams::rider_mass_kg},
+    {"tyre_radius_m", &examples::BicycleParams::tyre_radius_m},
+    {"wheelbase_m", &examples::BicycleParams::wheelbase_m},
+    {"front_contact_to_cm_m", &examples::BicycleParams::front_contact_to_cm_m},
+    {"cm_height_m", &examples::BicycleParams::cm_height_m},
+    {"cm_offset_m", &examples::BicycleParams::cm_offset_m},
+    {"max_torque_nm", &examples::BicycleParams::max_torque_nm},
+    {"max_displacement_m", &examples::BicycleParams::max_displacement_m},
+    {"displacement_noise_m", &examples::BicycleParams::displacement_noise_m},
+    {"handlebar_limit_rad", &examples::BicycleParams::handlebar_limit_rad},
+    {"lean_limit_rad", &examples::BicycleParams::lean_limit_rad}};
+
+template <typename Params, std::size_t N>
+void read_fields(Params& params, const NumberField<Params> (&fields)[N], ParameterReader& reader) {
+  for (const auto& field : fields) params.*(field.member) = reader.number(field.name, params.*(field.member));
+  params.max_steps = static_cast<std::int64_t>(reader.number("max_steps", static_cast<double>(params.max_steps)));
+}
+
+}  // namespace
+
+std::unique_ptr<Engine> make_environment(const NetworkDescription& network, const EnvironmentDescription& environment) {
+  ParameterReader reader(network, environment.parameters, "environment.parameters");
+  examples::EnvironmentEngineSettings settings{environment.name, 0};
+  std::unique_ptr<Engine> engine;
+  try {
+    if (environment.name == "cartpole") {
+      examples::CartPoleParams params;
+      read_fields(params, cartpole_fields, reader);
+      params.continuous = reader.number("continuous", 0.0) != 0.0;
+      settings.ticks_per_step = static_cast<Tick>(reader.number("ticks_per_step", 0.0));
+      reader.finish();
+      engine = examples::make_cartpole_engine(params, settings);
+    } else if (environment.name == "bicycle") {
+      examples::BicycleParams params;
+      read_fields(params, bicycle_fields, reader);
+      settings.ticks_per_step = static_cast<Tick>(reader.number("ticks_per_step", 0.0));
+      reader.finish();
+      engine = examples::make_bicycle_engine(params, settings);
+    } else {
+      lowering_error(network, "environment.name", "unknown environment '" + environment.name +
+                                                      "'; known: cartpole, bicycle");
+    }
+  } catch (const InputError& error) {
+    const std::string message = error.what();
+    if (message.rfind(network.source + ":", 0) == 0) throw;
+    lowering_error(network, "environment", message);
+  }
+  return engine;
+}
+
+}  // namespace tandem::io

@@ -1,0 +1,567 @@
+#include "io/network_builder.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "ann/dense_engine.hpp"
+#include "ann/graph_quantization.hpp"
+#include "bridge/bridge_engine.hpp"
+#include "core/error.hpp"
+#include "core/hdf5_reader.hpp"
+#include "core/random.hpp"
+#include "io/lowering_parts.hpp"
+#include "neurons/event_engine.hpp"
+#include "neurons/registry.hpp"
+
+namespace tandem::io {
+
+namespace {
+
+constexpr const char* snn_engine = "snn";
+constexpr const char* bridge_engine = "bridge";
+// Fixed-point layers are calibrated on this many seeded inputs uniform in [0, 1] (the bridge
+// decoders' default value range), since a network file carries no calibration data.
+constexpr Eigen::Index calibration_samples = 256;
+
+// Where a node's values leave, and what they are.
+struct NodeInfo {
+  std::string section;  // inputs, populations, layers, bridge, environment
+  std::string engine;   // engine holding the node
+  std::string out_port; // its default output port ("" = none)
+  PortKind kind = PortKind::spikes;
+  std::size_t width = 0;
+};
+
+struct Edge {
+  NodePort from;
+  NodePort to;
+  Tick latency_ticks = 1;
+  std::string path;       // key path of what asked for it
+  std::string to_engine;  // resolved target port, or "" to resolve from `to` when connecting
+  std::string to_port;
+};
+
+class Lowering {
+ public:
+  Lowering(const NetworkDescription& network, const BuildOptions& options) : net_(network) {
+    SimulationSettings settings;
+    settings.time = TimeBase(network.simulation.dt_ms);
+    settings.seed = options.seed.value_or(network.simulation.seed);
+    settings.mode = options.mode.value_or(network.simulation.mode);
+    time_ = settings.time;
+    sim_ = std::make_unique<Simulation>(settings);
+  }
+
+  BuiltNetwork build() {
+    add_spiking();
+    add_environment();
+    add_bridge();
+    add_layers();
+    add_projections();
+    collect_edges();
+    for (const auto& edge : edges_) connect(edge);
+    BuiltNetwork built;
+    for (const auto& probe : net_.probes) {
+      Probe p{probe.node, probe.variable, {}, probe.every_ticks};
+      for (const auto unit : probe.units) p.units.push_back(static_cast<std::uint32_t>(unit));
+      built.probes.push_back(std::move(p));
+    }
+    for (const auto& output : net_.outputs) built.outputs.push_back(output.port.empty() ? output.node : output.node + "." + output.port);
+    try {
+      sim_->build();
+    } catch (const InputError& error) {
+      lowering_error(net_, "wires", error.what());
+    }
+    built.simulation = std::move(sim_);
+    return built;
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& path, const std::string& problem) const { lowering_error(net_, path, problem); }
+
+  neurons::EventEngine& snn() {
+    if (snn_ == nullptr) snn_ = &sim_->add_engine(std::make_unique<neurons::EventEngine>(snn_engine, time_));
+    return *snn_;
+  }
+
+  Tick ticks_of_ms(double ms) const { return static_cast<Tick>(std::llround(ms / time_.dt_ms())); }
+
+  void add_spiking() {
+    for (const auto& input : net_.inputs) {
+      const std::string path = "inputs." + input.name;
+      const auto size = static_cast<std::size_t>(input.size);
+      if (const auto* poisson = std::get_if<PoissonInput>(&input.source)) {
+        const auto rates = expand_values(net_, poisson->rate_hz, size, path + ".rate_hz");
+        if (std::any_of(rates.begin(), rates.end(), [&](double r) { return r != rates.front(); })) {
+          fail(path + ".rate_hz", "different rates per unit are not supported yet; give one rate for all units");
+        }
+        snn().add_poisson_group(input.name, size, rates.front());
+      } else if (const auto* times = std::get_if<SpikeTimesInput>(&input.source)) {
+        if (times->file) fail(path + ".times_ms", "spike times from a file are not supported yet; list them inline");
+        std::vector<std::pair<Tick, std::uint32_t>> spikes;
+        for (std::size_t unit = 0; unit < times->times_ms.size(); ++unit) {
+          for (const double t : times->times_ms[unit]) spikes.emplace_back(ticks_of_ms(t), static_cast<std::uint32_t>(unit));
+        }
+        std::sort(spikes.begin(), spikes.end());
+        snn().add_spike_generator(input.name, size, std::move(spikes));
+      } else {
+        nodes_[input.name] = {"inputs", "", "", PortKind::dense, size};  // lowered with its projections
+        continue;
+      }
+      nodes_[input.name] = {"inputs", snn_engine, input.name + ".spikes", PortKind::spikes, size};
+    }
+    for (const auto& pop : net_.populations) add_population(pop);
+  }
+
+  void add_population(const PopulationDescription& pop) {
+    const std::string path = "populations." + pop.name;
+    const neurons::ModelInfo* info = nullptr;
+    std::string known;
+    for (const auto& model : neurons::models()) {
+      if (model.name == pop.model) info = &model;
+      known += (known.empty() ? "" : ", ") + std::string(model.name);
+    }
+    if (info == nullptr) fail(path + ".model", "unknown model '" + pop.model + "'; known: " + known);
+    neurons::ParameterValues values;
+    for (const auto& [key, value] : pop.parameters) {
+      const std::string key_path = path + ".parameters." + key;
+      if (std::find(info->parameters.begin(), info->parameters.end(), key) == info->parameters.end()) {
+        std::string names;
+        for (const auto name : info->parameters) names += (names.empty() ? "" : ", ") + std::string(name);
+        fail(key_path, "unknown parameter of model '" + pop.model + "'; known: " + names);
+      }
+      values[key] = parameter_text(net_, value, key_path);
+    }
+    if (pop.reset == "subtract" || (pop.reset == "value" && pop.parameters.count("reset_mode") == 0)) {
+      const bool has_reset = std::find(info->parameters.begin(), info->parameters.end(), "reset_mode") != info->parameters.end();
+      if (has_reset) values["reset_mode"] = pop.reset == "subtract" ? "subtract" : "to_value";
+      else if (pop.reset == "subtract") fail(path + ".reset", "model '" + pop.model + "' has no reset to subtract");
+    }
+    neurons::PopulationBase* population = nullptr;
+    try {
+      population = &snn().add_population(neurons::make_population(pop.model, pop.name, static_cast<std::size_t>(pop.size), values, time_));
+    } catch (const InputError& error) {
+      const std::string message = error.what();
+      std::string where = path + ".parameters";
+      for (const auto& [key, value] : pop.parameters) {
+        if (message.find(key) != std::string::npos) where = path + ".parameters." + key;
+      }
+      fail(where, message);
+    }
+    for (const auto& [variable, value] : pop.initial) {
+      const std::string key_path = path + ".initial." + variable;
+      std::vector<float> initial;
+      if (const auto* number = std::get_if<double>(&value)) initial.assign(population->size(), static_cast<float>(*number));
+      else if (const auto* list = std::get_if<std::vector<double>>(&value)) {
+        if (list->size() != population->size()) fail(key_path, "needs one value per neuron (" + std::to_string(population->size()) + ")");
+        for (const double v : *list) initial.push_back(static_cast<float>(v));
+      } else {
+        fail(key_path, "must be a number or a list of numbers");
+      }
+      try {
+        population->set_initial(variable, std::move(initial));
+      } catch (const InputError& error) {
+        fail(key_path, error.what());
+      }
+    }
+    nodes_[pop.name] = {"populations", snn_engine, pop.name + ".spikes", PortKind::spikes, population->size()};
+  }
+
+  void add_environment() {
+    if (!net_.environment) return;
+    auto engine = make_environment(net_, *net_.environment);
+    NodeInfo info{"environment", std::string(engine->name()), "observation", PortKind::dense, 0};
+    for (const auto& port : engine->ports()) {
+      if (port.name == "observation") info.width = port.width;
+    }
+    sim_->add(std::move(engine));
+    nodes_[net_.environment->name] = info;
+  }
+
+  // Width of what `node` emits; bridge units ahead of their own creation are resolved recursively.
+  std::size_t width_of(const std::string& node, const std::string& path) {
+    const auto it = nodes_.find(node);
+    if (it != nodes_.end()) return it->second.width;
+    for (const auto& layer : net_.layers) {
+      if (layer.name == node) return static_cast<std::size_t>(layer.size);
+    }
+    for (const auto& unit : net_.bridge) {
+      if (unit.name == node) {
+        add_bridge_unit(unit);
+        return nodes_.at(node).width;
+      }
+    }
+    fail(path, "no node named '" + node + "'");
+  }
+
+  void add_bridge_unit(const BridgeUnitDescription& unit) {
+    if (nodes_.count(unit.name) != 0) return;
+    if (!in_progress_.insert(unit.name).second) fail("bridge." + unit.name + ".input", "bridge units feed each other in a circle");
+    const std::string path = "bridge." + unit.name;
+    const std::size_t input_width = width_of(unit.input, path + ".input");
+    ParameterReader parameters(net_, unit.parameters, path + ".parameters");
+    auto made = make_bridge_unit(net_, unit, input_width, parameters);
+    const auto& description = made->description();
+    if (description.input_width != input_width) {
+      fail(path + ".input", "'" + unit.input + "' gives " + std::to_string(input_width) + " values, the unit reads " +
+                                std::to_string(description.input_width));
+    }
+    if (unit.size != 0 && static_cast<std::size_t>(unit.size) != description.output_width) {
+      fail(path + ".size", "kind " + unit.kind + " gives " + std::to_string(description.output_width) + " outputs, not " +
+                               std::to_string(unit.size));
+    }
+    // An output onto a population: weight (spikes) and receptor of what it sends.
+    const bool onto_population = std::any_of(net_.populations.begin(), net_.populations.end(),
+                                             [&](const auto& pop) { return pop.name == unit.output; });
+    if (onto_population) {
+      unit_weight_[unit.name] = parameters.number("weight", 1.0);
+      unit_receptor_[unit.name] = parameters.text("receptor", "");
+    }
+    parameters.finish();
+    nodes_[unit.name] = {"bridge", bridge_engine, unit.name + ".out", description.output_kind, description.output_width};
+    units_.push_back(std::move(made));
+  }
+
+  void add_bridge() {
+    for (const auto& unit : net_.bridge) add_bridge_unit(unit);
+    if (!units_.empty()) sim_->add(std::make_unique<bridge::BridgeEngine>(bridge_engine, std::move(units_)));
+  }
+
+  ann::DenseLayerSpec layer_spec(const DenseLayerDescription& layer, std::size_t fan_in) {
+    const std::string path = "layers." + layer.name;
+    const auto rows = static_cast<std::size_t>(layer.size);
+    std::vector<double> weights;
+    std::vector<double> bias(rows, 0.0);
+    if (!layer.weights) fail(path + ".weights", "required (a number, a matrix or {file, dataset|group})");
+    const auto* ref = std::get_if<Hdf5Ref>(&*layer.weights);
+    if (ref != nullptr && !ref->group.empty()) {
+      // A group holds "weights" (or NIR's "weight") [size x fan-in] and "bias" [size].
+      Hdf5Ref w = *ref, b = *ref;
+      w.group.clear();
+      b.group.clear();
+      const Hdf5Reader probe_reader(ref->file.string());
+      w.dataset = ref->group + (probe_reader.exists(ref->group + "/weights") ? "/weights" : "/weight");
+      b.dataset = ref->group + "/bias";
+      weights = expand_values(net_, w, rows * fan_in, path + ".weights");
+      if (probe_reader.exists(b.dataset)) bias = expand_values(net_, b, rows, path + ".weights");
+    } else {
+      weights = expand_values(net_, *layer.weights, rows * fan_in, path + ".weights");
+    }
+    if (layer.bias) bias = expand_values(net_, *layer.bias, rows, path + ".bias");
+    ann::Activation activation;
+    try {
+      activation.kind = ann::parse_activation_kind(layer.activation, path + ".activation");
+    } catch (const InputError& error) {
+      fail(path + ".activation", error.what());
+    }
+    std::vector<float> w(weights.begin(), weights.end());
+    std::vector<float> b(bias.begin(), bias.end());
+    std::vector<std::string> sources;
+    for (const auto& source : layer.inputs) {
+      sources.push_back(nodes_.at(source).engine == nodes_.at(layer.name).engine ? source : graph_input_name(source, layer));
+    }
+    auto spec = ann::make_dense_layer(layer.name, sources, rows, fan_in, w, b, activation);
+    spec.period_ticks = layer.period_ticks;
+    spec.event_kind = layer.event_kind == DenseEventKind::delta ? ann::EventKind::delta : ann::EventKind::zero_skip;
+    spec.delta_threshold = static_cast<float>(layer.event_threshold);
+    return spec;
+  }
+
+  void add_layers() {
+    for (const auto& layer : net_.layers) {
+      nodes_[layer.name] = {"layers", layer.precision == Precision::fixed ? "ann_fixed" : "ann", layer.name + ".out",
+                            PortKind::dense, static_cast<std::size_t>(layer.size)};
+    }
+    for (const Precision precision : {Precision::float32, Precision::fixed}) {
+      const std::string engine = precision == Precision::fixed ? "ann_fixed" : "ann";
+      ann::LayerGraph graph;
+      std::set<std::string> graph_inputs;
+      std::set<std::string> outputs;
+      bool any = false;
+      for (const auto& layer : net_.layers) {
+        if (layer.precision != precision) continue;
+        any = true;
+        std::size_t fan_in = 0;
+        for (std::size_t i = 0; i < layer.inputs.size(); ++i) {
+          const std::string& source = layer.inputs[i];
+          const std::string source_path = "layers." + layer.name + ".inputs";
+          const NodeInfo& info = nodes_.at(source);
+          if (info.kind != PortKind::dense) {
+            fail(source_path, "'" + source + "' sends spikes; put a bridge decoder between it and the layer");
+          }
+          if (info.width == 0) fail(source_path, "the width of '" + source + "' is unknown");
+          fan_in += info.width;
+          if (info.engine != engine && graph_inputs.insert(source).second) graph.add_input(graph_input_name(source, layer), info.width);
+        }
+        graph.add_layer(layer_spec(layer, fan_in));
+      }
+      if (!any) continue;
+      for (const auto& layer : net_.layers) {
+        if (layer.precision != precision) continue;
+        if (feeds_other_engine(layer.name, engine) || is_leaf(layer.name)) outputs.insert(layer.name);
+      }
+      try {
+        graph.set_outputs({outputs.begin(), outputs.end()});
+        graph.finalize();
+        if (precision == Precision::fixed) quantize_for_calibration(graph);
+      } catch (const InputError& error) {
+        fail("layers", error.what());
+      }
+      ann::DenseEngineOptions options;
+      options.precision = precision == Precision::fixed ? ann::Precision::fixed_point : ann::Precision::float32;
+      sim_->add(std::make_unique<ann::DenseEngine>(engine, std::move(graph), options));
+    }
+  }
+
+  // The dense engine's input node (and port) for values from another engine: "<source>@<engine>",
+  // so it never collides with the source's own node name in counters and mapping.
+  std::string graph_input_name(const std::string& source, const DenseLayerDescription& layer) const {
+    return source + "@" + nodes_.at(layer.name).engine;
+  }
+
+  void quantize_for_calibration(ann::LayerGraph& graph) const {
+    ann::Batch batch;
+    RandomStream random = RandomStream::derived(sim_->settings().seed, "calibration");
+    for (const auto& input : graph.inputs()) {
+      Eigen::MatrixXf values(static_cast<Eigen::Index>(input.width), calibration_samples);
+      for (Eigen::Index j = 0; j < values.cols(); ++j) {
+        for (Eigen::Index i = 0; i < values.rows(); ++i) values(i, j) = random.uniform_float();
+      }
+      batch[input.name] = values;
+    }
+    (void)ann::quantize(graph, batch);
+  }
+
+  bool is_leaf(const std::string& layer) const {
+    for (const auto& other : net_.layers) {
+      if (std::find(other.inputs.begin(), other.inputs.end(), layer) != other.inputs.end()) return false;
+    }
+    return true;
+  }
+
+  bool feeds_other_engine(const std::string& layer, const std::string& engine) const {
+    for (const auto& unit : net_.bridge) {
+      if (unit.input == layer) return true;
+    }
+    for (const auto& other : net_.layers) {
+      const bool reads = std::find(other.inputs.begin(), other.inputs.end(), layer) != other.inputs.end();
+      if (reads && nodes_.at(other.name).engine != engine) return true;
+    }
+    for (const auto& wire : net_.wires) {
+      if (wire.from.node == layer) return true;
+    }
+    for (const auto& output : net_.outputs) {
+      if (output.node == layer) return true;
+    }
+    return false;
+  }
+
+  void add_projections();
+  void collect_edges();
+  void connect(const Edge& edge);
+  std::string population_input_port(const std::string& population, const std::string& receptor, PortKind kind,
+                                    float weight, const std::string& path);
+
+  const NetworkDescription& net_;
+  TimeBase time_{1.0};
+  std::unique_ptr<Simulation> sim_;
+  neurons::EventEngine* snn_ = nullptr;
+  std::map<std::string, NodeInfo> nodes_;
+  std::set<std::string> in_progress_;
+  std::vector<std::unique_ptr<bridge::Unit>> units_;
+  std::map<std::string, double> unit_weight_;
+  std::map<std::string, std::string> unit_receptor_;
+  std::vector<Edge> edges_;
+  int port_counter_ = 0;
+};
+
+std::string Lowering::population_input_port(const std::string& population, const std::string& receptor,
+                                            PortKind kind, float weight, const std::string& path) {
+  const auto& pop = snn().population(population);
+  std::string chosen = receptor;
+  if (chosen.empty()) {
+    chosen = std::string(pop.receptors().front().name);
+    for (const auto& r : pop.receptors()) {
+      if (kind == PortKind::dense && r.is_current) {
+        chosen = std::string(r.name);
+        break;
+      }
+    }
+  }
+  const std::string port = population + ".in" + std::to_string(port_counter_++);
+  try {
+    if (kind == PortKind::spikes) snn().add_spike_input_port(port, population, chosen, weight);
+    else snn().add_dense_input_port(port, population, chosen);
+  } catch (const InputError& error) {
+    fail(path, error.what());
+  }
+  return port;
+}
+
+void Lowering::add_projections() {
+  for (const auto& proj : net_.projections) {
+    const std::string path = "projections." + proj.name;
+    const NodeInfo& from = nodes_.at(proj.from);
+    const auto& target = snn().population(proj.to);
+    const auto scalar_weight = std::get_if<double>(&proj.weight);
+    if (from.engine.empty()) {  // a current input: a constant current per unit
+      if (proj.rule != ConnectionRule::one_to_one) fail(path + ".rule", "a current input needs rule one_to_one");
+      if (scalar_weight == nullptr) fail(path + ".weight", "a current input takes one weight (a number)");
+      const auto& input = *std::find_if(net_.inputs.begin(), net_.inputs.end(), [&](const auto& i) { return i.name == proj.from; });
+      const auto values = expand_values(net_, std::get<CurrentInput>(input.source).value, from.width, "inputs." + proj.from + ".value");
+      std::map<double, std::vector<std::uint32_t>> units_by_amplitude;
+      for (std::size_t i = 0; i < values.size(); ++i) units_by_amplitude[values[i] * *scalar_weight].push_back(static_cast<std::uint32_t>(i));
+      int part = 0;
+      for (const auto& [amplitude, units] : units_by_amplitude) {
+        neurons::CurrentSpec spec;
+        spec.name = proj.name + "." + std::to_string(part++);
+        spec.target = proj.to;
+        spec.receptor = proj.target.empty() ? "i_ext" : proj.target;
+        spec.units = units;
+        spec.amplitudes = {static_cast<float>(amplitude)};
+        try {
+          snn().add_current(spec);
+        } catch (const InputError& error) {
+          fail(path, error.what());
+        }
+      }
+      continue;
+    }
+    if (from.engine != snn_engine) {  // a bridge encoder: its spikes enter the population one to one
+      if (from.kind != PortKind::spikes) fail(path + ".from", "'" + proj.from + "' sends values, not spikes");
+      if (proj.rule != ConnectionRule::one_to_one) fail(path + ".rule", "spikes from a bridge unit need rule one_to_one");
+      if (scalar_weight == nullptr) fail(path + ".weight", "spikes from a bridge unit take one weight (a number)");
+      const std::string port = population_input_port(proj.to, proj.target, PortKind::spikes, static_cast<float>(*scalar_weight), path + ".target");
+      edges_.push_back({{proj.from, ""}, {proj.to, ""}, std::max<Tick>(1, proj.delay_ticks), path, snn_engine, port});
+      continue;
+    }
+    neurons::ProjectionSpec spec;
+    spec.name = proj.name;
+    spec.source = proj.from;
+    spec.target = proj.to;
+    spec.receptor = proj.target.empty() ? std::string(target.receptors().front().name) : proj.target;
+    spec.delay_ms = proj.delay_ms;
+    std::size_t synapses = 0;
+    switch (proj.rule) {
+      case ConnectionRule::all_to_all: spec.rule = neurons::Rule::all_to_all; synapses = from.width * target.size(); break;
+      case ConnectionRule::one_to_one: spec.rule = neurons::Rule::one_to_one; synapses = target.size(); break;
+      case ConnectionRule::fixed_probability: spec.rule = neurons::Rule::fixed_probability; spec.probability = proj.p; break;
+      case ConnectionRule::fixed_indegree: spec.rule = neurons::Rule::fixed_in_degree; spec.in_degree = static_cast<std::size_t>(proj.k); break;
+      case ConnectionRule::explicit_list: spec.rule = neurons::Rule::explicit_list; break;
+    }
+    std::vector<std::pair<std::int64_t, std::int64_t>> pairs = proj.pairs;
+    if (proj.pairs_file) {
+      std::vector<std::size_t> dims;
+      const auto flat = read_dataset(net_, *proj.pairs_file, path + ".pairs", &dims);
+      if (dims.size() != 2 || dims[1] != 2) fail(path + ".pairs", "the dataset must be [n x 2] (pre, post)");
+      for (std::size_t i = 0; i < dims[0]; ++i) pairs.emplace_back(static_cast<std::int64_t>(flat[2 * i]), static_cast<std::int64_t>(flat[2 * i + 1]));
+    }
+    if (proj.rule == ConnectionRule::explicit_list) synapses = pairs.size();
+    std::vector<double> weights;
+    if (scalar_weight != nullptr) {
+      spec.weight = static_cast<float>(*scalar_weight);
+      weights.assign(synapses, *scalar_weight);
+    } else if (synapses == 0) {
+      fail(path + ".weight", "rule " + std::string(proj.rule == ConnectionRule::fixed_probability ? "fixed_probability" : "fixed_indegree") +
+                                 " takes one weight (a number)");
+    } else {
+      weights = expand_values(net_, proj.weight, synapses, path + ".weight");
+      if (proj.rule != ConnectionRule::explicit_list) spec.weights.assign(weights.begin(), weights.end());
+    }
+    for (std::size_t i = 0; i < pairs.size(); ++i) {
+      const auto [pre, post] = pairs[i];
+      if (pre < 0 || post < 0 || static_cast<std::size_t>(pre) >= from.width || static_cast<std::size_t>(post) >= target.size()) {
+        fail(path + ".pairs." + std::to_string(i), "pair (" + std::to_string(pre) + ", " + std::to_string(post) + ") is out of range");
+      }
+      spec.synapses.push_back({static_cast<std::uint32_t>(pre), static_cast<std::uint32_t>(post), static_cast<float>(weights[i]), proj.delay_ms});
+    }
+    try {
+      snn().connect(std::move(spec));
+    } catch (const InputError& error) {
+      fail(path, error.what());
+    }
+  }
+}
+
+void Lowering::collect_edges() {
+  std::set<std::pair<std::string, std::string>> dense_inputs;  // (engine, source) already wired
+  for (const auto& layer : net_.layers) {
+    const NodeInfo& info = nodes_.at(layer.name);
+    for (const auto& source : layer.inputs) {
+      if (nodes_.at(source).engine == info.engine || !dense_inputs.insert({info.engine, source}).second) continue;
+      edges_.push_back({{source, ""}, {layer.name, ""}, 1, "layers." + layer.name + ".inputs", info.engine,
+                        graph_input_name(source, layer)});
+    }
+  }
+  for (const auto& unit : net_.bridge) {
+    const std::string path = "bridge." + unit.name;
+    edges_.push_back({{unit.input, ""}, {unit.name, ""}, 1, path + ".input", bridge_engine, unit.name + ".in"});
+    if (unit.output.empty()) continue;
+    const NodeInfo& out = nodes_.at(unit.output);
+    const NodeInfo& self = nodes_.at(unit.name);
+    if (out.section == "populations") {
+      const std::string port = population_input_port(unit.output, unit_receptor_[unit.name], self.kind,
+                                                      static_cast<float>(unit_weight_[unit.name]), path + ".parameters.receptor");
+      edges_.push_back({{unit.name, ""}, {unit.output, ""}, 1, path + ".output", snn_engine, port});
+    } else if (out.section == "environment") {
+      edges_.push_back({{unit.name, ""}, {unit.output, ""}, 1, path + ".output", out.engine, "action"});
+    } else if (out.section == "layers") {
+      const auto& layer = *std::find_if(net_.layers.begin(), net_.layers.end(), [&](const auto& l) { return l.name == unit.output; });
+      if (std::find(layer.inputs.begin(), layer.inputs.end(), unit.name) == layer.inputs.end()) {
+        fail(path + ".output", "layer '" + unit.output + "' does not list '" + unit.name + "' in its inputs");
+      }
+    } else if (out.section == "bridge") {
+      const auto& next = *std::find_if(net_.bridge.begin(), net_.bridge.end(), [&](const auto& u) { return u.name == unit.output; });
+      if (next.input != unit.name) fail(path + ".output", "bridge unit '" + unit.output + "' reads '" + next.input + "'");
+    } else {
+      fail(path + ".output", "'" + unit.output + "' is an input and cannot receive values");
+    }
+  }
+  for (std::size_t i = 0; i < net_.wires.size(); ++i) {
+    const auto& wire = net_.wires[i];
+    const std::string path = "wires." + std::to_string(i);
+    auto same = std::find_if(edges_.begin(), edges_.end(), [&](const Edge& e) {
+      return e.from.node == wire.from.node && e.to.node == wire.to.node;
+    });
+    if (same != edges_.end() && wire.from.port.empty() && wire.to.port.empty()) {
+      same->latency_ticks = wire.latency_ticks;  // the wire only sets the latency of an implied connection
+      same->path = path;
+      continue;
+    }
+    edges_.push_back({wire.from, wire.to, wire.latency_ticks, path, "", ""});
+  }
+}
+
+void Lowering::connect(const Edge& edge) {
+  const NodeInfo& from = nodes_.at(edge.from.node);
+  if (from.engine.empty()) fail(edge.path, "current input '" + edge.from.node + "' feeds populations only, through a projection");
+  if (edge.latency_ticks < 1) fail(edge.path, "engines exchange data with a latency of at least 1 tick");
+  std::string from_port = from.out_port;
+  if (!edge.from.port.empty()) from_port = from.section == "environment" ? edge.from.port : edge.from.node + "." + edge.from.port;
+  std::string to_engine = edge.to_engine;
+  std::string to_port = edge.to_port;
+  if (to_engine.empty()) {
+    const NodeInfo& to = nodes_.at(edge.to.node);
+    to_engine = to.engine;
+    if (to.section == "populations") {
+      to_port = population_input_port(edge.to.node, edge.to.port, from.kind, 1.0F, edge.path + ".to");
+    } else if (to.section == "bridge") {
+      to_port = edge.to.node + ".in";
+    } else if (to.section == "environment") {
+      to_port = edge.to.port.empty() ? "action" : edge.to.port;
+    } else {
+      fail(edge.path + ".to", "'" + edge.to.node + "' (" + to.section + ") receives through its own keys (layers: inputs)");
+    }
+  }
+  sim_->connect(Wire{{from.engine, from_port}, {to_engine, to_port}, edge.latency_ticks});
+}
+
+}  // namespace
+
+BuiltNetwork build_network(const NetworkDescription& network, const BuildOptions& options) {
+  return Lowering(network, options).build();
+}
+
+}  // namespace tandem::io

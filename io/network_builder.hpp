@@ -1,0 +1,33 @@
+// Lowering a validated network description (docs/network-format.md) onto the engines: one
+// event engine ("snn") for inputs and populations, one bridge engine ("bridge"), one dense
+// engine per precision ("ann", "ann_fixed"), the environment, and the wires between them.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/simulation.hpp"
+#include "io/network_description.hpp"
+
+namespace tandem::io {
+
+// Run settings given on the command line win over the file's `simulation` section.
+struct BuildOptions {
+  std::optional<std::uint64_t> seed;
+  std::optional<ExecutionMode> mode;
+};
+
+struct BuiltNetwork {
+  std::unique_ptr<Simulation> simulation;
+  std::vector<Probe> probes;         // the file's `probes`, for the recorder
+  std::vector<std::string> outputs;  // the file's `outputs` as "node" or "node.port"
+};
+
+// Builds the engines and wires. Every problem is an InputError "<file>: <key.path>: <problem>".
+// Connections between engines (a layer's inputs, a bridge unit's input/output) are wires of
+// 1 tick (the Simulation needs latency >= 1); an explicit wire between the same nodes sets it.
+BuiltNetwork build_network(const NetworkDescription& network, const BuildOptions& options = {});
+
+}  // namespace tandem::io

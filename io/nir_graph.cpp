@@ -1,0 +1,244 @@
+#include "io/nir_graph.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "core/error.hpp"
+#include "core/hdf5_reader.hpp"
+
+namespace tandem::io {
+
+namespace {
+
+struct KindInfo {
+  const char* type;
+  NirKind kind;
+  std::vector<std::string> required;
+};
+
+const std::vector<KindInfo>& kinds() {
+  static const std::vector<KindInfo> all = {
+      {"Input", NirKind::input, {"shape"}},
+      {"Output", NirKind::output, {}},
+      {"Affine", NirKind::affine, {"weight", "bias"}},
+      {"Linear", NirKind::linear, {"weight"}},
+      {"Scale", NirKind::scale, {"scale"}},
+      {"Threshold", NirKind::threshold, {"threshold"}},
+      {"Flatten", NirKind::flatten, {}},
+      {"IF", NirKind::if_neuron, {"r", "v_threshold"}},
+      {"LI", NirKind::li, {"tau", "r", "v_leak"}},
+      {"LIF", NirKind::lif, {"tau", "r", "v_leak", "v_threshold"}},
+      {"CubaLI", NirKind::cuba_li, {"tau_syn", "tau_mem", "r", "v_leak"}},
+      {"CubaLIF", NirKind::cuba_lif, {"tau_syn", "tau_mem", "r", "v_leak", "v_threshold"}},
+      {"I", NirKind::integrator, {"r"}},
+      {"Delay", NirKind::delay, {"delay"}},
+  };
+  return all;
+}
+
+// Neuron-like nodes: every array parameter has one value or one per unit.
+bool is_elementwise(NirKind kind) {
+  return kind != NirKind::input && kind != NirKind::output && kind != NirKind::affine && kind != NirKind::linear &&
+         kind != NirKind::flatten;
+}
+
+std::size_t product(const std::vector<double>& shape) {
+  std::size_t n = 1;
+  for (const double d : shape) n *= static_cast<std::size_t>(d);
+  return n;
+}
+
+class Reader {
+ public:
+  explicit Reader(const std::filesystem::path& file) : file_(file.string()), h5_(file.string()) {}
+
+  NirGraph read() {
+    NirGraph graph;
+    graph.file = file_;
+    if (h5_.is_dataset("/version")) graph.version = h5_.read_string("/version");
+    if (!h5_.is_group("/node")) fail("/node", "missing: not a NIR file");
+    const std::string type = h5_.is_dataset("/node/type") ? h5_.read_string("/node/type") : "";
+    if (type != "NIRGraph") fail("/node", "top-level type is '" + type + "', not NIRGraph");
+    read_graph("/node", "", true);
+    infer_sizes();
+    check_shapes();
+    graph.nodes = std::move(nodes_);
+    return graph;
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& where, const std::string& problem) const {
+    throw InputError(file_ + ": " + where + ": " + problem);
+  }
+  [[noreturn]] void fail_node(const std::string& node, const std::string& problem) const {
+    fail("node '" + node + "'", problem);
+  }
+
+  // Reads graph `group` whose nodes get `prefix`; returns name → flat index of its members
+  // (a nested graph maps to its Input (as target) and Output (as source) through the maps below).
+  void read_graph(const std::string& group, const std::string& prefix, bool top) {
+    const std::string nodes_group = group + "/nodes";
+    if (!h5_.is_group(nodes_group)) fail(group, "a NIRGraph without nodes");
+    for (const auto& member : h5_.members(nodes_group)) {
+      const std::string path = nodes_group + "/" + member;
+      const std::string name = prefix + member;
+      if (!h5_.is_dataset(path + "/type")) fail_node(name, "has no 'type'");
+      const std::string type = h5_.read_string(path + "/type");
+      if (type == "NIRGraph") {
+        read_graph(path, name + ".", false);
+        continue;
+      }
+      const auto info = std::find_if(kinds().begin(), kinds().end(), [&](const KindInfo& k) { return type == k.type; });
+      if (info == kinds().end()) {
+        const bool convolution = type.find("Conv") != std::string::npos || type.find("Pool") != std::string::npos;
+        fail_node(name, (convolution ? "unsupported NIR node type " : "unknown NIR node type ") + type +
+                            (convolution ? " (convolution and pooling are not supported)" : ""));
+      }
+      NirNode node;
+      node.name = name;
+      node.type = type;
+      node.kind = info->kind;
+      node.external_input = top && info->kind == NirKind::input;
+      node.top_level = top;
+      for (const auto& parameter : h5_.members(path)) {
+        if (parameter == "type" || !h5_.is_dataset(path + "/" + parameter)) continue;
+        NumericDataset data;
+        try {
+          data = h5_.read_numeric(path + "/" + parameter);
+        } catch (const InputError&) {
+          continue;  // strings (e.g. input_type metadata) carry nothing the run needs
+        }
+        for (const double v : data.values) {
+          if (!std::isfinite(v)) fail_node(name, "parameter '" + parameter + "' holds a value that is not finite");
+        }
+        if (parameter == "weight") node.weight_dims = data.dims;
+        node.parameters[parameter] = std::move(data.values);
+      }
+      for (const auto& required : info->required) {
+        if (node.parameters.count(required) == 0) fail_node(name, "missing parameter '" + required + "' of " + type);
+      }
+      index_[name] = nodes_.size();
+      nodes_.push_back(std::move(node));
+    }
+    // Edges, resolved after all members (and nested graphs) exist.
+    const std::string edges_path = group + "/edges";
+    std::vector<std::string> flat;
+    if (h5_.is_dataset(edges_path) && !h5_.dims(edges_path).empty() && h5_.dims(edges_path)[0] > 0) {
+      flat = h5_.read_strings(edges_path);
+    }
+    if (flat.size() % 2 != 0) fail(edges_path, "must be an (E, 2) array of [source, target]");
+    const std::string graph_name = prefix.empty() ? "top-level graph" : "graph '" + prefix.substr(0, prefix.size() - 1) + "'";
+    for (std::size_t e = 0; e < flat.size(); e += 2) {
+      const std::string where = graph_name + ": edge [" + flat[e] + " -> " + flat[e + 1] + "]";
+      const std::size_t source = resolve(prefix + flat[e], false, where);
+      const std::size_t target = resolve(prefix + flat[e + 1], true, where);
+      nodes_[target].sources.push_back(source);
+    }
+  }
+
+  // A node, or a nested graph's single Input (as a target) / Output (as a source).
+  std::size_t resolve(const std::string& name, bool as_target, const std::string& where) const {
+    const auto it = index_.find(name);
+    if (it != index_.end()) return it->second;
+    const NirKind wanted = as_target ? NirKind::input : NirKind::output;
+    std::vector<std::size_t> ends;
+    for (std::size_t i = 0; i < nodes_.size(); ++i) {
+      const std::string& n = nodes_[i].name;
+      if (n.rfind(name + ".", 0) == 0 && n.find('.', name.size() + 1) == std::string::npos && nodes_[i].kind == wanted) {
+        ends.push_back(i);
+      }
+    }
+    if (ends.size() == 1) return ends.front();
+    if (ends.empty()) fail(where, "no node named '" + name + "'");
+    fail(where, "graph '" + name + "' has several " + (as_target ? "Input" : "Output") + " nodes; name one");
+  }
+
+  // Fixed sizes from parameters, then the rest from what arrives (repeated until stable).
+  void infer_sizes() {
+    for (auto& node : nodes_) {
+      if (node.kind == NirKind::input || (node.kind == NirKind::output && node.parameters.count("shape"))) {
+        node.size = product(node.parameters.at("shape"));
+        node.in_size = node.kind == NirKind::output || !node.external_input ? node.size : 0;
+      } else if (node.kind == NirKind::affine || node.kind == NirKind::linear) {
+        const auto& dims = node.weight_dims;
+        if (dims.size() != 2) fail_node(node.name, "weight must be a matrix [out, in]");
+        node.size = dims[0];
+        node.in_size = dims[1];
+        if (node.kind == NirKind::affine && node.parameters.at("bias").size() != node.size) {
+          fail_node(node.name, "bias has " + std::to_string(node.parameters.at("bias").size()) + " values, weight has " +
+                                   std::to_string(node.size) + " rows");
+        }
+      } else if (is_elementwise(node.kind)) {
+        std::size_t n = 1;
+        for (const auto& [key, values] : node.parameters) n = std::max(n, values.size());
+        for (const auto& [key, values] : node.parameters) {
+          if (values.size() != 1 && values.size() != n) {
+            fail_node(node.name, "parameter '" + key + "' has " + std::to_string(values.size()) + " values, others " +
+                                     std::to_string(n));
+          }
+        }
+        if (n > 1) node.size = node.in_size = n;
+      }
+    }
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (auto& node : nodes_) {
+        if (node.size != 0 || node.sources.empty()) continue;
+        // Edges into a node are summed, so any sized source gives the width.
+        for (const auto s : node.sources) {
+          if (nodes_[s].size != 0) {
+            node.size = nodes_[s].size;
+            changed = true;
+            break;
+          }
+        }
+      }
+    }
+    for (auto& node : nodes_) {
+      if (node.size == 0) fail_node(node.name, "its size cannot be inferred (no shape and no sized input)");
+      if (is_elementwise(node.kind)) {
+        for (auto& [key, values] : node.parameters) {
+          if (values.size() == 1) values.assign(node.size, values.front());
+        }
+        node.in_size = node.size;
+      }
+    }
+  }
+
+  void check_shapes() const {
+    for (const auto& node : nodes_) {
+      if (node.external_input) {
+        if (!node.sources.empty()) fail_node(node.name, "a top-level Input cannot receive edges");
+        continue;
+      }
+      if (node.sources.empty()) fail_node(node.name, "receives no edge");
+      // Edges into a node are summed: every source must give exactly the node's input width.
+      const std::size_t wanted = node.in_size != 0 ? node.in_size : node.size;
+      for (const auto s : node.sources) {
+        if (nodes_[s].size != wanted) {
+          fail_node(node.name, "shape mismatch: " + node.type + " takes " + std::to_string(wanted) + " inputs, '" +
+                                   nodes_[s].name + "' gives " + std::to_string(nodes_[s].size));
+        }
+      }
+    }
+  }
+
+  std::string file_;
+  Hdf5Reader h5_;
+  std::vector<NirNode> nodes_;
+  std::map<std::string, std::size_t> index_;
+};
+
+}  // namespace
+
+const NirNode& NirGraph::node(const std::string& name) const {
+  for (const auto& n : nodes) {
+    if (n.name == name) return n;
+  }
+  throw InputError(file + ": no NIR node named '" + name + "'");
+}
+
+NirGraph read_nir(const std::filesystem::path& file) { return Reader(file).read(); }
+
+}  // namespace tandem::io

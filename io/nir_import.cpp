@@ -1,0 +1,86 @@
+#include "io/nir_import.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "core/hdf5_reader.hpp"
+
+namespace tandem::io {
+
+NirReset parse_nir_reset(const std::string& text) {
+  if (text == "zero") return NirReset::zero;
+  if (text == "subtract") return NirReset::subtract;
+  throw InputError("--reset '" + text + "' is not one of zero, subtract");
+}
+
+NirRun import_nir(const std::filesystem::path& file, const NirImportOptions& options, std::uint64_t seed,
+                  ExecutionMode mode) {
+  auto graph = read_nir(file);
+  NirRun run;
+  std::ostringstream resolved;
+  char dt[40];
+  std::snprintf(dt, sizeof dt, "%.15g", options.dt_ms);
+  resolved << "nir_import:\n  file: " << std::filesystem::absolute(file).string() << "\n  nir_version: '" << graph.version
+           << "'\n  dt_ms: " << dt << "\n  reset: " << (options.reset == NirReset::zero ? "zero" : "subtract")
+           << "\n  nodes: " << graph.nodes.size() << "\n";
+  for (const auto& node : graph.nodes) {
+    if (node.kind == NirKind::output && node.top_level) run.output_probes.push_back(Probe{node.name, "spikes", {}, 1});
+  }
+  run.resolved = resolved.str();
+  SimulationSettings settings;
+  settings.time = TimeBase(options.dt_ms);
+  settings.seed = seed;
+  settings.mode = mode;
+  run.simulation = std::make_unique<Simulation>(settings);
+  run.engine = &run.simulation->add_engine(std::make_unique<NirEngine>("nir", std::move(graph), options));
+  return run;
+}
+
+std::vector<double> load_input_table(const std::string& source, std::size_t width, const std::string& node) {
+  const std::string where = "--input " + node + "=" + source;
+  const auto colon = source.rfind(':');
+  if (colon != std::string::npos && colon > 0 && source.find(".h5") < colon) {
+    const Hdf5Reader reader(source.substr(0, colon));
+    auto data = reader.read_numeric(source.substr(colon + 1));
+    const bool shaped = (data.dims.size() == 2 && data.dims[1] == width) || (data.dims.size() == 1 && width == 1);
+    if (!shaped) throw InputError(where + ": the dataset must be [ticks x " + std::to_string(width) + "]");
+    return data.values;
+  }
+  std::ifstream in(source);
+  if (!in) throw InputError(where + ": cannot open the file");
+  std::vector<double> values;
+  std::string line;
+  for (std::size_t line_number = 1; std::getline(in, line); ++line_number) {
+    for (char& c : line) {
+      if (c == ',' || c == ';' || c == '\t') c = ' ';
+    }
+    std::istringstream fields(line);
+    std::vector<double> row;
+    std::string field;
+    bool numeric = true;
+    while (fields >> field) {
+      try {
+        std::size_t used = 0;
+        row.push_back(std::stod(field, &used));
+        if (used != field.size()) numeric = false;
+      } catch (const std::exception&) {
+        numeric = false;
+      }
+    }
+    if (row.empty() && numeric) continue;
+    if (!numeric) {
+      if (line_number == 1) continue;  // a header
+      throw InputError(where + ": line " + std::to_string(line_number) + " is not numbers");
+    }
+    if (row.size() < width) {
+      throw InputError(where + ": line " + std::to_string(line_number) + " has " + std::to_string(row.size()) +
+                       " columns, the node needs " + std::to_string(width));
+    }
+    values.insert(values.end(), row.begin(), row.begin() + static_cast<std::ptrdiff_t>(width));
+  }
+  return values;
+}
+
+}  // namespace tandem::io

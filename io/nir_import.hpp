@@ -1,0 +1,33 @@
+// `tandem run model.nir` as an API: a NIR file becomes a Simulation holding one NirEngine
+// (named "nir"), with input tables for its Input nodes and a probe per Output node.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/simulation.hpp"
+#include "io/nir_engine.hpp"
+
+namespace tandem::io {
+
+struct NirRun {
+  std::unique_ptr<Simulation> simulation;
+  NirEngine* engine = nullptr;
+  std::vector<Probe> output_probes;  // "spikes" of every Output node
+  std::string resolved;              // import settings as YAML text for /meta
+};
+
+NirRun import_nir(const std::filesystem::path& file, const NirImportOptions& options, std::uint64_t seed = 1,
+                  ExecutionMode mode = ExecutionMode::event);
+
+// "zero" | "subtract"; InputError otherwise.
+NirReset parse_nir_reset(const std::string& text);
+
+// A table [ticks x width] for an Input node: a CSV file (numbers separated by commas or spaces;
+// a non-numeric first line is a header; the first `width` columns are used) or an HDF5 dataset
+// written "FILE.h5:/dataset" ([ticks x width], or [ticks] for width 1).
+std::vector<double> load_input_table(const std::string& source, std::size_t width, const std::string& node);
+
+}  // namespace tandem::io

@@ -1,0 +1,222 @@
+// NIR import: every supported node type against its NIR equation (closed forms of the forward
+// Euler recurrences), nested graphs against the flat equivalent, the lif_norse reference spike
+// steps, and clean rejection of defective files.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "core/error.hpp"
+#include "core/memory_recorder.hpp"
+#include "io/nir_import.hpp"
+#include "tests/io/nir_fixture.hpp"
+
+using namespace tandem;
+using namespace tandem::io;
+using tandem::testing::NirArray;
+using tandem::testing::NirGraphSpec;
+using tandem::testing::NirNodeSpec;
+
+namespace {
+
+const std::filesystem::path data_dir = std::filesystem::path(TANDEM_SOURCE_DIR) / "tests/data/nir";
+
+std::string fixture(const std::string& name, const NirGraphSpec& graph) {
+  const auto path = (std::filesystem::path(TANDEM_BINARY_DIR) / ("nir_" + name + ".nir")).string();
+  tandem::testing::write_nir(path, graph);
+  return path;
+}
+
+NirArray v(std::vector<double> values) { return {std::move(values), {}}; }
+
+// Input(n) -> `node` -> Output, driven by a constant `drive` on every unit.
+NirGraphSpec single(const NirNodeSpec& node, std::size_t n) {
+  NirGraphSpec g;
+  g.nodes = {{"in", {"Input", {{"shape", v({static_cast<double>(n)})}}}}, {"x", node}, {"out", {"Output", {}}}};
+  g.edges = {{"in", "x"}, {"x", "out"}};
+  return g;
+}
+
+// Runs for `ticks` with constant input `drive`; returns the "out" values of node `probe` per tick.
+std::vector<double> run_constant(const std::string& path, double drive, std::size_t n, Tick ticks,
+                                 const std::string& probe = "x", const std::string& variable = "out",
+                                 NirImportOptions options = {}) {
+  auto run = import_nir(path, options);
+  run.engine->set_input("in", std::vector<double>(static_cast<std::size_t>(ticks) * n, drive));
+  MemoryRecorder recorder;
+  run.simulation->set_recorder(&recorder);
+  run.simulation->add_probe(Probe{probe, variable, {}, 1});
+  run.simulation->run(ticks);
+  run.simulation->set_recorder(nullptr);
+  return recorder.stream("/snn/" + probe + "/state/" + variable).values;
+}
+
+std::string import_error(const std::string& path) {
+  try {
+    (void)import_nir(path, {});
+  } catch (const InputError& error) {
+    return error.what();
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("nir: lif_norse driven by the reference input spikes at the reference steps", "[io][nir]") {
+  auto run = import_nir(data_dir / "lif_norse.nir", {.dt_ms = 0.1, .reset = NirReset::zero});
+  std::vector<double> input;
+  std::vector<double> reference_steps;
+  std::ifstream csv(data_dir / "lif_norse_input_spike.csv");
+  double in = 0.0, spike = 0.0;
+  char comma = ',';
+  for (std::size_t step = 0; csv >> in >> comma >> spike; ++step) {
+    input.push_back(in);
+    if (spike > 0.0) reference_steps.push_back(static_cast<double>(step));
+  }
+  REQUIRE(input.size() == 1000);
+  REQUIRE(reference_steps == std::vector<double>{460, 510, 710, 760});  // README's figures
+  run.engine->set_input("input", input);
+  MemoryRecorder recorder;
+  run.simulation->set_recorder(&recorder);
+  for (const auto& probe : run.output_probes) run.simulation->add_probe(probe);
+  run.simulation->run(1000);
+  run.simulation->set_recorder(nullptr);
+  CHECK(recorder.stream("/snn/output/spikes/tick").values == reference_steps);
+}
+
+TEST_CASE("nir: LI relaxes to v_leak + R I as the Euler closed form says", "[io][nir]") {
+  // v_n = v_inf (1 - (1 - dt/tau)^n), v_inf = v_leak + R I, from v_0 = 0.
+  const auto path = fixture("li", single({"LI", {{"tau", v({0.002})}, {"r", v({2.0})}, {"v_leak", v({0.5})}}}, 2));
+  const auto values = run_constant(path, 1.5, 2, 30);
+  const double a = 1.0 - 1e-4 / 0.002, v_inf = 0.5 + 2.0 * 1.5;
+  for (std::size_t n = 1; n <= 30; ++n) CHECK(values[2 * (n - 1)] == Approx(v_inf * (1.0 - std::pow(a, n))).epsilon(1e-6));  // traces are float32
+}
+
+TEST_CASE("nir: IF and I integrate R I dt; IF fires when v exceeds the threshold", "[io][nir]") {
+  // dv/dt = R I: v_n = n dt R I = n * 1e-4 * 2 * 50 = 0.01 n; threshold 0.095: spike at n = 10 (v = 0.1).
+  const auto integrator = fixture("i", single({"I", {{"r", v({2.0})}}}, 1));
+  const auto values = run_constant(integrator, 50.0, 1, 5);
+  for (std::size_t n = 1; n <= 5; ++n) CHECK(values[n - 1] == Approx(0.01 * static_cast<double>(n)));
+  const auto if_path = fixture("if", single({"IF", {{"r", v({2.0})}, {"v_threshold", v({0.095})}}}, 1));
+  const auto out = run_constant(if_path, 50.0, 1, 25);
+  std::vector<std::size_t> spike_steps;
+  for (std::size_t t = 0; t < out.size(); ++t) {
+    if (out[t] > 0.0) spike_steps.push_back(t + 1);  // step t is the (t+1)-th update
+  }
+  CHECK(spike_steps == std::vector<std::size_t>{10, 20});  // reset to 0, so again 10 steps later
+}
+
+TEST_CASE("nir: subtractive reset keeps the overshoot", "[io][nir]") {
+  // IF with v += 0.03 per step, threshold 0.1: zero reset fires every 4 steps; subtract keeps
+  // 0.02 after the first spike (0.12 - 0.1), so the second comes after 3 more steps (0.11).
+  const auto path = fixture("if_sub", single({"IF", {{"r", v({1.0})}, {"v_threshold", v({0.1})}}}, 1));
+  auto steps = [&](NirReset reset) {
+    const auto out = run_constant(path, 300.0, 1, 8, "x", "out", {.dt_ms = 0.1, .reset = reset});
+    std::vector<std::size_t> s;
+    for (std::size_t t = 0; t < out.size(); ++t) {
+      if (out[t] > 0.0) s.push_back(t + 1);
+    }
+    return s;
+  };
+  CHECK(steps(NirReset::zero) == std::vector<std::size_t>{4, 8});
+  CHECK(steps(NirReset::subtract) == std::vector<std::size_t>{4, 7});
+}
+
+TEST_CASE("nir: CubaLI's synaptic current follows its own Euler closed form", "[io][nir]") {
+  // i_n = w x (1 - (1 - dt/tau_syn)^n).
+  const auto path = fixture("cubali", single({"CubaLI", {{"tau_syn", v({0.001})}, {"tau_mem", v({0.01})}, {"r", v({1.0})},
+                                                         {"v_leak", v({0.0})}, {"w_in", v({3.0})}}}, 1));
+  const auto current = run_constant(path, 2.0, 1, 20, "x", "i_syn");
+  for (std::size_t n = 1; n <= 20; ++n) CHECK(current[n - 1] == Approx(6.0 * (1.0 - std::pow(0.9, n))));
+}
+
+TEST_CASE("nir: Affine, Linear, Scale, Threshold, Flatten, Delay compute their equations", "[io][nir]") {
+  NirGraphSpec g;
+  g.nodes = {{"in", {"Input", {{"shape", v({2})}}}},
+             {"aff", {"Affine", {{"weight", {{1, 2, 3, 4, 5, 6}, {3, 2}}}, {"bias", v({0.5, -0.5, 1})}}}},
+             {"lin", {"Linear", {{"weight", {{1, 0, -1}, {1, 3}}}}}},
+             {"sc", {"Scale", {{"scale", v({2, 3, 4})}}}},
+             {"thr", {"Threshold", {{"threshold", v({10, 20, 100})}}}},
+             {"fl", {"Flatten", {}}},
+             {"dl", {"Delay", {{"delay", v({0.0003})}}}},
+             {"out", {"Output", {}}}};
+  g.edges = {{"in", "aff"}, {"aff", "sc"}, {"sc", "thr"}, {"thr", "fl"}, {"aff", "lin"}, {"lin", "dl"}, {"dl", "out"}};
+  const auto path = fixture("dense", g);
+  // in = (1, 2): aff = (1+4+.5, 3+8-.5, 5+12+1) = (5.5, 10.5, 18); sc = (11, 31.5, 72);
+  // thr = (1, 1, 0); lin = 5.5 - 18 = -12.5; dl: -12.5 from the 4th tick on (delay 3 ticks).
+  CHECK(run_constant(path, 0.0, 2, 1, "aff") == std::vector<double>{0.5, -0.5, 1.0});
+  auto run = import_nir(path, {});
+  run.engine->set_input("in", std::vector<double>(20, 0.0));
+  std::vector<double> drive;
+  for (int t = 0; t < 10; ++t) drive.insert(drive.end(), {1.0, 2.0});
+  run.engine->set_input("in", drive);
+  MemoryRecorder recorder;
+  run.simulation->set_recorder(&recorder);
+  for (const char* node : {"sc", "fl", "dl"}) run.simulation->add_probe(Probe{node, "out", {}, 1});
+  run.simulation->run(6);
+  run.simulation->set_recorder(nullptr);
+  const auto& sc = recorder.stream("/snn/sc/state/out").values;
+  CHECK(std::vector<double>(sc.begin(), sc.begin() + 3) == std::vector<double>{11.0, 31.5, 72.0});
+  const auto& fl = recorder.stream("/snn/fl/state/out").values;
+  CHECK(std::vector<double>(fl.begin(), fl.begin() + 3) == std::vector<double>{1.0, 1.0, 0.0});
+  CHECK(recorder.stream("/snn/dl/state/out").values == std::vector<double>{0, 0, 0, -12.5, -12.5, -12.5});
+}
+
+TEST_CASE("nir: a nested graph runs exactly like its flat equivalent", "[io][nir]") {
+  const NirNodeSpec lif{"LIF", {{"tau", v({0.002})}, {"r", v({1.0})}, {"v_leak", v({0.0})}, {"v_threshold", v({0.5})}}};
+  NirGraphSpec flat = single(lif, 1);
+  NirGraphSpec inner;
+  inner.nodes = {{"input", {"Input", {{"shape", v({1})}}}}, {"x", lif}, {"output", {"Output", {{"shape", v({1})}}}}};
+  inner.edges = {{"input", "x"}, {"x", "output"}};
+  NirGraphSpec outer;
+  outer.nodes = {{"in", {"Input", {{"shape", v({1})}}}}, {"out", {"Output", {}}}};
+  outer.subgraphs = {{"g", inner}};
+  outer.edges = {{"in", "g"}, {"g", "out"}};
+  const auto a = run_constant(fixture("flat", flat), 3.0, 1, 200, "x");
+  const auto b = run_constant(fixture("nested", outer), 3.0, 1, 200, "g.x");
+  CHECK(a == b);
+  CHECK(std::count(a.begin(), a.end(), 1.0) > 3);
+}
+
+TEST_CASE("nir: defective files are rejected with a message naming the node", "[io][nir][errors]") {
+  CHECK_THAT(import_error((data_dir / "braille_noDelay_bias_zero_subgraph.nir").string()),
+             Catch::Contains("edge [input -> lif]: no node named 'lif1.lif'"));
+  CHECK_THAT(import_error((data_dir / "rockpool_braille.nir").string()), Catch::Contains("shape mismatch"));
+  NirGraphSpec missing = single({"LIF", {{"tau", v({0.01})}, {"r", v({1.0})}, {"v_leak", v({0.0})}}}, 1);
+  CHECK_THAT(import_error(fixture("missing", missing)), Catch::Contains("node 'x': missing parameter 'v_threshold' of LIF"));
+  CHECK_THAT(import_error(fixture("unknown", single({"Wobble", {}}, 1))), Catch::Contains("node 'x': unknown NIR node type Wobble"));
+  CHECK_THAT(import_error(fixture("conv", single({"Conv2d", {{"weight", v({1})}}}, 1))),
+             Catch::Contains("node 'x': unsupported NIR node type Conv2d"));
+  NirGraphSpec dangling = single({"Scale", {{"scale", v({1})}}}, 1);
+  dangling.edges.push_back({"x", "nowhere"});
+  CHECK_THAT(import_error(fixture("dangling", dangling)), Catch::Contains("edge [x -> nowhere]: no node named 'nowhere'"));
+  NirGraphSpec mismatch = single({"Scale", {{"scale", v({1, 2, 3})}}}, 2);
+  CHECK_THAT(import_error(fixture("mismatch", mismatch)), Catch::Contains("node 'x': shape mismatch"));
+  CHECK_THAT(import_error((data_dir / "README.md").string()), Catch::Contains("not an HDF5 file"));
+}
+
+TEST_CASE("nir: the corpus files load and run, or are rejected cleanly", "[io][nir][corpus]") {
+  for (const char* name : {"two_lif_neurons.nir", "all_types_b.nir"}) {
+    INFO(name);
+    auto run = import_nir(data_dir / name, {});
+    run.simulation->run(200);
+    CHECK(run.simulation->now() == 200);
+  }
+  const std::filesystem::path corpus = "/work/shared/nir-corpus";
+  if (!std::filesystem::exists(corpus)) return;
+  for (const auto& entry : std::filesystem::directory_iterator(corpus)) {
+    if (entry.path().extension() != ".nir") continue;
+    INFO(entry.path().string());
+    try {
+      auto run = import_nir(entry.path(), {});
+      run.simulation->run(50);
+      CHECK(run.simulation->now() == 50);
+    } catch (const InputError& error) {
+      const std::string message = error.what();
+      const bool expected = message.find("Conv2d") != std::string::npos || message.find("shape mismatch") != std::string::npos ||
+                            message.find("no node named") != std::string::npos;
+      CHECK(expected);
+    }
+  }
+}
