@@ -52,7 +52,7 @@ TEST_CASE("chip: test chip parses every field", "[energy][chip]") {
 
 TEST_CASE("chip: every preset loads with its documented key figures", "[energy][chip][presets]") {
   const auto names = list_preset_names();
-  for (const char* expected : {"loihi", "tianjic", "horowitz45", "cpu", "gpu", "arm", "spinnaker", "spinnaker2"}) {
+  for (const char* expected : {"loihi", "loihi2", "tianjic", "horowitz45", "cpu", "gpu", "arm", "spinnaker", "spinnaker2"}) {
     CHECK(std::find(names.begin(), names.end(), expected) != names.end());
   }
   for (const auto& name : names) {
@@ -68,6 +68,11 @@ TEST_CASE("chip: every preset loads with its documented key figures", "[energy][
   CHECK(loihi.cost(Op::synaptic_op) == Approx(23.6));
   CHECK(loihi.cost(Op::hop) == Approx(3.5));  // mean of 3.0 E-W and 4.0 N-S
   CHECK_FALSE(loihi.core.ann);
+  // Loihi 2 runs dense layers as graded-spike neurons, so hybrid networks map onto it.
+  const ChipModel loihi2 = load_chip("loihi2");
+  CHECK(loihi2.cores() == 128);
+  CHECK(loihi2.core.ann);
+  CHECK(loihi2.cost(Op::mac) == Approx(23.6));
   const ChipModel tianjic = load_chip("tianjic");
   CHECK(tianjic.cores() == 156);
   CHECK(tianjic.cost(Op::mac) == Approx(2.0 / 1.28));   // 1.28 TOPS/W, 2 ops per MAC
