@@ -139,7 +139,7 @@ ChipModel parse_chip(const YAML::Node& root, const std::string& origin) {
 
   const YAML::Node core = reader.require(root, "core", "core");
   if (!core.IsMap()) reader.fail(core, "core", "expected a map");
-  reader.reject_unknown(core, {"neurons", "fan_in", "synapse_memory_bytes", "modes"}, "core.");
+  reader.reject_unknown(core, {"neurons", "fan_in", "synapse_memory_bytes", "modes", "mixed_modes"}, "core.");
   chip.core.neurons = reader.count(reader.require(core, "neurons", "core.neurons"), "core.neurons");
   chip.core.fan_in = reader.count(reader.require(core, "fan_in", "core.fan_in"), "core.fan_in");
   chip.core.synapse_memory_bytes = reader.count(
@@ -159,6 +159,13 @@ ChipModel parse_chip(const YAML::Node& root, const std::string& origin) {
     } else {
       reader.fail(mode, "core.modes", "unknown mode '" + mode.Scalar() + "' (expected snn or ann)");
     }
+  }
+
+  if (const YAML::Node mixed = core["mixed_modes"]) {
+    if (!mixed.IsScalar() || (mixed.Scalar() != "true" && mixed.Scalar() != "false")) {
+      reader.fail(mixed, "core.mixed_modes", "expected true or false");
+    }
+    chip.core.mixed_modes = mixed.Scalar() == "true";
   }
 
   read_costs(reader, reader.require(root, "costs_pj", "costs_pj"), chip);

@@ -20,6 +20,9 @@ struct CoreCapacity {
   std::size_t synapse_memory_bytes = 0;  // weights, delays and indices one core stores
   bool snn = true;                       // the core runs spiking populations
   bool ann = false;                      // the core runs dense layers
+  // One core may hold spiking and dense nodes at once (a conventional processor). When false,
+  // a core runs in one mode at a time, as Tianjic's cores do.
+  bool mixed_modes = false;
 };
 
 struct ChipModel {

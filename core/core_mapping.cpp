@@ -145,7 +145,8 @@ CoreMapping::CoreMapping(const std::vector<NodeCounters>& nodes,
     if (slices == 1 && !cores_.empty()) {
       CoreLoad& last = cores_.back();
       const CoreMode last_mode = core_mode.back();
-      const bool mode_ok = mode == CoreMode::none || last_mode == CoreMode::none || last_mode == mode;
+      const bool mode_ok = cap.mixed_modes || mode == CoreMode::none || last_mode == CoreMode::none ||
+                           last_mode == mode;
       if (mode_ok && last.neurons + node.units <= cap.neurons &&
           last.fan_in + slice_fan_in <= cap.fan_in &&
           last.synapse_memory_bytes + memory_of(node.units) <= cap.synapse_memory_bytes) {

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 #include <memory>
 
+#include "core/chip_presets.hpp"
 #include "core/core_mapping.hpp"
 #include "core/error.hpp"
 #include "core/simulation.hpp"
@@ -94,6 +95,27 @@ TEST_CASE("mapping: a node needs cores of its mode", "[energy][mapping]") {
   // A dense layer does not share an snn core.
   const CoreMapping mixed({node("pop", NodeKind::spiking, 1), node("layer", NodeKind::dense, 1)}, {}, chip(2, 2, 4));
   CHECK(mixed.cores_used() == 2);
+  // On a chip whose cores run both at once (a conventional processor), they share one core,
+  // so a hybrid network fits on a single-core chip.
+  ChipModel processor = chip(1, 1, 4);
+  CHECK_THROWS_WITH(CoreMapping({node("pop", NodeKind::spiking, 1), node("layer", NodeKind::dense, 1)}, {}, processor),
+                    Catch::Contains("does not fit"));
+  processor.core.mixed_modes = true;
+  const CoreMapping shared({node("pop", NodeKind::spiking, 1), node("layer", NodeKind::dense, 1)}, {}, processor);
+  CHECK(shared.cores_used() == 1);
+}
+
+TEST_CASE("chip: mixed_modes is an optional true/false key", "[energy][chip]") {
+  std::string text = testing::test_chip_yaml();
+  CHECK_FALSE(parse_chip_text(text, "plain.yaml").core.mixed_modes);
+  const std::string modes = "modes: [snn, ann]";
+  const std::string mixed = text.replace(text.find(modes), modes.size(), modes + ", mixed_modes: true");
+  CHECK(parse_chip_text(mixed, "mixed.yaml").core.mixed_modes);
+  std::string bad = testing::test_chip_yaml();
+  bad.replace(bad.find(modes), modes.size(), modes + ", mixed_modes: sometimes");
+  CHECK_THROWS_WITH(parse_chip_text(bad, "bad.yaml"), Catch::Contains("bad.yaml") && Catch::Contains("mixed_modes"));
+  for (const char* name : {"cpu", "gpu", "arm"}) CHECK(load_chip(name).core.mixed_modes);
+  CHECK_FALSE(load_chip("tianjic").core.mixed_modes);
 }
 
 TEST_CASE("mapping: XY hops on a known layout, split by direction and chip boundary", "[energy][mapping]") {
