@@ -66,6 +66,12 @@ struct ModelState {
 // Exact bit equality: "at rest" means stepping leaves every bit unchanged, so -0.0 != +0.0.
 inline bool same_bits(float a, float b) { return std::bit_cast<std::uint32_t>(a) == std::bit_cast<std::uint32_t>(b); }
 
+// mask ? a : b bit by bit, with mask all-ones or zero: exact, and it vectorises where a select on
+// a loop-invariant bool does not.
+inline float blend_bits(std::uint32_t mask, float a, float b) {
+  return std::bit_cast<float>((std::bit_cast<std::uint32_t>(a) & mask) | (std::bit_cast<std::uint32_t>(b) & ~mask));
+}
+
 // Parameter checks; each throws InputError "<model>: parameter <name> = <value> <problem>".
 void require_finite(std::string_view model, std::string_view parameter, double value);
 void require_positive(std::string_view model, std::string_view parameter, double value);

@@ -1,6 +1,7 @@
 #include "neurons/population.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "core/error.hpp"
 
@@ -60,6 +61,25 @@ void PopulationBase::configure_slots(std::size_t slots) {
 }
 
 void PopulationBase::clear_row(std::size_t receptor, Tick tick) { std::fill_n(input_row(receptor, tick), size_, 0.0F); }
+
+std::size_t PopulationBase::append_flagged(const std::uint8_t* flags, std::size_t n, std::uint32_t* fired) {
+  std::size_t count = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, flags + i, sizeof word);
+    if (word == 0) continue;
+    for (std::size_t k = i; k < i + 8; ++k) {
+      fired[count] = static_cast<std::uint32_t>(k);
+      count += flags[k];
+    }
+  }
+  for (; i < n; ++i) {
+    fired[count] = static_cast<std::uint32_t>(i);
+    count += flags[i];
+  }
+  return count;
+}
 
 void PopulationBase::reset(std::uint64_t seed) {
   if (ring_.size() != receptors().size() || slots_ == 0) configure_slots(std::max<std::size_t>(slots_, 1));
