@@ -79,7 +79,7 @@ struct LifCoba {
     const float g_exc = s.var[1][i] + in[0][i];
     const float g_inh = s.var[2][i] + in[1][i];
     const float v = s.var[0][i];
-    const std::int32_t refractory = s.refractory_left[i];
+    const auto refractory = static_cast<std::int32_t>(s.refractory_left[i]);
     const float a = 1.0F + g_exc + g_inh;
     const float v_inf = (c.v_base + in[3][i] + g_exc * c.e_exc + g_inh * c.e_inh) / a;
     const float integrated = v_inf + (v - v_inf) * exp_nonpositive(a * c.minus_dt_over_tau_m) + in[2][i];
@@ -89,7 +89,7 @@ struct LifCoba {
     const float unclamped = spiked ? after_spike : integrated;
     s.var[0][i] = clamped ? v : unclamped;
     const std::int32_t counted_down = clamped ? refractory - 1 : 0;
-    s.refractory_left[i] = static_cast<std::uint16_t>(spiked ? c.refractory_restart : counted_down);
+    s.refractory_left[i] = static_cast<std::uint32_t>(spiked ? c.refractory_restart : counted_down);
     s.var[1][i] = g_exc * c.decay_exc;
     s.var[2][i] = g_inh * c.decay_inh;
     return spiked;
