@@ -37,7 +37,8 @@ struct LifCoba {
   struct Constants {
     float minus_dt_over_tau_m, decay_exc, decay_inh, v_base, e_exc, e_inh;  // v_base = v_rest + v_drive
     SpikeRule spike;
-    bool subtract;                     // reset mode, as a flag for the branch-free step
+    std::uint32_t subtract_mask;       // reset mode as all-ones (subtract) or zero: a bit blend vectorises,
+                                       // a select on a loop-invariant bool does not (GCC 12)
     float threshold_minus_reset;
     std::int32_t refractory_restart;   // refractory_left right after a spike (R − 1, or 0)
   };
@@ -57,7 +58,7 @@ struct LifCoba {
     const SpikeRule spike = make_spike_rule(name, p.v_threshold_mv, p.v_reset_mv, p.reset_mode, p.refractory_ms, time);
     return {static_cast<float>(-dt / p.tau_m_ms), decay_factor(dt, p.tau_exc_ms), decay_factor(dt, p.tau_inh_ms),
             static_cast<float>(p.v_rest_mv + p.v_drive_mv), static_cast<float>(p.e_exc_mv), static_cast<float>(p.e_inh_mv),
-            spike, spike.reset_mode == ResetMode::subtract, spike.v_threshold - spike.v_reset,
+            spike, spike.reset_mode == ResetMode::subtract ? ~std::uint32_t{0} : std::uint32_t{0}, spike.v_threshold - spike.v_reset,
             spike.refractory_ticks > 0 ? spike.refractory_ticks - 1 : 0};
   }
   static void rest(const Constants& c, State& s, std::size_t i) {
@@ -66,26 +67,29 @@ struct LifCoba {
     s.var[2][i] = 0.0F;
   }
   // With g = 0 and no input, v_inf = v_base and v = v_base is an exact fixed point.
+  // Bitwise & (no short-circuit branches) so that loops testing it vectorise.
   static bool at_rest(const Constants& c, const State::View& s, std::size_t i) {
-    return s.refractory_left[i] == 0 && same_bits(s.var[0][i], c.v_base) && same_bits(s.var[1][i], 0.0F) &&
-           same_bits(s.var[2][i], 0.0F) && !(c.v_base > c.spike.v_threshold);
+    const auto bits = [](float x) { return std::bit_cast<std::uint32_t>(x); };
+    const std::uint32_t off_rest = static_cast<std::uint32_t>(s.refractory_left[i]) | (bits(s.var[0][i]) ^ bits(c.v_base)) |
+                                   bits(s.var[1][i]) | bits(s.var[2][i]);
+    return static_cast<bool>(static_cast<int>(off_rest == 0) & static_cast<int>(!(c.v_base > c.spike.v_threshold)));
   }
   // Branch-free (selects instead of ifs) so the population's loop over neurons vectorises.
   static bool step(const Constants& c, const State::View& s, std::size_t i, const float* const* in) {
     const float g_exc = s.var[1][i] + in[0][i];
     const float g_inh = s.var[2][i] + in[1][i];
     const float v = s.var[0][i];
-    const std::int32_t refractory = s.refractory_left[i];
+    const auto refractory = static_cast<std::int32_t>(s.refractory_left[i]);
     const float a = 1.0F + g_exc + g_inh;
     const float v_inf = (c.v_base + in[3][i] + g_exc * c.e_exc + g_inh * c.e_inh) / a;
     const float integrated = v_inf + (v - v_inf) * exp_nonpositive(a * c.minus_dt_over_tau_m) + in[2][i];
     const bool clamped = refractory > 0;
     const bool spiked = static_cast<bool>(static_cast<int>(!clamped) & static_cast<int>(integrated > c.spike.v_threshold));
-    const float after_spike = c.subtract ? integrated - c.threshold_minus_reset : c.spike.v_reset;
+    const float after_spike = blend_bits(c.subtract_mask, integrated - c.threshold_minus_reset, c.spike.v_reset);
     const float unclamped = spiked ? after_spike : integrated;
     s.var[0][i] = clamped ? v : unclamped;
     const std::int32_t counted_down = clamped ? refractory - 1 : 0;
-    s.refractory_left[i] = static_cast<std::uint16_t>(spiked ? c.refractory_restart : counted_down);
+    s.refractory_left[i] = static_cast<std::uint32_t>(spiked ? c.refractory_restart : counted_down);
     s.var[1][i] = g_exc * c.decay_exc;
     s.var[2][i] = g_inh * c.decay_inh;
     return spiked;

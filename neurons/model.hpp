@@ -39,7 +39,7 @@ ResetMode parse_reset_mode(std::string_view text);  // "to_value" | "subtract"; 
 template <std::size_t K>
 struct ModelView {
   std::array<float*, K> var;
-  std::uint16_t* refractory_left;
+  std::uint32_t* refractory_left;
 };
 
 // SoA state of N neurons of a model with `K` float variables (indices follow Model::variables).
@@ -54,7 +54,9 @@ struct ModelState {
   }
 
   std::array<std::vector<float>, K> var;
-  std::vector<std::uint16_t> refractory_left;  // ticks still clamped
+  // Ticks still clamped. 32 bits although the period fits 16 (refractory_ticks()): with every
+  // lane 32 bits wide the vectorised neuron loops need no packing and fewer registers.
+  std::vector<std::uint32_t> refractory_left;
 
   void resize(std::size_t n) {
     for (auto& v : var) v.assign(n, 0.0F);
@@ -65,6 +67,12 @@ struct ModelState {
 
 // Exact bit equality: "at rest" means stepping leaves every bit unchanged, so -0.0 != +0.0.
 inline bool same_bits(float a, float b) { return std::bit_cast<std::uint32_t>(a) == std::bit_cast<std::uint32_t>(b); }
+
+// mask ? a : b bit by bit, with mask all-ones or zero: exact, and it vectorises where a select on
+// a loop-invariant bool does not.
+inline float blend_bits(std::uint32_t mask, float a, float b) {
+  return std::bit_cast<float>((std::bit_cast<std::uint32_t>(a) & mask) | (std::bit_cast<std::uint32_t>(b) & ~mask));
+}
 
 // Parameter checks; each throws InputError "<model>: parameter <name> = <value> <problem>".
 void require_finite(std::string_view model, std::string_view parameter, double value);
@@ -87,10 +95,10 @@ struct SpikeRule {
   std::uint16_t refractory_ticks = 0;
 
   // v > threshold (strict) → reset, start refractoriness; returns true on a spike.
-  bool fire(float& v, std::uint16_t& refractory_left) const {
+  bool fire(float& v, std::uint32_t& refractory_left) const {
     if (!(v > v_threshold)) return false;
     v = reset_mode == ResetMode::to_value ? v_reset : v - (v_threshold - v_reset);
-    refractory_left = refractory_ticks > 0 ? static_cast<std::uint16_t>(refractory_ticks - 1) : 0;
+    refractory_left = refractory_ticks > 0 ? static_cast<std::uint32_t>(refractory_ticks - 1) : 0U;
     return true;
   }
 };

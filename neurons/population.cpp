@@ -23,6 +23,15 @@ std::size_t index_by_name(std::span<const Item> list, std::string_view wanted, c
 }
 }  // namespace
 
+bool cpu_has_avx2() {
+#if defined(__x86_64__) && defined(__GNUC__)
+  static const bool has = __builtin_cpu_supports("avx2") != 0;
+  return has;
+#else
+  return false;
+#endif
+}
+
 std::size_t PopulationBase::receptor_index(std::string_view receptor) const {
   return index_by_name(receptors(), receptor, name_, model_name(), "receptor", "accepts", "none");
 }
@@ -60,6 +69,25 @@ void PopulationBase::configure_slots(std::size_t slots) {
 }
 
 void PopulationBase::clear_row(std::size_t receptor, Tick tick) { std::fill_n(input_row(receptor, tick), size_, 0.0F); }
+
+std::size_t PopulationBase::append_flagged(const std::uint32_t* flags, std::size_t n, std::uint32_t* fired) {
+  std::size_t count = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const std::uint32_t any =
+        (flags[i] | flags[i + 1]) | (flags[i + 2] | flags[i + 3]) | (flags[i + 4] | flags[i + 5]) | (flags[i + 6] | flags[i + 7]);
+    if (any == 0) continue;
+    for (std::size_t k = i; k < i + 8; ++k) {
+      fired[count] = static_cast<std::uint32_t>(k);
+      count += flags[k];
+    }
+  }
+  for (; i < n; ++i) {
+    fired[count] = static_cast<std::uint32_t>(i);
+    count += flags[i];
+  }
+  return count;
+}
 
 void PopulationBase::reset(std::uint64_t seed) {
   if (ring_.size() != receptors().size() || slots_ == 0) configure_slots(std::max<std::size_t>(slots_, 1));

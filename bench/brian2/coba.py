@@ -7,7 +7,8 @@ Brian2 C++ standalone, one thread. The equations are exactly those of the tandem
   V_rest -60 mV, V_drive 20 mV, tau_m 20 ms, E_exc 0 mV, E_inh -80 mV, tau_exc 5 ms, tau_inh 10 ms
   spike when v > -50 mV; reset v = -60 mV; refractory 5 ms (v clamped, g keeps decaying)
   4000 neurons: 0..3199 excitatory (+0.6 to g_e), 3200..3999 inhibitory (+6.7 to g_i)
-  each ordered pair (i != j) connected with probability 0.02, delay 0.1 ms
+  each ordered pair (i != j) connected with probability 0.02; a spike in step t changes g before
+  the update of step t+1 (tandem: delay 1 tick = 0.1 ms; here on_pre with delay 0, see below)
   v(0) uniform in [-60, -50] mV, g_e(0) = g_i(0) = 0; exponential Euler; dt 0.1 ms; 1 s.
 
 Usage: /usr/bin/python3 bench/brian2/coba.py [--duration-ms T] [--dt-ms D] [--seed S] [--json]
@@ -46,11 +47,15 @@ def main():
 
     # Subgroup sources: i counts from 0 within the subgroup, so the inhibitory condition adds
     # N_exc to compare with the target's global index j.
+    # Delay 0 is tandem's delay of one tick: Brian2's schedule runs on_pre (slot `synapses`)
+    # after the state update of the spiking step, so even delay 0 reaches the membrane in the next
+    # step, where tandem adds input at t + delay before stepping t + delay. Brian2's delay 0.1 ms
+    # would be tandem's 2 ticks (checked step by step; docs/performance.md).
     exc = b2.Synapses(neurons[:N_EXC], neurons, on_pre="g_e_post += w_exc",
-                      delay=0.1 * ms, namespace=namespace, name="coba_exc")
+                      delay=0 * ms, namespace=namespace, name="coba_exc")
     exc.connect(condition="i != j", p=CONNECT_P)
     inh = b2.Synapses(neurons[N_EXC:], neurons, on_pre="g_i_post += w_inh",
-                      delay=0.1 * ms, namespace=namespace, name="coba_inh")
+                      delay=0 * ms, namespace=namespace, name="coba_inh")
     inh.connect(condition="i + N_exc != j", p=CONNECT_P)
     spikes = b2.SpikeMonitor(neurons, record=False, name="coba_spikes")
 

@@ -68,6 +68,28 @@ TEST_CASE("engine: counters on a hand-countable network", "[neurons][engine][cou
   for (const auto& counters : run.counters) CHECK(node(always, counters.node).executed == counters.always_on);
 }
 
+TEST_CASE("engine: event counters count the active neurons of mostly and sparsely active populations",
+          "[neurons][engine][counters]") {
+  // A constant current keeps its units active every tick; the others stay exactly at rest. 7 of
+  // 8 active takes the loop over all neurons (it counts as it goes), 2 of 8 the gather.
+  auto engine = std::make_unique<EventEngine>("snn", TimeBase(1.0));
+  engine->add_population<LifCoba>("most", 8);
+  engine->add_population<LifCoba>("few", 8);
+  engine->add_current({.name = "i_most", .target = "most", .receptor = "i_ext", .units = {0, 1, 2, 3, 4, 5, 6},
+                       .start_ms = {0.0}, .amplitudes = {2.0F}});
+  engine->add_current({.name = "i_few", .target = "few", .receptor = "i_ext", .units = {3, 7}, .start_ms = {0.0},
+                       .amplitudes = {2.0F}});
+  const auto run = run_engine(*engine, 20, 1, ExecutionMode::event, 6);
+  CHECK(node(run, "most").executed[Op::neuron_update] == 7 * 20);
+  CHECK(node(run, "most").executed[Op::neuron_update_skipped] == 1 * 20);
+  CHECK(node(run, "few").executed[Op::neuron_update] == 2 * 20);
+  CHECK(node(run, "few").executed[Op::neuron_update_skipped] == 6 * 20);
+  const auto always = run_engine(*engine, 20, 1, ExecutionMode::always_on, 6);
+  for (std::size_t v = 0; v < run.state.size(); ++v) CHECK(testing::bit_identical(run.state[v], always.state[v]));
+  CHECK(run.state[0][7] == -60.0F);  // the unit without current stays at v_rest + v_drive
+  CHECK(run.state[0][0] > -60.0F);
+}
+
 TEST_CASE("engine: a spike arrives exactly `delay` ticks later", "[neurons][engine][delay]") {
   for (const double delay_ms : {0.1, 0.7, 2.5}) {
     auto engine = std::make_unique<EventEngine>("snn", TimeBase(0.1));
