@@ -2,23 +2,21 @@
 // encoder -> LIF population -> spike-count decoder -> dense policy layer) balancing the
 // cart-pole for N seeded episodes, with the energy report (event vs always-on) and an optional
 // HDF5 trace; `--train` regenerates the shipped weights first. See examples/cartpole/README.md.
-#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
 
 #include "app/cli_options.hpp"
+#include "app/example_report.hpp"
 #include "app/run_session.hpp"
 #include "core/error.hpp"
 #include "core/execution_mode.hpp"
 #include "core/interrupt_guard.hpp"
-#include "examples/cartpole/hybrid_controller.hpp"
-#include "examples/cartpole/training.hpp"
+#include "examples/cartpole/cartpole_controller.hpp"
 
 namespace tandem::app {
 namespace {
 
-namespace names = examples::cartpole_names;
 
 struct CartPoleOptions {
   std::size_t episodes = 100;
@@ -28,7 +26,7 @@ struct CartPoleOptions {
   ExecutionMode mode = ExecutionMode::event;
   bool train = false;
   std::string weights;
-  examples::TrainingSettings training;
+  examples::CartPoleTrainingSettings training;
 };
 
 CartPoleOptions cartpole_options_from(const po::variables_map& values) {
@@ -73,29 +71,8 @@ void train_weights(const CartPoleOptions& options, const examples::HybridControl
   note << "tandem example cartpole --train --seed " << options.seed << " --train-iterations "
        << options.training.iterations << " --train-episodes " << options.training.episodes_per_iteration
        << (params.continuous ? " --continuous" : "");
-  examples::write_hybrid_weights(options.weights, result.weights, note.str());
+  examples::write_hybrid_weights(options.weights, result.weights, note.str(), "examples/cartpole/README.md");
   std::cout << "wrote " << options.weights << "\n";
-}
-
-void print_episodes(const std::vector<examples::EpisodeResult>& episodes, std::size_t count) {
-  std::cout << "episode steps:";
-  for (std::size_t k = 0; k < count; ++k) {
-    std::cout << (k % 20 == 0 ? "\n  " : " ") << episodes[k].steps;
-  }
-  std::cout << "\n";
-}
-
-void print_energy_per_step(const EnergyReport& report, double control_steps, std::size_t episodes) {
-  const double event_j = report.total.energy_j();
-  const double always_on_j = report.total.always_on_energy_j();
-  char line[256];
-  std::snprintf(line, sizeof line,
-                "energy on %s: per control step %.3g J event vs %.3g J always-on; per episode %.3g J vs "
-                "%.3g J (event/always-on = %.3f)\n",
-                report.chip.c_str(), event_j / control_steps, always_on_j / control_steps,
-                event_j / static_cast<double>(episodes), always_on_j / static_cast<double>(episodes),
-                report.total.ratio());
-  std::cout << line;
 }
 
 }  // namespace
@@ -135,7 +112,7 @@ int run_cartpole_example(const std::vector<std::string>& args) {
   examples::CartPoleParams params;
   params.continuous = run.continuous;
   if (run.pushes) params = params.with_pushes();
-  const examples::HybridControllerConfig config;
+  const examples::HybridControllerConfig config = examples::cartpole_controller_config();
   if (run.train) train_weights(run, config, params);
   if (!std::filesystem::exists(run.weights)) {
     throw InputError("tandem example cartpole: weights file '" + run.weights +
@@ -161,7 +138,7 @@ int run_cartpole_example(const std::vector<std::string>& args) {
     return 128 + interrupted.signal_number();
   }
   const auto& episodes = environment.finished_episodes();
-  print_episodes(episodes, run.episodes);
+  print_episode_steps(episodes, run.episodes);
   std::size_t balanced = 0;
   for (std::size_t k = 0; k < run.episodes; ++k) balanced += episodes[k].success ? 1U : 0U;
   const EnergyReport& report = session.finish();
