@@ -3,7 +3,6 @@
 // bicycle) keeping the Randløv-Alstrøm bicycle upright for N seeded episodes, with the energy
 // report (event vs always-on) and an optional HDF5 trace; `--train` regenerates the shipped
 // weights first. See examples/bicycle/README.md.
-#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -12,7 +11,6 @@
 #include "app/run_session.hpp"
 #include "core/error.hpp"
 #include "core/execution_mode.hpp"
-#include "core/interrupt_guard.hpp"
 #include "examples/bicycle/bicycle_controller.hpp"
 
 namespace tandem::app {
@@ -55,19 +53,13 @@ BicycleOptions bicycle_options_from(const po::variables_map& values) {
 
 void train_weights(const BicycleOptions& options, const examples::HybridControllerConfig& config,
                    const examples::BicycleParams& params) {
-  std::cout << "training the policy layer (DAgger on the LQR teacher through the spiking front end, seed "
-            << options.seed << ")\n";
-  const auto result = examples::train_bicycle_controller(
-      config, params, options.training, [](std::size_t iteration, const examples::TrainingIteration& it) {
-        std::cout << "  iteration " << iteration << ": " << it.successes << "/" << it.episodes
-                  << " episodes upright while collecting, " << it.samples << " samples\n";
-      });
+  const auto result =
+      examples::train_bicycle_controller(config, params, options.training, start_training_report(options.seed, "upright"));
   std::ostringstream note;
   note << "tandem example bicycle --train --seed " << options.seed << " --train-iterations "
        << options.training.iterations << " --train-episodes " << options.training.episodes_per_iteration
        << " --train-steps " << options.training.max_steps;
-  examples::write_hybrid_weights(options.weights, result.weights, note.str(), "examples/bicycle/README.md");
-  std::cout << "wrote " << options.weights << "\n";
+  save_trained_weights(options.weights, result.weights, note.str(), "examples/bicycle/README.md");
 }
 
 }  // namespace
@@ -108,11 +100,7 @@ int run_bicycle_example(const std::vector<std::string>& args) {
   params.max_steps = run.steps;
   const examples::HybridControllerConfig config = examples::bicycle_controller_config();
   if (run.train) train_weights(run, config, params);
-  if (!std::filesystem::exists(run.weights)) {
-    throw InputError("tandem example bicycle: weights file '" + run.weights +
-                     "' does not exist (regenerate it with --train)");
-  }
-  const auto weights = examples::load_hybrid_weights(run.weights, config);
+  const auto weights = load_example_weights("bicycle", run.weights, config);
 
   Simulation simulation({.time = TimeBase{config.dt_ms}, .seed = run.seed, .mode = run.mode});
   auto& environment = examples::add_bicycle_hybrid(simulation, params, config, weights);
@@ -122,22 +110,13 @@ int run_bicycle_example(const std::vector<std::string>& args) {
   RunSession session(simulation, output, "example bicycle", resolved.str());
   if (session.recorder() != nullptr) examples::add_bicycle_trace_probes(simulation, config);
 
-  Tick ticks = 0;
-  try {
-    ticks = examples::run_until_episodes(environment, run.episodes, config.ticks_per_step, simulation.now(),
-                                         [&](Tick chunk) { session.run(chunk); });
-  } catch (const RunInterrupted& interrupted) {
-    std::cerr << "tandem: " << interrupted.what() << "; outputs closed\n";
-    return 128 + interrupted.signal_number();
-  }
-  const auto& episodes = environment.finished_episodes();
-  print_episode_steps(episodes, run.episodes);
-  std::size_t upright = 0;
-  for (std::size_t k = 0; k < run.episodes; ++k) upright += episodes[k].success ? 1U : 0U;
+  const EpisodesRun result =
+      run_example_episodes(session, environment, run.episodes, config.ticks_per_step, simulation.now());
+  if (result.exit_code != exit_ok) return result.exit_code;
   const EnergyReport& report = session.finish();
-  std::cout << "upright " << upright << "/" << run.episodes << " episodes (" << run.steps << " steps), mode "
+  std::cout << "upright " << result.successes << "/" << run.episodes << " episodes (" << run.steps << " steps), mode "
             << to_string(run.mode) << ", seed " << run.seed << "\n";
-  print_energy_per_step(report, static_cast<double>(ticks / config.ticks_per_step), run.episodes);
+  print_energy_per_step(report, result.control_steps, run.episodes);
   return exit_ok;
 }
 
