@@ -13,6 +13,7 @@
 namespace tandem::app {
 
 int run_cartpole_example(const std::vector<std::string>& args);
+int run_bicycle_example(const std::vector<std::string>& args);
 
 namespace {
 
@@ -25,6 +26,8 @@ struct Example {
 constexpr std::array all_examples = {
     Example{"cartpole", "hybrid SNN+ANN controller balancing the cart-pole, with energy and traces",
             run_cartpole_example},
+    Example{"bicycle", "hybrid SNN+ANN controller keeping the bicycle upright (Tianjic-style), with energy and traces",
+            run_bicycle_example},
 };
 
 }  // namespace

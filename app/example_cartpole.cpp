@@ -2,23 +2,19 @@
 // encoder -> LIF population -> spike-count decoder -> dense policy layer) balancing the
 // cart-pole for N seeded episodes, with the energy report (event vs always-on) and an optional
 // HDF5 trace; `--train` regenerates the shipped weights first. See examples/cartpole/README.md.
-#include <cstdio>
-#include <filesystem>
 #include <iostream>
 #include <sstream>
 
 #include "app/cli_options.hpp"
+#include "app/example_report.hpp"
 #include "app/run_session.hpp"
 #include "core/error.hpp"
 #include "core/execution_mode.hpp"
-#include "core/interrupt_guard.hpp"
-#include "examples/cartpole/hybrid_controller.hpp"
-#include "examples/cartpole/training.hpp"
+#include "examples/cartpole/cartpole_controller.hpp"
 
 namespace tandem::app {
 namespace {
 
-namespace names = examples::cartpole_names;
 
 struct CartPoleOptions {
   std::size_t episodes = 100;
@@ -28,7 +24,7 @@ struct CartPoleOptions {
   ExecutionMode mode = ExecutionMode::event;
   bool train = false;
   std::string weights;
-  examples::TrainingSettings training;
+  examples::CartPoleTrainingSettings training;
 };
 
 CartPoleOptions cartpole_options_from(const po::variables_map& values) {
@@ -62,40 +58,13 @@ CartPoleOptions cartpole_options_from(const po::variables_map& values) {
 
 void train_weights(const CartPoleOptions& options, const examples::HybridControllerConfig& config,
                    const examples::CartPoleParams& params) {
-  std::cout << "training the policy layer (DAgger on the LQR teacher through the spiking front end, seed "
-            << options.seed << ")\n";
-  const auto result = examples::train_hybrid_controller(
-      config, params, options.training, [](std::size_t iteration, const examples::TrainingIteration& it) {
-        std::cout << "  iteration " << iteration << ": " << it.successes << "/" << it.episodes
-                  << " episodes balanced while collecting, " << it.samples << " samples\n";
-      });
+  const auto result =
+      examples::train_hybrid_controller(config, params, options.training, start_training_report(options.seed, "balanced"));
   std::ostringstream note;
   note << "tandem example cartpole --train --seed " << options.seed << " --train-iterations "
        << options.training.iterations << " --train-episodes " << options.training.episodes_per_iteration
        << (params.continuous ? " --continuous" : "");
-  examples::write_hybrid_weights(options.weights, result.weights, note.str());
-  std::cout << "wrote " << options.weights << "\n";
-}
-
-void print_episodes(const std::vector<examples::EpisodeResult>& episodes, std::size_t count) {
-  std::cout << "episode steps:";
-  for (std::size_t k = 0; k < count; ++k) {
-    std::cout << (k % 20 == 0 ? "\n  " : " ") << episodes[k].steps;
-  }
-  std::cout << "\n";
-}
-
-void print_energy_per_step(const EnergyReport& report, double control_steps, std::size_t episodes) {
-  const double event_j = report.total.energy_j();
-  const double always_on_j = report.total.always_on_energy_j();
-  char line[256];
-  std::snprintf(line, sizeof line,
-                "energy on %s: per control step %.3g J event vs %.3g J always-on; per episode %.3g J vs "
-                "%.3g J (event/always-on = %.3f)\n",
-                report.chip.c_str(), event_j / control_steps, always_on_j / control_steps,
-                event_j / static_cast<double>(episodes), always_on_j / static_cast<double>(episodes),
-                report.total.ratio());
-  std::cout << line;
+  save_trained_weights(options.weights, result.weights, note.str(), "examples/cartpole/README.md");
 }
 
 }  // namespace
@@ -135,15 +104,11 @@ int run_cartpole_example(const std::vector<std::string>& args) {
   examples::CartPoleParams params;
   params.continuous = run.continuous;
   if (run.pushes) params = params.with_pushes();
-  const examples::HybridControllerConfig config;
+  const examples::HybridControllerConfig config = examples::cartpole_controller_config();
   if (run.train) train_weights(run, config, params);
-  if (!std::filesystem::exists(run.weights)) {
-    throw InputError("tandem example cartpole: weights file '" + run.weights +
-                     "' does not exist (regenerate it with --train)");
-  }
-  const auto weights = examples::load_hybrid_weights(run.weights, config);
+  const auto weights = load_example_weights("cartpole", run.weights, config);
 
-  Simulation simulation({.time = TimeBase{1.0}, .seed = run.seed, .mode = run.mode});
+  Simulation simulation({.time = TimeBase{config.dt_ms}, .seed = run.seed, .mode = run.mode});
   auto& environment = examples::add_cartpole_hybrid(simulation, params, config, weights);
   std::ostringstream resolved;
   resolved << "example: cartpole\nepisodes: " << run.episodes << "\nseed: " << run.seed
@@ -152,23 +117,14 @@ int run_cartpole_example(const std::vector<std::string>& args) {
   RunSession session(simulation, output, "example cartpole", resolved.str());
   if (session.recorder() != nullptr) examples::add_cartpole_trace_probes(simulation, config);
 
-  Tick ticks = 0;
-  try {
-    ticks = examples::run_until_episodes(environment, run.episodes, config.ticks_per_step, simulation.now(),
-                                         [&](Tick chunk) { session.run(chunk); });
-  } catch (const RunInterrupted& interrupted) {
-    std::cerr << "tandem: " << interrupted.what() << "; outputs closed\n";
-    return 128 + interrupted.signal_number();
-  }
-  const auto& episodes = environment.finished_episodes();
-  print_episodes(episodes, run.episodes);
-  std::size_t balanced = 0;
-  for (std::size_t k = 0; k < run.episodes; ++k) balanced += episodes[k].success ? 1U : 0U;
+  const EpisodesRun result =
+      run_example_episodes(session, environment, run.episodes, config.ticks_per_step, simulation.now());
+  if (result.exit_code != exit_ok) return result.exit_code;
   const EnergyReport& report = session.finish();
-  std::cout << "balanced " << balanced << "/" << run.episodes << " episodes (pushes "
+  std::cout << "balanced " << result.successes << "/" << run.episodes << " episodes (pushes "
             << (run.pushes ? "on" : "off") << ", " << (run.continuous ? "continuous" : "±10 N") << " actions, mode "
             << to_string(run.mode) << ", seed " << run.seed << ")\n";
-  print_energy_per_step(report, static_cast<double>(ticks / config.ticks_per_step), run.episodes);
+  print_energy_per_step(report, result.control_steps, run.episodes);
   return exit_ok;
 }
 

@@ -8,7 +8,7 @@
 #include <iostream>
 
 #include "core/error.hpp"
-#include "examples/cartpole/hybrid_controller.hpp"
+#include "examples/cartpole/cartpole_controller.hpp"
 
 namespace tandem::bench {
 namespace {
@@ -24,7 +24,7 @@ struct CartPoleFigures {
 };
 
 CartPoleFigures time_closed_loop(ExecutionMode mode, std::size_t episodes, std::uint64_t seed) {
-  const examples::HybridControllerConfig config;
+  const examples::HybridControllerConfig config = examples::cartpole_controller_config();
   const auto weights = examples::load_hybrid_weights(examples::shipped_cartpole_weights_path(), config);
   Simulation simulation({.time = TimeBase{1.0}, .seed = seed, .mode = mode});
   auto& environment =

@@ -5,8 +5,7 @@
 
 #include "core/error.hpp"
 #include "core/memory_recorder.hpp"
-#include "examples/cartpole/hybrid_controller.hpp"
-#include "examples/cartpole/training.hpp"
+#include "examples/cartpole/cartpole_controller.hpp"
 
 using namespace tandem;
 using namespace tandem::examples;
@@ -20,7 +19,7 @@ struct LoopRun {
 };
 
 LoopRun run_loop(std::size_t episodes, ExecutionMode mode, bool pushes, std::uint64_t seed = 1) {
-  const HybridControllerConfig config;
+  const HybridControllerConfig config = cartpole_controller_config();
   const auto weights = load_hybrid_weights(shipped_cartpole_weights_path(), config);
   CartPoleParams params;
   if (pushes) params = params.with_pushes();
@@ -63,7 +62,7 @@ TEST_CASE("cartpole hybrid: event and always-on give the same episodes and actio
 TEST_CASE("cartpole hybrid: the action of a step follows that step's observation", "[examples][cartpole]") {
   // With the policy's sign flipped the cart-pole must fall fast: the loop is closed within the
   // step (a controller acting on stale or missing observations would not make this difference).
-  const HybridControllerConfig config;
+  const HybridControllerConfig config = cartpole_controller_config();
   auto weights = load_hybrid_weights(shipped_cartpole_weights_path(), config);
   weights.policy.weight = -weights.policy.weight;
   weights.policy.bias = -weights.policy.bias;
@@ -75,18 +74,18 @@ TEST_CASE("cartpole hybrid: the action of a step follows that step's observation
 }
 
 TEST_CASE("cartpole hybrid: configurations that cannot close the loop are refused", "[examples][cartpole]") {
-  HybridControllerConfig config;
+  HybridControllerConfig config = cartpole_controller_config();
   config.window_ticks = 7;  // does not divide the 20-tick step
   CHECK_THROWS_WITH(config.validate(), Catch::Contains("window_ticks = 7"));
   config.window_ticks = 20;  // the action would arrive after the step
   CHECK_THROWS_WITH(config.validate(), Catch::Contains("too long"));
-  config = {};
+  config = cartpole_controller_config();
   config.observation_scale[2] = 0.0;
   CHECK_THROWS_AS(config.validate(), InputError);
 }
 
 TEST_CASE("cartpole hybrid: a weights file of the wrong shape names the dataset", "[examples][cartpole]") {
-  const HybridControllerConfig config;
+  const HybridControllerConfig config = cartpole_controller_config();
   HybridControllerWeights weights{make_norm_weights(config), {}};
   weights.policy.weight = Eigen::MatrixXf::Ones(1, 10);
   weights.policy.bias = Eigen::VectorXf::Zero(1);

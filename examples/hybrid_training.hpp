@@ -1,4 +1,4 @@
-// Regenerates the hybrid controller's policy layer by imitation of the LQR teacher with
+// Regenerates a hybrid controller's policy layer by imitation of a teacher (an LQR) with
 // DAgger-style data collection through the real closed loop (encoder, LIF population, decoder)
 // and a ridge-regression fit of the dense readout. Deterministic for a given seed.
 #pragma once
@@ -8,7 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "examples/cartpole/hybrid_controller.hpp"
+#include "examples/episode_runner.hpp"
+#include "examples/hybrid_controller.hpp"
 
 namespace tandem::examples {
 
@@ -19,9 +20,16 @@ struct TrainingSettings {
   std::size_t iterations = 6;
   std::size_t episodes_per_iteration = 20;
   std::int64_t max_steps = 500;     // episode cap while collecting
-  bool pushes = true;               // collect with the default pushes: more varied states
   double ridge = 1e-2;              // penalty on the readout weights (features are in [0, 1])
-  double label_clip_n = 10.0;       // the controller's force range
+};
+
+// What the training needs of an environment: a fresh engine (named as in the run, with the
+// controller's ticks_per_step and the episode cap `max_steps`), the teacher and the clip of its
+// labels (one per action: the action's range).
+struct TrainingProblem {
+  std::function<std::unique_ptr<EnvironmentEngine>(std::int64_t max_steps)> make_environment;
+  Controller teacher;
+  std::vector<double> label_clip;
 };
 
 struct TrainingIteration {
@@ -38,12 +46,13 @@ struct TrainingResult {
 // Progress callback, called after each iteration.
 using TrainingProgress = std::function<void(std::size_t iteration, const TrainingIteration&)>;
 
-TrainingResult train_hybrid_controller(const HybridControllerConfig& config, const CartPoleParams& params,
+TrainingResult train_hybrid_controller(const HybridControllerConfig& config, const TrainingProblem& problem,
                                        const TrainingSettings& settings, const TrainingProgress& progress = {});
 
 // Writes /norm and /policy (weight [out x in], bias [out], float32) plus root attributes
-// `description` and `training` (how to regenerate). RunError when the file cannot be written.
+// `description` (what the layers are, `readme` the documentation) and `training` (how to
+// regenerate). RunError when the file cannot be written.
 void write_hybrid_weights(const std::string& path, const HybridControllerWeights& weights,
-                          const std::string& training_note);
+                          const std::string& training_note, const std::string& readme = "examples/");
 
 }  // namespace tandem::examples

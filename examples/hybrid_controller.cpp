@@ -1,4 +1,4 @@
-#include "examples/cartpole/hybrid_controller.hpp"
+#include "examples/hybrid_controller.hpp"
 
 #include <cmath>
 
@@ -7,7 +7,6 @@
 #include "bridge/window_decoders.hpp"
 #include "bridge/window_encoders.hpp"
 #include "core/error.hpp"
-#include "examples/cartpole/cartpole_engine.hpp"
 #include "neurons/event_engine.hpp"
 #include "neurons/lif.hpp"
 #include "neurons/projection.hpp"
@@ -18,10 +17,11 @@
 
 namespace tandem::examples {
 
-namespace names = cartpole_names;
+namespace names = hybrid_names;
 
 void HybridControllerConfig::validate() const {
-  const std::string where = "cart-pole hybrid controller: ";
+  const std::string where = label + ": ";
+  if (!(dt_ms > 0.0) || !std::isfinite(dt_ms)) throw InputError(where + "dt_ms must be finite and > 0");
   if (ticks_per_step < 1) throw InputError(where + "ticks_per_step must be >= 1");
   if (window_ticks < 1 || ticks_per_step % window_ticks != 0) {
     throw InputError(where + "window_ticks = " + std::to_string(window_ticks) +
@@ -33,7 +33,7 @@ void HybridControllerConfig::validate() const {
   // with the training tap in between), which must be within the step.
   if (policy_phase() + 2 > ticks_per_step) {
     throw InputError(where + "window_ticks = " + std::to_string(window_ticks) +
-                     " is too long: the action would reach the cart-pole at tick " +
+                     " is too long: the action would reach the environment at tick " +
                      std::to_string(policy_phase() + 2) + " of a " + std::to_string(ticks_per_step) +
                      "-tick step");
   }
@@ -41,6 +41,11 @@ void HybridControllerConfig::validate() const {
   if (!(sigma_spacings > 0.0) || !std::isfinite(sigma_spacings)) {
     throw InputError(where + "sigma_spacings must be finite and > 0");
   }
+  if (observation_scale.empty() || observation_scale.size() > observation_width) {
+    throw InputError(where + "observation_scale must have 1 to observation_width = " +
+                     std::to_string(observation_width) + " values, has " + std::to_string(observation_scale.size()));
+  }
+  if (action_width < 1) throw InputError(where + "action_width must be >= 1");
   for (double scale : observation_scale) {
     if (!(scale > 0.0) || !std::isfinite(scale)) {
       throw InputError(where + "observation_scale values must be finite and > 0");
@@ -50,11 +55,12 @@ void HybridControllerConfig::validate() const {
 
 ann::DenseWeights make_norm_weights(const HybridControllerConfig& config) {
   ann::DenseWeights norm;
-  norm.weight = Eigen::MatrixXf::Zero(4, 4);
-  for (Eigen::Index i = 0; i < 4; ++i) {
+  const auto encoded = static_cast<Eigen::Index>(config.encoded_values());
+  norm.weight = Eigen::MatrixXf::Zero(encoded, static_cast<Eigen::Index>(config.observation_width));
+  for (Eigen::Index i = 0; i < encoded; ++i) {
     norm.weight(i, i) = static_cast<float>(1.0 / config.observation_scale[static_cast<std::size_t>(i)]);
   }
-  norm.bias = Eigen::VectorXf::Zero(4);
+  norm.bias = Eigen::VectorXf::Zero(encoded);
   return norm;
 }
 
@@ -62,26 +68,33 @@ HybridControllerWeights load_hybrid_weights(const std::string& path, const Hybri
   HybridControllerWeights weights{ann::load_dense_weights(path, "/norm"),
                                   ann::load_dense_weights(path, "/policy")};
   const auto features = static_cast<Eigen::Index>(config.feature_count());
-  if (weights.norm.weight.rows() != 4 || weights.norm.weight.cols() != 4) {
-    throw InputError(path + ": /norm/weight must be 4 x 4 (x, x_dot, theta, theta_dot)");
+  const auto encoded = static_cast<Eigen::Index>(config.encoded_values());
+  const auto actions = static_cast<Eigen::Index>(config.action_width);
+  if (weights.norm.weight.rows() != encoded ||
+      weights.norm.weight.cols() != static_cast<Eigen::Index>(config.observation_width)) {
+    throw InputError(path + ": /norm/weight must be " + std::to_string(encoded) + " x " +
+                     std::to_string(config.observation_width) + " (encoded values x observation) for the " +
+                     config.label);
   }
-  if (weights.policy.weight.rows() != 1 || weights.policy.weight.cols() != features) {
+  if (weights.policy.weight.rows() != actions || weights.policy.weight.cols() != features) {
     throw InputError(path + ": /policy/weight is " + std::to_string(weights.policy.weight.rows()) + " x " +
-                     std::to_string(weights.policy.weight.cols()) + ", expected 1 x " +
-                     std::to_string(features) + " (4 values x " + std::to_string(config.neurons_per_value) +
-                     " neurons)");
+                     std::to_string(weights.policy.weight.cols()) + ", expected " + std::to_string(actions) +
+                     " x " + std::to_string(features) + " (" + std::to_string(encoded) + " values x " +
+                     std::to_string(config.neurons_per_value) + " neurons)");
   }
   return weights;
 }
 
-std::string shipped_cartpole_weights_path() { return std::string(TANDEM_EXAMPLES_DIR) + "/cartpole/weights.h5"; }
+std::string shipped_weights_path(const std::string& example) {
+  return std::string(TANDEM_EXAMPLES_DIR) + "/" + example + "/weights.h5";
+}
 
 namespace {
 
 std::unique_ptr<ann::DenseEngine> make_dense(const HybridControllerConfig& config,
                                              const HybridControllerWeights& weights) {
   ann::LayerGraph graph;
-  graph.add_input("obs", 4);
+  graph.add_input("obs", config.observation_width);
   graph.add_input("features", config.feature_count());
   ann::DenseLayerSpec norm{.name = names::norm_layer, .sources = {"obs"}, .weight = weights.norm.weight,
                            .bias = weights.norm.bias};
@@ -107,7 +120,7 @@ std::unique_ptr<bridge::BridgeEngine> make_bridge(const HybridControllerConfig& 
   code.sigma = config.sigma_spacings * code.spacing();
   std::vector<std::unique_ptr<bridge::Unit>> units;
   units.push_back(bridge::make_population_encoder(
-      {.name = names::encoder, .channels = 4, .window = {config.window_ticks, 2}, .code = code}));
+      {.name = names::encoder, .channels = config.encoded_values(), .window = {config.window_ticks, 2}, .code = code}));
   // Counts of window [t0+5, t0+4+W] -> n / W in [0, 1].
   units.push_back(bridge::make_count_decoder({.name = names::decoder, .channels = config.feature_count(),
                                               .window = {config.window_ticks, 5}, .range = {0.0, 1.0}}));
@@ -133,7 +146,8 @@ std::unique_ptr<neurons::EventEngine> make_spiking(const HybridControllerConfig&
                                      .target = names::population, .receptor = "v",
                                      .rule = neurons::Rule::explicit_list};
   const auto m = static_cast<std::uint32_t>(config.neurons_per_value);
-  for (std::uint32_t value = 0; value < 4; ++value) {
+  const auto values = static_cast<std::uint32_t>(config.encoded_values());
+  for (std::uint32_t value = 0; value < values; ++value) {
     for (std::uint32_t i = 0; i < m; ++i) {
       const std::uint32_t target = value * m + i;
       projection.synapses.push_back({target, target, config.input_weight, 1.0});
@@ -147,12 +161,19 @@ std::unique_ptr<neurons::EventEngine> make_spiking(const HybridControllerConfig&
 
 }  // namespace
 
-EnvironmentEngine& add_cartpole_hybrid(Simulation& simulation, const CartPoleParams& params,
-                                       const HybridControllerConfig& config,
-                                       const HybridControllerWeights& weights, const HybridWiring& wiring) {
+EnvironmentEngine& add_hybrid_controller(Simulation& simulation, std::unique_ptr<EnvironmentEngine> environment_engine,
+                                         const HybridControllerConfig& config,
+                                         const HybridControllerWeights& weights, const HybridWiring& wiring) {
   config.validate();
-  auto& environment = simulation.add_engine(
-      make_cartpole_engine(params, {names::environment, config.ticks_per_step}));
+  const Environment& env = environment_engine->environment();
+  if (env.observation_width() != config.observation_width || env.action_width() != config.action_width) {
+    throw InputError(config.label + ": the environment '" + std::string(env.kind()) + "' has " +
+                     std::to_string(env.observation_width()) + " observations and " +
+                     std::to_string(env.action_width()) + " actions, the controller expects " +
+                     std::to_string(config.observation_width) + " and " + std::to_string(config.action_width));
+  }
+  const std::string environment_name(environment_engine->name());
+  auto& environment = simulation.add_engine(std::move(environment_engine));
   simulation.add(make_dense(config, weights));
   simulation.add(make_bridge(config));
   simulation.add(make_spiking(config, simulation.settings().time));
@@ -161,24 +182,25 @@ EnvironmentEngine& add_cartpole_hybrid(Simulation& simulation, const CartPolePar
   const std::string policy_out = std::string(names::policy_layer) + ".out";
   const std::string encoder = names::encoder;
   const std::string decoder = names::decoder;
-  simulation.connect({{names::environment, "observation"}, {names::dense, "obs"}, 1});
+  simulation.connect({{environment_name, "observation"}, {names::dense, "obs"}, 1});
   simulation.connect({{names::dense, norm_out}, {names::bridge, encoder + ".in"}, 1});
   simulation.connect({{names::bridge, encoder + ".out"}, {names::spiking, "input"}, 1});
   simulation.connect({{names::spiking, std::string(names::population) + ".spikes"}, {names::bridge, decoder + ".in"}, 1});
   simulation.connect({{names::bridge, decoder + ".out"}, {names::dense, "features"}, 1});
   if (wiring.action_tap.empty()) {
-    simulation.connect({{names::dense, policy_out}, {names::environment, "action"}, 1});
+    simulation.connect({{names::dense, policy_out}, {environment_name, "action"}, 1});
   } else {
-    simulation.connect({{names::environment, "observation"}, {wiring.action_tap, "observation"}, 1});
+    simulation.connect({{environment_name, "observation"}, {wiring.action_tap, "observation"}, 1});
     simulation.connect({{names::bridge, decoder + ".out"}, {wiring.action_tap, "features"}, 1});
     simulation.connect({{names::dense, policy_out}, {wiring.action_tap, "policy"}, 1});
-    simulation.connect({{wiring.action_tap, "action"}, {names::environment, "action"}, 1});
+    simulation.connect({{wiring.action_tap, "action"}, {environment_name, "action"}, 1});
   }
   return environment;
 }
 
-void add_cartpole_trace_probes(Simulation& simulation, const HybridControllerConfig& config) {
-  simulation.add_probe({names::environment, "signals", {}, 1});
+void add_hybrid_trace_probes(Simulation& simulation, const std::string& environment,
+                             const HybridControllerConfig& config) {
+  simulation.add_probe({environment, "signals", {}, 1});
   simulation.add_probe({names::population, "spikes", {}, 1});
   simulation.add_probe({names::policy_layer, "activations", {}, config.ticks_per_step});  // held output
 }

@@ -1,9 +1,9 @@
-// The one file of the cart-pole example that writes HDF5: the controller's dense layers as NIR
+// The one file of the hybrid-controller examples that writes HDF5: the controller's dense layers as NIR
 // stores them (<layer>/weight [out x in], <layer>/bias [out]), readable by load_dense_weights.
 #include <H5Cpp.h>
 
 #include "core/error.hpp"
-#include "examples/cartpole/training.hpp"
+#include "examples/hybrid_training.hpp"
 
 namespace tandem::examples {
 namespace {
@@ -29,16 +29,19 @@ void write_layer(H5::H5File& file, const std::string& name, const ann::DenseWeig
 }  // namespace
 
 void write_hybrid_weights(const std::string& path, const HybridControllerWeights& weights,
-                          const std::string& training_note) {
+                          const std::string& training_note, const std::string& readme) {
   try {
     H5::Exception::dontPrint();
     H5::H5File file(path, H5F_ACC_TRUNC);
     write_layer(file, "norm", weights.norm);
     write_layer(file, "policy", weights.policy);
     H5::Group root = file.openGroup("/");
+    const auto shape = [](const ann::DenseWeights& layer) {
+      return std::to_string(layer.weight.rows()) + "x" + std::to_string(layer.weight.cols());
+    };
     write_string_attribute(root, "description",
-                           "tandem cart-pole hybrid controller: dense layers norm (4x4) and policy "
-                           "(1 x features); see examples/cartpole/README.md");
+                           "tandem hybrid controller: dense layers norm (" + shape(weights.norm) + ") and policy (" +
+                               shape(weights.policy) + "); see " + readme);
     write_string_attribute(root, "training", training_note);
   } catch (const H5::Exception& error) {
     throw RunError(path + ": cannot write the controller weights: " + error.getDetailMsg());

@@ -1,0 +1,77 @@
+#include "app/example_report.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "core/error.hpp"
+#include "core/interrupt_guard.hpp"
+#include "examples/hybrid_controller.hpp"
+
+namespace tandem::app {
+
+EpisodesRun run_example_episodes(RunSession& session, const examples::EnvironmentEngine& environment,
+                                 std::size_t episodes, Tick ticks_per_step, Tick now) {
+  EpisodesRun result;
+  Tick ticks = 0;
+  try {
+    ticks = examples::run_until_episodes(environment, episodes, ticks_per_step, now,
+                                         [&](Tick chunk) { session.run(chunk); });
+  } catch (const RunInterrupted& interrupted) {
+    std::cerr << "tandem: " << interrupted.what() << "; outputs closed\n";
+    result.exit_code = 128 + interrupted.signal_number();
+    return result;
+  }
+  const auto& finished = environment.finished_episodes();
+  print_episode_steps(finished, episodes);
+  for (std::size_t k = 0; k < episodes; ++k) result.successes += finished[k].success ? 1U : 0U;
+  result.control_steps = static_cast<double>(ticks / ticks_per_step);
+  return result;
+}
+
+examples::HybridControllerWeights load_example_weights(const std::string& example, const std::string& path,
+                                                       const examples::HybridControllerConfig& config) {
+  if (!std::filesystem::exists(path)) {
+    throw InputError("tandem example " + example + ": weights file '" + path +
+                     "' does not exist (regenerate it with --train)");
+  }
+  return examples::load_hybrid_weights(path, config);
+}
+
+examples::TrainingProgress start_training_report(std::uint64_t seed, const std::string& outcome) {
+  std::cout << "training the policy layer (DAgger on the LQR teacher through the spiking front end, seed " << seed
+            << ")\n";
+  return [outcome](std::size_t iteration, const examples::TrainingIteration& it) {
+    std::cout << "  iteration " << iteration << ": " << it.successes << "/" << it.episodes << " episodes " << outcome
+              << " while collecting, " << it.samples << " samples\n";
+  };
+}
+
+void save_trained_weights(const std::string& path, const examples::HybridControllerWeights& weights,
+                          const std::string& training_note, const std::string& readme) {
+  examples::write_hybrid_weights(path, weights, training_note, readme);
+  std::cout << "wrote " << path << "\n";
+}
+
+void print_episode_steps(const std::vector<examples::EpisodeResult>& episodes, std::size_t count) {
+  std::cout << "episode steps:";
+  for (std::size_t k = 0; k < count; ++k) {
+    std::cout << (k % 20 == 0 ? "\n  " : " ") << episodes[k].steps;
+  }
+  std::cout << "\n";
+}
+
+void print_energy_per_step(const EnergyReport& report, double control_steps, std::size_t episodes) {
+  const double event_j = report.total.energy_j();
+  const double always_on_j = report.total.always_on_energy_j();
+  char line[256];
+  std::snprintf(line, sizeof line,
+                "energy on %s: per control step %.3g J event vs %.3g J always-on; per episode %.3g J vs "
+                "%.3g J (event/always-on = %.3f)\n",
+                report.chip.c_str(), event_j / control_steps, always_on_j / control_steps,
+                event_j / static_cast<double>(episodes), always_on_j / static_cast<double>(episodes),
+                report.total.ratio());
+  std::cout << line;
+}
+
+}  // namespace tandem::app
