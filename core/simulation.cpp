@@ -29,6 +29,7 @@ struct Simulation::ResolvedWire {
   std::size_t to_port;
   Tick latency_ticks;
   PortKind kind;
+  bool last_reader_of_port = true;  // no later wire starts at the same output port
 };
 
 namespace {
@@ -41,27 +42,38 @@ std::string describe(const Wire& wire) {
 std::string_view kind_name(PortKind kind) { return kind == PortKind::spikes ? "spikes" : "dense"; }
 
 // Moves entries of `pending` with arrival tick < end into `inbox`, keeping the rest.
+// Pending spikes are almost always already in tick order (one wire, or wires of equal latency),
+// so the common path only splits; the sort runs only when several wires interleave.
 void deliver_spikes(SpikeBatch& pending, SpikeBatch& inbox, Tick end) {
   if (pending.empty()) return;
-  std::vector<std::size_t> order(pending.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return pending.tick[a] < pending.tick[b]; });
-  SpikeBatch later;
-  for (const std::size_t i : order) {
-    if (pending.tick[i] < end) {
-      inbox.push(pending.tick[i], pending.index[i]);
-    } else {
-      later.push(pending.tick[i], pending.index[i]);
-    }
+  if (!std::is_sorted(pending.tick.begin(), pending.tick.end())) {
+    std::vector<std::size_t> order(pending.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return pending.tick[a] < pending.tick[b]; });
+    SpikeBatch sorted;
+    sorted.tick.reserve(order.size());
+    sorted.index.reserve(order.size());
+    for (const std::size_t i : order) sorted.push(pending.tick[i], pending.index[i]);
+    pending = std::move(sorted);
   }
-  pending = std::move(later);
+  const auto split = static_cast<std::size_t>(
+      std::lower_bound(pending.tick.begin(), pending.tick.end(), end) - pending.tick.begin());
+  if (split == 0) return;
+  const auto tick_split = pending.tick.begin() + static_cast<std::ptrdiff_t>(split);
+  const auto index_split = pending.index.begin() + static_cast<std::ptrdiff_t>(split);
+  inbox.tick.insert(inbox.tick.end(), pending.tick.begin(), tick_split);
+  inbox.index.insert(inbox.index.end(), pending.index.begin(), index_split);
+  pending.tick.erase(pending.tick.begin(), tick_split);
+  pending.index.erase(pending.index.begin(), index_split);
 }
 
 void deliver_frames(std::vector<DenseFrame>& pending, std::vector<DenseFrame>& inbox, Tick end) {
   if (pending.empty()) return;
-  std::stable_sort(pending.begin(), pending.end(),
-                   [](const DenseFrame& a, const DenseFrame& b) { return a.tick < b.tick; });
+  const auto by_tick = [](const DenseFrame& a, const DenseFrame& b) { return a.tick < b.tick; };
+  if (!std::is_sorted(pending.begin(), pending.end(), by_tick)) {
+    std::stable_sort(pending.begin(), pending.end(), by_tick);
+  }
   const auto split = std::find_if(pending.begin(), pending.end(),
                                   [end](const DenseFrame& f) { return f.tick >= end; });
   std::move(pending.begin(), split, std::back_inserter(inbox));
@@ -164,6 +176,11 @@ void Simulation::build() {
     r.latency_ticks = wire.latency_ticks;
     r.kind = from.kind;
     epoch_ticks_ = std::min(epoch_ticks_, wire.latency_ticks);
+    for (ResolvedWire& earlier : resolved_) {
+      if (earlier.from_engine == r.from_engine && earlier.from_port == r.from_port) {
+        earlier.last_reader_of_port = false;
+      }
+    }
     resolved_.push_back(r);
   }
   inboxes_.clear();
@@ -212,6 +229,11 @@ void Simulation::advance_epoch(const Epoch& epoch) {
     if (wire.kind == PortKind::spikes) {
       for (std::size_t i = 0; i < sent.spikes.size(); ++i) {
         target.spikes.push(sent.spikes.tick[i] + wire.latency_ticks, sent.spikes.index[i]);
+      }
+    } else if (wire.last_reader_of_port) {
+      // No later wire reads this port in this epoch: the frames can be moved, not copied.
+      for (DenseFrame& frame : outboxes_[wire.from_engine].port(wire.from_port).frames) {
+        target.frames.push_back(DenseFrame{frame.tick + wire.latency_ticks, std::move(frame.values)});
       }
     } else {
       for (const DenseFrame& frame : sent.frames) {

@@ -99,3 +99,43 @@ TEST_CASE("simulation: runs continue and reset starts over", "[core][simulation]
   CHECK(sim.now() == 0);
   CHECK(a.epochs.empty());
 }
+
+TEST_CASE("simulation: wires of different latency into one port arrive merged in tick order",
+          "[core][simulation]") {
+  Simulation sim(SimulationSettings{});
+  auto& a = sim.add_engine(std::make_unique<RelayEngine>("a", 4));
+  auto& b = sim.add_engine(std::make_unique<RelayEngine>("b", 4));
+  auto& c = sim.add_engine(std::make_unique<RelayEngine>("c", 4));
+  a.scheduled = {{0, 0}, {1, 1}, {2, 2}};
+  b.scheduled = {{0, 3}, {3, 3}};
+  sim.connect(Wire{{"a", "spikes_out"}, {"c", "spikes_in"}, 3});
+  sim.connect(Wire{{"b", "spikes_out"}, {"c", "spikes_in"}, 1});
+  sim.run(10);
+  // a's spikes arrive at 3, 4, 5; b's at 1 and 4 (pending holds them out of order).
+  CHECK(c.received_spikes.tick == std::vector<Tick>{1, 3, 4, 4, 5});
+  CHECK(c.received_spikes.index == std::vector<std::uint32_t>{3, 0, 1, 3, 2});
+}
+
+TEST_CASE("simulation: one output port feeding two wires delivers the same frames to both",
+          "[core][simulation]") {
+  Simulation sim(SimulationSettings{});
+  sim.add(std::make_unique<RelayEngine>("source", 2));
+  auto& left = sim.add_engine(std::make_unique<RelayEngine>("left", 2));
+  auto& right = sim.add_engine(std::make_unique<RelayEngine>("right", 2));
+  auto& relay = sim.add_engine(std::make_unique<RelayEngine>("relay", 2));
+  // relay's output port feeds two wires: the first must get a copy, the last may take the frame.
+  sim.connect(Wire{{"relay", "dense_out"}, {"left", "dense_in"}, 2});
+  sim.connect(Wire{{"relay", "dense_out"}, {"right", "dense_in"}, 5});
+  sim.connect(Wire{{"source", "dense_out"}, {"relay", "dense_in"}, 1});
+  sim.build();
+  // `source` emits one frame at tick 0; relay passes it on at tick 1.
+  auto& source = dynamic_cast<RelayEngine&>(sim.engine("source"));
+  source.inject_frame = DenseFrame{0, Eigen::Vector2f(0.25F, -1.5F)};
+  sim.run(12);
+  REQUIRE(left.received_frames.size() == 1);
+  REQUIRE(right.received_frames.size() == 1);
+  CHECK(left.received_frames[0].tick == 3);   // 0 + 1 (to relay) + 2
+  CHECK(right.received_frames[0].tick == 6);  // 0 + 1 + 5
+  CHECK(left.received_frames[0].values == Eigen::Vector2f(0.25F, -1.5F));
+  CHECK(right.received_frames[0].values == Eigen::Vector2f(0.25F, -1.5F));
+}

@@ -2,6 +2,7 @@
 // receives (stamped with the arrival tick) and can be told to emit spikes at given ticks.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "core/engine.hpp"
@@ -20,6 +21,8 @@ class RelayEngine : public Engine {
 
   // Spikes this engine emits by itself, as (tick, unit).
   std::vector<std::pair<Tick, std::uint32_t>> scheduled;
+  // A frame this engine emits by itself in the epoch containing its tick.
+  std::optional<DenseFrame> inject_frame;
   // Everything received, in arrival order.
   SpikeBatch received_spikes;
   std::vector<DenseFrame> received_frames;
@@ -43,6 +46,7 @@ class RelayEngine : public Engine {
     for (const auto& [tick, unit] : scheduled) {
       if (epoch.contains(tick)) outbox.port(1).spikes.push(tick, unit);
     }
+    if (inject_frame && epoch.contains(inject_frame->tick)) outbox.port(3).frames.push_back(*inject_frame);
     for (const DenseFrame& frame : inbox.port(2).frames) {
       received_frames.push_back(frame);
       outbox.port(3).frames.push_back(frame);
