@@ -88,6 +88,9 @@ class Reader {
     const std::string nodes_group = group + "/nodes";
     if (!h5_.is_group(nodes_group)) fail(group, "a NIRGraph without nodes");
     for (const auto& member : h5_.members(nodes_group)) {
+      // Linked-back groups could otherwise multiply the work at every level of nesting.
+      constexpr std::size_t max_members = 100'000;
+      if (++members_seen_ > max_members) fail(group, "more than " + std::to_string(max_members) + " nodes");
       const std::string path = nodes_group + "/" + member;
       const std::string name = prefix + member;
       if (!h5_.is_dataset(path + "/type")) fail_node(name, "has no 'type'");
@@ -273,6 +276,7 @@ class Reader {
   Hdf5Reader h5_;
   std::vector<NirNode> nodes_;
   std::map<std::string, std::size_t> index_;
+  std::size_t members_seen_ = 0;  // nodes and nested graphs read so far
 };
 
 }  // namespace

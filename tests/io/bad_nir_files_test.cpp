@@ -43,6 +43,7 @@ TEST_CASE("nir: every bad file is refused naming file, node and problem", "[io][
       {"node_without_type.nir", "node 'x'", "has no 'type'"},
       {"unknown_type.nir", "node 'x'", "unknown NIR node type Wobble"},
       {"dangling_edge.nir", "edge [x -> nowhere]", "no node named 'nowhere'"},
+      {"link_cycle.nir", "/node/nodes/again", "nested more than 32 deep"},
       {"edges_wrong_type.nir", "/node/edges", "not a string dataset"},
   };
   std::size_t files_in_dir = 0;

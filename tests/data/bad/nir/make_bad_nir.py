@@ -103,6 +103,7 @@ def main():
     def unknown(group):
         group["type"] = "Wobble"
     write_chain("unknown_type", unknown)
+    write_chain("link_cycle", lif)
 
     graph("dangling_edge.nir", {"input": io_node("Input", 1), "x": lif, "output": io_node("Output", 1)},
           [("input", "x"), ("x", "nowhere")])
@@ -121,6 +122,9 @@ def main():
         io_node("Input", 1)(nodes.create_group("input"))
         io_node("Output", 1)(nodes.create_group("output"))
         top["edges"] = np.array([[0, 1]], dtype=np.int64)
+    with h5py.File(HERE / "link_cycle.nir", "a") as f:
+        # A hard link back to the top graph: nesting would never end.
+        f["node/nodes/again"] = f["node"]
     with h5py.File(HERE / "no_node.nir", "w") as f:
         f["version"] = "1.0.0"
 
