@@ -50,6 +50,8 @@ class ChipReader {
     if (value < 1.0 || value != std::floor(value)) {
       fail(node, path, "must be a whole number >= 1, got " + format_number(value));
     }
+    // 2^40 is beyond any core or mesh; refusing above it keeps the conversion defined.
+    if (value > 0x1p40) fail(node, path, "is " + format_number(value) + ", above 2^40, which would exhaust memory");
     return static_cast<std::size_t>(value);
   }
 
@@ -136,6 +138,10 @@ ChipModel parse_chip(const YAML::Node& root, const std::string& origin) {
   reader.reject_unknown(mesh, {"width", "height"}, "mesh.");
   chip.mesh_width = reader.count(reader.require(mesh, "width", "mesh.width"), "mesh.width");
   chip.mesh_height = reader.count(reader.require(mesh, "height", "mesh.height"), "mesh.height");
+  // Per-core tables are sized by the mesh: 2^24 cores is far beyond any board.
+  if (chip.mesh_width > (std::size_t{1} << 24) / chip.mesh_height) {
+    reader.fail(mesh, "mesh", "more than 2^24 cores, which would exhaust memory");
+  }
 
   const YAML::Node core = reader.require(root, "core", "core");
   if (!core.IsMap()) reader.fail(core, "core", "expected a map");

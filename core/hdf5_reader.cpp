@@ -84,6 +84,19 @@ std::vector<std::size_t> space_dims(hid_t space) {
   return {raw.begin(), raw.end()};
 }
 
+// A forged header can declare any size: 2^28 elements (2 GiB of doubles) is beyond every model
+// tandem reads, so larger declarations are refused before anything is allocated.
+constexpr std::size_t max_elements = std::size_t{1} << 28;
+
+std::size_t element_count(hid_t space, const std::string& where) {
+  const hssize_t count = H5Sget_simple_extent_npoints(space);
+  if (count < 0) throw InputError(where + ": the dataspace could not be read");
+  if (static_cast<std::size_t>(count) > max_elements) {
+    throw InputError(where + ": declares " + std::to_string(count) + " values, more than 2^28, which would exhaust memory");
+  }
+  return static_cast<std::size_t>(count);
+}
+
 std::string read_string_value(hid_t object, hid_t type, hid_t space, bool attribute,
                               const std::string& where) {
   if (H5Tget_class(type) != H5T_STRING) throw InputError(where + ": not a string");
@@ -209,8 +222,7 @@ NumericDataset Hdf5Reader::read_numeric(const std::string& dataset_path) const {
   Handle space(H5Dget_space(dataset.get()), H5Sclose);
   NumericDataset result;
   result.dims = space_dims(space.get());
-  const hssize_t count = H5Sget_simple_extent_npoints(space.get());
-  result.values.resize(static_cast<std::size_t>(std::max<hssize_t>(count, 0)));
+  result.values.resize(element_count(space.get(), where(dataset_path)));
   if (!result.values.empty() &&
       H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, result.values.data()) < 0) {
     throw InputError(where(dataset_path) + ": the data could not be read");
@@ -238,7 +250,7 @@ std::vector<std::string> Hdf5Reader::read_strings(const std::string& dataset_pat
   Handle type(H5Dget_type(dataset.get()), H5Tclose);
   Handle space(H5Dget_space(dataset.get()), H5Sclose);
   if (H5Tget_class(type.get()) != H5T_STRING) throw InputError(where(dataset_path) + ": not a string dataset");
-  const auto count = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get()));
+  const std::size_t count = element_count(space.get(), where(dataset_path));
   std::vector<std::string> result;
   if (count == 0) return result;
   herr_t status = 0;
@@ -254,6 +266,9 @@ std::vector<std::string> Hdf5Reader::read_strings(const std::string& dataset_pat
     }
   } else {
     const std::size_t size = H5Tget_size(type.get());
+    if (size == 0 || size > max_elements / count) {
+      throw InputError(where(dataset_path) + ": strings of " + std::to_string(size) + " bytes each cannot be read");
+    }
     std::string buffer(size * count, '\0');
     Handle memory_type(H5Tcopy(type.get()), H5Tclose);
     status = H5Dread(dataset.get(), memory_type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data());

@@ -142,7 +142,13 @@ void NirEngine::reset(const RunContext& context) {
       s.delay_ticks.clear();
       Tick longest = 0;
       for (const double d : node.parameters.at("delay")) {
-        const Tick ticks = static_cast<Tick>(std::llround(d * 1000.0 / options_.dt_ms));
+        // The delay line holds (longest + 1) x size values: refuse what would exhaust memory.
+        const double ticks_real = std::round(d * 1000.0 / options_.dt_ms);
+        if (!(ticks_real >= 0.0) || (ticks_real + 1.0) * static_cast<double>(node.size) > 0x1p28) {
+          throw InputError(graph_.file + ": node '" + node.name + "': delay " + std::to_string(d) +
+                           " s is negative or too long for a delay line (at most 2^28 values)");
+        }
+        const auto ticks = static_cast<Tick>(ticks_real);
         s.delay_ticks.push_back(ticks);
         longest = std::max(longest, ticks);
       }

@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/hdf5_reader.hpp"
+#include "io/yaml_reader.hpp"
 
 namespace tandem::io {
 
@@ -43,11 +44,13 @@ bool is_elementwise(NirKind kind) {
          kind != NirKind::flatten;
 }
 
-std::size_t product(const std::vector<double>& shape) {
-  std::size_t n = 1;
-  for (const double d : shape) n *= static_cast<std::size_t>(d);
-  return n;
-}
+// Units a node may have: the network-file limit (io/yaml_reader.hpp), so a huge declared shape
+// is refused before anything of that size is allocated.
+constexpr double max_nir_size = static_cast<double>(max_size);
+
+// Elements a dataset may declare before it is read: 2^28 doubles (2 GiB) is far beyond any
+// chip-sized model and refuses a forged header before its allocation.
+constexpr std::size_t max_nir_values = std::size_t{1} << 28;
 
 class Reader {
  public:
@@ -61,6 +64,7 @@ class Reader {
     const std::string type = h5_.is_dataset("/node/type") ? h5_.read_string("/node/type") : "";
     if (type != "NIRGraph") fail("/node", "top-level type is '" + type + "', not NIRGraph");
     read_graph("/node", "", true);
+    if (nodes_.empty()) fail("/node", "the graph has no nodes");
     infer_sizes();
     check_shapes();
     graph.nodes = std::move(nodes_);
@@ -77,16 +81,22 @@ class Reader {
 
   // Reads graph `group` whose nodes get `prefix`; returns name → flat index of its members
   // (a nested graph maps to its Input (as target) and Output (as source) through the maps below).
-  void read_graph(const std::string& group, const std::string& prefix, bool top) {
+  void read_graph(const std::string& group, const std::string& prefix, bool top, int depth = 0) {
+    // HDF5 hard links can make a group its own descendant; real models nest a few levels.
+    constexpr int max_depth = 32;
+    if (depth > max_depth) fail(group, "graphs nested more than " + std::to_string(max_depth) + " deep (a link cycle?)");
     const std::string nodes_group = group + "/nodes";
     if (!h5_.is_group(nodes_group)) fail(group, "a NIRGraph without nodes");
     for (const auto& member : h5_.members(nodes_group)) {
+      // Linked-back groups could otherwise multiply the work at every level of nesting.
+      constexpr std::size_t max_members = 100'000;
+      if (++members_seen_ > max_members) fail(group, "more than " + std::to_string(max_members) + " nodes");
       const std::string path = nodes_group + "/" + member;
       const std::string name = prefix + member;
       if (!h5_.is_dataset(path + "/type")) fail_node(name, "has no 'type'");
       const std::string type = h5_.read_string(path + "/type");
       if (type == "NIRGraph") {
-        read_graph(path, name + ".", false);
+        read_graph(path, name + ".", false, depth + 1);
         continue;
       }
       const auto info = std::find_if(kinds().begin(), kinds().end(), [&](const KindInfo& k) { return type == k.type; });
@@ -104,9 +114,19 @@ class Reader {
       for (const auto& parameter : h5_.members(path)) {
         if (parameter == "type" || !h5_.is_dataset(path + "/" + parameter)) continue;
         NumericDataset data;
+        std::size_t declared = 1;
+        for (const auto d : h5_.dims(path + "/" + parameter)) {
+          declared = d > max_nir_values / std::max<std::size_t>(declared, 1) ? max_nir_values + 1 : declared * d;
+        }
+        if (declared > max_nir_values) {
+          fail_node(name, "parameter '" + parameter + "' declares more than " + std::to_string(max_nir_values) +
+                              " values, which would exhaust memory");
+        }
         try {
           data = h5_.read_numeric(path + "/" + parameter);
         } catch (const InputError&) {
+          const bool needed = std::find(info->required.begin(), info->required.end(), parameter) != info->required.end();
+          if (needed) fail_node(name, "parameter '" + parameter + "' of " + type + " is not numeric");
           continue;  // strings (e.g. input_type metadata) carry nothing the run needs
         }
         for (const double v : data.values) {
@@ -118,6 +138,11 @@ class Reader {
       for (const auto& required : info->required) {
         if (node.parameters.count(required) == 0) fail_node(name, "missing parameter '" + required + "' of " + type);
       }
+      if (info->kind == NirKind::delay) {
+        for (const double d : node.parameters.at("delay")) {
+          if (d < 0.0) fail_node(name, "delay " + std::to_string(d) + " s is negative");
+        }
+      }
       index_[name] = nodes_.size();
       nodes_.push_back(std::move(node));
     }
@@ -125,6 +150,9 @@ class Reader {
     const std::string edges_path = group + "/edges";
     std::vector<std::string> flat;
     if (h5_.is_dataset(edges_path) && !h5_.dims(edges_path).empty() && h5_.dims(edges_path)[0] > 0) {
+      const auto dims = h5_.dims(edges_path);
+      if (dims.size() != 2 || dims[1] != 2) fail(edges_path, "must be an (E, 2) array of [source, target]");
+      if (dims[0] > max_nir_values) fail(edges_path, "declares " + std::to_string(dims[0]) + " edges, which would exhaust memory");
       flat = h5_.read_strings(edges_path);
     }
     if (flat.size() % 2 != 0) fail(edges_path, "must be an (E, 2) array of [source, target]");
@@ -154,15 +182,35 @@ class Reader {
     fail(where, "graph '" + name + "' has several " + (as_target ? "Input" : "Output") + " nodes; name one");
   }
 
+  // The number of units of a `shape` parameter: positive whole numbers whose product is at most
+  // max_nir_size (checked before multiplying, so nothing overflows).
+  std::size_t shape_size(const NirNode& node) const {
+    const auto& shape = node.parameters.at("shape");
+    if (shape.empty()) fail_node(node.name, "parameter 'shape' is empty");
+    double n = 1.0;
+    for (const double d : shape) {
+      if (!(d >= 1.0) || d != std::floor(d)) {
+        fail_node(node.name, "parameter 'shape' must hold positive whole numbers, got " + std::to_string(d));
+      }
+      n *= d;
+      if (n > max_nir_size) {
+        fail_node(node.name, "parameter 'shape' gives more than " + std::to_string(max_size) +
+                                 " units, which would exhaust memory");
+      }
+    }
+    return static_cast<std::size_t>(n);
+  }
+
   // Fixed sizes from parameters, then the rest from what arrives (repeated until stable).
   void infer_sizes() {
     for (auto& node : nodes_) {
       if (node.kind == NirKind::input || (node.kind == NirKind::output && node.parameters.count("shape"))) {
-        node.size = product(node.parameters.at("shape"));
+        node.size = shape_size(node);
         node.in_size = node.kind == NirKind::output || !node.external_input ? node.size : 0;
       } else if (node.kind == NirKind::affine || node.kind == NirKind::linear) {
         const auto& dims = node.weight_dims;
         if (dims.size() != 2) fail_node(node.name, "weight must be a matrix [out, in]");
+        if (dims[0] == 0 || dims[1] == 0) fail_node(node.name, "weight has an empty dimension");
         node.size = dims[0];
         node.in_size = dims[1];
         if (node.kind == NirKind::affine && node.parameters.at("bias").size() != node.size) {
@@ -228,6 +276,7 @@ class Reader {
   Hdf5Reader h5_;
   std::vector<NirNode> nodes_;
   std::map<std::string, std::size_t> index_;
+  std::size_t members_seen_ = 0;  // nodes and nested graphs read so far
 };
 
 }  // namespace
