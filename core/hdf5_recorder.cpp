@@ -361,8 +361,16 @@ StreamId Hdf5Recorder::enroll(const StreamSpec& spec) {
     }
     H5::LinkCreatPropList links;
     H5Pset_create_intermediate_group(links.getId(), 1);
+    // Chunk cache of exactly one chunk: HDF5 compresses a cached chunk when it is evicted
+    // (by the next write, on the writer thread) or flushed, so the simulation thread's flush
+    // compresses at most one chunk per stream; the default 1 MiB cache would leave 16 of them
+    // to it. One chunk still completes a chunk left partial by a flush (later blocks then
+    // straddle two chunks) before it is compressed, so each chunk is compressed once.
+    H5::DSetAccPropList access;
+    access.setChunkCache(std::numeric_limits<std::size_t>::max(),  // default slot count
+                         stream.block_rows * row_bytes, -1.0);     // -1.0: default w0
     stream.dataset = impl_->file.createDataSet(spec.path, file_type(spec.type), space, create,
-                                               H5::DSetAccPropList::DEFAULT, links);
+                                               access, links);
     for (const auto& [key, value] : spec.attributes) write_attribute(stream.dataset, key, value);
   } catch (const H5::Exception& error) {
     throw InputError("trace '" + impl_->path + "': cannot create dataset '" + spec.path +
@@ -477,8 +485,11 @@ void Hdf5Recorder::close() {
     if (failure.empty()) {
       write_metadata("status", trace_status_complete);
     } else {
-      write_metadata("status", trace_status_failed);
-      write_metadata("stop_reason", failure);
+      try {  // best effort: the writer's failure is the error worth reporting
+        write_metadata("status", trace_status_failed);
+        write_metadata("stop_reason", failure);
+      } catch (const RunError&) {
+      }
     }
   }
   try {

@@ -1,7 +1,9 @@
 #include <catch2/catch.hpp>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <numeric>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "core/error.hpp"
@@ -205,4 +207,38 @@ TEST_CASE("hdf5 recorder: many queued blocks across streams keep their order per
     CHECK(trace.values(path) == reference.stream(path).values);
   }
   CHECK(reference.stream("/a/v").values.size() == 4000);  // 2000 samples of 2: no rows dropped
+}
+
+TEST_CASE("hdf5 recorder: a write that fails on the writer thread is a RunError for the caller",
+          "[recording][hdf5]") {
+  // A 256 KiB file-size limit (RLIMIT_FSIZE, SIGXFSZ ignored so write() returns EFBIG) makes
+  // HDF5 fail part-way through 2 MB of uncompressed data; the failure must come back as a
+  // RunError naming the trace from append/flush/close, and the destructor must not throw.
+  TempDir dir;
+  const std::string file = dir.path("full.h5");
+  rlimit original{};
+  REQUIRE(getrlimit(RLIMIT_FSIZE, &original) == 0);
+  const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  std::string message;
+  {
+    Hdf5Recorder recorder(file, Hdf5RecorderOptions{.chunk_bytes = 4096, .deflate_level = 0});
+    const StreamId s = recorder.enroll({"/snn/exc/state/v", SampleType::float32, 256, {}});
+    rlimit small = original;
+    small.rlim_cur = 256 * 1024;
+    REQUIRE(setrlimit(RLIMIT_FSIZE, &small) == 0);
+    std::vector<float> row(256);
+    try {
+      for (int step = 0; step < 2000; ++step) {
+        std::iota(row.begin(), row.end(), static_cast<float>(step));
+        recorder.append(s, std::span<const float>(row));
+      }
+      recorder.close();
+    } catch (const RunError& error) {
+      message = error.what();
+    }
+  }
+  setrlimit(RLIMIT_FSIZE, &original);
+  std::signal(SIGXFSZ, old_handler);
+  INFO(message);
+  CHECK(message.find(file) != std::string::npos);
 }
