@@ -180,6 +180,12 @@ struct Hdf5Recorder::Impl {
   void start_writer() { writer = std::thread([this] { writer_loop(); }); }
 
   void writer_loop() {
+    {
+      // Error printing is per thread in a thread-safe HDF5 build: errors become exceptions
+      // with messages here too, not stderr dumps.
+      std::lock_guard hdf5_lock(hdf5_mutex);
+      H5::Exception::dontPrint();
+    }
     std::unique_lock lock(queue_mutex);
     for (;;) {
       job_ready.wait(lock, [&] { return stop_requested || !jobs.empty(); });

@@ -212,14 +212,17 @@ TEST_CASE("hdf5 recorder: many queued blocks across streams keep their order per
 TEST_CASE("hdf5 recorder: a write that fails on the writer thread is a RunError for the caller",
           "[recording][hdf5]") {
   // A 256 KiB file-size limit (RLIMIT_FSIZE, SIGXFSZ ignored so write() returns EFBIG) makes
-  // HDF5 fail part-way through 2 MB of uncompressed data; the failure must come back as a
-  // RunError naming the trace from append/flush/close, and the destructor must not throw.
+  // the writer thread's HDF5 writes fail part-way through 2 MB of uncompressed data; with at
+  // most 64 blocks queued, a later append() must rethrow it as a RunError naming the trace
+  // and dataset. With the limit lifted again (the disk "has room" again), close() reports the
+  // failure once more and leaves a readable file whose status is "failed".
   TempDir dir;
   const std::string file = dir.path("full.h5");
   rlimit original{};
   REQUIRE(getrlimit(RLIMIT_FSIZE, &original) == 0);
   const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
-  std::string message;
+  std::string append_error;
+  std::string close_error;
   {
     Hdf5Recorder recorder(file, Hdf5RecorderOptions{.chunk_bytes = 4096, .deflate_level = 0});
     const StreamId s = recorder.enroll({"/snn/exc/state/v", SampleType::float32, 256, {}});
@@ -232,13 +235,21 @@ TEST_CASE("hdf5 recorder: a write that fails on the writer thread is a RunError 
         std::iota(row.begin(), row.end(), static_cast<float>(step));
         recorder.append(s, std::span<const float>(row));
       }
+    } catch (const RunError& error) {
+      append_error = error.what();
+    }
+    setrlimit(RLIMIT_FSIZE, &original);
+    try {
       recorder.close();
     } catch (const RunError& error) {
-      message = error.what();
+      close_error = error.what();
     }
+    CHECK_FALSE(recorder.is_open());
   }
-  setrlimit(RLIMIT_FSIZE, &original);
   std::signal(SIGXFSZ, old_handler);
-  INFO(message);
-  CHECK(message.find(file) != std::string::npos);
+  INFO(append_error);
+  CHECK(append_error.find(file) != std::string::npos);
+  CHECK(append_error.find("/snn/exc/state/v") != std::string::npos);
+  CHECK(close_error == append_error);
+  CHECK(TraceFile(file).meta().at("status") == trace_status_failed);
 }
