@@ -3,11 +3,16 @@
 #include <H5Cpp.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <cmath>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <limits>
+#include <mutex>
 #include <set>
+#include <thread>
 #include <type_traits>
 #include <vector>
 
@@ -21,6 +26,14 @@ namespace {
 // H5S_UNLIMITED spelled without the header's C-style cast.
 constexpr hsize_t unlimited = std::numeric_limits<hsize_t>::max();
 
+// Bound on blocks handed to the writer thread but not yet written: append() waits beyond it,
+// so memory stays bounded when compression is slower than the simulation. 16 MiB is 256
+// default chunks, enough to ride out a slow second; 64 jobs bounds the queue for tiny chunks.
+constexpr std::size_t max_pending_bytes = std::size_t{16} * 1024 * 1024;
+constexpr std::size_t max_pending_jobs = 64;
+// Written buffers kept for reuse, so a steady run does not allocate a block per chunk.
+constexpr std::size_t max_spare_buffers = 8;
+
 const H5::PredType& file_type(SampleType type) {
   switch (type) {
     case SampleType::float32: return H5::PredType::NATIVE_FLOAT;
@@ -29,14 +42,6 @@ const H5::PredType& file_type(SampleType type) {
     case SampleType::uint32: return H5::PredType::NATIVE_UINT32;
   }
   throw RunError("unknown sample type");
-}
-
-template <typename T>
-constexpr SampleType sample_type_of() {
-  if constexpr (std::is_same_v<T, float>) return SampleType::float32;
-  else if constexpr (std::is_same_v<T, double>) return SampleType::float64;
-  else if constexpr (std::is_same_v<T, std::int64_t>) return SampleType::int64;
-  else return SampleType::uint32;
 }
 
 std::size_t type_bytes(SampleType type) {
@@ -108,27 +113,54 @@ std::string hdf5_message(const H5::Exception& error) {
 
 }  // namespace
 
+// Threads: append() converts into the stream's buffer on the calling thread; a full block
+// becomes a Job in one FIFO queue and the writer thread performs the HDF5 write (extend +
+// hyperslab write, where HDF5 runs shuffle+deflate), so compression uses another core. The
+// serial HDF5 library is not thread-safe: every HDF5 call on either thread, including the
+// destruction of HDF5 handles, holds `hdf5_mutex`.
 struct Hdf5Recorder::Impl {
   struct Stream {
     StreamSpec spec;
     H5::DataSet dataset;
     std::size_t width = 1;       // values per sample
     std::size_t value_bytes = 0;
-    hsize_t rows_written = 0;
+    hsize_t rows_written = 0;    // touched only under hdf5_mutex (writer thread or close)
     std::size_t block_rows = 1;  // rows per chunk = rows buffered before a write
-    std::vector<unsigned char> buffer;  // whole rows in the stream's type
+    std::vector<unsigned char> buffer;  // whole rows in the stream's type (calling thread only)
     [[nodiscard]] std::size_t buffered_rows() const { return buffer.size() / (width * value_bytes); }
+  };
+  struct Job {
+    std::size_t stream = 0;
+    std::vector<unsigned char> bytes;
+    std::size_t rows = 0;
   };
 
   std::string path;
   Hdf5RecorderOptions options;
   H5::H5File file;
   H5::Group meta;
-  std::vector<Stream> streams;
+  std::vector<Stream> streams;  // grows only in enroll(), under hdf5_mutex
   std::string status = trace_status_running;
   bool open = false;
 
-  // One write of `rows` whole rows at the end of the dataset (extends it first).
+  std::mutex hdf5_mutex;
+  // Queue state, guarded by queue_mutex.
+  std::mutex queue_mutex;
+  std::condition_variable job_ready;      // writer waits: a job or stop
+  std::condition_variable job_finished;   // callers wait: room in the queue or idle
+  std::deque<Job> jobs;
+  std::vector<std::vector<unsigned char>> spare_buffers;
+  std::size_t pending_bytes = 0;  // queued plus the job being written
+  bool writer_busy = false;
+  bool stop_requested = false;
+  std::string writer_error;           // first failure on the writer thread
+  std::atomic<bool> writer_failed{false};  // cheap check for append()
+  std::thread writer;
+
+  ~Impl() { stop_writer(); }
+
+  // One write of `rows` whole rows at the end of the dataset (extends it first). The caller
+  // holds hdf5_mutex.
   void write_rows(Stream& stream, const void* data, std::size_t rows) {
     if (rows == 0) return;
     const hsize_t new_rows = stream.rows_written + rows;
@@ -145,9 +177,115 @@ struct Hdf5Recorder::Impl {
     stream.rows_written = new_rows;
   }
 
-  void drain(Stream& stream) {
-    write_rows(stream, stream.buffer.data(), stream.buffered_rows());
+  void start_writer() { writer = std::thread([this] { writer_loop(); }); }
+
+  void writer_loop() {
+    {
+      // Error printing is per thread in a thread-safe HDF5 build: errors become exceptions
+      // with messages here too, not stderr dumps.
+      std::lock_guard hdf5_lock(hdf5_mutex);
+      H5::Exception::dontPrint();
+    }
+    std::unique_lock lock(queue_mutex);
+    for (;;) {
+      job_ready.wait(lock, [&] { return stop_requested || !jobs.empty(); });
+      if (jobs.empty()) return;  // stop requested and every job written
+      Job job = std::move(jobs.front());
+      jobs.pop_front();
+      writer_busy = true;
+      const bool skip = writer_failed.load();  // after a failure, later blocks are dropped
+      lock.unlock();
+      std::string failure;
+      if (!skip) failure = write_job(job);
+      const std::size_t job_bytes = job.bytes.size();
+      lock.lock();
+      pending_bytes -= job_bytes;
+      writer_busy = false;
+      if (!failure.empty() && writer_error.empty()) {
+        writer_error = failure;
+        writer_failed = true;
+      }
+      if (spare_buffers.size() < max_spare_buffers) {
+        job.bytes.clear();
+        spare_buffers.push_back(std::move(job.bytes));
+      }
+      job_finished.notify_all();
+    }
+  }
+
+  // Returns an error message, empty on success; never throws (it runs on the writer thread).
+  std::string write_job(const Job& job) {
+    std::lock_guard hdf5_lock(hdf5_mutex);
+    Stream& stream = streams[job.stream];
+    try {
+      write_rows(stream, job.bytes.data(), job.rows);
+      return {};
+    } catch (const H5::Exception& error) {
+      return "trace '" + path + "': cannot write '" + stream.spec.path + "': " + hdf5_message(error);
+    } catch (const std::exception& error) {
+      return "trace '" + path + "': cannot write '" + stream.spec.path + "': " + error.what();
+    }
+  }
+
+  // Rethrows a writer-thread failure on the calling thread. The caller holds queue_mutex.
+  void throw_if_failed_locked() const {
+    if (!writer_error.empty()) throw RunError(writer_error);
+  }
+  void throw_if_failed() {
+    if (!writer_failed.load()) return;
+    std::lock_guard lock(queue_mutex);
+    throw_if_failed_locked();
+  }
+
+  // Hands `rows` rows from `bytes` to the writer thread; waits while the queue is full.
+  // `bytes` is left empty (a recycled buffer with capacity when one is spare).
+  void enqueue(std::size_t stream_id, std::vector<unsigned char>& bytes, std::size_t rows) {
+    if (rows == 0) return;
+    std::unique_lock lock(queue_mutex);
+    job_finished.wait(lock, [&] {
+      return !writer_error.empty() || pending_bytes == 0 ||
+             (pending_bytes + bytes.size() <= max_pending_bytes && jobs.size() < max_pending_jobs);
+    });
+    throw_if_failed_locked();
+    if (stop_requested) throw RunError("trace '" + path + "': append while the file is closing");
+    pending_bytes += bytes.size();
+    jobs.push_back(Job{stream_id, std::move(bytes), rows});
+    bytes = std::vector<unsigned char>();
+    if (!spare_buffers.empty()) {
+      bytes = std::move(spare_buffers.back());
+      spare_buffers.pop_back();
+    }
+    job_ready.notify_one();
+  }
+
+  void drain(std::size_t stream_id) {
+    Stream& stream = streams[stream_id];
+    enqueue(stream_id, stream.buffer, stream.buffered_rows());
     stream.buffer.clear();
+  }
+
+  // Queues every partial buffer and waits until the writer has written them all.
+  void drain_all_and_wait() {
+    for (std::size_t id = 0; id < streams.size(); ++id) drain(id);
+    std::unique_lock lock(queue_mutex);
+    job_finished.wait(lock, [&] { return jobs.empty() && !writer_busy; });
+    throw_if_failed_locked();
+  }
+
+  // Lets the writer finish the queue, then joins it. Idempotent; never throws.
+  void stop_writer() noexcept {
+    {
+      std::lock_guard lock(queue_mutex);
+      stop_requested = true;
+    }
+    job_ready.notify_all();
+    if (writer.joinable()) {
+      try {
+        writer.join();
+      } catch (...) {
+        // join only fails for a thread that is not joinable, which was just checked
+      }
+    }
   }
 
   void require_open(const std::string& what) const {
@@ -176,6 +314,7 @@ Hdf5Recorder::Hdf5Recorder(const std::string& file_path, Hdf5RecorderOptions opt
   } catch (const H5::Exception& error) {
     throw InputError("cannot create trace file '" + file_path + "': " + hdf5_message(error));
   }
+  impl_->start_writer();  // last: a throwing constructor never leaves a thread behind
 }
 
 Hdf5Recorder::~Hdf5Recorder() {
@@ -205,6 +344,8 @@ StreamId Hdf5Recorder::enroll(const StreamSpec& spec) {
                        "' (one would have to be both a dataset and a group)");
     }
   }
+  // Held to the end: the moved-from local's dataset handle is released on return.
+  std::lock_guard hdf5_lock(impl_->hdf5_mutex);
   Impl::Stream stream;
   stream.spec = spec;
   stream.width = std::max<std::size_t>(spec.columns, 1);
@@ -226,8 +367,16 @@ StreamId Hdf5Recorder::enroll(const StreamSpec& spec) {
     }
     H5::LinkCreatPropList links;
     H5Pset_create_intermediate_group(links.getId(), 1);
+    // Chunk cache of exactly one chunk: HDF5 compresses a cached chunk when it is evicted
+    // (by the next write, on the writer thread) or flushed, so the simulation thread's flush
+    // compresses at most one chunk per stream; the default 1 MiB cache would leave 16 of them
+    // to it. One chunk still completes a chunk left partial by a flush (later blocks then
+    // straddle two chunks) before it is compressed, so each chunk is compressed once.
+    H5::DSetAccPropList access;
+    access.setChunkCache(std::numeric_limits<std::size_t>::max(),  // default slot count
+                         stream.block_rows * row_bytes, -1.0);     // -1.0: default w0
     stream.dataset = impl_->file.createDataSet(spec.path, file_type(spec.type), space, create,
-                                               H5::DSetAccPropList::DEFAULT, links);
+                                               access, links);
     for (const auto& [key, value] : spec.attributes) write_attribute(stream.dataset, key, value);
   } catch (const H5::Exception& error) {
     throw InputError("trace '" + impl_->path + "': cannot create dataset '" + spec.path +
@@ -241,6 +390,7 @@ StreamId Hdf5Recorder::enroll(const StreamSpec& spec) {
 template <typename T>
 void Hdf5Recorder::append_values(StreamId stream_id, std::span<const T> values) {
   impl_->require_open("append");
+  impl_->throw_if_failed();
   if (stream_id >= impl_->streams.size()) {
     throw RunError("trace '" + impl_->path + "': no stream with id " + std::to_string(stream_id));
   }
@@ -273,24 +423,15 @@ void Hdf5Recorder::append_values(StreamId stream_id, std::span<const T> values) 
       case SampleType::uint32: push(std::uint32_t{}); break;
     }
   };
-  try {
-    if (stream.buffer.empty() && rows >= stream.block_rows) {
-      // A block at least one chunk long goes straight to the file in one write.
-      if (sample_type_of<T>() == stream.spec.type) {
-        impl_->write_rows(stream, values.data(), rows);
-      } else {
-        std::vector<unsigned char> converted;
-        convert_into(converted);
-        impl_->write_rows(stream, converted.data(), rows);
-      }
-      return;
-    }
-    convert_into(stream.buffer);
-    if (stream.buffered_rows() >= stream.block_rows) impl_->drain(stream);
-  } catch (const H5::Exception& error) {
-    throw RunError("trace '" + impl_->path + "': cannot write '" + stream.spec.path +
-                   "': " + hdf5_message(error));
+  if (stream.buffer.empty() && rows >= stream.block_rows) {
+    // A block at least one chunk long becomes one job (one write) of its own.
+    std::vector<unsigned char> block;
+    convert_into(block);
+    impl_->enqueue(stream_id, block, rows);
+    return;
   }
+  convert_into(stream.buffer);
+  if (stream.buffered_rows() >= stream.block_rows) impl_->drain(stream_id);
 }
 
 void Hdf5Recorder::append(StreamId stream, std::span<const float> values) { append_values(stream, values); }
@@ -302,6 +443,7 @@ void Hdf5Recorder::write_metadata(const std::string& key, const std::string& val
   impl_->require_open("write_metadata '" + key + "'");
   if (key.empty()) throw InputError("trace '" + impl_->path + "': a metadata key must not be empty");
   try {
+    std::lock_guard hdf5_lock(impl_->hdf5_mutex);
     write_attribute(impl_->meta, key, value);
   } catch (const H5::Exception& error) {
     throw RunError("trace '" + impl_->path + "': cannot write /meta attribute '" + key +
@@ -312,8 +454,9 @@ void Hdf5Recorder::write_metadata(const std::string& key, const std::string& val
 
 void Hdf5Recorder::flush() {
   impl_->require_open("flush");
+  impl_->drain_all_and_wait();
   try {
-    for (auto& stream : impl_->streams) impl_->drain(stream);
+    std::lock_guard hdf5_lock(impl_->hdf5_mutex);
     impl_->file.flush(H5F_SCOPE_GLOBAL);
   } catch (const H5::Exception& error) {
     throw RunError("trace '" + impl_->path + "': flush failed: " + hdf5_message(error));
@@ -322,9 +465,42 @@ void Hdf5Recorder::flush() {
 
 void Hdf5Recorder::close() {
   if (!impl_->open) return;
-  if (impl_->status == trace_status_running) write_metadata("status", trace_status_complete);
-  flush();
+  // Let the writer finish its queue and stop; then the calling thread writes the partial
+  // buffers itself. A writer failure marks the file "failed" (unless a status was already
+  // set) and is rethrown once the file is closed.
+  impl_->stop_writer();
+  std::string failure;
+  {
+    std::lock_guard lock(impl_->queue_mutex);
+    failure = impl_->writer_error;
+  }
+  if (failure.empty()) {
+    std::lock_guard hdf5_lock(impl_->hdf5_mutex);
+    for (auto& stream : impl_->streams) {
+      try {
+        impl_->write_rows(stream, stream.buffer.data(), stream.buffered_rows());
+        stream.buffer.clear();
+      } catch (const H5::Exception& error) {
+        failure = "trace '" + impl_->path + "': cannot write '" + stream.spec.path +
+                  "': " + hdf5_message(error);
+        break;
+      }
+    }
+  }
+  if (impl_->status == trace_status_running) {
+    if (failure.empty()) {
+      write_metadata("status", trace_status_complete);
+    } else {
+      try {  // best effort: the writer's failure is the error worth reporting
+        write_metadata("status", trace_status_failed);
+        write_metadata("stop_reason", failure);
+      } catch (const RunError&) {
+      }
+    }
+  }
   try {
+    std::lock_guard hdf5_lock(impl_->hdf5_mutex);
+    impl_->file.flush(H5F_SCOPE_GLOBAL);
     for (auto& stream : impl_->streams) stream.dataset.close();
     impl_->meta.close();
     impl_->file.close();
@@ -333,6 +509,7 @@ void Hdf5Recorder::close() {
     throw RunError("trace '" + impl_->path + "': close failed: " + hdf5_message(error));
   }
   impl_->open = false;
+  if (!failure.empty()) throw RunError(failure);
 }
 
 const std::string& Hdf5Recorder::file_path() const { return impl_->path; }

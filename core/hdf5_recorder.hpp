@@ -1,6 +1,7 @@
 // The HDF5 implementation of Recorder: every stream becomes a chunked, compressed, extendible
-// dataset; small appends are buffered up to one chunk and written in bulk. The only code that
-// includes the HDF5 headers for writing (they stay in the .cpp). Layout: docs/traces.md.
+// dataset; small appends are buffered up to one chunk and written in bulk by a writer thread
+// (compression off the caller's thread). The only code that includes the HDF5 headers for
+// writing (they stay in the .cpp). Layout: docs/traces.md.
 #pragma once
 
 #include <cstddef>
@@ -51,7 +52,9 @@ class Hdf5Recorder final : public Recorder {
   // A /meta attribute; `status`, `stop_reason`, `config`, `mode`, `chip` and versions are
   // always strings, other values are numeric when they parse completely as a number.
   void write_metadata(const std::string& key, const std::string& value) override;
-  // Writes every buffered block and flushes the file, so it is readable as it stands.
+  // Writes every buffered block, waits for the writer thread, and flushes the file, so it is
+  // readable as it stands. A failed write on the writer thread is rethrown as RunError (naming
+  // trace and dataset) by the next append, flush or close.
   void flush() override;
   // Flushes, sets status "complete" if it is still "running", and closes. Idempotent.
   void close();

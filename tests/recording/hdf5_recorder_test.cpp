@@ -1,7 +1,9 @@
 #include <catch2/catch.hpp>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <numeric>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "core/error.hpp"
@@ -168,4 +170,86 @@ TEST_CASE("trace file: missing and non-HDF5 files are input errors naming the fi
   }
   TraceFile trace(dir.path("ok.h5"));
   CHECK_THROWS_WITH(trace.values("/snn/nothing"), Catch::Contains("/snn/nothing"));
+}
+
+TEST_CASE("hdf5 recorder: many queued blocks across streams keep their order per stream",
+          "[recording][hdf5]") {
+  // 16-byte chunks turn every few appends into a writer-thread job, so the queue passes its
+  // 64-job bound and append() has to wait; flushes in between must not lose or reorder rows.
+  TempDir dir;
+  const std::string file = dir.path("queued.h5");
+  const auto fill = [](auto& sink) {
+    const StreamId a = sink.enroll({"/a/v", SampleType::float32, 2, {}});
+    const StreamId b = sink.enroll({"/b/tick", SampleType::int64, 0, {}});
+    const StreamId c = sink.enroll({"/c/x", SampleType::float64, 0, {}});
+    for (int step = 0; step < 2000; ++step) {
+      const float v[] = {static_cast<float>(step), -static_cast<float>(step) * 0.5f};
+      sink.append(a, std::span<const float>(v));
+      const std::int64_t t[] = {step, step + 1, step + 2};
+      sink.append(b, std::span<const std::int64_t>(t, static_cast<std::size_t>(step % 4)));
+      const double x = step * 0.25;
+      sink.append(c, std::span<const double>(&x, 1));
+      if (step % 500 == 499) sink.flush();
+    }
+  };
+  MemoryRecorder reference;
+  fill(reference);
+  {
+    Hdf5Recorder recorder(file, Hdf5RecorderOptions{.chunk_bytes = 16, .deflate_level = 1});
+    fill(recorder);
+    recorder.close();
+    CHECK_FALSE(recorder.is_open());
+  }
+  TraceFile trace(file);
+  CHECK(trace.meta().at("status") == trace_status_complete);
+  for (const auto& path : {"/a/v", "/b/tick", "/c/x"}) {
+    INFO(path);
+    CHECK(trace.values(path) == reference.stream(path).values);
+  }
+  CHECK(reference.stream("/a/v").values.size() == 4000);  // 2000 samples of 2: no rows dropped
+}
+
+TEST_CASE("hdf5 recorder: a write that fails on the writer thread is a RunError for the caller",
+          "[recording][hdf5]") {
+  // A 256 KiB file-size limit (RLIMIT_FSIZE, SIGXFSZ ignored so write() returns EFBIG) makes
+  // the writer thread's HDF5 writes fail part-way through 2 MB of uncompressed data; with at
+  // most 64 blocks queued, a later append() must rethrow it as a RunError naming the trace
+  // and dataset. With the limit lifted again (the disk "has room" again), close() reports the
+  // failure once more and leaves a readable file whose status is "failed".
+  TempDir dir;
+  const std::string file = dir.path("full.h5");
+  rlimit original{};
+  REQUIRE(getrlimit(RLIMIT_FSIZE, &original) == 0);
+  const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  std::string append_error;
+  std::string close_error;
+  {
+    Hdf5Recorder recorder(file, Hdf5RecorderOptions{.chunk_bytes = 4096, .deflate_level = 0});
+    const StreamId s = recorder.enroll({"/snn/exc/state/v", SampleType::float32, 256, {}});
+    rlimit small = original;
+    small.rlim_cur = 256 * 1024;
+    REQUIRE(setrlimit(RLIMIT_FSIZE, &small) == 0);
+    std::vector<float> row(256);
+    try {
+      for (int step = 0; step < 2000; ++step) {
+        std::iota(row.begin(), row.end(), static_cast<float>(step));
+        recorder.append(s, std::span<const float>(row));
+      }
+    } catch (const RunError& error) {
+      append_error = error.what();
+    }
+    setrlimit(RLIMIT_FSIZE, &original);
+    try {
+      recorder.close();
+    } catch (const RunError& error) {
+      close_error = error.what();
+    }
+    CHECK_FALSE(recorder.is_open());
+  }
+  std::signal(SIGXFSZ, old_handler);
+  INFO(append_error);
+  CHECK(append_error.find(file) != std::string::npos);
+  CHECK(append_error.find("/snn/exc/state/v") != std::string::npos);
+  CHECK(close_error == append_error);
+  CHECK(TraceFile(file).meta().at("status") == trace_status_failed);
 }
