@@ -12,11 +12,12 @@
 namespace tandem::app {
 namespace {
 
-std::uint64_t parse_count(const std::string& text, const std::string& what, const std::string& probe) {
+// `option` is the option and its text as the user wrote it, for the message.
+std::uint64_t parse_count(const std::string& text, const std::string& what, const std::string& option) {
   std::uint64_t value = 0;
   const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
   if (result.ec != std::errc{} || result.ptr != text.data() + text.size()) {
-    throw InputError("--probe '" + probe + "': " + what + " '" + text + "' is not a whole number");
+    throw InputError(option + ": " + what + " '" + text + "' is not a whole number");
   }
   return value;
 }
@@ -29,8 +30,9 @@ std::vector<std::uint32_t> parse_units(const std::string& text, const std::strin
     const std::size_t end = std::min(text.find(';', start), text.size());
     const std::string item = text.substr(start, end - start);
     const std::size_t dash = item.find('-');
-    const auto first = parse_count(item.substr(0, dash), "unit", probe);
-    const auto last = dash == std::string::npos ? first : parse_count(item.substr(dash + 1), "unit", probe);
+    const std::string option = "--probe '" + probe + "'";
+    const auto first = parse_count(item.substr(0, dash), "unit", option);
+    const auto last = dash == std::string::npos ? first : parse_count(item.substr(dash + 1), "unit", option);
     if (last < first || last - first > 10'000'000) {
       throw InputError("--probe '" + probe + "': bad unit range '" + item + "'");
     }
@@ -54,7 +56,10 @@ void add_run_output_options(po::options_description& options, const RunOutputOpt
     ("energy-report", po::value<std::string>()->default_value(defaults.energy_report_path),
      "write the energy report (JSON, docs/energy.md) to this file")
     ("energy-window-ticks", po::value<Tick>()->default_value(defaults.energy_window_ticks),
-     "ticks per energy window in the trace");
+     "ticks per energy window in the trace")
+    ("board", po::value<std::string>()->default_value(
+                  std::to_string(defaults.board.chips_x) + "x" + std::to_string(defaults.board.chips_y)),
+     "tile W x H chips into a board when the network does not fit on one chip, e.g. 2x1");
 }
 
 RunOutputOptions run_output_options_from(const po::variables_map& values) {
@@ -71,7 +76,23 @@ RunOutputOptions run_output_options_from(const po::variables_map& values) {
   options.energy_window_ticks = values["energy-window-ticks"].as<Tick>();
   if (options.energy_window_ticks < 1) throw InputError("--energy-window-ticks must be >= 1");
   options.quiet = values.count("quiet") != 0U && values["quiet"].as<bool>();
+  options.board = parse_board(values["board"].as<std::string>());
   return options;
+}
+
+BoardLayout parse_board(const std::string& text) {
+  const std::size_t x = text.find('x');
+  const auto whole = [&](const std::string& part) {
+    return parse_count(part, "chip count", "--board " + text);
+  };
+  if (x == std::string::npos) throw InputError("--board '" + text + "': expected WxH, e.g. 2x1");
+  const std::uint64_t width = whole(text.substr(0, x));
+  const std::uint64_t height = whole(text.substr(x + 1));
+  // A board of more than 4096 chips is a typo, not a network: refuse it before mapping.
+  if (width < 1 || height < 1 || width * height > 4096) {
+    throw InputError("--board '" + text + "': need 1 to 4096 chips in all, as WxH");
+  }
+  return BoardLayout{.chips_x = width, .chips_y = height};
 }
 
 Probe parse_probe(const std::string& text) {
@@ -91,7 +112,7 @@ Probe parse_probe(const std::string& text) {
     const std::string key = item.substr(0, equals);
     const std::string value = equals == std::string::npos ? "" : item.substr(equals + 1);
     if (key == "every") {
-      probe.every_ticks = static_cast<Tick>(parse_count(value, "every", text));
+      probe.every_ticks = static_cast<Tick>(parse_count(value, "every", "--probe '" + text + "'"));
       if (probe.every_ticks < 1) throw InputError("--probe '" + text + "': every must be >= 1");
     } else if (key == "units") {
       probe.units = parse_units(value, text);
@@ -132,7 +153,8 @@ Recorder* RunSession::recorder() { return trace_.get(); }
 void RunSession::start() {
   if (ledger_) return;
   ledger_ = std::make_unique<EnergyLedger>(
-      simulation_, chip_, EnergyLedgerSettings{.window_ticks = options_.energy_window_ticks},
+      simulation_, chip_,
+      EnergyLedgerSettings{.window_ticks = options_.energy_window_ticks, .board = options_.board},
       trace_.get());
 }
 

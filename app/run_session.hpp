@@ -25,6 +25,7 @@ struct RunOutputOptions {
   std::string chip = "tianjic";    // preset name or chip YAML file
   std::string energy_report_path;  // empty: no JSON report
   Tick energy_window_ticks = 100;
+  BoardLayout board;               // chips tiled into a board for networks larger than one chip
   bool quiet = false;
   bool print_energy_table = true;
 };
@@ -32,6 +33,9 @@ struct RunOutputOptions {
 // Adds the output options to `options` (defaults from `defaults`).
 void add_run_output_options(po::options_description& options, const RunOutputOptions& defaults);
 RunOutputOptions run_output_options_from(const po::variables_map& values);
+
+// "WxH" (e.g. "2x1") -> a board of W x H chips; InputError naming the text otherwise.
+BoardLayout parse_board(const std::string& text);
 
 // "NODE.VARIABLE[,every=N][,units=A-B;C]" -> Probe; InputError naming the text otherwise.
 Probe parse_probe(const std::string& text);
