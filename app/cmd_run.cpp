@@ -6,7 +6,6 @@
 #include <iostream>
 
 #include "app/cli_options.hpp"
-#include "app/progress.hpp"
 #include "app/run_session.hpp"
 #include "core/error.hpp"
 #include "io/network_builder.hpp"
@@ -40,16 +39,10 @@ Tick run_ticks(const po::variables_map& values, const io::NetworkDescription& ne
 
 // Runs `simulation` through a RunSession with progress on a terminal.
 int run_with_session(Simulation& simulation, const RunOutputOptions& output, const std::string& label,
-                     const std::string& resolved, Tick ticks, double dt_ms) {
+                     const std::string& resolved, Tick ticks) {
   RunSession session(simulation, output, label, resolved);
-  std::unique_ptr<ProgressReporter> progress;
-  if (progress_wanted(output.quiet)) {
-    progress = std::make_unique<ProgressReporter>(0, ticks, dt_ms, std::cerr);
-    simulation.add_epoch_observer(progress->observer());
-  }
-  const int code = session.run_to_exit_code(ticks);
-  if (progress) progress->finish();
-  return code;
+  session.show_progress(ticks);
+  return session.run_to_exit_code(ticks);
 }
 
 // `tandem run model.nir`: import options, input tables, and a summary of the Output nodes.
@@ -80,7 +73,7 @@ int run_nir(const std::string& file, const po::variables_map& values) {
   const Tick ticks = run_ticks(values, timing);
   RunOutputOptions output = run_output_options_from(values);
   if (!output.record_path.empty()) output.probes.insert(output.probes.begin(), run.output_probes.begin(), run.output_probes.end());
-  const int code = run_with_session(*run.simulation, output, file, run.resolved, ticks, options.dt_ms);
+  const int code = run_with_session(*run.simulation, output, file, run.resolved, ticks);
   if (code == 0 && !output.quiet) {
     for (const auto& probe : run.output_probes) {
       const auto& last = run.engine->output(probe.node);
@@ -145,7 +138,7 @@ int run_run_command(const std::vector<std::string>& args) {
   if (values["chip"].defaulted() && !network.simulation.chip.empty()) output.chip = network.simulation.chip;
   // The file's probes go into the trace; without --record they have nowhere to go.
   if (!output.record_path.empty()) output.probes.insert(output.probes.begin(), built.probes.begin(), built.probes.end());
-  return run_with_session(*built.simulation, output, network.source, network.resolved_yaml, ticks, network.simulation.dt_ms);
+  return run_with_session(*built.simulation, output, network.source, network.resolved_yaml, ticks);
 }
 
 }  // namespace tandem::app

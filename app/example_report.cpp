@@ -14,6 +14,9 @@ EpisodesRun run_example_episodes(RunSession& session, const examples::Environmen
                                  std::size_t episodes, Tick ticks_per_step, Tick now) {
   EpisodesRun result;
   Tick ticks = 0;
+  // Balanced episodes run to the step cap, so this is the run's length when all succeed and an
+  // upper bound otherwise (the ETA then errs long).
+  session.show_progress(static_cast<Tick>(episodes) * environment.environment().max_steps() * ticks_per_step);
   try {
     ticks = examples::run_until_episodes(environment, episodes, ticks_per_step, now,
                                          [&](Tick chunk) { session.run(chunk); });

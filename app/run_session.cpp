@@ -158,6 +158,13 @@ void RunSession::start() {
       trace_.get());
 }
 
+void RunSession::show_progress(Tick total_ticks) {
+  if (progress_ || !progress_wanted(options_.quiet)) return;
+  progress_ = std::make_unique<ProgressReporter>(simulation_.now(), total_ticks,
+                                                 simulation_.settings().time.dt_ms(), std::cerr);
+  simulation_.add_epoch_observer(progress_->observer());
+}
+
 void RunSession::run(Tick ticks) {
   start();
   if (!trace_) {
@@ -173,6 +180,7 @@ void RunSession::run(Tick ticks) {
   try {
     run_recorded(simulation_, ticks, *trace_, RecordedRunOptions{.interrupt = &guard});
   } catch (...) {
+    if (progress_) progress_->finish();
     ledger_->finish();
     trace_->close();
     throw;
@@ -181,6 +189,7 @@ void RunSession::run(Tick ticks) {
 
 const EnergyReport& RunSession::finish() {
   if (report_) return *report_;
+  if (progress_) progress_->finish();  // end the progress line before the table
   start();
   ledger_->finish();
   if (trace_) trace_->close();
@@ -198,6 +207,7 @@ int RunSession::run_to_exit_code(Tick ticks) {
   try {
     run(ticks);
   } catch (const RunInterrupted& interrupted) {
+    if (progress_) progress_->finish();
     std::cerr << "tandem: " << interrupted.what() << "; outputs closed\n";
     return 128 + interrupted.signal_number();
   }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "app/cli_options.hpp"
+#include "app/progress.hpp"
 #include "core/chip_model.hpp"
 #include "core/energy_ledger.hpp"
 #include "core/energy_report.hpp"
@@ -56,6 +57,9 @@ class RunSession {
   [[nodiscard]] const ChipModel& chip() const { return chip_; }
   // Maps the network onto the chip and attaches the energy ledger; called by run() if needed.
   void start();
+  // Shows simulated time, wall time and ETA on stderr while the run lasts, when stderr is a
+  // terminal and --quiet was not given; `total_ticks` is how long the run is expected to be.
+  void show_progress(Tick total_ticks);
   // Runs `ticks` more ticks (may be called repeatedly). Throws RunInterrupted on Ctrl-C after
   // closing the trace as interrupted.
   void run(Tick ticks);
@@ -71,6 +75,7 @@ class RunSession {
   ChipModel chip_;
   std::unique_ptr<Hdf5Recorder> trace_;
   std::unique_ptr<EnergyLedger> ledger_;
+  std::unique_ptr<ProgressReporter> progress_;
   std::optional<EnergyReport> report_;
 };
 
