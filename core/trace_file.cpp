@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 
 #include "core/error.hpp"
+#include "core/hdf5_reader.hpp"
 
 namespace tandem {
 
@@ -75,7 +77,8 @@ herr_t collect_dataset(hid_t, const char* name, const H5O_info_t* info, void* pa
 
 struct TraceFile::Impl {
   std::string path;
-  H5::H5File file;
+  H5::H5File file;                     // listing datasets and their attributes
+  std::optional<Hdf5Reader> reader;    // reading values, with the reader's size checks
 };
 
 TraceFile::TraceFile(const std::string& file_path) : impl_(std::make_unique<Impl>()) {
@@ -88,6 +91,7 @@ TraceFile::TraceFile(const std::string& file_path) : impl_(std::make_unique<Impl
       throw InputError("trace file '" + file_path + "' is not an HDF5 file");
     }
     impl_->file = H5::H5File(file_path, H5F_ACC_RDONLY);
+    impl_->reader.emplace(file_path);
   } catch (const H5::Exception& error) {
     throw InputError("trace file '" + file_path + "' cannot be opened: " + error.getDetailMsg());
   }
@@ -131,18 +135,7 @@ std::map<std::string, std::string> TraceFile::meta() const {
 }
 
 std::vector<double> TraceFile::values(const std::string& dataset_path) const {
-  const std::string where = "trace file '" + impl_->path + "', dataset '" + dataset_path + "'";
-  try {
-    if (!impl_->file.nameExists(dataset_path)) throw InputError(where + ": does not exist");
-    const H5::DataSet dataset = impl_->file.openDataSet(dataset_path);
-    const H5T_class_t kind = dataset.getTypeClass();
-    if (kind != H5T_INTEGER && kind != H5T_FLOAT) throw InputError(where + ": is not numeric");
-    std::vector<double> out(static_cast<std::size_t>(dataset.getSpace().getSimpleExtentNpoints()));
-    if (!out.empty()) dataset.read(out.data(), H5::PredType::NATIVE_DOUBLE);
-    return out;
-  } catch (const H5::Exception& error) {
-    throw InputError(where + ": cannot be read: " + error.getDetailMsg());
-  }
+  return impl_->reader->read_numeric(dataset_path).values;
 }
 
 }  // namespace tandem
