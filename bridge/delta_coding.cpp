@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "bridge/channel_set.hpp"
+#include "core/error.hpp"
 #include "bridge/traffic_cursor.hpp"
 
 namespace tandem::bridge {
@@ -17,13 +18,17 @@ namespace {
 class DeltaEncoder final : public Unit {
  public:
   DeltaEncoder(UnitDescription description, DeltaEncoderParams params)
-      : Unit(std::move(description)), params_(std::move(params)),
-        threshold_(static_cast<float>(params_.threshold)) {}
+      : Unit(std::move(description)), params_(std::move(params)) {
+    threshold_ = Eigen::VectorXf::Constant(static_cast<Eigen::Index>(params_.channels),
+                                           static_cast<float>(params_.threshold));
+    for (std::size_t c = 0; c < params_.thresholds.size(); ++c) {
+      threshold_[static_cast<Eigen::Index>(c)] = static_cast<float>(params_.thresholds[c]);
+    }
+  }
 
   void reset(const RunContext&) override {
-    const auto n = static_cast<Eigen::Index>(params_.channels);
-    held_ = Eigen::VectorXf::Zero(n);
-    last_ = Eigen::VectorXf::Zero(n);
+    held_ = Eigen::VectorXf::Zero(static_cast<Eigen::Index>(description().input_width));
+    last_ = Eigen::VectorXf::Zero(static_cast<Eigen::Index>(params_.channels));
     active_.reset(params_.channels);
   }
 
@@ -34,8 +39,13 @@ class DeltaEncoder final : public Unit {
     FrameCursor frames(in.frames, params_.name);
     for (Tick t = epoch.begin; t < epoch.end; ++t) {
       bool added = false;
-      const std::size_t changed = frames.apply(t, held_, [&](std::uint32_t c) { added |= active_.insert(c); });
-      executed.add(Op::input_event, always_on ? n : changed);
+      std::size_t changed = 0;  // encoded channels whose input changed (the others are not read)
+      frames.apply(t, held_, [&](std::uint32_t c) {
+        if (c >= n) return;
+        ++changed;
+        added |= active_.insert(c);
+      });
+      executed.add(Op::input_event, always_on ? description().input_width : changed);
       std::size_t events = 0;
       bool frame_due = false;
       if (always_on) {
@@ -53,28 +63,28 @@ class DeltaEncoder final : public Unit {
   }
 
  private:
-  [[nodiscard]] bool pending(std::uint32_t c) const { return std::abs(held_[c] - last_[c]) >= threshold_; }
+  [[nodiscard]] bool pending(std::uint32_t c) const { return std::abs(held_[c] - last_[c]) >= threshold_[c]; }
 
   // One channel's check in tick t; returns the events sent (0 or 1).
   std::size_t step(std::uint32_t c, Tick t, PortTraffic& out, bool& frame_due) {
     const float d = held_[c] - last_[c];
-    if (std::abs(d) < threshold_) return 0;
+    if (std::abs(d) < threshold_[c]) return 0;
     if (params_.output == DeltaOutput::graded) {
       last_[c] = held_[c];
       frame_due = true;
     } else if (d > 0.0F) {
-      last_[c] += threshold_;
+      last_[c] += threshold_[c];
       out.spikes.push(t, 2 * c);
     } else {
-      last_[c] -= threshold_;
+      last_[c] -= threshold_[c];
       out.spikes.push(t, 2 * c + 1);
     }
     return 1;
   }
 
   DeltaEncoderParams params_;
-  float threshold_;
-  Eigen::VectorXf held_;
+  Eigen::VectorXf threshold_;  // per channel
+  Eigen::VectorXf held_;       // the whole input frame; channels >= params_.channels are not read
   Eigen::VectorXf last_;  // what the receiver knows: the last value sent
   ChannelSet active_;  // channels that changed or are still catching up
 };
@@ -138,11 +148,26 @@ class DeltaDecoder final : public Unit {
 
 std::unique_ptr<Unit> make_delta_encoder(const DeltaEncoderParams& params) {
   const bool graded = params.output == DeltaOutput::graded;
+  const std::size_t input_width = params.input_width == 0 ? params.channels : params.input_width;
   UnitDescription d = describe(params.name, graded ? "delta_encoder_graded" : "delta_encoder", true,
-                               params.channels, {PortKind::dense, params.channels},
+                               params.channels, {PortKind::dense, input_width},
                                graded ? PortShape{PortKind::dense, params.channels}
                                       : PortShape{PortKind::spikes, 2 * params.channels});
-  check_positive(params.name, "threshold", params.threshold);
+  if (input_width < params.channels) {
+    throw InputError("bridge unit '" + params.name + "': input_width = " + std::to_string(input_width) +
+                     " is less than channels = " + std::to_string(params.channels));
+  }
+  if (params.thresholds.empty()) {
+    check_positive(params.name, "threshold", params.threshold);
+  } else {
+    if (params.thresholds.size() != params.channels) {
+      throw InputError("bridge unit '" + params.name + "': thresholds has " + std::to_string(params.thresholds.size()) +
+                       " values, expected one per channel (" + std::to_string(params.channels) + ")");
+    }
+    for (std::size_t c = 0; c < params.thresholds.size(); ++c) {
+      check_positive(params.name, "thresholds[" + std::to_string(c) + "]", params.thresholds[c]);
+    }
+  }
   d.nonlinearity = "event when |x - last sent| >= threshold";
   d.quantisation = graded ? "sends x itself; the receiver lags by < threshold"
                           : "steps of threshold, one on/off spike per channel per tick";

@@ -1,6 +1,8 @@
-// The hybrid controller shared by the closed-loop examples: a dense normalisation layer, a Gaussian
-// population encoder (bridge), a LIF population (event engine), a spike-count decoder (bridge) and
-// a dense linear policy layer, wired in a closed loop with an EnvironmentEngine. Timing: below.
+// The hybrid controller shared by the closed-loop examples: a delta (send-on-change) encoder
+// (bridge) with a threshold per observed value, a spiking core of input afferents and LIF neurons (event
+// engine), a delta decoder (bridge) and a dense linear policy layer, wired in a closed loop with
+// an EnvironmentEngine. Only changes of the observation travel as spikes, so a state that
+// barely moves costs little and a push shows up as a burst. Timing: below.
 #pragma once
 
 #include <functional>
@@ -16,10 +18,9 @@ namespace tandem::examples {
 
 // Engine, node and port names of the network (also the HDF5 trace paths).
 namespace hybrid_names {
-inline constexpr const char* dense = "ann";         // DenseEngine: layers "norm" and "policy"
+inline constexpr const char* dense = "ann";         // DenseEngine: layer "policy"
 inline constexpr const char* bridge = "bridge";     // units "encoder" and "decoder"
 inline constexpr const char* spiking = "snn";       // EventEngine: "afferent" -> "lif"
-inline constexpr const char* norm_layer = "norm";
 inline constexpr const char* policy_layer = "policy";
 inline constexpr const char* encoder = "encoder";
 inline constexpr const char* decoder = "decoder";
@@ -27,58 +28,66 @@ inline constexpr const char* afferent = "afferent";
 inline constexpr const char* population = "lif";
 }  // namespace hybrid_names
 
-// One control step of P = ticks_per_step ticks (dt 1 ms: P = 20), every wire 1 tick, k the step,
-// t0 = k P the tick at which the environment emits observation k:
-//   t0      environment emits observation k                          -> ann.obs      at t0+1
-//   t0+1    layer "norm" (period P, phase 1) scales it to ~[-1,1]  -> bridge       at t0+2
-//   t0+2    encoder (window W, phase 2) samples it and emits W ticks of spikes, twice per step
-//           (W = P/2), the second window repeating the first       -> snn          at t0+3..
-//   t0+3..  afferents relay each spike in its arrival tick; the projection (delay 1 tick) feeds
-//           the LIF population, which spikes from t0+4               -> decoder     at t0+5..
-//   t0+4+W  decoder (window W, phase 5) emits the counts of [t0+5, t0+4+W] -> ann.features
-//   t0+5+W  layer "policy" (period P, phase 5+W) emits the action  -> environment at t0+6+W
-//   t0+P    environment steps with that action (t0+6+W <= t0+P needs W <= P-6; W = 10 at P = 20).
-// So the action of step k is computed from observation k (and the LIF membranes' residue of
-// earlier steps), and is ready 4 ticks before the environment needs it; the decoder's second
-// window of each step is read by nobody.
-// The defaults are the timing and neurons both examples use; observation_scale and the widths are
-// the environment's (see cartpole_controller_config(), bicycle_controller_config()).
+// One control step of P = ticks_per_step ticks (cart-pole: dt 1 ms, P = 20), every wire 1 tick,
+// k the step, t0 = k P the tick at which the environment emits observation k:
+//   t0      environment emits observation k                              -> bridge      at t0+1
+//   t0+1..  the delta encoder compares each encoded value x_i with what it last sent s_i; while
+//           |x_i - s_i| >= threshold_i = delta_threshold * observation_scale_i it sends one
+//           spike per tick on that value's "on" (x > s) or "off" channel and moves s_i one
+//           threshold towards x_i                                       -> snn         at e+1
+//   e+1     the afferent of that channel relays the spike in its arrival tick; the projection
+//           (delay 1 tick) makes the LIF neuron of the channel spike at e+2 -> decoder at e+3
+//   e+3     the delta decoder adds ±delta_threshold to its value (so it decodes x_i / scale_i,
+//           ~[-1, 1], in exact multiples of delta_threshold), emits the values -> ann.features at e+4
+//   t0+P-2  layer "policy" (period P) emits the action from the decoded values -> environment at t0+P-1
+//   t0+P    environment steps with that action.
+// So spikes the encoder sends at ticks t0+1 … t0+P-6 (14 per value at P = 20, i.e. up to 14
+// thresholds of change) act in step k; a larger change finishes arriving in the next step. The
+// encoder and decoder keep their state across episodes (a chip does not reset between them):
+// the first step of an episode sends the jump from the last state to the new start.
+// The defaults are what both examples use; observation_scale and the widths are the
+// environment's (see cartpole_controller_config(), bicycle_controller_config()).
 struct HybridControllerConfig {
   std::string label = "hybrid controller";  // names the controller in error messages
   double dt_ms = 1.0;               // the chip tick the controller is built for (Simulation's TimeBase)
   Tick ticks_per_step = 20;         // cart-pole: 20 ms step at dt = 1 ms; bicycle: 10 ms at 0.5 ms
-  Tick window_ticks = 10;           // encoder and decoder window (divides ticks_per_step)
-  std::size_t neurons_per_value = 16;
-  double sigma_spacings = 1.0;      // receptive-field width in units of the centre spacing
-  // LIF: v_th 1, subtract reset (the residue carries to the next spike, so counts stay graded),
-  // tau_m 20 ms; a spike of its own afferent adds input_weight to v, a neighbour's neighbour_weight.
+  // Threshold of the delta code in units of each value's observation_scale (the encoder's
+  // threshold for value i is delta_threshold * observation_scale[i], the decoder's step
+  // delta_threshold). A power of two, so every decoded value is an exact float multiple of it
+  // (the decoder's sums carry no rounding). 1/32 resolves [-scale, scale] in 64 steps.
+  double delta_threshold = 1.0 / 32.0;
+  // Afferents and LIF neurons: threshold 1, reset to 0, tau_m 20 ms; an arriving spike adds
+  // relay_weight (> 1) to v, so each neuron fires once per arriving spike in its arrival tick.
   double tau_m_ms = 20.0;
-  float input_weight = 0.6F;
-  float neighbour_weight = 0.2F;
+  float relay_weight = 1.5F;
   // The environment's observation and action widths; the first observation_scale.size() values
-  // of each observation are encoded, divided by their scale (so ~[-1, 1]; the encoder clamps).
+  // of each observation are encoded (the range a balancing controller visits is about
+  // [-scale, scale]).
   std::size_t observation_width = 0;
   std::size_t action_width = 0;
   std::vector<double> observation_scale;
 
   [[nodiscard]] std::size_t encoded_values() const { return observation_scale.size(); }
-  [[nodiscard]] std::size_t feature_count() const { return encoded_values() * neurons_per_value; }
-  // Phase of the policy layer (tick within a step at which the action is emitted).
-  [[nodiscard]] Tick policy_phase() const { return 5 + window_ticks; }
+  // The policy's inputs: the decoded values.
+  [[nodiscard]] std::size_t feature_count() const { return encoded_values(); }
+  // On/off spike channels: afferents and LIF neurons.
+  [[nodiscard]] std::size_t spike_channels() const { return 2 * encoded_values(); }
+  // Phase of the policy layer (tick within a step at which the action is emitted): late enough
+  // for the spikes of the step to arrive, early enough for the action (one tick more with the
+  // training tap in between) to reach the environment by the next step tick.
+  [[nodiscard]] Tick policy_phase() const { return ticks_per_step - 2; }
+  // The last tick within a step at which an encoder spike still reaches this step's policy.
   // InputError naming the parameter when the timing cannot close the loop within a step.
   void validate() const;
 };
 
-// The two dense layers, as shipped in examples/<example>/weights.h5 (/norm, /policy; NIR layout
+// The trained dense layer, as shipped in examples/<example>/weights.h5 (/policy; NIR layout
 // weight [out x in], bias [out]).
 struct HybridControllerWeights {
-  ann::DenseWeights norm;    // encoded_values x observation_width, fixed by observation_scale
-  ann::DenseWeights policy;  // action_width x feature_count, trained
+  ann::DenseWeights policy;  // action_width x feature_count (the decoded values)
 };
 
-// The norm layer for `config` (1/scale on the diagonal, zero elsewhere and zero bias).
-ann::DenseWeights make_norm_weights(const HybridControllerConfig& config);
-// Reads /norm and /policy; InputError (naming file and dataset) when shapes do not fit `config`.
+// Reads /policy; InputError (naming file and dataset) when shapes do not fit `config`.
 HybridControllerWeights load_hybrid_weights(const std::string& path, const HybridControllerConfig& config);
 // The shipped weights file of an example (absolute path into the source tree):
 // examples/<example>/weights.h5.
@@ -99,7 +108,9 @@ EnvironmentEngine& add_hybrid_controller(Simulation& simulation, std::unique_ptr
                                          const HybridControllerWeights& weights, const HybridWiring& wiring = {});
 
 // The example's trace: every environment signal (/env/<environment>/...), the LIF spikes
-// (/snn/lif/spikes) and the policy output once per step (/ann/policy/activations).
+// (/snn/lif/spikes: channel 2v is value v's "on", 2v+1 its "off"), the decoded values
+// once per step (/bridge/decoder/out, sampled at the policy's tick) and the policy output once per
+// step (/ann/policy/activations).
 void add_hybrid_trace_probes(Simulation& simulation, const std::string& environment,
                              const HybridControllerConfig& config);
 

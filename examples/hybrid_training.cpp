@@ -18,7 +18,6 @@ TrainingResult train_hybrid_controller(const HybridControllerConfig& config, con
   const std::size_t features = config.feature_count();
 
   TrainingResult result;
-  result.weights.norm = make_norm_weights(config);
   result.weights.policy.weight =
       Eigen::MatrixXf::Zero(static_cast<Eigen::Index>(config.action_width), static_cast<Eigen::Index>(features));
   result.weights.policy.bias = Eigen::VectorXf::Zero(static_cast<Eigen::Index>(config.action_width));

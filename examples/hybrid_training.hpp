@@ -20,7 +20,7 @@ struct TrainingSettings {
   std::size_t iterations = 6;
   std::size_t episodes_per_iteration = 20;
   std::int64_t max_steps = 500;     // episode cap while collecting
-  double ridge = 1e-2;              // penalty on the readout weights (features are in [0, 1])
+  double ridge = 1e-2;              // penalty on the readout weights (features are ~[-1, 1])
 };
 
 // What the training needs of an environment: a fresh engine (named as in the run, with the
@@ -49,7 +49,7 @@ using TrainingProgress = std::function<void(std::size_t iteration, const Trainin
 TrainingResult train_hybrid_controller(const HybridControllerConfig& config, const TrainingProblem& problem,
                                        const TrainingSettings& settings, const TrainingProgress& progress = {});
 
-// Writes /norm and /policy (weight [out x in], bias [out], float32) plus root attributes
+// Writes /policy (weight [out x in], bias [out], float32) plus root attributes
 // `description` (what the layers are, `readme` the documentation) and `training` (how to
 // regenerate). RunError when the file cannot be written.
 void write_hybrid_weights(const std::string& path, const HybridControllerWeights& weights,

@@ -33,15 +33,14 @@ void write_hybrid_weights(const std::string& path, const HybridControllerWeights
   try {
     H5::Exception::dontPrint();
     H5::H5File file(path, H5F_ACC_TRUNC);
-    write_layer(file, "norm", weights.norm);
     write_layer(file, "policy", weights.policy);
     H5::Group root = file.openGroup("/");
     const auto shape = [](const ann::DenseWeights& layer) {
       return std::to_string(layer.weight.rows()) + "x" + std::to_string(layer.weight.cols());
     };
     write_string_attribute(root, "description",
-                           "tandem hybrid controller: dense layers norm (" + shape(weights.norm) + ") and policy (" +
-                               shape(weights.policy) + "); see " + readme);
+                           "tandem hybrid controller: dense policy layer (" + shape(weights.policy) +
+                               ", actions x decoded values); see " + readme);
     write_string_attribute(root, "training", training_note);
   } catch (const H5::Exception& error) {
     throw RunError(path + ": cannot write the controller weights: " + error.getDetailMsg());

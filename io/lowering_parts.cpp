@@ -158,8 +158,8 @@ std::unique_ptr<bridge::Unit> make_bridge_unit(const NetworkDescription& network
       return make_population_current({unit.name, width, code, p.number("gain", 1.0)});
     }
     if (kind == "delta_encoder" || kind == "delta_encoder_graded") {
-      return make_delta_encoder({unit.name, width, p.number("threshold", 0.1),
-                                 kind == "delta_encoder" ? DeltaOutput::on_off_spikes : DeltaOutput::graded});
+      return make_delta_encoder({.name = unit.name, .channels = width, .threshold = p.number("threshold", 0.1),
+                                 .output = kind == "delta_encoder" ? DeltaOutput::on_off_spikes : DeltaOutput::graded});
     }
     if (kind == "delta_decoder") {
       return make_delta_decoder({unit.name, divided(network, path + ".input", width, 2), p.number("threshold", 0.1)});

@@ -8,11 +8,10 @@ namespace tandem::examples {
 HybridControllerConfig bicycle_controller_config() {
   HybridControllerConfig config;
   config.label = "bicycle hybrid controller";
-  // The loop needs policy phase (5 + W) + 2 <= ticks per step with W >= 6, so a 10 ms step
-  // is 20 ticks of 0.5 ms (the cart-pole's 20-tick timing unchanged).
+  // A 10 ms step as 20 ticks of 0.5 ms: the cart-pole's 20-tick timing, so the delta code can
+  // send up to 13 thresholds of change per value within a step.
   config.dt_ms = 0.5;
   config.ticks_per_step = 20;
-  config.window_ticks = 10;
   config.observation_width = 6;
   config.action_width = 2;
   // omega, omega_dot, theta, theta_dot: about three times the largest values the LQR teacher visits

@@ -11,8 +11,8 @@ namespace tandem::examples {
 
 inline constexpr const char* bicycle_environment_name = "bicycle";
 
-// 20 ticks of 0.5 ms per 10 ms step (the controller's timing needs >= 17 ticks per step, see
-// HybridControllerConfig), window 10, 16 neurons per value. Encoded: omega, omega_dot, theta,
+// 20 ticks of 0.5 ms per 10 ms step (see HybridControllerConfig), delta threshold 1/32 of the
+// scale. Encoded: omega, omega_dot, theta,
 // theta_dot of the 6 observations (omega_ddot and psi are not used); 2 actions.
 HybridControllerConfig bicycle_controller_config();
 

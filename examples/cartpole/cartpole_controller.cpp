@@ -10,7 +10,6 @@ HybridControllerConfig cartpole_controller_config() {
   config.label = "cart-pole hybrid controller";
   config.dt_ms = 1.0;
   config.ticks_per_step = 20;  // 20 ms cart-pole step
-  config.window_ticks = 10;
   config.observation_width = 4;
   config.action_width = 1;
   config.observation_scale = {2.4, 2.0, 0.21, 2.0};

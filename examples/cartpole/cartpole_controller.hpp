@@ -10,7 +10,7 @@ namespace tandem::examples {
 
 inline constexpr const char* cartpole_environment_name = "cartpole";
 
-// 20 ticks of 1 ms per 20 ms step, window 10, 16 neurons per value; 4 observations, 1 action.
+// 20 ticks of 1 ms per 20 ms step, delta threshold 1/32 of the scale; 4 observations, 1 action.
 // Scale: x, x_dot, theta, theta_dot divided by (2.4, 2.0, 0.21, 2.0) land in [-1, 1] over the
 // range a balancing controller visits (track ±2.4 m, angle limit ±0.21 rad; speeds chosen from
 // LQR runs with pushes).

@@ -110,19 +110,6 @@ TEST_CASE("bicycle hybrid: training is deterministic on reduced data and fits bo
   CHECK(a.weights.policy.weight.row(1).cwiseAbs().maxCoeff() > 0.0F);
 }
 
-TEST_CASE("bicycle hybrid: the norm layer scales the four encoded observations and ignores the rest",
-          "[examples][bicycle]") {
-  const HybridControllerConfig config = bicycle_controller_config();
-  const auto norm = make_norm_weights(config);
-  REQUIRE(norm.weight.rows() == 4);
-  REQUIRE(norm.weight.cols() == 6);  // omega_ddot and psi get zero weight
-  for (Eigen::Index i = 0; i < 4; ++i) {
-    CHECK(norm.weight(i, i) == Approx(1.0 / config.observation_scale[static_cast<std::size_t>(i)]));
-  }
-  CHECK(norm.weight.col(4).isZero());
-  CHECK(norm.weight.col(5).isZero());
-}
-
 TEST_CASE("bicycle hybrid: a controller for another environment's widths is refused", "[examples][bicycle]") {
   const HybridControllerConfig config = bicycle_controller_config();
   const auto weights = load_hybrid_weights(shipped_bicycle_weights_path(), config);

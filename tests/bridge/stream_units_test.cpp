@@ -92,6 +92,38 @@ TEST_CASE("delta encoder: on/off events on a hand-countable input", "[bridge][de
   CHECK(run.always_on[Op::encoder_conversion] == 20);  // 2 channels x 10 ticks
 }
 
+TEST_CASE("delta encoder: per-channel thresholds, a wider input, a rescaling decoder", "[bridge][delta]") {
+  // Channels 0 and 1 of a 3-wide input, thresholds 0.5 and 0.125; channel 2 is not encoded.
+  auto enc = make_delta_encoder(
+      {.name = "d", .channels = 2, .thresholds = {0.5, 0.125}, .input_width = 3});
+  CHECK(enc->description().input_width == 3);
+  CHECK(enc->description().output_width == 4);
+  // ch0: 0 -> 1.2 (two on events, 1.0 sent), ch1: 0 -> -0.3 (two off events, -0.25 sent);
+  // ch2 changes at tick 6: not read, no event, no input event.
+  const auto in = frames_in({frame(1, {1.2F, -0.3F, 0.0F}), frame(6, {1.2F, -0.3F, 9.0F})});
+  const UnitRun run = run_unit(*enc, in, 10, ExecutionMode::event, 3);
+  CHECK(run.spikes.tick == std::vector<Tick>{1, 1, 2, 2});
+  CHECK(run.spikes.index == std::vector<std::uint32_t>{0, 3, 0, 3});
+  CHECK(run.executed[Op::input_event] == 2);
+  const UnitRun always_on = run_unit(*enc, in, 10, ExecutionMode::always_on, 3);
+  CHECK(same_spikes(run.spikes, always_on.spikes));
+  // A decoder step of 1/32 per spike turns both channels into counts of 1/32: 2/32 and -2/32.
+  auto dec = make_delta_decoder({.name = "dd", .channels = 2, .threshold = 1.0 / 32.0});
+  const UnitRun decoded = run_unit(*dec, as_input(run), 10, ExecutionMode::event);
+  REQUIRE_FALSE(decoded.frames.empty());
+  CHECK(decoded.frames.back().values[0] == 2.0F / 32.0F);
+  CHECK(decoded.frames.back().values[1] == -2.0F / 32.0F);
+}
+
+TEST_CASE("delta encoder: bad per-channel thresholds and input widths are refused", "[bridge][delta][errors]") {
+  CHECK_THROWS_WITH(make_delta_encoder({.name = "d", .channels = 2, .thresholds = {0.1}}),
+                    Catch::Contains("'d'") && Catch::Contains("thresholds has 1 values"));
+  CHECK_THROWS_WITH(make_delta_encoder({.name = "d", .channels = 2, .thresholds = {0.1, 0.0}}),
+                    Catch::Contains("thresholds[1]"));
+  CHECK_THROWS_WITH(make_delta_encoder({.name = "d", .channels = 3, .input_width = 2}),
+                    Catch::Contains("input_width = 2"));
+}
+
 TEST_CASE("delta encoder graded: frames carry values within a threshold of the input", "[bridge][delta]") {
   auto enc = make_delta_encoder({.name = "g", .channels = 3, .threshold = 0.1, .output = DeltaOutput::graded});
   const UnitRun run = run_unit(*enc, frames_in(changing_input()), 80, ExecutionMode::event);

@@ -75,10 +75,14 @@ TEST_CASE("cartpole hybrid: the action of a step follows that step's observation
 
 TEST_CASE("cartpole hybrid: configurations that cannot close the loop are refused", "[examples][cartpole]") {
   HybridControllerConfig config = cartpole_controller_config();
-  config.window_ticks = 7;  // does not divide the 20-tick step
-  CHECK_THROWS_WITH(config.validate(), Catch::Contains("window_ticks = 7"));
-  config.window_ticks = 20;  // the action would arrive after the step
-  CHECK_THROWS_WITH(config.validate(), Catch::Contains("too long"));
+  config.ticks_per_step = 7;  // the spikes could not reach the policy within the step
+  CHECK_THROWS_WITH(config.validate(), Catch::Contains("ticks_per_step = 7"));
+  config = cartpole_controller_config();
+  config.relay_weight = 0.5F;  // one spike would not fire a neuron: changes would be lost
+  CHECK_THROWS_WITH(config.validate(), Catch::Contains("relay_weight"));
+  config = cartpole_controller_config();
+  config.delta_threshold = 0.0;
+  CHECK_THROWS_WITH(config.validate(), Catch::Contains("delta_threshold"));
   config = cartpole_controller_config();
   config.observation_scale[2] = 0.0;
   CHECK_THROWS_AS(config.validate(), InputError);
@@ -86,7 +90,7 @@ TEST_CASE("cartpole hybrid: configurations that cannot close the loop are refuse
 
 TEST_CASE("cartpole hybrid: a weights file of the wrong shape names the dataset", "[examples][cartpole]") {
   const HybridControllerConfig config = cartpole_controller_config();
-  HybridControllerWeights weights{make_norm_weights(config), {}};
+  HybridControllerWeights weights;
   weights.policy.weight = Eigen::MatrixXf::Ones(1, 10);
   weights.policy.bias = Eigen::VectorXf::Zero(1);
   const auto path = (std::filesystem::temp_directory_path() / "tandem_cartpole_bad_weights.h5").string();
