@@ -15,13 +15,20 @@ namespace {
 struct LoopRun {
   std::vector<EpisodeResult> episodes;
   std::vector<double> actions;  // /env/cartpole/action, one per step tick
+  std::vector<double> pushes;   // /env/cartpole/push, one per step tick
+  std::vector<double> episode_steps;  // /env/cartpole/step: steps into the episode
+  std::vector<std::vector<double>> observations;  // x, x_dot, theta, theta_dot per step tick
+  std::vector<double> decoded;  // /bridge/decoder/out, 4 per step tick
+  std::vector<double> spike_ticks;  // /snn/lif/spikes/tick
   std::size_t spikes = 0;
 };
 
-LoopRun run_loop(std::size_t episodes, ExecutionMode mode, bool pushes, std::uint64_t seed = 1) {
+LoopRun run_loop(std::size_t episodes, ExecutionMode mode, bool pushes, std::uint64_t seed = 1,
+                 bool continuous = false) {
   const HybridControllerConfig config = cartpole_controller_config();
   const auto weights = load_hybrid_weights(shipped_cartpole_weights_path(), config);
   CartPoleParams params;
+  params.continuous = continuous;
   if (pushes) params = params.with_pushes();
   Simulation simulation({.time = TimeBase{1.0}, .seed = seed, .mode = mode});
   auto& environment = add_cartpole_hybrid(simulation, params, config, weights);
@@ -34,8 +41,25 @@ LoopRun run_loop(std::size_t episodes, ExecutionMode mode, bool pushes, std::uin
   run.episodes.assign(environment.finished_episodes().begin(),
                       environment.finished_episodes().begin() + static_cast<std::ptrdiff_t>(episodes));
   run.actions = recorder.stream("/env/cartpole/action").values;
-  run.spikes = recorder.stream("/snn/lif/spikes/index").samples();
+  run.pushes = recorder.stream("/env/cartpole/push").values;
+  run.episode_steps = recorder.stream("/env/cartpole/step").values;
+  for (const char* signal : {"x", "x_dot", "theta", "theta_dot"}) {
+    run.observations.push_back(recorder.stream(std::string("/env/cartpole/") + signal).values);
+  }
+  run.decoded = recorder.stream("/bridge/decoder/out").values;
+  run.spike_ticks = recorder.stream("/snn/lif/spikes/tick").values;
+  run.spikes = run.spike_ticks.size();
   return run;
+}
+
+// LIF spikes per control step (20 ticks), for `steps` steps.
+std::vector<double> spikes_per_step(const LoopRun& run, std::size_t steps) {
+  std::vector<double> counts(steps, 0.0);
+  for (const double tick : run.spike_ticks) {
+    const auto step = static_cast<std::size_t>(tick) / 20;
+    if (step < steps) counts[step] += 1.0;
+  }
+  return counts;
 }
 
 }  // namespace
@@ -57,6 +81,65 @@ TEST_CASE("cartpole hybrid: event and always-on give the same episodes and actio
   REQUIRE(event.actions.size() == always_on.actions.size());
   CHECK(event.actions == always_on.actions);
   CHECK(event.spikes == always_on.spikes);
+}
+
+TEST_CASE("cartpole hybrid: the decoded values track the observation within one threshold",
+          "[examples][cartpole]") {
+  // Decoder row j (tick 20 j) holds what the encoder sent of observation j-1 (emitted at tick
+  // 20 (j-1)); without pushes each step's change fits in the 14 spikes a step can carry, except
+  // at episode starts (the jump from the last state to the new start takes a few steps).
+  const HybridControllerConfig config = cartpole_controller_config();
+  const LoopRun run = run_loop(5, ExecutionMode::event, false, 4);
+  const std::size_t rows = run.actions.size();
+  REQUIRE(run.decoded.size() == 4 * rows);
+  std::size_t within = 0;
+  std::size_t checked = 0;
+  for (std::size_t j = 1; j < rows; ++j) {
+    bool close = true;
+    for (std::size_t v = 0; v < 4; ++v) {
+      const double expected = run.observations[v][j - 1] / config.observation_scale[v];
+      close = close && std::abs(run.decoded[4 * j + v] - expected) < config.delta_threshold;
+    }
+    within += close ? 1U : 0U;
+    ++checked;
+  }
+  CHECK(checked > 2000);
+  CHECK(static_cast<double>(within) >= 0.99 * static_cast<double>(checked));
+}
+
+TEST_CASE("cartpole hybrid: with a continuous force the spiking core is nearly silent until a push",
+          "[examples][cartpole]") {
+  // The change-driven story (examples/cartpole/README.md): steps within 10 of a push carry many
+  // times the spikes of steps with no push (and no episode start, which sends the jump from the
+  // last state to the new start) in the 50 before.
+  const LoopRun run = run_loop(6, ExecutionMode::event, true, 1, true);
+  const std::size_t steps = run.pushes.size();
+  const std::vector<double> counts = spikes_per_step(run, steps);
+  double after = 0.0;
+  double quiet = 0.0;
+  std::size_t after_steps = 0;
+  std::size_t quiet_steps = 0;
+  std::size_t since_push = 1000;
+  for (std::size_t k = 0; k < steps; ++k) {
+    since_push = run.pushes[k] != 0.0 ? 0 : since_push + 1;
+    if (run.episode_steps[k] == 0.0 && run.pushes[k] == 0.0) since_push = 10;  // neither after nor quiet
+    // Row k is the state the environment emits at tick 20 k (after that step's push); its
+    // changes travel as spikes in ticks 20 k + 1 ….
+    if (since_push < 10) {
+      after += counts[k];
+      ++after_steps;
+    } else if (since_push > 50) {
+      quiet += counts[k];
+      ++quiet_steps;
+    }
+  }
+  REQUIRE(after_steps > 100);
+  REQUIRE(quiet_steps > 100);
+  const double after_rate = after / static_cast<double>(after_steps);
+  const double quiet_rate = quiet / static_cast<double>(quiet_steps);
+  INFO("LIF spikes per step: " << after_rate << " after a push, " << quiet_rate << " quiet");
+  CHECK(after_rate > 8.0 * quiet_rate);
+  CHECK(quiet_rate < 0.5);  // of 8 neurons x 20 ticks = 160 possible per step
 }
 
 TEST_CASE("cartpole hybrid: the action of a step follows that step's observation", "[examples][cartpole]") {
