@@ -1,5 +1,5 @@
-// `tandem example bicycle`: the hybrid controller (dense norm layer -> Gaussian population
-// encoder -> LIF population -> spike-count decoder -> dense policy layer, as on the Tianjic
+// `tandem example bicycle`: the hybrid controller (delta encoder -> afferents -> LIF neurons ->
+// delta decoder -> dense policy layer; spiking and dense cores joined by the bridge, as on the Tianjic
 // bicycle) keeping the Randløv-Alstrøm bicycle upright for N seeded episodes, with the energy
 // report (event vs always-on) and an optional HDF5 trace; `--train` regenerates the shipped
 // weights first. See examples/bicycle/README.md.
@@ -83,10 +83,10 @@ int run_bicycle_example(const std::vector<std::string>& args) {
   const CommandHelp help{
       "tandem example bicycle [options]",
       "Keeps the Randløv-Alstrøm bicycle (10 km/h, displacement noise ±2 cm) upright with a hybrid "
-      "network: a dense layer normalises lean and steering, the bridge encodes them with Gaussian "
-      "receptive fields into spikes, a LIF population integrates them, the bridge counts its spikes "
-      "per window and a dense policy layer turns the counts into handlebar torque and rider "
-      "displacement. Prints per-episode steps, `upright N/M episodes (S steps)` and the energy of the "
+      "network: the bridge's delta encoder sends on/off spikes only when lean or steering angle or "
+      "their rates change by a threshold, input afferents relay them through synapses to LIF neurons, "
+      "the bridge's delta decoder integrates those spikes back into values and a dense policy layer "
+      "turns them into handlebar torque and rider displacement. Prints per-episode steps, `upright N/M episodes (S steps)` and the energy of the "
       "run (event-driven beside always-on).",
       "tandem example bicycle\n"
       "tandem example bicycle --episodes 10 --steps 2000\n"

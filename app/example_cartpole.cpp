@@ -1,5 +1,5 @@
-// `tandem example cartpole`: the hybrid controller (dense norm layer -> Gaussian population
-// encoder -> LIF population -> spike-count decoder -> dense policy layer) balancing the
+// `tandem example cartpole`: the hybrid controller (delta encoder -> afferents -> LIF neurons ->
+// delta decoder -> dense policy layer) balancing the
 // cart-pole for N seeded episodes, with the energy report (event vs always-on) and an optional
 // HDF5 trace; `--train` regenerates the shipped weights first. See examples/cartpole/README.md.
 #include <iostream>
@@ -88,10 +88,12 @@ int run_cartpole_example(const std::vector<std::string>& args) {
   po::variables_map values;
   const CommandHelp help{
       "tandem example cartpole [options]",
-      "Balances the cart-pole with a hybrid network: a dense layer normalises the observation, the "
-      "bridge encodes it with Gaussian receptive fields into spikes, a LIF population integrates them, "
-      "the bridge counts its spikes per window and a dense policy layer turns the counts into the force "
-      "(its sign: ±10 N). Prints per-episode steps, `balanced N/M episodes` and the energy of the run "
+      "Balances the cart-pole with a hybrid network: the bridge's delta encoder sends an on/off spike "
+      "each time a value of the observation moves by a threshold (1/32 of its range), input afferents "
+      "relay the spikes through synapses to LIF neurons, the bridge's delta decoder integrates them back "
+      "into values and a dense policy layer turns those into the force (its sign: ±10 N; --continuous: "
+      "the force itself). Only changes cost spikes: with --continuous the chip is nearly idle while "
+      "the pole is balanced and bursts at a push. Prints per-episode steps, `balanced N/M episodes` and the energy of the run "
       "(event-driven beside always-on).",
       "tandem example cartpole\n"
       "tandem example cartpole --no-pushes --episodes 20\n"

@@ -1,5 +1,5 @@
 // `tandem bench cartpole`: wall time per control step of the closed loop — the shipped hybrid
-// controller (dense norm layer, population encoder, LIF population, count decoder, dense policy
+// controller (delta encoder, afferents, LIF neurons, delta decoder, dense policy
 // layer) plus the cart-pole physics — in event and always-on mode, unrecorded.
 #include <boost/program_options.hpp>
 #include <chrono>
