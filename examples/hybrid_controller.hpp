@@ -57,7 +57,7 @@ struct HybridControllerConfig {
   // (the decoder's sums carry no rounding). 1/32 resolves [-scale, scale] in 64 steps.
   double delta_threshold = 1.0 / 32.0;
   // Afferents and LIF neurons: threshold 1, reset to 0, tau_m 20 ms; an arriving spike adds
-  // relay_weight (> 1) to v, so each neuron fires once per arriving spike in its arrival tick.
+  // relay_weight (>= 1) to v, so each neuron fires once per arriving spike in its arrival tick.
   double tau_m_ms = 20.0;
   float relay_weight = 1.5F;
   // The environment's observation and action widths; the first observation_scale.size() values
