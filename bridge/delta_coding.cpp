@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "bridge/channel_set.hpp"
-#include "core/error.hpp"
 #include "bridge/traffic_cursor.hpp"
+#include "core/error.hpp"
 
 namespace tandem::bridge {
 namespace {

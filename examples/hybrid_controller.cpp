@@ -23,10 +23,10 @@ void HybridControllerConfig::validate() const {
   if (!(dt_ms > 0.0) || !std::isfinite(dt_ms)) throw InputError(where + "dt_ms must be finite and > 0");
   // A spike the encoder sends at phase 1 reaches the policy at phase 5 (see the timing above),
   // and the policy must act at phase P - 2.
-  if (ticks_per_step < 8) {
+  if (ticks_per_step < 7) {
     throw InputError(where + "ticks_per_step = " + std::to_string(ticks_per_step) +
-                     " is too short: the delta code's spikes need 5 ticks to reach the policy, which acts at tick "
-                     "ticks_per_step - 2 (>= 8 ticks per step)");
+                     " is too short: the delta code's first spikes reach the policy at tick 5 of the step, and the "
+                     "policy acts at tick ticks_per_step - 2 (>= 7 ticks per step)");
   }
   if (!(delta_threshold > 0.0) || !std::isfinite(delta_threshold)) {
     throw InputError(where + "delta_threshold must be finite and > 0");

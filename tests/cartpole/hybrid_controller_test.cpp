@@ -158,8 +158,10 @@ TEST_CASE("cartpole hybrid: the action of a step follows that step's observation
 
 TEST_CASE("cartpole hybrid: configurations that cannot close the loop are refused", "[examples][cartpole]") {
   HybridControllerConfig config = cartpole_controller_config();
-  config.ticks_per_step = 7;  // the spikes could not reach the policy within the step
-  CHECK_THROWS_WITH(config.validate(), Catch::Contains("ticks_per_step = 7"));
+  config.ticks_per_step = 6;  // the spikes could not reach the policy within the step
+  CHECK_THROWS_WITH(config.validate(), Catch::Contains("ticks_per_step = 6"));
+  config.ticks_per_step = 7;  // the shortest step that closes the loop
+  CHECK_NOTHROW(config.validate());
   config = cartpole_controller_config();
   config.relay_weight = 0.5F;  // one spike would not fire a neuron: changes would be lost
   CHECK_THROWS_WITH(config.validate(), Catch::Contains("relay_weight"));
