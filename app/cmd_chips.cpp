@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "core/interrupt_guard.hpp"
 #include "app/cli_options.hpp"
 #include "core/chip_presets.hpp"
 
@@ -34,7 +35,7 @@ void print_chip_details(const ChipModel& chip) {
 
 }  // namespace
 
-int run_chips_command(const std::vector<std::string>& args) {
+int run_chips_command(const std::vector<std::string>& args, const InterruptGuard& /*interrupt*/) {
   po::options_description options("options");
   options.add_options()("chip", po::value<std::string>(), "show every figure of one chip (preset name or file.yaml)");
   add_common_options(options);

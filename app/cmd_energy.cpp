@@ -2,13 +2,14 @@
 // ratios to the first; `tandem energy show A.json` prints one report's table.
 #include <iostream>
 
+#include "core/interrupt_guard.hpp"
 #include "app/cli_options.hpp"
 #include "core/energy_report.hpp"
 #include "core/error.hpp"
 
 namespace tandem::app {
 
-int run_energy_command(const std::vector<std::string>& args) {
+int run_energy_command(const std::vector<std::string>& args, const InterruptGuard& /*interrupt*/) {
   po::options_description options("options");
   options.add_options()("action", po::value<std::string>(), "compare or show")(
       "reports", po::value<std::vector<std::string>>()->multitoken(), "energy report files (--energy-report)");

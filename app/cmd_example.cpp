@@ -9,18 +9,19 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/interrupt_guard.hpp"
 
 namespace tandem::app {
 
-int run_cartpole_example(const std::vector<std::string>& args);
-int run_bicycle_example(const std::vector<std::string>& args);
+int run_cartpole_example(const std::vector<std::string>& args, const InterruptGuard& interrupt);
+int run_bicycle_example(const std::vector<std::string>& args, const InterruptGuard& interrupt);
 
 namespace {
 
 struct Example {
   std::string_view name;
   std::string_view summary;
-  int (*run)(const std::vector<std::string>& args);
+  int (*run)(const std::vector<std::string>& args, const InterruptGuard& interrupt);
 };
 
 constexpr std::array all_examples = {
@@ -32,7 +33,7 @@ constexpr std::array all_examples = {
 
 }  // namespace
 
-int run_example_command(const std::vector<std::string>& args) {
+int run_example_command(const std::vector<std::string>& args, const InterruptGuard& interrupt) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
     std::cout << "usage: tandem example NAME [options]   (tandem example NAME --help for its options)\n\n"
               << "Runs a closed-loop example network and reports its result and energy.\n\nexamples:\n";
@@ -40,7 +41,7 @@ int run_example_command(const std::vector<std::string>& args) {
     return args.empty() ? exit_bad_input : exit_ok;
   }
   for (const auto& example : all_examples) {
-    if (example.name == args[0]) return example.run(std::vector<std::string>(args.begin() + 1, args.end()));
+    if (example.name == args[0]) return example.run(std::vector<std::string>(args.begin() + 1, args.end()), interrupt);
   }
   throw InputError("tandem example: unknown example '" + args[0] + "' (see 'tandem example --help')");
 }

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "core/interrupt_guard.hpp"
 #include "app/cli_options.hpp"
 #include "core/error.hpp"
 #include "core/trace_file.hpp"
@@ -46,7 +47,7 @@ void print_row(const std::string& key, const std::string& value, std::size_t wid
 
 }  // namespace
 
-int run_info_command(const std::vector<std::string>& args) {
+int run_info_command(const std::vector<std::string>& args, const InterruptGuard& /*interrupt*/) {
   po::options_description options("options");
   add_common_options(options);
   options.add_options()("file", po::value<std::string>(), "trace file (.h5)");

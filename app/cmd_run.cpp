@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "core/interrupt_guard.hpp"
 #include "app/cli_options.hpp"
 #include "app/run_session.hpp"
 #include "core/error.hpp"
@@ -42,18 +43,20 @@ int run_with_session(Simulation& simulation, const RunOutputOptions& output, con
                      const std::string& resolved, Tick ticks) {
   RunSession session(simulation, output, label, resolved);
   session.show_progress(ticks);
-  return session.run_to_exit_code(ticks);
+  session.run(ticks);
+  session.finish();
+  return exit_ok;
 }
 
 // `tandem run model.nir`: import options, input tables, and a summary of the Output nodes.
-int run_nir(const std::string& file, const po::variables_map& values) {
+int run_nir(const std::string& file, const po::variables_map& values, const InterruptGuard& interrupt) {
   io::NirImportOptions options;
   options.dt_ms = values["dt-ms"].as<double>();
   options.reset = io::parse_nir_reset(values["reset"].as<std::string>());
   if (values.count("set")) throw InputError("run: --set is for network files; a NIR file has no keys to override");
   const auto seed = values.count("seed") ? values["seed"].as<std::uint64_t>() : 1;
   const auto mode = values.count("mode") ? parse_execution_mode(values["mode"].as<std::string>()) : ExecutionMode::event;
-  auto run = io::import_nir(file, options, seed, mode);
+  auto run = io::import_nir(file, options, seed, mode, &interrupt);
   Tick longest_input = 0;
   if (values.count("input")) {
     for (const auto& text : values["input"].as<std::vector<std::string>>()) {
@@ -88,7 +91,7 @@ int run_nir(const std::string& file, const po::variables_map& values) {
 
 }  // namespace
 
-int run_run_command(const std::vector<std::string>& args) {
+int run_run_command(const std::vector<std::string>& args, const InterruptGuard& interrupt) {
   po::options_description options("options");
   add_common_options(options);
   RunOutputOptions defaults;
@@ -116,7 +119,7 @@ int run_run_command(const std::vector<std::string>& args) {
   if (!parse_command_line("run", args, options, positional, help, values)) return 0;
   if (!values.count("network")) throw InputError("run: give the network file, e.g. 'tandem run net.yaml'");
   const std::string file = values["network"].as<std::string>();
-  if (std::filesystem::path(file).extension() == ".nir") return run_nir(file, values);
+  if (std::filesystem::path(file).extension() == ".nir") return run_nir(file, values, interrupt);
   for (const char* nir_only : {"dt-ms", "reset", "input"}) {
     if (values.count(nir_only) && !values[nir_only].defaulted()) {
       throw InputError(std::string("run: --") + nir_only + " is for NIR files; in a network file use --set simulation.dt_ms=…");
@@ -129,6 +132,7 @@ int run_run_command(const std::vector<std::string>& args) {
   }
   const auto network = io::load_network(values["network"].as<std::string>(), overrides);
   io::BuildOptions build_options;
+  build_options.interrupt = &interrupt;
   if (values.count("seed")) build_options.seed = values["seed"].as<std::uint64_t>();
   if (values.count("mode")) build_options.mode = parse_execution_mode(values["mode"].as<std::string>());
   const Tick ticks = run_ticks(values, network);

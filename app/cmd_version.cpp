@@ -4,12 +4,13 @@
 #include <iostream>
 #include <spdlog/version.h>
 
+#include "core/interrupt_guard.hpp"
 #include "app/cli_options.hpp"
 #include "core/version.hpp"
 
 namespace tandem::app {
 
-int run_version_command(const std::vector<std::string>& args) {
+int run_version_command(const std::vector<std::string>& args, const InterruptGuard& /*interrupt*/) {
   po::options_description options("options");
   add_common_options(options);
   po::variables_map values;

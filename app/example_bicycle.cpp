@@ -6,6 +6,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "core/interrupt_guard.hpp"
 #include "app/cli_options.hpp"
 #include "app/example_report.hpp"
 #include "app/run_session.hpp"
@@ -64,7 +65,7 @@ void train_weights(const BicycleOptions& options, const examples::HybridControll
 
 }  // namespace
 
-int run_bicycle_example(const std::vector<std::string>& args) {
+int run_bicycle_example(const std::vector<std::string>& args, const InterruptGuard& interrupt) {
   po::options_description options("tandem example bicycle options");
   add_common_options(options);
   options.add_options()
@@ -93,7 +94,8 @@ int run_bicycle_example(const std::vector<std::string>& args) {
       "tandem example bicycle --episodes 2 --record out/bicycle.h5 --energy-report out/bicycle-energy.json --force\n"
       "tandem example bicycle --train --weights /tmp/bicycle_weights.h5"};
   if (!parse_command_line("example bicycle", args, options, {}, help, values)) return exit_ok;
-  const BicycleOptions run = bicycle_options_from(values);
+  BicycleOptions run = bicycle_options_from(values);
+  run.training.interrupt = &interrupt;
   const RunOutputOptions output = run_output_options_from(values);
 
   examples::BicycleParams params;
@@ -102,7 +104,7 @@ int run_bicycle_example(const std::vector<std::string>& args) {
   if (run.train) train_weights(run, config, params);
   const auto weights = load_example_weights("bicycle", run.weights, config);
 
-  Simulation simulation({.time = TimeBase{config.dt_ms}, .seed = run.seed, .mode = run.mode});
+  Simulation simulation({.time = TimeBase{config.dt_ms}, .seed = run.seed, .mode = run.mode, .interrupt = &interrupt});
   auto& environment = examples::add_bicycle_hybrid(simulation, params, config, weights);
   std::ostringstream resolved;
   resolved << "example: bicycle\nepisodes: " << run.episodes << "\nsteps: " << run.steps << "\nseed: " << run.seed
@@ -112,7 +114,6 @@ int run_bicycle_example(const std::vector<std::string>& args) {
 
   const EpisodesRun result =
       run_example_episodes(session, environment, run.episodes, config.ticks_per_step, simulation.now());
-  if (result.exit_code != exit_ok) return result.exit_code;
   const EnergyReport& report = session.finish();
   std::cout << "upright " << result.successes << "/" << run.episodes << " episodes (" << run.steps << " steps), mode "
             << to_string(run.mode) << ", seed " << run.seed << "\n";

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "core/interrupt_guard.hpp"
 #include "app/cli_options.hpp"
 #include "app/example_report.hpp"
 #include "app/run_session.hpp"
@@ -69,7 +70,7 @@ void train_weights(const CartPoleOptions& options, const examples::HybridControl
 
 }  // namespace
 
-int run_cartpole_example(const std::vector<std::string>& args) {
+int run_cartpole_example(const std::vector<std::string>& args, const InterruptGuard& interrupt) {
   po::options_description options("tandem example cartpole options");
   add_common_options(options);
   options.add_options()
@@ -100,7 +101,8 @@ int run_cartpole_example(const std::vector<std::string>& args) {
       "tandem example cartpole --record out/cartpole.h5 --energy-report out/cartpole-energy.json --force\n"
       "tandem example cartpole --train --weights /tmp/weights.h5"};
   if (!parse_command_line("example cartpole", args, options, {}, help, values)) return exit_ok;
-  const CartPoleOptions run = cartpole_options_from(values);
+  CartPoleOptions run = cartpole_options_from(values);
+  run.training.interrupt = &interrupt;
   const RunOutputOptions output = run_output_options_from(values);
 
   examples::CartPoleParams params;
@@ -110,7 +112,7 @@ int run_cartpole_example(const std::vector<std::string>& args) {
   if (run.train) train_weights(run, config, params);
   const auto weights = load_example_weights("cartpole", run.weights, config);
 
-  Simulation simulation({.time = TimeBase{config.dt_ms}, .seed = run.seed, .mode = run.mode});
+  Simulation simulation({.time = TimeBase{config.dt_ms}, .seed = run.seed, .mode = run.mode, .interrupt = &interrupt});
   auto& environment = examples::add_cartpole_hybrid(simulation, params, config, weights);
   std::ostringstream resolved;
   resolved << "example: cartpole\nepisodes: " << run.episodes << "\nseed: " << run.seed
@@ -121,7 +123,6 @@ int run_cartpole_example(const std::vector<std::string>& args) {
 
   const EpisodesRun result =
       run_example_episodes(session, environment, run.episodes, config.ticks_per_step, simulation.now());
-  if (result.exit_code != exit_ok) return result.exit_code;
   const EnergyReport& report = session.finish();
   std::cout << "balanced " << result.successes << "/" << run.episodes << " episodes (pushes "
             << (run.pushes ? "on" : "off") << ", " << (run.continuous ? "continuous" : "±10 N") << " actions, mode "

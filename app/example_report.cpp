@@ -5,7 +5,6 @@
 #include <iostream>
 
 #include "core/error.hpp"
-#include "core/interrupt_guard.hpp"
 #include "examples/hybrid_controller.hpp"
 
 namespace tandem::app {
@@ -17,14 +16,9 @@ EpisodesRun run_example_episodes(RunSession& session, const examples::Environmen
   // Balanced episodes run to the step cap, so this is the run's length when all succeed and an
   // upper bound otherwise (the ETA then errs long).
   session.show_progress(static_cast<Tick>(episodes) * environment.environment().max_steps() * ticks_per_step);
-  try {
-    ticks = examples::run_until_episodes(environment, episodes, ticks_per_step, now,
-                                         [&](Tick chunk) { session.run(chunk); });
-  } catch (const RunInterrupted& interrupted) {
-    std::cerr << "tandem: " << interrupted.what() << "; outputs closed\n";
-    result.exit_code = 128 + interrupted.signal_number();
-    return result;
-  }
+  // A signal stops session.run() with every output closed; RunInterrupted goes up to main.
+  ticks = examples::run_until_episodes(environment, episodes, ticks_per_step, now,
+                                       [&](Tick chunk) { session.run(chunk); });
   const auto& finished = environment.finished_episodes();
   print_episode_steps(finished, episodes);
   for (std::size_t k = 0; k < episodes; ++k) result.successes += finished[k].success ? 1U : 0U;

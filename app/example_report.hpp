@@ -15,7 +15,6 @@ namespace tandem::app {
 struct EpisodesRun {
   std::size_t successes = 0;
   double control_steps = 0.0;  // steps of the whole run, restarts included
-  int exit_code = 0;           // 128 + signal when interrupted (outputs closed; print nothing more)
 };
 
 // Runs the loop (run_until_episodes through `session`, from tick `now`) until `episodes` episodes ended, then

@@ -5,7 +5,6 @@
 
 #include "core/chip_presets.hpp"
 #include "core/error.hpp"
-#include "core/interrupt_guard.hpp"
 #include "core/recorded_run.hpp"
 #include "core/trace_output.hpp"
 
@@ -166,53 +165,55 @@ void RunSession::show_progress(Tick total_ticks) {
 }
 
 void RunSession::run(Tick ticks) {
-  start();
-  if (!trace_) {
-    InterruptGuard guard;
-    const Tick stop = simulation_.now() + ticks;
-    while (simulation_.now() < stop) {
-      simulation_.run(std::min(stop - simulation_.now(), simulation_.epoch_ticks()));
-      guard.check(simulation_.now());
-    }
-    return;
-  }
-  InterruptGuard guard;
   try {
-    run_recorded(simulation_, ticks, *trace_, RecordedRunOptions{.interrupt = &guard});
+    start();  // builds the network, which a signal can stop too
+    if (trace_) {
+      run_recorded(simulation_, ticks, *trace_, RecordedRunOptions{.ends_run = false});
+    } else {
+      simulation_.run(ticks);
+    }
+  } catch (const RunInterrupted& interrupted) {
+    if (ledger_) {
+      close_outputs(&interrupted);
+    } else if (trace_) {
+      // Stopped while the network was being built: no tick ran, there is nothing to price.
+      if (progress_) progress_->finish();
+      trace_->write_metadata("status", trace_status_interrupted);
+      trace_->write_metadata("stop_reason", interrupted.what());
+      trace_->write_metadata("ticks_completed", "0");
+      trace_->close();
+    }
+    throw;
   } catch (...) {
+    // A failed run: the trace keeps status "failed" (run_recorded wrote it); no report.
     if (progress_) progress_->finish();
-    ledger_->finish();
-    trace_->close();
+    if (ledger_) ledger_->finish();
+    if (trace_) trace_->close();
     throw;
   }
 }
 
-const EnergyReport& RunSession::finish() {
+const EnergyReport& RunSession::finish() { return close_outputs(nullptr); }
+
+const EnergyReport& RunSession::close_outputs(const RunInterrupted* interrupted) {
   if (report_) return *report_;
   if (progress_) progress_->finish();  // end the progress line before the table
   start();
   ledger_->finish();
-  if (trace_) trace_->close();
+  if (trace_) trace_->close();  // "complete" unless run_recorded wrote "interrupted"
   report_ = make_energy_report(*ledger_, network_label_);
+  if (interrupted != nullptr) {
+    report_->status = "interrupted";
+    report_->stop_reason = interrupted->what();
+  }
   if (options_.print_energy_table) std::cout << format_energy_table(*report_);
   if (!options_.energy_report_path.empty()) {
     write_energy_report(*report_, options_.energy_report_path);
     std::cout << "energy report: " << options_.energy_report_path << "\n";
   }
   if (!options_.record_path.empty()) std::cout << "trace: " << options_.record_path << "\n";
+  std::cout.flush();
   return *report_;
-}
-
-int RunSession::run_to_exit_code(Tick ticks) {
-  try {
-    run(ticks);
-  } catch (const RunInterrupted& interrupted) {
-    if (progress_) progress_->finish();
-    std::cerr << "tandem: " << interrupted.what() << "; outputs closed\n";
-    return 128 + interrupted.signal_number();
-  }
-  finish();
-  return exit_ok;
 }
 
 }  // namespace tandem::app

@@ -15,6 +15,7 @@
 #include "core/energy_ledger.hpp"
 #include "core/energy_report.hpp"
 #include "core/hdf5_recorder.hpp"
+#include "core/interrupt_guard.hpp"
 #include "core/simulation.hpp"
 
 namespace tandem::app {
@@ -60,15 +61,18 @@ class RunSession {
   // Shows simulated time, wall time and ETA on stderr while the run lasts, when stderr is a
   // terminal and --quiet was not given; `total_ticks` is how long the run is expected to be.
   void show_progress(Tick total_ticks);
-  // Runs `ticks` more ticks (may be called repeatedly). Throws RunInterrupted on Ctrl-C after
-  // closing the trace as interrupted.
+  // Runs `ticks` more ticks (may be called repeatedly). On Ctrl-C/SIGTERM (the simulation's
+  // settings carry the command's InterruptGuard) it closes every output first — the trace as
+  // "interrupted", the energy report of what ran marked "interrupted" — then rethrows
+  // RunInterrupted for the CLI to exit with 128 + signal.
   void run(Tick ticks);
   // Closes the trace, prints the energy table, writes the JSON report. Returns the report.
   const EnergyReport& finish();
-  // Runs, finishes and maps failures to exit codes (130/143 on SIGINT/SIGTERM).
-  int run_to_exit_code(Tick ticks);
 
  private:
+  // finish(), or the same for a run stopped by `interrupted`. Idempotent.
+  const EnergyReport& close_outputs(const RunInterrupted* interrupted);
+
   Simulation& simulation_;
   RunOutputOptions options_;
   std::string network_label_;

@@ -7,13 +7,15 @@
 #include <string_view>
 #include <vector>
 
+#include "core/interrupt_guard.hpp"
+
 namespace tandem::app {
 
 struct Subcommand {
   std::string_view name;
   std::string_view summary;
   // Receives the arguments after the subcommand name; returns the process exit code.
-  int (*run)(const std::vector<std::string>& args);
+  int (*run)(const std::vector<std::string>& args, const InterruptGuard& interrupt);
 };
 
 std::span<const Subcommand> subcommands();

@@ -1,3 +1,4 @@
+#include "core/interrupt_guard.hpp"
 #include "app/subcommand.hpp"
 
 #include <array>
@@ -5,13 +6,13 @@
 namespace tandem::app {
 
 // One line per subcommand; each entry point lives in its own cmd_<name>.cpp.
-int run_bench_command(const std::vector<std::string>& args);
-int run_info_command(const std::vector<std::string>& args);
-int run_chips_command(const std::vector<std::string>& args);
-int run_energy_command(const std::vector<std::string>& args);
-int run_version_command(const std::vector<std::string>& args);
-int run_example_command(const std::vector<std::string>& args);
-int run_run_command(const std::vector<std::string>& args);
+int run_bench_command(const std::vector<std::string>& args, const InterruptGuard& interrupt);
+int run_info_command(const std::vector<std::string>& args, const InterruptGuard& interrupt);
+int run_chips_command(const std::vector<std::string>& args, const InterruptGuard& interrupt);
+int run_energy_command(const std::vector<std::string>& args, const InterruptGuard& interrupt);
+int run_version_command(const std::vector<std::string>& args, const InterruptGuard& interrupt);
+int run_example_command(const std::vector<std::string>& args, const InterruptGuard& interrupt);
+int run_run_command(const std::vector<std::string>& args, const InterruptGuard& interrupt);
 
 namespace {
 

@@ -1,3 +1,4 @@
+#include "core/interrupt_guard.hpp"
 #include "bench/benchmarks.hpp"
 
 #include <array>
@@ -5,13 +6,13 @@
 namespace tandem::bench {
 
 // One declaration and one table line per benchmark.
-int run_bridge_bench(const std::vector<std::string>& args);
-int run_dense_benchmark(const std::vector<std::string>& args);
+int run_bridge_bench(const std::vector<std::string>& args, const InterruptGuard& interrupt);
+int run_dense_benchmark(const std::vector<std::string>& args, const InterruptGuard& interrupt);
 
-int run_brunel_benchmark(const std::vector<std::string>& args);
-int run_coba_benchmark(const std::vector<std::string>& args);
-int run_recording_benchmark(const std::vector<std::string>& args);
-int run_cartpole_benchmark(const std::vector<std::string>& args);
+int run_brunel_benchmark(const std::vector<std::string>& args, const InterruptGuard& interrupt);
+int run_coba_benchmark(const std::vector<std::string>& args, const InterruptGuard& interrupt);
+int run_recording_benchmark(const std::vector<std::string>& args, const InterruptGuard& interrupt);
+int run_cartpole_benchmark(const std::vector<std::string>& args, const InterruptGuard& interrupt);
 
 namespace {
 

@@ -6,6 +6,7 @@
 #include <ctime>
 #include <iostream>
 
+#include "core/interrupt_guard.hpp"
 #include "bench/peak_rss.hpp"
 #include "bridge/bridge_engine.hpp"
 #include "bridge/delta_coding.hpp"
@@ -60,8 +61,10 @@ struct Figures {
   OpCounts always_on;
 };
 
-Figures run_once(std::size_t channels, Tick ticks, Tick window, Tick period, ExecutionMode mode) {
-  Simulation sim(SimulationSettings{.time = TimeBase{1.0}, .seed = 1, .mode = mode, .max_epoch_ticks = 100});
+Figures run_once(std::size_t channels, Tick ticks, Tick window, Tick period, ExecutionMode mode,
+                 const InterruptGuard& interrupt) {
+  Simulation sim(SimulationSettings{
+      .time = TimeBase{1.0}, .seed = 1, .mode = mode, .max_epoch_ticks = 100, .interrupt = &interrupt});
   sim.add(std::make_unique<SensorSource>(channels, period));
   std::vector<std::unique_ptr<bridge::Unit>> units;
   units.push_back(bridge::make_rate_encoder({.name = "rate", .channels = channels, .window = {window, 1}}));
@@ -89,7 +92,7 @@ Figures run_once(std::size_t channels, Tick ticks, Tick window, Tick period, Exe
 
 }  // namespace
 
-int run_bridge_bench(const std::vector<std::string>& args) {
+int run_bridge_bench(const std::vector<std::string>& args, const InterruptGuard& interrupt) {
   po::options_description options("tandem bench bridge options");
   options.add_options()("help,h", "show this help")
       ("channels", po::value<std::size_t>()->default_value(1000), "channels per unit")
@@ -117,7 +120,7 @@ int run_bridge_bench(const std::vector<std::string>& args) {
   std::cout << "bridge: " << channels << " channels x 4 units, " << ticks << " ticks, window " << window
             << ", sensor frame every " << period << " ticks (10 % of channels change)\n";
   for (const ExecutionMode mode : {ExecutionMode::event, ExecutionMode::always_on}) {
-    const Figures f = run_once(channels, ticks, window, period, mode);
+    const Figures f = run_once(channels, ticks, window, period, mode, interrupt);
     const auto conversions = f.executed[Op::encoder_conversion] + f.executed[Op::decoder_conversion];
     const auto baseline = f.always_on[Op::encoder_conversion] + f.always_on[Op::decoder_conversion];
     std::cout << "  " << to_string(mode) << ": " << f.seconds << " s wall, " << f.cpu_seconds << " s cpu, "

@@ -2,6 +2,7 @@
 // excitatory/inhibitory LIF network with delta synapses and Poisson drive (docs/performance.md).
 #include <cmath>
 
+#include "core/interrupt_guard.hpp"
 #include "bench/spiking_bench.hpp"
 #include "core/error.hpp"
 #include "neurons/lif.hpp"
@@ -60,7 +61,7 @@ std::unique_ptr<neurons::EventEngine> build_brunel(const TimeBase& time, const B
 }
 }  // namespace
 
-int run_brunel_benchmark(const std::vector<std::string>& args) {
+int run_brunel_benchmark(const std::vector<std::string>& args, const InterruptGuard& interrupt) {
   namespace po = boost::program_options;
   SpikingBenchOptions options;
   BrunelScale scale;
@@ -85,7 +86,7 @@ int run_brunel_benchmark(const std::vector<std::string>& args) {
       !std::isfinite(scale.in_degree)) {
     throw InputError("tandem bench brunel: --scale and --in-degree-scale must be finite and > 0");
   }
-  return run_spiking_bench("brunel", options, [&](const TimeBase& time) { return build_brunel(time, scale); });
+  return run_spiking_bench("brunel", options, [&](const TimeBase& time) { return build_brunel(time, scale); }, interrupt);
 }
 
 }  // namespace tandem::bench

@@ -7,6 +7,7 @@
 #include <ctime>
 #include <iostream>
 
+#include "core/interrupt_guard.hpp"
 #include "core/error.hpp"
 #include "examples/cartpole/cartpole_controller.hpp"
 
@@ -23,10 +24,11 @@ struct CartPoleFigures {
   std::size_t balanced = 0;
 };
 
-CartPoleFigures time_closed_loop(ExecutionMode mode, std::size_t episodes, std::uint64_t seed) {
+CartPoleFigures time_closed_loop(ExecutionMode mode, std::size_t episodes, std::uint64_t seed,
+                                 const InterruptGuard& interrupt) {
   const examples::HybridControllerConfig config = examples::cartpole_controller_config();
   const auto weights = examples::load_hybrid_weights(examples::shipped_cartpole_weights_path(), config);
-  Simulation simulation({.time = TimeBase{1.0}, .seed = seed, .mode = mode});
+  Simulation simulation({.time = TimeBase{1.0}, .seed = seed, .mode = mode, .interrupt = &interrupt});
   auto& environment =
       examples::add_cartpole_hybrid(simulation, examples::CartPoleParams{}.with_pushes(), config, weights);
   simulation.run(config.ticks_per_step);  // build (synapses, buffers) outside the timing
@@ -45,7 +47,7 @@ CartPoleFigures time_closed_loop(ExecutionMode mode, std::size_t episodes, std::
 
 }  // namespace
 
-int run_cartpole_benchmark(const std::vector<std::string>& args) {
+int run_cartpole_benchmark(const std::vector<std::string>& args, const InterruptGuard& interrupt) {
   po::options_description options("tandem bench cartpole options");
   options.add_options()("help,h", "show this help")
       ("episodes", po::value<std::size_t>()->default_value(20), "episodes per mode (500 steps each at most)")
@@ -66,7 +68,7 @@ int run_cartpole_benchmark(const std::vector<std::string>& args) {
   if (episodes < 1) throw InputError("tandem bench cartpole: --episodes must be >= 1");
   const bool json = values["json"].as<bool>();
   for (const ExecutionMode mode : {ExecutionMode::event, ExecutionMode::always_on}) {
-    const CartPoleFigures f = time_closed_loop(mode, episodes, values["seed"].as<std::uint64_t>());
+    const CartPoleFigures f = time_closed_loop(mode, episodes, values["seed"].as<std::uint64_t>(), interrupt);
     char line[512];
     if (json) {
       std::snprintf(line, sizeof line,

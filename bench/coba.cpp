@@ -1,5 +1,6 @@
 // `tandem bench coba`: the Vogels–Abbott (2005) COBA network as in the Brian2 benchmark
 // (bench/ peer scripts use exactly these equations; see docs/performance.md).
+#include "core/interrupt_guard.hpp"
 #include "bench/coba.hpp"
 #include "bench/spiking_bench.hpp"
 #include "neurons/lif_coba.hpp"
@@ -46,7 +47,7 @@ std::unique_ptr<neurons::EventEngine> build_coba(const TimeBase& time) {
   return engine;
 }
 
-int run_coba_benchmark(const std::vector<std::string>& args) {
+int run_coba_benchmark(const std::vector<std::string>& args, const InterruptGuard& interrupt) {
   namespace po = boost::program_options;
   SpikingBenchOptions options;
   po::options_description description("tandem bench coba options");
@@ -59,7 +60,7 @@ int run_coba_benchmark(const std::vector<std::string>& args) {
                                    values, options)) {
     return 0;
   }
-  return run_spiking_bench("coba", options, build_coba);
+  return run_spiking_bench("coba", options, build_coba, interrupt);
 }
 
 }  // namespace tandem::bench

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "core/interrupt_guard.hpp"
 #include "ann/dense_engine.hpp"
 #include "ann/graph_quantization.hpp"
 #include "core/error.hpp"
@@ -209,7 +210,7 @@ ann::LayerGraph square_graph(std::size_t n, ann::EventKind kind, ann::Precision 
 
 }  // namespace
 
-int run_dense_benchmark(const std::vector<std::string>& args) {
+int run_dense_benchmark(const std::vector<std::string>& args, const InterruptGuard& interrupt) {
   po::options_description options("tandem bench dense options");
   options.add_options()("help,h", "show this help")("json", "print one JSON object per row")(
       "sizes", po::value<std::string>()->default_value("256,1024,4096"), "square layer sizes, comma-separated")(
@@ -245,6 +246,7 @@ int run_dense_benchmark(const std::vector<std::string>& args) {
   RandomStream random(2024);
   for (const std::size_t n : sizes) {
     const std::uint64_t weight_seed = 17 + n;
+    interrupt.check("timing dense layers of " + std::to_string(n));
     {
       const ann::LayerGraph graph = square_graph(n, ann::EventKind::zero_skip, ann::Precision::float32, weight_seed);
       Row eigen = time_eigen(graph.layers().front().weight, sparse_pool(n, n, random));
@@ -261,6 +263,7 @@ int run_dense_benchmark(const std::vector<std::string>& args) {
       ann::DenseEngine delta_engine("bench", square_graph(n, ann::EventKind::delta, precision, weight_seed),
                                     engine_options);
       for (const double activity : activities) {
+        interrupt.check("timing dense layers of " + std::to_string(n));
         const auto active =
             std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(activity * static_cast<double>(n))));
         const auto sparse = sparse_pool(n, active, random);

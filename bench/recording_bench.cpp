@@ -8,6 +8,7 @@
 #include <numeric>
 #include <unistd.h>
 
+#include "core/interrupt_guard.hpp"
 #include "bench/coba.hpp"
 #include "bench/spiking_bench.hpp"
 #include "core/error.hpp"
@@ -30,11 +31,13 @@ struct RecordingOptions {
 
 // Builds COBA, enrolls the variant's probes, runs; times the loop and the final flush/close
 // (what recording really costs), not the network build.
-double run_variant(Variant variant, const SpikingBenchOptions& options, const RecordingOptions& recording) {
+double run_variant(Variant variant, const SpikingBenchOptions& options, const RecordingOptions& recording,
+                   const InterruptGuard& interrupt) {
   using Clock = std::chrono::steady_clock;
   const TimeBase time(options.dt_ms);
   const Tick ticks = time.ticks_from_ms(options.duration_ms, "--duration-ms");
-  Simulation simulation({.time = time, .seed = options.seed, .mode = options.mode, .max_epoch_ticks = 100});
+  Simulation simulation(
+      {.time = time, .seed = options.seed, .mode = options.mode, .max_epoch_ticks = 100, .interrupt = &interrupt});
   simulation.add_engine(build_coba(time));
   std::unique_ptr<Hdf5Recorder> recorder;
   if (variant != Variant::unrecorded) {
@@ -64,7 +67,7 @@ double median(std::vector<double> values) {
 
 }  // namespace
 
-int run_recording_benchmark(const std::vector<std::string>& args) {
+int run_recording_benchmark(const std::vector<std::string>& args, const InterruptGuard& interrupt) {
   namespace po = boost::program_options;
   SpikingBenchOptions options;
   RecordingOptions recording;
@@ -108,10 +111,10 @@ int run_recording_benchmark(const std::vector<std::string>& args) {
   std::uintmax_t spike_file_bytes = 0;
   std::uintmax_t state_file_bytes = 0;
   for (std::size_t r = 0; r < recording.repeats; ++r) {
-    unrecorded.push_back(run_variant(Variant::unrecorded, options, recording));
-    spikes.push_back(run_variant(Variant::spikes, options, recording));
+    unrecorded.push_back(run_variant(Variant::unrecorded, options, recording, interrupt));
+    spikes.push_back(run_variant(Variant::spikes, options, recording, interrupt));
     spike_file_bytes = std::filesystem::file_size(recording.path);
-    state.push_back(run_variant(Variant::state, options, recording));
+    state.push_back(run_variant(Variant::state, options, recording, interrupt));
     state_file_bytes = std::filesystem::file_size(recording.path);
   }
   if (temporary) std::filesystem::remove(recording.path);

@@ -1,3 +1,4 @@
+#include "core/interrupt_guard.hpp"
 #include "bench/spiking_bench.hpp"
 
 #include <chrono>
@@ -47,12 +48,14 @@ bool parse_spiking_bench_options(const std::string& benchmark, const std::vector
 }
 
 int run_spiking_bench(const std::string& benchmark, const SpikingBenchOptions& options,
-                      const std::function<std::unique_ptr<neurons::EventEngine>(const TimeBase&)>& build) {
+                      const std::function<std::unique_ptr<neurons::EventEngine>(const TimeBase&)>& build,
+                      const InterruptGuard& interrupt) {
   using Clock = std::chrono::steady_clock;
   const TimeBase time(options.dt_ms);
   const Tick ticks = time.ticks_from_ms(options.duration_ms, "--duration-ms");
   const auto build_start = Clock::now();
-  Simulation simulation({.time = time, .seed = options.seed, .mode = options.mode, .max_epoch_ticks = 100});
+  Simulation simulation(
+      {.time = time, .seed = options.seed, .mode = options.mode, .max_epoch_ticks = 100, .interrupt = &interrupt});
   auto& engine = simulation.add_engine(build(time));
   simulation.build();  // resets the engine: synapses are built here
   const double build_s = std::chrono::duration<double>(Clock::now() - build_start).count();

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/interrupt_guard.hpp"
 #include "core/execution_mode.hpp"
 #include "neurons/event_engine.hpp"
 
@@ -30,7 +31,9 @@ bool parse_spiking_bench_options(const std::string& benchmark, const std::vector
 
 // Builds the network (timed as build_s, including synapse construction at reset), runs the
 // simulation loop (timed as wall_s) and prints the report. Returns the exit code.
+// `interrupt` is checked after every epoch (RunInterrupted).
 int run_spiking_bench(const std::string& benchmark, const SpikingBenchOptions& options,
-                      const std::function<std::unique_ptr<neurons::EventEngine>(const TimeBase&)>& build);
+                      const std::function<std::unique_ptr<neurons::EventEngine>(const TimeBase&)>& build,
+                      const InterruptGuard& interrupt);
 
 }  // namespace tandem::bench

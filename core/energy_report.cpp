@@ -111,6 +111,7 @@ std::string format_energy_table(const EnergyReport& report) {
       << "mode " << report.mode << ", " << report.ticks << " ticks of " << report.dt_ms << " ms ("
       << report.duration_ms << " ms)";
   if (!report.network.empty()) out << ", network " << report.network;
+  if (report.status != "complete") out << "\n" << report.status << ": " << report.stop_reason << " (figures cover the ticks that ran)";
   const UtilisationSummary& u = report.mapping.utilisation;
   out << "\ncores used " << report.mapping.cores_used << " of " << report.mapping.cores_available
       << " (" << report.mapping.chips_x << " x " << report.mapping.chips_y << " chips); utilisation mean/max: neurons "
@@ -164,6 +165,7 @@ std::string format_energy_comparison(const std::vector<EnergyReport>& reports,
   text_row("network", [](const EnergyReport& r) { return r.network.empty() ? std::string("-") : r.network; });
   text_row("chip", [](const EnergyReport& r) { return r.chip; });
   text_row("mode", [](const EnergyReport& r) { return r.mode; });
+  text_row("status", [](const EnergyReport& r) { return r.status; });
   number_row("duration_ms", [](const EnergyReport& r) { return r.duration_ms; }, false);
   number_row("cores_used", [](const EnergyReport& r) { return static_cast<double>(r.mapping.cores_used); }, true);
   for (const Op op : {Op::neuron_update, Op::synaptic_op, Op::mac, Op::spike, Op::packet, Op::hop}) {

@@ -25,6 +25,10 @@ struct EnergyReport {
   int schema_version = energy_report_schema_version;
   std::string tandem_version;
   std::string network;  // a label: the network file or example name
+  // "complete", or "interrupted" when a signal stopped the run: the figures then cover only
+  // the `ticks` that ran, and `stop_reason` says why ("interrupted by SIGINT after N ticks").
+  std::string status = "complete";
+  std::string stop_reason;
   std::string chip;
   std::string chip_source;
   std::string mode;     // "event" or "always-on"

@@ -149,6 +149,8 @@ std::string energy_report_to_json(const EnergyReport& report) {
       {"schema_version", report.schema_version},
       {"tandem_version", report.tandem_version},
       {"network", report.network},
+      {"status", report.status},
+      {"stop_reason", report.stop_reason},
       {"chip", {{"name", report.chip}, {"source", report.chip_source}}},
       {"mode", report.mode},
       {"dt_ms", report.dt_ms},
@@ -194,6 +196,12 @@ EnergyReport parse_energy_report(const std::string& json_text, const std::string
   }
   report.tandem_version = root.at("tandem_version").text();
   report.network = root.at("network").text();
+  // status and stop_reason arrived within schema 1: a report without them ran to completion.
+  if (document.contains("status")) report.status = root.at("status").text();
+  if (report.status != "complete" && report.status != "interrupted") {
+    root.at("status").fail("expected 'complete' or 'interrupted'");
+  }
+  if (document.contains("stop_reason")) report.stop_reason = root.at("stop_reason").text();
   report.chip = root.at("chip").at("name").text();
   report.chip_source = root.at("chip").at("source").text();
   report.mode = root.at("mode").text();

@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "core/hdf5_recorder.hpp"
+#include "core/interrupt_guard.hpp"
 
 namespace tandem {
 
@@ -38,7 +39,6 @@ void run_recorded(Simulation& sim, Tick ticks, Recorder& recorder,
       // run() of one epoch length yields exactly the epochs of one long run() call.
       sim.run(std::min(sim.epoch_ticks(), stop - sim.now()));
       completed = sim.now();
-      if (options.interrupt != nullptr) options.interrupt->check(completed);
       const auto now = Clock::now();
       if (now - last_flush >= interval) {
         recorder.write_metadata("ticks_completed", std::to_string(completed));
@@ -48,6 +48,7 @@ void run_recorded(Simulation& sim, Tick ticks, Recorder& recorder,
       }
     }
   } catch (const RunInterrupted& interrupted) {
+    completed = sim.now();  // the Simulation stops only between whole, recorded epochs
     finish(trace_status_interrupted, interrupted.what());
     throw;
   } catch (const std::exception& error) {
@@ -58,7 +59,11 @@ void run_recorded(Simulation& sim, Tick ticks, Recorder& recorder,
     }
     throw;
   }
-  finish(trace_status_complete, "");
+  if (options.ends_run) {
+    finish(trace_status_complete, "");
+  } else {
+    recorder.write_metadata("ticks_completed", std::to_string(completed));
+  }
 }
 
 }  // namespace tandem

@@ -22,6 +22,8 @@ namespace tandem {
 //     documents the details of its own tick against this rule.
 //  4. After all engines advanced: outboxes are routed onto wires (into pending), engines
 //     record their buffered probe data, then epoch observers (energy ledger, progress) run.
+//  5. Only then is a pending Ctrl-C/SIGTERM acted on (settings.interrupt): a run stops between
+//     epochs, never inside one, so whatever a stopped run recorded is whole.
 struct Simulation::ResolvedWire {
   std::size_t from_engine;
   std::size_t from_port;
@@ -193,8 +195,11 @@ void Simulation::build() {
     pending_.emplace_back(n);
   }
   const RunContext context{settings_.time, settings_.seed, settings_.mode};
-  for (const auto& engine : engines_) engine->reset(context);
   now_ = 0;
+  for (const auto& engine : engines_) {
+    engine->reset(context);
+    if (settings_.interrupt != nullptr) settings_.interrupt->check("building " + std::string(engine->name()));
+  }
   built_ = true;
 }
 
@@ -208,6 +213,7 @@ void Simulation::run(Tick ticks) {
     const Epoch epoch{now_, std::min(stop, now_ + epoch_ticks_)};
     advance_epoch(epoch);
     now_ = epoch.end;
+    if (settings_.interrupt != nullptr) settings_.interrupt->check(now_);
   }
 }
 

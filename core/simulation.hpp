@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/engine.hpp"
+#include "core/interrupt_guard.hpp"
 
 namespace tandem {
 
@@ -33,6 +34,10 @@ struct SimulationSettings {
   // Upper bound on an epoch even when wire latencies would allow longer ones: it bounds the
   // per-epoch buffers (and so memory while recording) and the spacing of checkpoints.
   Tick max_epoch_ticks = 100;
+  // Checked after every engine reset in build() and after every epoch in run() (once the
+  // epoch is recorded and observed): a pending signal throws RunInterrupted there, so the
+  // simulation always stops on an epoch boundary. nullptr: the run cannot be interrupted.
+  const InterruptGuard* interrupt = nullptr;
 };
 
 // Called after every epoch, once all engines have advanced and recorded it.

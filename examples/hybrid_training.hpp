@@ -21,6 +21,8 @@ struct TrainingSettings {
   std::size_t episodes_per_iteration = 20;
   std::int64_t max_steps = 500;     // episode cap while collecting
   double ridge = 1e-2;              // penalty on the readout weights (features are ~[-1, 1])
+  // Checked after every epoch of the collecting runs (RunInterrupted); nullptr: not stoppable.
+  const InterruptGuard* interrupt = nullptr;
 };
 
 // What the training needs of an environment: a fresh engine (named as in the run, with the

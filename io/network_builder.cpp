@@ -45,8 +45,10 @@ struct Edge {
 
 class Lowering {
  public:
-  Lowering(const NetworkDescription& network, const BuildOptions& options) : net_(network) {
+  Lowering(const NetworkDescription& network, const BuildOptions& options)
+      : net_(network), interrupt_(options.interrupt) {
     SimulationSettings settings;
+    settings.interrupt = options.interrupt;
     settings.time = TimeBase(network.simulation.dt_ms);
     settings.seed = options.seed.value_or(network.simulation.seed);
     settings.mode = options.mode.value_or(network.simulation.mode);
@@ -112,7 +114,10 @@ class Lowering {
       }
       nodes_[input.name] = {"inputs", snn_engine, input.name + ".spikes", PortKind::spikes, size};
     }
-    for (const auto& pop : net_.populations) add_population(pop);
+    for (const auto& pop : net_.populations) {
+      check_interrupt("population " + pop.name);
+      add_population(pop);
+    }
   }
 
   void add_population(const PopulationDescription& pop) {
@@ -367,6 +372,10 @@ class Lowering {
   const NetworkDescription& net_;
   TimeBase time_{1.0};
   std::unique_ptr<Simulation> sim_;
+  const InterruptGuard* interrupt_;
+  void check_interrupt(const std::string& part) const {
+    if (interrupt_ != nullptr) interrupt_->check("building " + net_.source + " (" + part + ")");
+  }
   neurons::EventEngine* snn_ = nullptr;
   std::map<std::string, NodeInfo> nodes_;
   std::set<std::string> in_progress_;
@@ -402,6 +411,7 @@ std::string Lowering::population_input_port(const std::string& population, const
 
 void Lowering::add_projections() {
   for (const auto& proj : net_.projections) {
+    check_interrupt("projection " + proj.name);
     const std::string path = "projections." + proj.name;
     const NodeInfo& from = nodes_.at(proj.from);
     const auto& target = snn().population(proj.to);

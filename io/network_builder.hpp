@@ -17,6 +17,9 @@ namespace tandem::io {
 struct BuildOptions {
   std::optional<std::uint64_t> seed;
   std::optional<ExecutionMode> mode;
+  // Checked per population and projection while building and, through the Simulation's
+  // settings, after every epoch of the run; nullptr: not stoppable.
+  const InterruptGuard* interrupt = nullptr;
 };
 
 struct BuiltNetwork {

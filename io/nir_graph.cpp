@@ -54,7 +54,8 @@ constexpr std::size_t max_nir_values = std::size_t{1} << 28;
 
 class Reader {
  public:
-  explicit Reader(const std::filesystem::path& file) : file_(file.string()), h5_(file.string()) {}
+  Reader(const std::filesystem::path& file, const InterruptGuard* interrupt)
+      : file_(file.string()), h5_(file.string()), interrupt_(interrupt) {}
 
   NirGraph read() {
     NirGraph graph;
@@ -93,6 +94,7 @@ class Reader {
       if (++members_seen_ > max_members) fail(group, "more than " + std::to_string(max_members) + " nodes");
       const std::string path = nodes_group + "/" + member;
       const std::string name = prefix + member;
+      if (interrupt_ != nullptr) interrupt_->check("reading " + file_ + " (node '" + name + "')");
       if (!h5_.is_dataset(path + "/type")) fail_node(name, "has no 'type'");
       const std::string type = h5_.read_string(path + "/type");
       if (type == "NIRGraph") {
@@ -277,6 +279,7 @@ class Reader {
   std::vector<NirNode> nodes_;
   std::map<std::string, std::size_t> index_;
   std::size_t members_seen_ = 0;  // nodes and nested graphs read so far
+  const InterruptGuard* interrupt_;
 };
 
 }  // namespace
@@ -288,6 +291,8 @@ const NirNode& NirGraph::node(const std::string& name) const {
   throw InputError(file + ": no NIR node named '" + name + "'");
 }
 
-NirGraph read_nir(const std::filesystem::path& file) { return Reader(file).read(); }
+NirGraph read_nir(const std::filesystem::path& file, const InterruptGuard* interrupt) {
+  return Reader(file, interrupt).read();
+}
 
 }  // namespace tandem::io

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "core/interrupt_guard.hpp"
+
 namespace tandem::io {
 
 enum class NirKind { input, output, affine, linear, scale, threshold, flatten, if_neuron, li, lif, cuba_li, cuba_lif,
@@ -35,6 +37,6 @@ struct NirGraph {
 
 // InputError "<file>: node '<name>': <problem>" for a missing parameter, an unknown or
 // unsupported (convolution, pooling) node type, a dangling edge, or a shape mismatch.
-NirGraph read_nir(const std::filesystem::path& file);
+NirGraph read_nir(const std::filesystem::path& file, const InterruptGuard* interrupt = nullptr);
 
 }  // namespace tandem::io

@@ -16,8 +16,8 @@ NirReset parse_nir_reset(const std::string& text) {
 }
 
 NirRun import_nir(const std::filesystem::path& file, const NirImportOptions& options, std::uint64_t seed,
-                  ExecutionMode mode) {
-  auto graph = read_nir(file);
+                  ExecutionMode mode, const InterruptGuard* interrupt) {
+  auto graph = read_nir(file, interrupt);
   NirRun run;
   std::ostringstream resolved;
   char dt[40];
@@ -33,6 +33,7 @@ NirRun import_nir(const std::filesystem::path& file, const NirImportOptions& opt
   settings.time = TimeBase(options.dt_ms);
   settings.seed = seed;
   settings.mode = mode;
+  settings.interrupt = interrupt;
   run.simulation = std::make_unique<Simulation>(settings);
   run.engine = &run.simulation->add_engine(std::make_unique<NirEngine>("nir", std::move(graph), options));
   return run;

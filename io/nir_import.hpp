@@ -19,8 +19,10 @@ struct NirRun {
   std::string resolved;              // import settings as YAML text for /meta
 };
 
+// `interrupt` is checked while the file is read and, through the Simulation's settings, while
+// it runs; nullptr: not stoppable.
 NirRun import_nir(const std::filesystem::path& file, const NirImportOptions& options, std::uint64_t seed = 1,
-                  ExecutionMode mode = ExecutionMode::event);
+                  ExecutionMode mode = ExecutionMode::event, const InterruptGuard* interrupt = nullptr);
 
 // "zero" | "subtract"; InputError otherwise.
 NirReset parse_nir_reset(const std::string& text);

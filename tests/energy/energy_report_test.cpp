@@ -121,3 +121,22 @@ TEST_CASE("report: console table and comparison", "[energy][report]") {
   CHECK_THAT(comparison, Catch::Contains("x5.714"));
   CHECK(format_energy_comparison({}).empty());
 }
+
+TEST_CASE("report: an interrupted run says so in JSON, in the table and in a comparison",
+          "[energy][report]") {
+  EnergyReport report = toy_report(ExecutionMode::event);
+  report.status = "interrupted";
+  report.stop_reason = "interrupted by SIGINT after 10 ticks";
+  const EnergyReport back = parse_energy_report(energy_report_to_json(report), "r.json");
+  CHECK(back.status == "interrupted");
+  CHECK(back.stop_reason == report.stop_reason);
+  CHECK_THAT(format_energy_table(report), Catch::Contains("interrupted: interrupted by SIGINT after 10 ticks"));
+  CHECK_THAT(format_energy_comparison({toy_report(ExecutionMode::event), report}), Catch::Contains("interrupted"));
+
+  auto json = nlohmann::json::parse(energy_report_to_json(report));
+  json.erase("status");  // reports written before the key existed ran to completion
+  json.erase("stop_reason");
+  CHECK(parse_energy_report(json.dump(), "r.json").status == "complete");
+  json["status"] = "paused";
+  CHECK_THAT(parse_error(json.dump()), Catch::Contains("'status'") && Catch::Contains("complete"));
+}

@@ -74,6 +74,7 @@ int main(int argc, char** argv) {
   settings.time = TimeBase(0.5);
   settings.seed = 42;
   settings.max_epoch_ticks = args.epoch_ticks;
+  settings.interrupt = &guard;
   Simulation sim(settings);
   auto& engine = sim.add_engine(std::make_unique<testing::PatternEngine>(args.units, settings.time.dt_ms()));
   sim.set_recorder(&recorder);
@@ -98,7 +99,6 @@ int main(int argc, char** argv) {
   }
   RecordedRunOptions options;
   options.flush_interval_s = args.flush_s;
-  options.interrupt = &guard;
   bool announced = false;
   options.on_flush = [&](Tick) {
     if (announced) return;
