@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "io/network_schema.hpp"
 #include "io/yaml_reader.hpp"
+#include "neurons/registry.hpp"
 
 namespace tandem::io {
 
@@ -61,6 +62,26 @@ YAML::Node without_marks(const YAML::Node& value) {
   return YAML::Node();
 }
 
+// The keys a mapping may gain through --set. A population's `parameters` takes the parameters
+// of that population's model (e.g. rest_tolerance_mv), which only the file can tell.
+const Keys* settable_keys(const YAML::Node& root, const std::vector<std::string>& walked) {
+  if (walked.size() == 3 && walked[0] == "populations" && walked[2] == "parameters") {
+    const YAML::Node& file = root;  // const: look-ups must not insert
+    const YAML::Node model = file["populations"][walked[1]]["model"];
+    if (!model.IsScalar()) return nullptr;
+    for (const auto& info : neurons::models()) {
+      if (info.name == model.Scalar()) return &info.parameters;
+    }
+    return nullptr;
+  }
+  return keys_of_mapping(walked);
+}
+
+// A population without a `parameters` mapping gets one when --set gives it a parameter.
+bool creates_parameters(const YAML::Node& node, const std::vector<std::string>& walked, const std::string& segment) {
+  return segment == "parameters" && walked.size() == 2 && walked[0] == "populations" && node.IsMap();
+}
+
 void apply_one(YAML::Node& root, const Override& change, YamlReader& reader) {
   const std::string where = reader.file_name() + ": --set " + change.path_text();
   YAML::Node value;
@@ -79,6 +100,9 @@ void apply_one(YAML::Node& root, const Override& change, YamlReader& reader) {
       next.reset(node[segment]);
     } else if (node.IsSequence() && list_index(node, segment, index)) {
       next.reset(node[index]);
+    } else if (creates_parameters(node, walked, segment) && i + 2 == change.path.size()) {
+      node[segment] = YAML::Node(YAML::NodeType::Map);
+      next.reset(node[segment]);
     } else {
       walked.push_back(segment);
       std::string shown;
@@ -99,7 +123,7 @@ void apply_one(YAML::Node& root, const Override& change, YamlReader& reader) {
   } else if (node.IsMap()) {
     const bool exists = node[last].IsDefined();
     if (!exists) {
-      const Keys* known = keys_of_mapping(walked);
+      const Keys* known = settable_keys(root, walked);
       if (known == nullptr || std::find(known->begin(), known->end(), last) == known->end()) {
         std::string problem = ": unknown path: '" + last + "' is neither in the file nor a known key there";
         if (known != nullptr) {

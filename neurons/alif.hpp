@@ -3,6 +3,8 @@
 //   spike when v > v_th + beta·a; then reset (v_reset, or subtract the effective threshold − v_reset)
 //   and a += adapt_increment.
 // Per tick: v by exponential Euler (I held); v += inputs on `v`; a decays exactly; threshold.
+// Rest: not refractory, |v − v_leak| <= rest_tolerance_mv and |a| <= rest_tolerance_a → v = v_leak,
+// a = 0 (model.hpp).
 #pragma once
 
 #include "neurons/model.hpp"
@@ -22,16 +24,21 @@ struct Alif {
     double v_reset_mv = 0.0;
     double refractory_ms = 0.0;
     ResetMode reset_mode = ResetMode::to_value;
+    double rest_tolerance_mv = default_rest_tolerance_mv;
+    double rest_tolerance_a = default_rest_tolerance_a;
   };
   static constexpr std::array fields = {
       Field<Parameters>{"tau_m_ms", &Parameters::tau_m_ms}, Field<Parameters>{"tau_adapt_ms", &Parameters::tau_adapt_ms},
       Field<Parameters>{"v_leak_mv", &Parameters::v_leak_mv}, Field<Parameters>{"r_mohm", &Parameters::r_mohm},
       Field<Parameters>{"v_threshold_mv", &Parameters::v_threshold_mv}, Field<Parameters>{"beta_mv", &Parameters::beta_mv},
       Field<Parameters>{"adapt_increment", &Parameters::adapt_increment},
-      Field<Parameters>{"v_reset_mv", &Parameters::v_reset_mv}, Field<Parameters>{"refractory_ms", &Parameters::refractory_ms}};
+      Field<Parameters>{"v_reset_mv", &Parameters::v_reset_mv}, Field<Parameters>{"refractory_ms", &Parameters::refractory_ms},
+      Field<Parameters>{"rest_tolerance_mv", &Parameters::rest_tolerance_mv},
+      Field<Parameters>{"rest_tolerance_a", &Parameters::rest_tolerance_a}};
   struct Constants {
     float decay_m, decay_a, v_leak, r, beta, increment;
     SpikeRule spike;
+    float tolerance_v, tolerance_a;
   };
   static constexpr std::array receptors = {Receptor{"v"}, Receptor{"i_ext", true}};
   static constexpr std::array variables = {Variable{"v", "mV"}, Variable{"a", "1"}};
@@ -47,7 +54,9 @@ struct Alif {
     const double dt = time.dt_ms();
     return {decay_factor(dt, p.tau_m_ms), decay_factor(dt, p.tau_adapt_ms), static_cast<float>(p.v_leak_mv),
             static_cast<float>(p.r_mohm), static_cast<float>(p.beta_mv), static_cast<float>(p.adapt_increment),
-            make_spike_rule(name, p.v_threshold_mv, p.v_reset_mv, p.reset_mode, p.refractory_ms, time)};
+            make_spike_rule(name, p.v_threshold_mv, p.v_reset_mv, p.reset_mode, p.refractory_ms, time),
+            rest_tolerance(name, "rest_tolerance_mv", p.rest_tolerance_mv),
+            rest_tolerance(name, "rest_tolerance_a", p.rest_tolerance_a)};
   }
   static void rest(const Constants& c, State& s, std::size_t i) {
     s.var[0][i] = c.v_leak;
@@ -71,6 +80,10 @@ struct Alif {
     }
     a *= c.decay_a;
     if (spiked) a += c.increment;
+    if (s.refractory_left[i] == 0 && near_rest(v, c.v_leak, c.tolerance_v) && near_rest(a, 0.0F, c.tolerance_a)) {
+      v = c.v_leak;
+      a = 0.0F;
+    }
     return spiked;
   }
 };

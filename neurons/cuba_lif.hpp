@@ -2,6 +2,8 @@
 //   tau_syn dI/dt = −I + w_in·S,   tau_mem dv/dt = (v_leak − v) + R·(I + I_ext)
 // Per tick: I += w_in·(values arriving on `i_syn`); v by exponential Euler holding I fixed;
 // v += inputs on `v`; I decays exactly; threshold/reset (to value or subtract); refractory clamp.
+// Rest: not refractory, |v − v_leak| <= rest_tolerance_mv and |I| <= rest_tolerance_na → v = v_leak,
+// I = 0 (model.hpp).
 #pragma once
 
 #include "neurons/model.hpp"
@@ -20,15 +22,20 @@ struct CubaLif {
     double v_reset_mv = 0.0;
     double refractory_ms = 0.0;
     ResetMode reset_mode = ResetMode::to_value;
+    double rest_tolerance_mv = default_rest_tolerance_mv;
+    double rest_tolerance_na = default_rest_tolerance_na;
   };
   static constexpr std::array fields = {
       Field<Parameters>{"tau_mem_ms", &Parameters::tau_mem_ms}, Field<Parameters>{"tau_syn_ms", &Parameters::tau_syn_ms},
       Field<Parameters>{"v_leak_mv", &Parameters::v_leak_mv}, Field<Parameters>{"r_mohm", &Parameters::r_mohm},
       Field<Parameters>{"w_in", &Parameters::w_in}, Field<Parameters>{"v_threshold_mv", &Parameters::v_threshold_mv},
-      Field<Parameters>{"v_reset_mv", &Parameters::v_reset_mv}, Field<Parameters>{"refractory_ms", &Parameters::refractory_ms}};
+      Field<Parameters>{"v_reset_mv", &Parameters::v_reset_mv}, Field<Parameters>{"refractory_ms", &Parameters::refractory_ms},
+      Field<Parameters>{"rest_tolerance_mv", &Parameters::rest_tolerance_mv},
+      Field<Parameters>{"rest_tolerance_na", &Parameters::rest_tolerance_na}};
   struct Constants {
     float decay_mem, decay_syn, v_leak, r, w_in;
     SpikeRule spike;
+    float tolerance_v, tolerance_i;
   };
   static constexpr std::array receptors = {Receptor{"i_syn"}, Receptor{"v"}, Receptor{"i_ext", true}};
   static constexpr std::array variables = {Variable{"v", "mV"}, Variable{"i_syn", "nA"}};
@@ -43,7 +50,9 @@ struct CubaLif {
     const double dt = time.dt_ms();
     return {decay_factor(dt, p.tau_mem_ms), decay_factor(dt, p.tau_syn_ms), static_cast<float>(p.v_leak_mv),
             static_cast<float>(p.r_mohm), static_cast<float>(p.w_in),
-            make_spike_rule(name, p.v_threshold_mv, p.v_reset_mv, p.reset_mode, p.refractory_ms, time)};
+            make_spike_rule(name, p.v_threshold_mv, p.v_reset_mv, p.reset_mode, p.refractory_ms, time),
+            rest_tolerance(name, "rest_tolerance_mv", p.rest_tolerance_mv),
+            rest_tolerance(name, "rest_tolerance_na", p.rest_tolerance_na)};
   }
   static void rest(const Constants& c, State& s, std::size_t i) {
     s.var[0][i] = c.v_leak;
@@ -65,6 +74,10 @@ struct CubaLif {
       spiked = c.spike.fire(v, s.refractory_left[i]);
     }
     i_syn *= c.decay_syn;
+    if (s.refractory_left[i] == 0 && near_rest(v, c.v_leak, c.tolerance_v) && near_rest(i_syn, 0.0F, c.tolerance_i)) {
+      v = c.v_leak;
+      i_syn = 0.0F;
+    }
     return spiked;
   }
 };

@@ -131,7 +131,7 @@ void EventEngine::add_spike_input_port(const std::string& port, const std::strin
                                        const std::string& receptor, float weight) {
   const std::size_t target = population_index(population, "input port '" + port + "'");
   const auto& pop = *populations_[target]->population;
-  input_ports_.push_back({ports_.size(), target, pop.receptor_index(receptor), false, weight, {}, false});
+  input_ports_.push_back({ports_.size(), target, pop.receptor_index(receptor), false, weight, {}, {}, false});
   ports_.push_back(PortSpec{port, PortKind::spikes, PortDirection::in, pop.size(), pop.name()});
 }
 
@@ -139,7 +139,7 @@ void EventEngine::add_dense_input_port(const std::string& port, const std::strin
                                        const std::string& receptor) {
   const std::size_t target = population_index(population, "input port '" + port + "'");
   const auto& pop = *populations_[target]->population;
-  input_ports_.push_back({ports_.size(), target, pop.receptor_index(receptor), true, 1.0F, {}, false});
+  input_ports_.push_back({ports_.size(), target, pop.receptor_index(receptor), true, 1.0F, {}, {}, false});
   ports_.push_back(PortSpec{port, PortKind::dense, PortDirection::in, pop.size(), pop.name()});
 }
 
@@ -232,6 +232,7 @@ void EventEngine::reset(const RunContext& context) {
   }
   for (auto& port : input_ports_) {
     port.held.clear();
+    port.held_nonzero.clear();
     port.holding = false;
   }
   for (auto& probe : probes_) {
@@ -258,6 +259,7 @@ void EventEngine::apply_inputs(Tick tick, const Mailbox& inbox, std::vector<std:
                              ports_[port.port].name + "' (width " + std::to_string(pop.size()) + ")");
           }
           row[spikes.index[i]] += port.weight;
+          pop.note_input(tick, spikes.index[i]);
         }
         ++i;
       }
@@ -272,24 +274,34 @@ void EventEngine::apply_inputs(Tick tick, const Mailbox& inbox, std::vector<std:
                          " on port '" + ports_[port.port].name + "' (width " + std::to_string(pop.size()) + ")");
       }
       port.held.assign(frame.values.data(), frame.values.data() + frame.values.size());
+      // Only non-zero values are added (adding +0.0 is a no-op but for the sign of a −0.0 sum):
+      // a held frame then keeps active only the neurons it really drives.
+      port.held_nonzero.clear();
+      for (std::size_t i = 0; i < port.held.size(); ++i) {
+        if (port.held[i] != 0.0F) port.held_nonzero.push_back(static_cast<std::uint32_t>(i));
+      }
       port.holding = true;
       counters_[port.target].executed.add(Op::input_event, pop.size());
       counters_[port.target].always_on.add(Op::input_event, pop.size());
     }
     if (port.holding) {
-      for (std::size_t i = 0; i < pop.size(); ++i) row[i] += port.held[i];
+      for (const std::uint32_t i : port.held_nonzero) row[i] += port.held[i];
+      pop.note_inputs(tick, port.held_nonzero.data(), port.held_nonzero.data() + port.held_nonzero.size());
     }
   }
   for (const CurrentEntry& current : currents_) {
     const auto after = std::upper_bound(current.start.begin(), current.start.end(), tick);
     if (after == current.start.begin()) continue;
     const float amplitude = current.amplitudes[static_cast<std::size_t>(after - current.start.begin()) - 1];
+    if (amplitude == 0.0F) continue;  // a current switched off drives nothing
     PopulationBase& pop = *populations_[current.target]->population;
     float* row = pop.input_row(current.receptor, tick);
     if (current.units.empty()) {
       for (std::size_t i = 0; i < pop.size(); ++i) row[i] += amplitude;
+      pop.note_every_input(tick);
     } else {
       for (const std::uint32_t i : current.units) row[i] += amplitude;
+      pop.note_inputs(tick, current.units.data(), current.units.data() + current.units.size());
     }
   }
   for (PoissonInputEntry& input : poisson_inputs_) {
@@ -301,6 +313,7 @@ void EventEngine::apply_inputs(Tick tick, const Mailbox& inbox, std::vector<std:
       const std::uint32_t count = input.sampler.sample(input.random, input.fallback);
       if (count != 0) {
         row[i] += static_cast<float>(count) * input.weight;
+        pop.note_input(tick, static_cast<std::uint32_t>(i));
         events += count;
       }
     }
@@ -325,16 +338,19 @@ void EventEngine::deliver(Tick tick) {
         entry.rows[d] = target.input_row(entry.receptor, tick + static_cast<Tick>(d));
       }
       const auto row_for = [&entry](Tick delay) { return entry.rows[static_cast<std::size_t>(delay)]; };
+      const auto note = [&target, tick](Tick delay, const std::uint32_t* first, const std::uint32_t* last) {
+        target.note_inputs(tick + delay, first, last);
+      };
       std::uint64_t delivered = 0;
       for (const std::uint32_t s : source->spikes) delivered += projection.row_length(s);
       delivered_events_ += delivered;
       OpCounts& executed = counters_[population_nodes + index].executed;
       if (event_mode) {
-        projection.deliver(source->spikes, row_for);
+        projection.deliver(source->spikes, row_for, note);
         executed.add(Op::synaptic_op, delivered);
         executed.add(Op::memory_byte_read, delivered * projection.bytes_per_synapse());
       } else {
-        read_checksum_ += projection.scan_all(source->fired, row_for);
+        read_checksum_ += projection.scan_all(source->fired, row_for, note);
         executed.add(Op::synaptic_op, projection.synapse_count());
         executed.add(Op::memory_byte_read, projection.synapse_count() * projection.bytes_per_synapse());
       }

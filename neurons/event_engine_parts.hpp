@@ -50,6 +50,7 @@ struct EventEngine::InputPort {
   bool dense = false;
   float weight = 0.0F;
   std::vector<float> held;  // dense: the frame in force
+  std::vector<std::uint32_t> held_nonzero;  // dense: units where it is not 0
   bool holding = false;
 };
 

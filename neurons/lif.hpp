@@ -3,6 +3,7 @@
 //   a value arriving on `v` is added to v after the leak step (delta synapse); v > v_th → reset.
 // Per tick: v ← v_inf + (v − v_inf)·exp(−dt/tau_m), v_inf = v_leak + R·I; v += Σ inputs on v;
 // threshold. While refractory v is clamped and inputs on v are dropped (NEST iaf_psc_delta).
+// Rest: not refractory and |v − v_leak| <= rest_tolerance_mv → v = v_leak (model.hpp).
 #pragma once
 
 #include "neurons/model.hpp"
@@ -19,14 +20,17 @@ struct Lif {
     double v_reset_mv = 0.0;
     double refractory_ms = 0.0;
     ResetMode reset_mode = ResetMode::to_value;
+    double rest_tolerance_mv = default_rest_tolerance_mv;
   };
   static constexpr std::array fields = {
       Field<Parameters>{"tau_m_ms", &Parameters::tau_m_ms}, Field<Parameters>{"v_leak_mv", &Parameters::v_leak_mv},
       Field<Parameters>{"r_mohm", &Parameters::r_mohm}, Field<Parameters>{"v_threshold_mv", &Parameters::v_threshold_mv},
-      Field<Parameters>{"v_reset_mv", &Parameters::v_reset_mv}, Field<Parameters>{"refractory_ms", &Parameters::refractory_ms}};
+      Field<Parameters>{"v_reset_mv", &Parameters::v_reset_mv}, Field<Parameters>{"refractory_ms", &Parameters::refractory_ms},
+      Field<Parameters>{"rest_tolerance_mv", &Parameters::rest_tolerance_mv}};
   struct Constants {
     float decay, v_leak, r;
     SpikeRule spike;
+    float tolerance_v;
   };
   static constexpr std::array receptors = {Receptor{"v"}, Receptor{"i_ext", true}};
   static constexpr std::array variables = {Variable{"v", "mV"}};
@@ -37,7 +41,8 @@ struct Lif {
     require_finite(name, "v_leak_mv", p.v_leak_mv);
     require_finite(name, "r_mohm", p.r_mohm);
     return {decay_factor(time.dt_ms(), p.tau_m_ms), static_cast<float>(p.v_leak_mv), static_cast<float>(p.r_mohm),
-            make_spike_rule(name, p.v_threshold_mv, p.v_reset_mv, p.reset_mode, p.refractory_ms, time)};
+            make_spike_rule(name, p.v_threshold_mv, p.v_reset_mv, p.reset_mode, p.refractory_ms, time),
+            rest_tolerance(name, "rest_tolerance_mv", p.rest_tolerance_mv)};
   }
   static void rest(const Constants& c, State& s, std::size_t i) { s.var[0][i] = c.v_leak; }
   static bool at_rest(const Constants& c, const State::View& s, std::size_t i) {
@@ -50,7 +55,9 @@ struct Lif {
       return false;
     }
     v = leaky_step(v, c.v_leak, c.r * in[1][i], c.decay) + in[0][i];
-    return c.spike.fire(v, s.refractory_left[i]);
+    const bool spiked = c.spike.fire(v, s.refractory_left[i]);
+    if (s.refractory_left[i] == 0 && near_rest(v, c.v_leak, c.tolerance_v)) v = c.v_leak;
+    return spiked;
   }
 };
 

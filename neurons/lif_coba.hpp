@@ -7,6 +7,8 @@
 // v ← v_inf + (v − v_inf)·exp(−A·dt/tau_m); v += inputs on `v`; g decays exactly; threshold/reset.
 // Refractory: v clamped, g keeps decaying (and keeps receiving input). exp() is exp_nonpositive
 // (model.hpp), which lets the neuron loop vectorise.
+// Rest: not refractory, |v − v_base| <= rest_tolerance_mv and g_exc, g_inh <= rest_tolerance_g
+// → v = v_base, g = 0 (model.hpp).
 #pragma once
 
 #include "neurons/model.hpp"
@@ -27,13 +29,17 @@ struct LifCoba {
     double v_reset_mv = -60.0;
     double refractory_ms = 5.0;
     ResetMode reset_mode = ResetMode::to_value;
+    double rest_tolerance_mv = default_rest_tolerance_mv;
+    double rest_tolerance_g = default_rest_tolerance_g;
   };
   static constexpr std::array fields = {
       Field<Parameters>{"tau_m_ms", &Parameters::tau_m_ms}, Field<Parameters>{"tau_exc_ms", &Parameters::tau_exc_ms},
       Field<Parameters>{"tau_inh_ms", &Parameters::tau_inh_ms}, Field<Parameters>{"v_rest_mv", &Parameters::v_rest_mv},
       Field<Parameters>{"v_drive_mv", &Parameters::v_drive_mv}, Field<Parameters>{"e_exc_mv", &Parameters::e_exc_mv},
       Field<Parameters>{"e_inh_mv", &Parameters::e_inh_mv}, Field<Parameters>{"v_threshold_mv", &Parameters::v_threshold_mv},
-      Field<Parameters>{"v_reset_mv", &Parameters::v_reset_mv}, Field<Parameters>{"refractory_ms", &Parameters::refractory_ms}};
+      Field<Parameters>{"v_reset_mv", &Parameters::v_reset_mv}, Field<Parameters>{"refractory_ms", &Parameters::refractory_ms},
+      Field<Parameters>{"rest_tolerance_mv", &Parameters::rest_tolerance_mv},
+      Field<Parameters>{"rest_tolerance_g", &Parameters::rest_tolerance_g}};
   struct Constants {
     float minus_dt_over_tau_m, decay_exc, decay_inh, v_base, e_exc, e_inh;  // v_base = v_rest + v_drive
     SpikeRule spike;
@@ -41,6 +47,7 @@ struct LifCoba {
                                        // a select on a loop-invariant bool does not (GCC 12)
     float threshold_minus_reset;
     std::int32_t refractory_restart;   // refractory_left right after a spike (R − 1, or 0)
+    float tolerance_v, tolerance_g;
   };
   static constexpr std::array receptors = {Receptor{"g_exc"}, Receptor{"g_inh"}, Receptor{"v"}, Receptor{"i_ext", true}};
   static constexpr std::array variables = {Variable{"v", "mV"}, Variable{"g_exc", "1"}, Variable{"g_inh", "1"}};
@@ -59,7 +66,9 @@ struct LifCoba {
     return {static_cast<float>(-dt / p.tau_m_ms), decay_factor(dt, p.tau_exc_ms), decay_factor(dt, p.tau_inh_ms),
             static_cast<float>(p.v_rest_mv + p.v_drive_mv), static_cast<float>(p.e_exc_mv), static_cast<float>(p.e_inh_mv),
             spike, spike.reset_mode == ResetMode::subtract ? ~std::uint32_t{0} : std::uint32_t{0}, spike.v_threshold - spike.v_reset,
-            spike.refractory_ticks > 0 ? spike.refractory_ticks - 1 : 0};
+            spike.refractory_ticks > 0 ? spike.refractory_ticks - 1 : 0,
+            rest_tolerance(name, "rest_tolerance_mv", p.rest_tolerance_mv),
+            rest_tolerance(name, "rest_tolerance_g", p.rest_tolerance_g)};
   }
   static void rest(const Constants& c, State& s, std::size_t i) {
     s.var[0][i] = c.v_base;
@@ -87,11 +96,19 @@ struct LifCoba {
     const bool spiked = static_cast<bool>(static_cast<int>(!clamped) & static_cast<int>(integrated > c.spike.v_threshold));
     const float after_spike = blend_bits(c.subtract_mask, integrated - c.threshold_minus_reset, c.spike.v_reset);
     const float unclamped = spiked ? after_spike : integrated;
-    s.var[0][i] = clamped ? v : unclamped;
+    const float v_next = clamped ? v : unclamped;
     const std::int32_t counted_down = clamped ? refractory - 1 : 0;
-    s.refractory_left[i] = static_cast<std::uint32_t>(spiked ? c.refractory_restart : counted_down);
-    s.var[1][i] = g_exc * c.decay_exc;
-    s.var[2][i] = g_inh * c.decay_inh;
+    const std::int32_t refractory_next = spiked ? c.refractory_restart : counted_down;
+    const float g_exc_next = g_exc * c.decay_exc;
+    const float g_inh_next = g_inh * c.decay_inh;
+    const bool snap = static_cast<bool>(static_cast<int>(refractory_next == 0) &
+                                        static_cast<int>(near_rest(v_next, c.v_base, c.tolerance_v)) &
+                                        static_cast<int>(near_rest(g_exc_next, 0.0F, c.tolerance_g)) &
+                                        static_cast<int>(near_rest(g_inh_next, 0.0F, c.tolerance_g)));
+    s.var[0][i] = snap ? c.v_base : v_next;
+    s.refractory_left[i] = static_cast<std::uint32_t>(refractory_next);
+    s.var[1][i] = snap ? 0.0F : g_exc_next;
+    s.var[2][i] = snap ? 0.0F : g_inh_next;
     return spiked;
   }
 };

@@ -3,6 +3,8 @@
 //   tau_exc di_exc/dt = −i_exc,   tau_inh di_inh/dt = −i_inh   (spikes add their weight to i_exc/i_inh)
 // Per tick: i += arriving weights; v by exponential Euler holding the currents fixed; v += inputs
 // on `v`; currents decay exactly (×exp(−dt/tau)); threshold/reset. Refractory: v clamped, currents evolve.
+// Rest: not refractory, |v − v_rest| <= rest_tolerance_mv and |i_exc|, |i_inh| <= rest_tolerance_na
+// → v = v_rest, i_exc = i_inh = 0 (model.hpp).
 #pragma once
 
 #include "neurons/model.hpp"
@@ -21,15 +23,20 @@ struct LifCuba {
     double v_reset_mv = -65.0;
     double refractory_ms = 2.0;
     ResetMode reset_mode = ResetMode::to_value;
+    double rest_tolerance_mv = default_rest_tolerance_mv;
+    double rest_tolerance_na = default_rest_tolerance_na;
   };
   static constexpr std::array fields = {
       Field<Parameters>{"tau_m_ms", &Parameters::tau_m_ms}, Field<Parameters>{"tau_exc_ms", &Parameters::tau_exc_ms},
       Field<Parameters>{"tau_inh_ms", &Parameters::tau_inh_ms}, Field<Parameters>{"v_rest_mv", &Parameters::v_rest_mv},
       Field<Parameters>{"r_mohm", &Parameters::r_mohm}, Field<Parameters>{"v_threshold_mv", &Parameters::v_threshold_mv},
-      Field<Parameters>{"v_reset_mv", &Parameters::v_reset_mv}, Field<Parameters>{"refractory_ms", &Parameters::refractory_ms}};
+      Field<Parameters>{"v_reset_mv", &Parameters::v_reset_mv}, Field<Parameters>{"refractory_ms", &Parameters::refractory_ms},
+      Field<Parameters>{"rest_tolerance_mv", &Parameters::rest_tolerance_mv},
+      Field<Parameters>{"rest_tolerance_na", &Parameters::rest_tolerance_na}};
   struct Constants {
     float decay_m, decay_exc, decay_inh, v_rest, r;
     SpikeRule spike;
+    float tolerance_v, tolerance_i;
   };
   static constexpr std::array receptors = {Receptor{"i_exc"}, Receptor{"i_inh"}, Receptor{"v"}, Receptor{"i_ext", true}};
   static constexpr std::array variables = {Variable{"v", "mV"}, Variable{"i_exc", "nA"}, Variable{"i_inh", "nA"}};
@@ -44,7 +51,9 @@ struct LifCuba {
     const double dt = time.dt_ms();
     return {decay_factor(dt, p.tau_m_ms), decay_factor(dt, p.tau_exc_ms), decay_factor(dt, p.tau_inh_ms),
             static_cast<float>(p.v_rest_mv), static_cast<float>(p.r_mohm),
-            make_spike_rule(name, p.v_threshold_mv, p.v_reset_mv, p.reset_mode, p.refractory_ms, time)};
+            make_spike_rule(name, p.v_threshold_mv, p.v_reset_mv, p.reset_mode, p.refractory_ms, time),
+            rest_tolerance(name, "rest_tolerance_mv", p.rest_tolerance_mv),
+            rest_tolerance(name, "rest_tolerance_na", p.rest_tolerance_na)};
   }
   static void rest(const Constants& c, State& s, std::size_t i) {
     s.var[0][i] = c.v_rest;
@@ -70,6 +79,12 @@ struct LifCuba {
     }
     i_exc *= c.decay_exc;
     i_inh *= c.decay_inh;
+    if (s.refractory_left[i] == 0 && near_rest(v, c.v_rest, c.tolerance_v) && near_rest(i_exc, 0.0F, c.tolerance_i) &&
+        near_rest(i_inh, 0.0F, c.tolerance_i)) {
+      v = c.v_rest;
+      i_exc = 0.0F;
+      i_inh = 0.0F;
+    }
     return spiked;
   }
 };

@@ -32,6 +32,11 @@ void require_non_negative(std::string_view model, std::string_view parameter, do
   if (value < 0.0) fail(model, parameter, value, "must be >= 0");
 }
 
+float rest_tolerance(std::string_view model, std::string_view parameter, double value) {
+  require_non_negative(model, parameter, value);
+  return static_cast<float>(value);
+}
+
 void require_greater(std::string_view model, std::string_view parameter, double value,
                      std::string_view other, double other_value) {
   require_finite(model, parameter, value);

@@ -74,6 +74,29 @@ inline float blend_bits(std::uint32_t mask, float a, float b) {
   return std::bit_cast<float>((std::bit_cast<std::uint32_t>(a) & mask) | (std::bit_cast<std::uint32_t>(b) & ~mask));
 }
 
+// Rest, modelled explicitly. Float decay such as v_inf + (v − v_inf)·d stalls a few ulps from
+// its fixed point (or lands on denormals when rest is 0), so a neuron that once received input
+// would never be bit-equal to rest again and would count as active for the rest of the run.
+// Each model therefore states a tolerance per state variable, in that variable's unit: once
+// the neuron is not refractory and every variable is within its tolerance of its resting value,
+// step() sets the state to rest exactly. The snap is part of the model's equations, the same in
+// event and always-on mode; tolerance 0 turns it off. Defaults, their reasons and their measured
+// effect on v and on spike times: docs/neurons.md#rest.
+inline bool near_rest(float x, float rest, float tolerance) { return std::fabs(x - rest) <= tolerance; }
+// 1 µV: over 100 float32 ulps for |v| < 128 mV (the ulp there is 7.6e-6 mV), so decay reaches it
+// instead of stalling above it, and 100× below the smallest PSPs networks use (~0.1 mV).
+inline constexpr double default_rest_tolerance_mv = 1e-3;
+// Synaptic currents (nA): with the default R = 1 MΩ they move v by at most 1 µV in steady state.
+inline constexpr double default_rest_tolerance_na = 1e-3;
+// Conductances in units of the leak conductance: g·|E − v| ≤ 1e-5 · 80 mV = 0.8 µV of drive.
+inline constexpr double default_rest_tolerance_g = 1e-5;
+// ALIF adaptation (dimensionless): moves the threshold by beta·a ≤ 0.2 µV at the default beta.
+inline constexpr double default_rest_tolerance_a = 1e-3;
+// Izhikevich recovery u (mV/ms): over one 1 ms tick it moves v by at most 0.1 µV.
+inline constexpr double default_rest_tolerance_u = 1e-4;
+// A tolerance parameter: finite and >= 0. Returns it as the float the model compares with.
+float rest_tolerance(std::string_view model, std::string_view parameter, double value);
+
 // Parameter checks; each throws InputError "<model>: parameter <name> = <value> <problem>".
 void require_finite(std::string_view model, std::string_view parameter, double value);
 void require_positive(std::string_view model, std::string_view parameter, double value);

@@ -1,8 +1,12 @@
 // Populations: N neurons of one model as SoA state behind a small virtual interface (one
 // virtual call per population per tick). Every population owns the ring buffers of input
 // pending for its neurons: per receptor, `slots` rows of N floats; row t % slots is tick t's.
+// Active sets (event mode): whoever writes an input row names the neurons it wrote to
+// (note_input), and the population carries from tick to tick the neurons that are not at rest,
+// so a quiet tick costs O(active neurons + inputs written), not O(N).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <memory>
@@ -70,6 +74,15 @@ class PopulationBase {
     const auto rows = static_cast<Tick>(ring_[receptor].size() / (size_ == 0 ? 1 : size_));
     return ring_[receptor].data() + static_cast<std::size_t>(rows <= 1 ? 0 : tick % rows) * size_;
   }
+  // Every write into an input row must be announced, with the tick of that row: event mode
+  // steps and clears only announced neurons (besides those still off rest). A neuron may be
+  // named several times; `note_every_input` stands for all N (a dense frame, Poisson input).
+  void note_input(Tick tick, std::uint32_t neuron) { noted_[slot_of(tick)].push_back(neuron); }
+  void note_inputs(Tick tick, const std::uint32_t* first, const std::uint32_t* last) {
+    auto& list = noted_[slot_of(tick)];
+    list.insert(list.end(), first, last);
+  }
+  void note_every_input(Tick tick) { noted_all_[slot_of(tick)] = 1; }
 
   // Back to the initial state (rest, then initial values), empty ring buffers.
   void reset(std::uint64_t seed);
@@ -85,6 +98,17 @@ class PopulationBase {
   virtual std::span<float> mutable_values(std::size_t variable) = 0;
   virtual void reset_sources(std::uint64_t /*seed*/) {}
   void clear_row(std::size_t receptor, Tick tick);
+  [[nodiscard]] std::size_t slot_of(Tick tick) const { return static_cast<std::size_t>(tick % static_cast<Tick>(slots_)); }
+  // The neurons announced for `tick` (may repeat), and whether every neuron was.
+  [[nodiscard]] std::vector<std::uint32_t>& noted(Tick tick) { return noted_[slot_of(tick)]; }
+  [[nodiscard]] bool noted_every(Tick tick) const { return noted_all_[slot_of(tick)] != 0; }
+  // Forgets tick's announcements once its rows are clear (the slot is reused `slots` ticks later).
+  void forget_noted(Tick tick) {
+    noted_[slot_of(tick)].clear();
+    noted_all_[slot_of(tick)] = 0;
+  }
+  // Called at the end of reset(), once the initial values are in place.
+  virtual void after_reset() {}
   // Writes the indices i < n with flags[i] != 0 to `fired` in ascending order; returns how many.
   // Skips 8 zero flags at a time: spikes are rare.
   static std::size_t append_flagged(const std::uint32_t* flags, std::size_t n, std::uint32_t* fired);
@@ -99,6 +123,8 @@ class PopulationBase {
   std::size_t size_;
   std::size_t slots_ = 0;
   std::vector<std::vector<float>> ring_;  // per receptor, slots × N
+  std::vector<std::vector<std::uint32_t>> noted_;  // per slot, neurons whose rows were written
+  std::vector<std::uint8_t> noted_all_;            // per slot, 1: every neuron's rows were
   std::vector<Initializer> initializers_;
 };
 
@@ -111,6 +137,7 @@ class Population final : public PopulationBase {
     state_.resize(size);
     scratch_.resize(size + 1);
     active_.resize(size + 1);
+    in_active_.assign(size, 0);
     spiked_.resize(size);
   }
 
@@ -123,46 +150,42 @@ class Population final : public PopulationBase {
   [[nodiscard]] const typename Model::Parameters& parameters() const { return parameters_; }
 
   void step(Tick tick, bool event_mode, std::vector<std::uint32_t>& spikes, OpCounts& executed) override {
-    constexpr std::size_t receptor_count = Model::receptors.size();
+    const std::size_t n = size();
     std::array<float*, receptor_count> rows{};
     std::array<const float*, receptor_count> in{};
     for (std::size_t r = 0; r < receptor_count; ++r) in[r] = rows[r] = input_row(r, tick);
-    const std::size_t n = size();
     // Local copies: the compiler can keep constants and pointers in registers across the
-    // float stores of the loop, and spikes go to a preallocated buffer (no call in the loop).
+    // float stores of the loops, and spikes go to a preallocated buffer (no call in the loop).
     const typename Model::Constants c = constants_;
     const typename Model::State::View view = state_.view();
     std::uint32_t* fired = scratch_.data();
     std::size_t fired_count = 0;
     std::size_t updated = n;
     // Event mode: a neuron is active if input arrived (any bit set in its input rows) or it is
-    // not at its exact fixed point. Mostly active populations take the vectorised loop over all
-    // neurons instead of the gather over active ones; which loop runs changes only the speed,
-    // because stepping an inactive neuron is an exact no-op (at_rest's definition; tested per
-    // model), and the counters count only the active ones either way. The choice follows the
-    // previous tick (dense_hint_): a population that stays mostly active then needs no separate
-    // activity pass, as the dense loop counts the active neurons as it goes.
-    bool dense = true;
-    bool counted = !event_mode;
-    if (event_mode && !dense_hint_) {
-      std::uint32_t* active = active_.data();
-      std::size_t active_count = 0;
-      for (std::size_t i = 0; i < n; ++i) {
-        active[active_count] = static_cast<std::uint32_t>(i);
-        active_count += is_active(c, view, in, i) ? 1 : 0;
-      }
+    // not at rest (not at_rest, which the models' snap to rest makes reachable). Active neurons
+    // are the ones carried over as off rest plus those announced by the writers of this tick's
+    // rows; inactive neurons are left alone, which changes no result because stepping them is
+    // an exact no-op (at_rest's definition; tested per model). A mostly active population takes
+    // the vectorised loop over all neurons instead (the choice follows the previous tick, so a
+    // population that stays busy needs no list work): the result is the same, only the speed
+    // differs, and the counters count only the active neurons either way.
+    bool dense = !event_mode || dense_hint_ || noted_every(tick);
+    if (!dense) {
+      const std::size_t active_count = gather_active(tick, c, view, in);
       updated = active_count;
-      counted = true;
       dense = 4 * active_count >= 3 * n;
-      if (!dense) {
-        for (std::size_t k = 0; k < active_count; ++k) {
-          const std::uint32_t i = active[k];
-          fired[fired_count] = i;
-          fired_count += Model::step(c, view, i, in.data()) ? 1 : 0;
+      if (dense) {
+        for (std::size_t k = 0; k < active_count; ++k) in_active_[active_[k]] = 0;
+      } else {
+        fired_count = step_active(active_count, c, view, in, fired);
+        for (std::size_t r = 0; r < receptor_count; ++r) {
+          for (const std::uint32_t i : noted(tick)) rows[r][i] = 0.0F;
         }
       }
     }
     if (dense) {
+      bool counted = !event_mode || !dense_hint_;  // else count the active neurons as we go
+      if (counted && event_mode && noted_every(tick)) counted = false;
       std::uint32_t* flags = spiked_.data();
       run_vectorised([&] {
         if (!counted) {
@@ -174,10 +197,13 @@ class Population final : public PopulationBase {
         for (std::size_t i = 0; i < n; ++i) flags[i] = Model::step(c, view, i, in.data()) ? 1 : 0;
       });
       fired_count = append_flagged(flags, n, fired);
+      for (std::size_t r = 0; r < receptor_count; ++r) std::fill(rows[r], rows[r] + n, 0.0F);
+      // Leaving the dense regime: the next tick needs the neurons still off rest.
+      if (event_mode && 4 * updated < 3 * n) collect_off_rest();
     }
+    forget_noted(tick);
     if (event_mode) dense_hint_ = 4 * updated >= 3 * n;
     spikes.insert(spikes.end(), fired, fired + fired_count);
-    for (std::size_t r = 0; r < receptor_count; ++r) std::fill(rows[r], rows[r] + n, 0.0F);
     executed.add(Op::neuron_update, updated);
     executed.add(Op::neuron_update_skipped, n - updated);
     executed.add(Op::spike, fired_count);
@@ -189,25 +215,74 @@ class Population final : public PopulationBase {
     std::fill(state_.refractory_left.begin(), state_.refractory_left.end(), std::uint32_t{0});
     dense_hint_ = false;
   }
+  void after_reset() override { collect_off_rest(); }
   std::span<float> mutable_values(std::size_t variable) override { return state_.var.at(variable); }
 
  private:
+  static constexpr std::size_t receptor_count = Model::receptors.size();
+  using InputRows = std::array<const float*, receptor_count>;
+
   typename Model::Parameters parameters_;
   typename Model::Constants constants_;
   typename Model::State state_;
-  std::vector<std::uint32_t> scratch_;  // this tick's spikes, filled without a call per spike
-  std::vector<std::uint32_t> active_;   // event mode: active neuron indices
-  std::vector<std::uint32_t> spiked_;   // dense loop: 1 where the neuron spiked (32 bits like the state)
-  bool dense_hint_ = false;             // event mode: the previous tick was mostly active
+  std::vector<std::uint32_t> scratch_;    // this tick's spikes, filled without a call per spike
+  std::vector<std::uint32_t> active_;     // event mode: this tick's active neurons
+  std::vector<std::uint8_t> in_active_;   // event mode: 1 while a neuron is in active_ (all 0 between ticks)
+  std::vector<std::uint32_t> off_rest_;   // event mode: neurons not at rest after the last tick
+  std::vector<std::uint32_t> spiked_;     // dense loop: 1 where the neuron spiked (32 bits like the state)
+  bool dense_hint_ = false;               // event mode: the previous tick was mostly active
 
   // Input arrived (any bit set in the neuron's input rows) or the neuron is off its fixed point;
   // bitwise operators, not && / ||, so that the loops calling it stay free of branches.
   static bool is_active(const typename Model::Constants& c, const typename Model::State::View& view,
-                        const std::array<const float*, Model::receptors.size()>& in, std::size_t i) {
+                        const InputRows& in, std::size_t i) {
     const std::uint32_t input_bits = [&]<std::size_t... R>(std::index_sequence<R...>) {
       return (std::bit_cast<std::uint32_t>(in[R][i]) | ...);  // unrolled: no inner loop
-    }(std::make_index_sequence<Model::receptors.size()>{});
+    }(std::make_index_sequence<receptor_count>{});
     return static_cast<bool>(static_cast<int>(input_bits != 0) | static_cast<int>(!Model::at_rest(c, view, i)));
+  }
+
+  // active_ <- the neurons carried over as off rest, then the announced ones that really are
+  // active (an announced write may have summed to +0.0 on a neuron at rest); returns the count.
+  std::size_t gather_active(Tick tick, const typename Model::Constants& c, const typename Model::State::View& view,
+                            const InputRows& in) {
+    std::size_t count = 0;
+    for (const std::uint32_t i : off_rest_) {
+      in_active_[i] = 1;
+      active_[count++] = i;
+    }
+    for (const std::uint32_t i : noted(tick)) {
+      if (in_active_[i] != 0 || !is_active(c, view, in, i)) continue;
+      in_active_[i] = 1;
+      active_[count++] = i;
+    }
+    return count;
+  }
+
+  // Steps the gathered neurons; the ones still off rest are carried to the next tick. Spikes
+  // come out in ascending order, as from the dense loop (downstream sums depend on the order).
+  std::size_t step_active(std::size_t active_count, const typename Model::Constants& c,
+                          const typename Model::State::View& view, const InputRows& in, std::uint32_t* fired) {
+    std::size_t fired_count = 0;
+    off_rest_.clear();
+    for (std::size_t k = 0; k < active_count; ++k) {
+      const std::uint32_t i = active_[k];
+      fired[fired_count] = i;
+      fired_count += Model::step(c, view, i, in.data()) ? 1 : 0;
+      in_active_[i] = 0;
+      if (!Model::at_rest(c, view, i)) off_rest_.push_back(i);
+    }
+    std::sort(fired, fired + fired_count);
+    return fired_count;
+  }
+
+  // off_rest_ <- every neuron not at rest (a scan of all N: at reset and when leaving the dense regime).
+  void collect_off_rest() {
+    const typename Model::State::View view = state_.view();
+    off_rest_.clear();
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (!Model::at_rest(constants_, view, i)) off_rest_.push_back(static_cast<std::uint32_t>(i));
+    }
   }
 };
 

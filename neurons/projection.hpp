@@ -65,13 +65,15 @@ class Projection {
   [[nodiscard]] std::vector<std::uint32_t> in_degrees(std::size_t target_size) const;
 
   // Adds the weights of every synapse of each source in `spiking` (ascending) to the input row
-  // of its target at tick + delay. `row_for(delay)` gives that row's base pointer.
-  template <typename RowFor>
-  void deliver(const std::vector<std::uint32_t>& spiking, RowFor&& row_for) const;
+  // of its target at tick + delay. `row_for(delay)` gives that row's base pointer;
+  // `note(delay, first, last)` is told the targets written in that row (the target
+  // population's active set), a whole CSR row at once where the delay is uniform.
+  template <typename RowFor, typename Note>
+  void deliver(const std::vector<std::uint32_t>& spiking, RowFor&& row_for, Note&& note) const;
   // Always-on: reads every synapse; adds exactly what deliver() adds, in the same order
   // (`fired` is a 0/1 flag per source). Returns a checksum of the reads so they are not elided.
-  template <typename RowFor>
-  std::uint64_t scan_all(const std::vector<std::uint8_t>& fired, RowFor&& row_for) const;
+  template <typename RowFor, typename Note>
+  std::uint64_t scan_all(const std::vector<std::uint8_t>& fired, RowFor&& row_for, Note&& note) const;
 
   // Synapses in CSR order, for tests and export.
   [[nodiscard]] std::uint32_t target_of(std::size_t synapse) const { return target_index_[synapse]; }
@@ -80,8 +82,8 @@ class Projection {
   [[nodiscard]] std::uint64_t row_begin(std::uint32_t source) const { return row_start_[source]; }
 
  private:
-  template <typename RowFor>
-  void deliver_row(std::uint32_t source, RowFor& row_for) const;
+  template <typename RowFor, typename Note>
+  void deliver_row(std::uint32_t source, RowFor& row_for, Note& note) const;
 
   std::string name_;
   std::size_t receptor_;
@@ -93,12 +95,13 @@ class Projection {
   Tick max_delay_ = 1;
 };
 
-template <typename RowFor>
-void Projection::deliver_row(std::uint32_t source, RowFor& row_for) const {
+template <typename RowFor, typename Note>
+void Projection::deliver_row(std::uint32_t source, RowFor& row_for, Note& note) const {
   const std::uint64_t begin = row_start_[source];
   const std::uint64_t end = row_start_[source + 1];
   const std::uint32_t* targets = target_index_.data();
   if (delay_.empty()) {
+    note(max_delay_, targets + begin, targets + end);
     float* row = row_for(max_delay_);
     if (weight_.empty()) {
       const float w = uniform_weight_;
@@ -108,21 +111,24 @@ void Projection::deliver_row(std::uint32_t source, RowFor& row_for) const {
       for (std::uint64_t k = begin; k < end; ++k) row[targets[k]] += w[k];
     }
   } else {
-    for (std::uint64_t k = begin; k < end; ++k) row_for(delay_[k])[targets[k]] += weight_of(k);
+    for (std::uint64_t k = begin; k < end; ++k) {
+      row_for(delay_[k])[targets[k]] += weight_of(k);
+      note(static_cast<Tick>(delay_[k]), targets + k, targets + k + 1);
+    }
   }
 }
 
-template <typename RowFor>
-void Projection::deliver(const std::vector<std::uint32_t>& spiking, RowFor&& row_for) const {
-  for (const std::uint32_t source : spiking) deliver_row(source, row_for);
+template <typename RowFor, typename Note>
+void Projection::deliver(const std::vector<std::uint32_t>& spiking, RowFor&& row_for, Note&& note) const {
+  for (const std::uint32_t source : spiking) deliver_row(source, row_for, note);
 }
 
-template <typename RowFor>
-std::uint64_t Projection::scan_all(const std::vector<std::uint8_t>& fired, RowFor&& row_for) const {
+template <typename RowFor, typename Note>
+std::uint64_t Projection::scan_all(const std::vector<std::uint8_t>& fired, RowFor&& row_for, Note&& note) const {
   std::uint64_t checksum = 0;
   for (std::uint32_t source = 0; source + 1 < row_start_.size(); ++source) {
     if (fired[source] != 0) {
-      deliver_row(source, row_for);
+      deliver_row(source, row_for, note);
       continue;
     }
     for (std::uint64_t k = row_start_[source]; k < row_start_[source + 1]; ++k) {
