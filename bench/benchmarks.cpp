@@ -6,6 +6,7 @@
 namespace tandem::bench {
 
 // One declaration and one table line per benchmark.
+int run_activity_benchmark(const std::vector<std::string>& args, const InterruptGuard& interrupt);
 int run_bridge_bench(const std::vector<std::string>& args, const InterruptGuard& interrupt);
 int run_dense_benchmark(const std::vector<std::string>& args, const InterruptGuard& interrupt);
 
@@ -17,6 +18,7 @@ int run_cartpole_benchmark(const std::vector<std::string>& args, const Interrupt
 namespace {
 
 constexpr std::array all_benchmarks = {
+    Benchmark{"activity", "1 M lif neurons at 0.1/1/10/100 % activity: wall time per tick, event vs always-on", run_activity_benchmark},
     Benchmark{"bridge", "encoders/decoders on a sensor-like input, event vs always-on", run_bridge_bench},
     Benchmark{"dense", "dense layer ns/step: always-on, zero-skip, delta; float32, fixed; vs Eigen GEMV", run_dense_benchmark},
     Benchmark{"brunel", "Brunel 2000 sparse LIF network with delta synapses (event engine)", run_brunel_benchmark},

@@ -66,21 +66,21 @@ struct Alif {
     return s.refractory_left[i] == 0 && same_bits(s.var[0][i], c.v_leak) && same_bits(s.var[1][i], 0.0F) &&
            !(c.v_leak > c.spike.v_threshold);
   }
-  static bool step(const Constants& c, const State::View& s, std::size_t i, const float* const* in) {
+  static bool step(const Constants& c, const State::View& s, std::size_t i, const float* in) {
     float& v = s.var[0][i];
     float& a = s.var[1][i];
     bool spiked = false;
     if (s.refractory_left[i] > 0) {
       --s.refractory_left[i];
     } else {
-      v = leaky_step(v, c.v_leak, c.r * in[1][i], c.decay_m) + in[0][i];
+      v = leaky_step(v, c.v_leak, c.r * in[1], c.decay_m) + in[0];
       SpikeRule rule = c.spike;
       rule.v_threshold = c.spike.v_threshold + c.beta * a;
       spiked = rule.fire(v, s.refractory_left[i]);
     }
     a *= c.decay_a;
     if (spiked) a += c.increment;
-    if (s.refractory_left[i] == 0 && near_rest(v, c.v_leak, c.tolerance_v) && near_rest(a, 0.0F, c.tolerance_a)) {
+    if ((s.refractory_left[i] | off_rest_bit(v, c.v_leak, c.tolerance_v) | off_rest_bit(a, 0.0F, c.tolerance_a)) == 0) {
       v = c.v_leak;
       a = 0.0F;
     }

@@ -62,19 +62,19 @@ struct CubaLif {
     return s.refractory_left[i] == 0 && same_bits(s.var[0][i], c.v_leak) && same_bits(s.var[1][i], 0.0F) &&
            !(c.v_leak > c.spike.v_threshold);
   }
-  static bool step(const Constants& c, const State::View& s, std::size_t i, const float* const* in) {
+  static bool step(const Constants& c, const State::View& s, std::size_t i, const float* in) {
     float& v = s.var[0][i];
     float& i_syn = s.var[1][i];
-    i_syn += c.w_in * in[0][i];
+    i_syn += c.w_in * in[0];
     bool spiked = false;
     if (s.refractory_left[i] > 0) {
       --s.refractory_left[i];
     } else {
-      v = leaky_step(v, c.v_leak, c.r * (i_syn + in[2][i]), c.decay_mem) + in[1][i];
+      v = leaky_step(v, c.v_leak, c.r * (i_syn + in[2]), c.decay_mem) + in[1];
       spiked = c.spike.fire(v, s.refractory_left[i]);
     }
     i_syn *= c.decay_syn;
-    if (s.refractory_left[i] == 0 && near_rest(v, c.v_leak, c.tolerance_v) && near_rest(i_syn, 0.0F, c.tolerance_i)) {
+    if ((s.refractory_left[i] | off_rest_bit(v, c.v_leak, c.tolerance_v) | off_rest_bit(i_syn, 0.0F, c.tolerance_i)) == 0) {
       v = c.v_leak;
       i_syn = 0.0F;
     }

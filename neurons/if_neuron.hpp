@@ -37,13 +37,13 @@ struct IfNeuron {
     const float v = s.var[0][i];
     return s.refractory_left[i] == 0 && !(v > c.spike.v_threshold) && !same_bits(v, -0.0F);
   }
-  static bool step(const Constants& c, const State::View& s, std::size_t i, const float* const* in) {
+  static bool step(const Constants& c, const State::View& s, std::size_t i, const float* in) {
     float& v = s.var[0][i];
     if (s.refractory_left[i] > 0) {
       --s.refractory_left[i];
       return false;
     }
-    v = v + c.dt_r * in[1][i] + in[0][i];
+    v = v + c.dt_r * in[1] + in[0];
     return c.spike.fire(v, s.refractory_left[i]);
   }
 };

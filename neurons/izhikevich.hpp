@@ -34,7 +34,8 @@ struct Izhikevich {
   struct Constants {
     float dt, a, b, c, d, v_peak, v_init;
     float v_rest, u_rest;              // the stable fixed point, when there is one
-    float tolerance_v, tolerance_u;    // both 0 when there is none: no snap
+    float tolerance_v, tolerance_u;
+    bool rests;                        // false: no stable rest point, never snapped
   };
   // The stable rest point of the Euler-discretised equations, or false (derive() uses it).
   static bool rest_point(const Parameters& p, double dt, double& v, double& u) {
@@ -69,7 +70,7 @@ struct Izhikevich {
     return {static_cast<float>(time.dt_ms()), static_cast<float>(p.a), static_cast<float>(p.b),
             static_cast<float>(p.c_mv), static_cast<float>(p.d), static_cast<float>(p.v_peak_mv),
             static_cast<float>(p.v_init_mv), static_cast<float>(v_rest), static_cast<float>(u_rest),
-            rests ? tolerance_v : -1.0F, rests ? tolerance_u : -1.0F};
+            tolerance_v, tolerance_u, rests};
   }
   static void rest(const Constants& c, State& s, std::size_t i) {
     s.var[0][i] = c.v_init;
@@ -81,9 +82,8 @@ struct Izhikevich {
     v += c.dt * dv;
     u += c.dt * du;
   }
-  // Tolerances are −1 when the model has no rest point: nothing is ever within them.
   static void snap(const Constants& c, float& v, float& u) {
-    if (near_rest(v, c.v_rest, c.tolerance_v) && near_rest(u, c.u_rest, c.tolerance_u)) {
+    if (c.rests && (off_rest_bit(v, c.v_rest, c.tolerance_v) | off_rest_bit(u, c.u_rest, c.tolerance_u)) == 0) {
       v = c.v_rest;
       u = c.u_rest;
     }
@@ -97,11 +97,11 @@ struct Izhikevich {
     snap(c, v, u);
     return same_bits(v, s.var[0][i]) && same_bits(u, s.var[1][i]);
   }
-  static bool step(const Constants& c, const State::View& s, std::size_t i, const float* const* in) {
+  static bool step(const Constants& c, const State::View& s, std::size_t i, const float* in) {
     float& v = s.var[0][i];
     float& u = s.var[1][i];
-    integrate(c, v, u, in[1][i]);
-    v += in[0][i];
+    integrate(c, v, u, in[1]);
+    v += in[0];
     if (!(v >= c.v_peak)) {
       snap(c, v, u);
       return false;

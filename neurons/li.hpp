@@ -35,9 +35,9 @@ struct Li {
   }
   static void rest(const Constants& c, State& s, std::size_t i) { s.var[0][i] = c.v_leak; }
   static bool at_rest(const Constants& c, const State::View& s, std::size_t i) { return same_bits(s.var[0][i], c.v_leak); }
-  static bool step(const Constants& c, const State::View& s, std::size_t i, const float* const* in) {
-    const float v = leaky_step(s.var[0][i], c.v_leak, c.r * in[1][i], c.decay) + in[0][i];
-    s.var[0][i] = near_rest(v, c.v_leak, c.tolerance_v) ? c.v_leak : v;
+  static bool step(const Constants& c, const State::View& s, std::size_t i, const float* in) {
+    const float v = leaky_step(s.var[0][i], c.v_leak, c.r * in[1], c.decay) + in[0];
+    s.var[0][i] = off_rest_bit(v, c.v_leak, c.tolerance_v) == 0 ? c.v_leak : v;
     return false;
   }
 };

@@ -48,15 +48,15 @@ struct Lif {
   static bool at_rest(const Constants& c, const State::View& s, std::size_t i) {
     return s.refractory_left[i] == 0 && same_bits(s.var[0][i], c.v_leak) && !(c.v_leak > c.spike.v_threshold);
   }
-  static bool step(const Constants& c, const State::View& s, std::size_t i, const float* const* in) {
+  static bool step(const Constants& c, const State::View& s, std::size_t i, const float* in) {
     float& v = s.var[0][i];
     if (s.refractory_left[i] > 0) {
       --s.refractory_left[i];
       return false;
     }
-    v = leaky_step(v, c.v_leak, c.r * in[1][i], c.decay) + in[0][i];
+    v = leaky_step(v, c.v_leak, c.r * in[1], c.decay) + in[0];
     const bool spiked = c.spike.fire(v, s.refractory_left[i]);
-    if (s.refractory_left[i] == 0 && near_rest(v, c.v_leak, c.tolerance_v)) v = c.v_leak;
+    if ((s.refractory_left[i] | off_rest_bit(v, c.v_leak, c.tolerance_v)) == 0) v = c.v_leak;
     return spiked;
   }
 };

@@ -48,6 +48,8 @@ struct LifCoba {
     float threshold_minus_reset;
     std::int32_t refractory_restart;   // refractory_left right after a spike (R − 1, or 0)
     float tolerance_v, tolerance_g;
+    // False when v_base is above threshold: the neuron fires tonically and never rests.
+    bool can_rest;
   };
   static constexpr std::array receptors = {Receptor{"g_exc"}, Receptor{"g_inh"}, Receptor{"v"}, Receptor{"i_ext", true}};
   static constexpr std::array variables = {Variable{"v", "mV"}, Variable{"g_exc", "1"}, Variable{"g_inh", "1"}};
@@ -68,7 +70,8 @@ struct LifCoba {
             spike, spike.reset_mode == ResetMode::subtract ? ~std::uint32_t{0} : std::uint32_t{0}, spike.v_threshold - spike.v_reset,
             spike.refractory_ticks > 0 ? spike.refractory_ticks - 1 : 0,
             rest_tolerance(name, "rest_tolerance_mv", p.rest_tolerance_mv),
-            rest_tolerance(name, "rest_tolerance_g", p.rest_tolerance_g)};
+            rest_tolerance(name, "rest_tolerance_g", p.rest_tolerance_g),
+            !(p.v_rest_mv + p.v_drive_mv > spike.v_threshold)};
   }
   static void rest(const Constants& c, State& s, std::size_t i) {
     s.var[0][i] = c.v_base;
@@ -83,15 +86,23 @@ struct LifCoba {
                                    bits(s.var[1][i]) | bits(s.var[2][i]);
     return static_cast<bool>(static_cast<int>(off_rest == 0) & static_cast<int>(!(c.v_base > c.spike.v_threshold)));
   }
+  // A tonic neuron (v_base above threshold, as in the COBA benchmark) never comes to rest and is
+  // not snapped. rests() lets the population pick step_snapping<false> for the whole loop, which
+  // leaves out the snap's tests (a third of the work) instead of testing can_rest per neuron.
+  static bool rests(const Constants& c) { return c.can_rest; }
+  static bool step(const Constants& c, const State::View& s, std::size_t i, const float* in) {
+    return c.can_rest ? step_snapping<true>(c, s, i, in) : step_snapping<false>(c, s, i, in);
+  }
   // Branch-free (selects instead of ifs) so the population's loop over neurons vectorises.
-  static bool step(const Constants& c, const State::View& s, std::size_t i, const float* const* in) {
-    const float g_exc = s.var[1][i] + in[0][i];
-    const float g_inh = s.var[2][i] + in[1][i];
+  template <bool Snap>
+  static bool step_snapping(const Constants& c, const State::View& s, std::size_t i, const float* in) {
+    const float g_exc = s.var[1][i] + in[0];
+    const float g_inh = s.var[2][i] + in[1];
     const float v = s.var[0][i];
     const auto refractory = static_cast<std::int32_t>(s.refractory_left[i]);
     const float a = 1.0F + g_exc + g_inh;
-    const float v_inf = (c.v_base + in[3][i] + g_exc * c.e_exc + g_inh * c.e_inh) / a;
-    const float integrated = v_inf + (v - v_inf) * exp_nonpositive(a * c.minus_dt_over_tau_m) + in[2][i];
+    const float v_inf = (c.v_base + in[3] + g_exc * c.e_exc + g_inh * c.e_inh) / a;
+    const float integrated = v_inf + (v - v_inf) * exp_nonpositive(a * c.minus_dt_over_tau_m) + in[2];
     const bool clamped = refractory > 0;
     const bool spiked = static_cast<bool>(static_cast<int>(!clamped) & static_cast<int>(integrated > c.spike.v_threshold));
     const float after_spike = blend_bits(c.subtract_mask, integrated - c.threshold_minus_reset, c.spike.v_reset);
@@ -101,10 +112,8 @@ struct LifCoba {
     const std::int32_t refractory_next = spiked ? c.refractory_restart : counted_down;
     const float g_exc_next = g_exc * c.decay_exc;
     const float g_inh_next = g_inh * c.decay_inh;
-    const bool snap = static_cast<bool>(static_cast<int>(refractory_next == 0) &
-                                        static_cast<int>(near_rest(v_next, c.v_base, c.tolerance_v)) &
-                                        static_cast<int>(near_rest(g_exc_next, 0.0F, c.tolerance_g)) &
-                                        static_cast<int>(near_rest(g_inh_next, 0.0F, c.tolerance_g)));
+    const bool snap = Snap && (static_cast<std::uint32_t>(refractory_next) | off_rest_bit(v_next, c.v_base, c.tolerance_v) |
+                       off_rest_bit(g_exc_next, 0.0F, c.tolerance_g) | off_rest_bit(g_inh_next, 0.0F, c.tolerance_g)) == 0;
     s.var[0][i] = snap ? c.v_base : v_next;
     s.refractory_left[i] = static_cast<std::uint32_t>(refractory_next);
     s.var[1][i] = snap ? 0.0F : g_exc_next;

@@ -64,23 +64,23 @@ struct LifCuba {
     return s.refractory_left[i] == 0 && same_bits(s.var[0][i], c.v_rest) && same_bits(s.var[1][i], 0.0F) &&
            same_bits(s.var[2][i], 0.0F) && !(c.v_rest > c.spike.v_threshold);
   }
-  static bool step(const Constants& c, const State::View& s, std::size_t i, const float* const* in) {
+  static bool step(const Constants& c, const State::View& s, std::size_t i, const float* in) {
     float& v = s.var[0][i];
     float& i_exc = s.var[1][i];
     float& i_inh = s.var[2][i];
-    i_exc += in[0][i];
-    i_inh += in[1][i];
+    i_exc += in[0];
+    i_inh += in[1];
     bool spiked = false;
     if (s.refractory_left[i] > 0) {
       --s.refractory_left[i];
     } else {
-      v = leaky_step(v, c.v_rest, c.r * (i_exc + i_inh + in[3][i]), c.decay_m) + in[2][i];
+      v = leaky_step(v, c.v_rest, c.r * (i_exc + i_inh + in[3]), c.decay_m) + in[2];
       spiked = c.spike.fire(v, s.refractory_left[i]);
     }
     i_exc *= c.decay_exc;
     i_inh *= c.decay_inh;
-    if (s.refractory_left[i] == 0 && near_rest(v, c.v_rest, c.tolerance_v) && near_rest(i_exc, 0.0F, c.tolerance_i) &&
-        near_rest(i_inh, 0.0F, c.tolerance_i)) {
+    if ((s.refractory_left[i] | off_rest_bit(v, c.v_rest, c.tolerance_v) | off_rest_bit(i_exc, 0.0F, c.tolerance_i) |
+         off_rest_bit(i_inh, 0.0F, c.tolerance_i)) == 0) {
       v = c.v_rest;
       i_exc = 0.0F;
       i_inh = 0.0F;

@@ -82,7 +82,13 @@ inline float blend_bits(std::uint32_t mask, float a, float b) {
 // step() sets the state to rest exactly. The snap is part of the model's equations, the same in
 // event and always-on mode; tolerance 0 turns it off. Defaults, their reasons and their measured
 // effect on v and on spike times: docs/neurons.md#rest.
-inline bool near_rest(float x, float rest, float tolerance) { return std::fabs(x - rest) <= tolerance; }
+// 1 when |x − rest| > tolerance (tolerance >= 0) or x − rest is NaN, else 0: an integer compare of
+// the magnitude's bits (they order non-negative floats like their values). Models combine one
+// per variable with `|` into a single test, which GCC vectorises inside the neuron loops where
+// a chain of bool `&` leaves them scalar.
+inline std::uint32_t off_rest_bit(float x, float rest, float tolerance) {
+  return (std::bit_cast<std::uint32_t>(x - rest) & 0x7fffffffU) > std::bit_cast<std::uint32_t>(tolerance) ? 1U : 0U;
+}
 // 1 µV: over 100 float32 ulps for |v| < 128 mV (the ulp there is 7.6e-6 mV), so decay reaches it
 // instead of stalling above it, and 100× below the smallest PSPs networks use (~0.1 mV).
 inline constexpr double default_rest_tolerance_mv = 1e-3;

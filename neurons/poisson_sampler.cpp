@@ -15,6 +15,9 @@ constexpr double max_table_mean = 30.0;
 PoissonSampler::PoissonSampler(double mean) : mean_(mean) {
   if (!std::isfinite(mean) || mean < 0.0) throw InputError("Poisson mean " + format_number(mean) + " must be finite and >= 0");
   use_table_ = mean <= max_table_mean;
+  // P(count >= 1) = 1 - e^-mean <= 1/8.
+  sparse_ = mean > 0.0 && -std::expm1(-mean) <= 0.125;
+  log_no_event_ = -mean;
   if (!use_table_) return;
   double term = std::exp(-mean);
   double cumulative = term;
@@ -36,6 +39,24 @@ PoissonSampler::PoissonSampler(double mean) : mean_(mean) {
     while (cdf_[k] <= bucket_start) ++k;
     guide_[bucket] = k;
   }
+}
+
+std::uint64_t PoissonSampler::gap(RandomStream& random) const {
+  // P(gap >= k) = P(count = 0)^k: gap = floor(ln U / ln P(count = 0)), U uniform in (0, 1].
+  const double u = (static_cast<double>(random.next_u64() >> 11) + 1.0) / two_pow_53;
+  const double skip = std::floor(std::log(u) / log_no_event_);
+  return skip >= 1e18 ? std::uint64_t{1'000'000'000'000'000'000} : static_cast<std::uint64_t>(skip);
+}
+
+std::uint32_t PoissonSampler::sample_nonzero(RandomStream& random) const {
+  // u uniform over the table's range above P(count = 0): k >= 1 with probability P(k) / P(k >= 1).
+  const std::uint64_t floor = cdf_[0];
+  const std::uint64_t span = (std::uint64_t{1} << 53) - floor;
+  const auto u = floor + static_cast<std::uint64_t>(static_cast<double>(random.next_u64() >> 11) / two_pow_53 *
+                                                    static_cast<double>(span));
+  std::uint32_t k = 1;
+  while (u >= cdf_[k]) ++k;
+  return k;
 }
 
 BernoulliSampler::BernoulliSampler(double probability) {

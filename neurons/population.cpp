@@ -67,6 +67,7 @@ void PopulationBase::configure_slots(std::size_t slots) {
   ring_.clear();
   for (const Receptor& receptor : receptors()) ring_.emplace_back((receptor.is_current ? 1 : slots_) * size_, 0.0F);
   noted_.assign(slots_, {});
+  for (NeuronSet& set : noted_) set.resize(size_);
   noted_all_.assign(slots_, 0);
 }
 
@@ -94,8 +95,9 @@ std::size_t PopulationBase::append_flagged(const std::uint32_t* flags, std::size
 void PopulationBase::reset(std::uint64_t seed) {
   if (ring_.size() != receptors().size() || slots_ == 0) configure_slots(std::max<std::size_t>(slots_, 1));
   for (auto& row : ring_) std::fill(row.begin(), row.end(), 0.0F);
-  for (auto& list : noted_) list.clear();
+  for (NeuronSet& set : noted_) set.clear();
   std::fill(noted_all_.begin(), noted_all_.end(), 0);
+  noting_ = true;
   reset_state();
   for (const auto& init : initializers_) {
     const auto target = mutable_values(init.variable);

@@ -19,6 +19,7 @@
 #include "core/random.hpp"
 #include "core/time.hpp"
 #include "neurons/model.hpp"
+#include "neurons/neuron_set.hpp"
 
 namespace tandem::neurons {
 
@@ -76,11 +77,14 @@ class PopulationBase {
   }
   // Every write into an input row must be announced, with the tick of that row: event mode
   // steps and clears only announced neurons (besides those still off rest). A neuron may be
-  // named several times; `note_every_input` stands for all N (a dense frame, Poisson input).
-  void note_input(Tick tick, std::uint32_t neuron) { noted_[slot_of(tick)].push_back(neuron); }
+  // named several times; `note_every_input` stands for all N (a current into every neuron).
+  void note_input(Tick tick, std::uint32_t neuron) {
+    if (noting_) noted_[slot_of(tick)].insert(neuron);
+  }
   void note_inputs(Tick tick, const std::uint32_t* first, const std::uint32_t* last) {
-    auto& list = noted_[slot_of(tick)];
-    list.insert(list.end(), first, last);
+    if (!noting_) return;
+    NeuronSet& set = noted_[slot_of(tick)];
+    for (; first != last; ++first) set.insert(*first);
   }
   void note_every_input(Tick tick) { noted_all_[slot_of(tick)] = 1; }
 
@@ -99,14 +103,23 @@ class PopulationBase {
   virtual void reset_sources(std::uint64_t /*seed*/) {}
   void clear_row(std::size_t receptor, Tick tick);
   [[nodiscard]] std::size_t slot_of(Tick tick) const { return static_cast<std::size_t>(tick % static_cast<Tick>(slots_)); }
-  // The neurons announced for `tick` (may repeat), and whether every neuron was.
-  [[nodiscard]] std::vector<std::uint32_t>& noted(Tick tick) { return noted_[slot_of(tick)]; }
+  // The neurons announced for `tick`, and whether every neuron was.
+  [[nodiscard]] NeuronSet& noted(Tick tick) { return noted_[slot_of(tick)]; }
   [[nodiscard]] bool noted_every(Tick tick) const { return noted_all_[slot_of(tick)] != 0; }
-  // Forgets tick's announcements once its rows are clear (the slot is reused `slots` ticks later).
+  // Forgets tick's announcements once its rows are clear (the slot is reused `slots` ticks later);
+  // touches only the announced words.
   void forget_noted(Tick tick) {
     noted_[slot_of(tick)].clear();
     noted_all_[slot_of(tick)] = 0;
   }
+  // A population that steps every neuron anyway (always-on, or mostly active) need not be told
+  // who receives input: stop_noting() marks every slot as "everyone" (so ticks whose rows were
+  // written meanwhile take the full loop) until resume_noting().
+  void stop_noting() {
+    noting_ = false;
+    std::fill(noted_all_.begin(), noted_all_.end(), std::uint8_t{1});
+  }
+  void resume_noting() { noting_ = true; }
   // Called at the end of reset(), once the initial values are in place.
   virtual void after_reset() {}
   // Writes the indices i < n with flags[i] != 0 to `fired` in ascending order; returns how many.
@@ -123,8 +136,9 @@ class PopulationBase {
   std::size_t size_;
   std::size_t slots_ = 0;
   std::vector<std::vector<float>> ring_;  // per receptor, slots × N
-  std::vector<std::vector<std::uint32_t>> noted_;  // per slot, neurons whose rows were written
+  std::vector<NeuronSet> noted_;                   // per slot, neurons whose rows were written
   std::vector<std::uint8_t> noted_all_;            // per slot, 1: every neuron's rows were
+  bool noting_ = true;
   std::vector<Initializer> initializers_;
 };
 
@@ -136,8 +150,7 @@ class Population final : public PopulationBase {
       : PopulationBase(std::move(name), size), parameters_(parameters), constants_(Model::derive(parameters, time)) {
     state_.resize(size);
     scratch_.resize(size + 1);
-    active_.resize(size + 1);
-    in_active_.assign(size, 0);
+    off_rest_.resize(size);
     spiked_.resize(size);
   }
 
@@ -166,35 +179,42 @@ class Population final : public PopulationBase {
     // are the ones carried over as off rest plus those announced by the writers of this tick's
     // rows; inactive neurons are left alone, which changes no result because stepping them is
     // an exact no-op (at_rest's definition; tested per model). A mostly active population takes
-    // the vectorised loop over all neurons instead (the choice follows the previous tick, so a
-    // population that stays busy needs no list work): the result is the same, only the speed
-    // differs, and the counters count only the active neurons either way.
-    bool dense = !event_mode || dense_hint_ || noted_every(tick);
+    // the vectorised loop over all neurons instead (when the previous tick was mostly active, or
+    // most neurons are carried over, or a writer drove them all): the result is the same, only
+    // the speed differs, and the counters count only the active neurons either way.
+    const bool dense = !event_mode || dense_hint_ || noted_every(tick) || 4 * off_rest_count_ >= 3 * n;
     if (!dense) {
-      const std::size_t active_count = gather_active(tick, c, view, in);
+      const auto [active_count, spike_count] = step_active(tick, c, view, in, rows, fired);
       updated = active_count;
-      dense = 4 * active_count >= 3 * n;
-      if (dense) {
-        for (std::size_t k = 0; k < active_count; ++k) in_active_[active_[k]] = 0;
-      } else {
-        fired_count = step_active(active_count, c, view, in, fired);
-        for (std::size_t r = 0; r < receptor_count; ++r) {
-          for (const std::uint32_t i : noted(tick)) rows[r][i] = 0.0F;
-        }
-      }
+      fired_count = spike_count;
     }
     if (dense) {
-      bool counted = !event_mode || !dense_hint_;  // else count the active neurons as we go
-      if (counted && event_mode && noted_every(tick)) counted = false;
+      const bool counted = !event_mode;  // always-on: all n; event: count the active ones as we go
       std::uint32_t* flags = spiked_.data();
-      run_vectorised([&] {
-        if (!counted) {
-          std::uint32_t active_count = 0;  // populations have < 2^32 neurons (EventEngine checks)
-          for (std::size_t i = 0; i < n; ++i) active_count += is_active(c, view, in, i) ? 1U : 0U;
-          updated = active_count;
-        }
+      // always_inline: compiled inside run_avx2 the loops get AVX2; a lambda left out of line
+      // (GCC's inliner may decide so as the models grow) would be compiled for the baseline.
+      const auto dense_loop = [&]<bool Snap>() __attribute__((always_inline)) {
+        if (counted) {
 #pragma GCC ivdep
-        for (std::size_t i = 0; i < n; ++i) flags[i] = Model::step(c, view, i, in.data()) ? 1 : 0;
+          for (std::size_t i = 0; i < n; ++i) flags[i] = step_neuron<Snap>(c, view, i, inputs_at(in, i).data()) ? 1 : 0;
+          return;
+        }
+        // One pass: whether the neuron is active is read from its state before the step.
+        std::uint32_t active_count = 0;  // populations have < 2^32 neurons (EventEngine checks)
+#pragma GCC ivdep
+        for (std::size_t i = 0; i < n; ++i) {
+          const auto input = inputs_at(in, i);
+          active_count += is_active(c, view, input.data(), i) ? 1U : 0U;
+          flags[i] = step_neuron<Snap>(c, view, i, input.data()) ? 1 : 0;
+        }
+        updated = active_count;
+      };
+      run_vectorised([&]() __attribute__((always_inline)) {
+        if (model_rests(c)) {
+          dense_loop.template operator()<true>();
+        } else {
+          dense_loop.template operator()<false>();
+        }
       });
       fired_count = append_flagged(flags, n, fired);
       for (std::size_t r = 0; r < receptor_count; ++r) std::fill(rows[r], rows[r] + n, 0.0F);
@@ -202,7 +222,12 @@ class Population final : public PopulationBase {
       if (event_mode && 4 * updated < 3 * n) collect_off_rest();
     }
     forget_noted(tick);
-    if (event_mode) dense_hint_ = 4 * updated >= 3 * n;
+    dense_hint_ = event_mode && 4 * updated >= 3 * n;
+    if (!event_mode || dense_hint_) {
+      stop_noting();
+    } else {
+      resume_noting();
+    }
     spikes.insert(spikes.end(), fired, fired + fired_count);
     executed.add(Op::neuron_update, updated);
     executed.add(Op::neuron_update_skipped, n - updated);
@@ -226,62 +251,133 @@ class Population final : public PopulationBase {
   typename Model::Constants constants_;
   typename Model::State state_;
   std::vector<std::uint32_t> scratch_;    // this tick's spikes, filled without a call per spike
-  std::vector<std::uint32_t> active_;     // event mode: this tick's active neurons
-  std::vector<std::uint8_t> in_active_;   // event mode: 1 while a neuron is in active_ (all 0 between ticks)
-  std::vector<std::uint32_t> off_rest_;   // event mode: neurons not at rest after the last tick
+  NeuronSet off_rest_;                    // event mode: neurons not at rest after the last tick
+  std::size_t off_rest_count_ = 0;
   std::vector<std::uint32_t> spiked_;     // dense loop: 1 where the neuron spiked (32 bits like the state)
   bool dense_hint_ = false;               // event mode: the previous tick was mostly active
 
-  // Input arrived (any bit set in the neuron's input rows) or the neuron is off its fixed point;
-  // bitwise operators, not && / ||, so that the loops calling it stay free of branches.
+  static constexpr std::array<float, receptor_count> no_input{};
+
+  // Whether neurons of these parameters can come to rest at all (a model that can tell says so
+  // with rests(c)); when not, the dense loop runs the model's step_snapping<false>, the same
+  // equations as step() for such parameters, compiled without the snap.
+  static bool model_rests(const typename Model::Constants& c) {
+    if constexpr (requires { Model::rests(c); }) {
+      return Model::rests(c);
+    } else {
+      return true;
+    }
+  }
+  template <bool Snap>
+  static bool step_neuron(const typename Model::Constants& c, const typename Model::State::View& view, std::size_t i,
+                          const float* input) {
+    if constexpr (requires { Model::template step_snapping<Snap>(c, view, i, input); }) {
+      return Model::template step_snapping<Snap>(c, view, i, input);
+    } else {
+      return Model::step(c, view, i, input);
+    }
+  }
+
+  // The neuron's inputs of this tick, one per receptor (unrolled: no inner loop).
+  static std::array<float, receptor_count> inputs_at(const InputRows& in, std::size_t i) {
+    return [&]<std::size_t... R>(std::index_sequence<R...>) {
+      return std::array<float, receptor_count>{in[R][i]...};
+    }(std::make_index_sequence<receptor_count>{});
+  }
+
+  // The same, reading the input rows (the dense loop: a gather into an array would not vectorise).
   static bool is_active(const typename Model::Constants& c, const typename Model::State::View& view,
                         const InputRows& in, std::size_t i) {
     const std::uint32_t input_bits = [&]<std::size_t... R>(std::index_sequence<R...>) {
-      return (std::bit_cast<std::uint32_t>(in[R][i]) | ...);  // unrolled: no inner loop
+      return (std::bit_cast<std::uint32_t>(in[R][i]) | ...);
+    }(std::make_index_sequence<receptor_count>{});
+    return static_cast<bool>(static_cast<int>(input_bits != 0) | static_cast<int>(!Model::at_rest(c, view, i)));
+  }
+  // Input arrived (any bit set in the neuron's inputs) or the neuron is off its fixed point;
+  // bitwise operators, not && / ||, so that the loops calling it stay free of branches.
+  static bool is_active(const typename Model::Constants& c, const typename Model::State::View& view,
+                        const float* input, std::size_t i) {
+    const std::uint32_t input_bits = [&]<std::size_t... R>(std::index_sequence<R...>) {
+      return (std::bit_cast<std::uint32_t>(input[R]) | ...);  // unrolled: no inner loop
     }(std::make_index_sequence<receptor_count>{});
     return static_cast<bool>(static_cast<int>(input_bits != 0) | static_cast<int>(!Model::at_rest(c, view, i)));
   }
 
-  // active_ <- the neurons carried over as off rest, then the announced ones that really are
-  // active (an announced write may have summed to +0.0 on a neuron at rest); returns the count.
-  std::size_t gather_active(Tick tick, const typename Model::Constants& c, const typename Model::State::View& view,
-                            const InputRows& in) {
-    std::size_t count = 0;
-    for (const std::uint32_t i : off_rest_) {
-      in_active_[i] = 1;
-      active_[count++] = i;
-    }
-    for (const std::uint32_t i : noted(tick)) {
-      if (in_active_[i] != 0 || !is_active(c, view, in, i)) continue;
-      in_active_[i] = 1;
-      active_[count++] = i;
-    }
-    return count;
-  }
-
-  // Steps the gathered neurons; the ones still off rest are carried to the next tick. Spikes
-  // come out in ascending order, as from the dense loop (downstream sums depend on the order).
-  std::size_t step_active(std::size_t active_count, const typename Model::Constants& c,
-                          const typename Model::State::View& view, const InputRows& in, std::uint32_t* fired) {
+  // The sparse event-mode tick: visits, in ascending order, the neurons carried over as off rest
+  // and those announced for this tick whose input is really there (an announced write may have
+  // summed to +0.0), steps them, carries the ones still off rest, clears the announced rows.
+  // Returns (neurons stepped, spikes); spikes come out ascending, as from the dense loop
+  // (downstream sums depend on the order). Active neurons are scattered over memory, so each
+  // step would wait for its cache lines: they are gathered in batches whose lines are all
+  // requested (prefetched) before the first of them is stepped.
+  std::pair<std::size_t, std::size_t> step_active(Tick tick, const typename Model::Constants& c,
+                                                  const typename Model::State::View& view, const InputRows& in,
+                                                  const std::array<float*, receptor_count>& rows, std::uint32_t* fired) {
+    constexpr std::size_t batch_size = 32;
+    struct Candidate {
+      std::uint32_t neuron;
+      bool carried;  // off rest after the last tick (else only announced)
+      bool written;  // announced: its input rows must be cleared
+    };
+    std::array<Candidate, batch_size> batch{};
+    std::size_t batched = 0;
+    NeuronSet& announced = noted(tick);
+    std::size_t stepped = 0;
     std::size_t fired_count = 0;
-    off_rest_.clear();
-    for (std::size_t k = 0; k < active_count; ++k) {
-      const std::uint32_t i = active_[k];
-      fired[fired_count] = i;
-      fired_count += Model::step(c, view, i, in.data()) ? 1 : 0;
-      in_active_[i] = 0;
-      if (!Model::at_rest(c, view, i)) off_rest_.push_back(i);
-    }
-    std::sort(fired, fired + fired_count);
-    return fired_count;
+    std::size_t still_off_rest = 0;
+    const auto step_batch = [&] {
+      for (std::size_t k = 0; k < batched; ++k) {
+        const std::size_t i = batch[k].neuron;
+        for (std::size_t v = 0; v < Model::variables.size(); ++v) __builtin_prefetch(view.var[v] + i, 1);
+        __builtin_prefetch(view.refractory_left + i, 1);
+        if (!batch[k].written) continue;
+        for (std::size_t r = 0; r < receptor_count; ++r) __builtin_prefetch(rows[r] + i, 1);
+      }
+      for (std::size_t k = 0; k < batched; ++k) {
+        const Candidate candidate = batch[k];
+        const std::size_t i = candidate.neuron;
+        // Only announced neurons have input; the rows of the others are all zero (and not read).
+        const std::array<float, receptor_count> input = candidate.written ? inputs_at(in, i) : no_input;
+        if (candidate.carried || is_active(c, view, input.data(), i)) {
+          ++stepped;
+          fired[fired_count] = candidate.neuron;
+          fired_count += Model::step(c, view, i, input.data()) ? 1 : 0;
+          if (!Model::at_rest(c, view, i)) {
+            off_rest_.insert(candidate.neuron);
+            ++still_off_rest;
+          }
+        }
+        if (candidate.written) {
+          for (std::size_t r = 0; r < receptor_count; ++r) rows[r][i] = 0.0F;
+        }
+      }
+      batched = 0;
+    };
+    NeuronSet::for_each_word(off_rest_, announced, [&](std::size_t w) {
+      const NeuronSet::Word carried = off_rest_.word(w);
+      const NeuronSet::Word written = announced.word(w);
+      off_rest_.set_word(w, 0);  // the batches put back the neurons still off rest
+      for (NeuronSet::Word bits = carried | written; bits != 0; bits &= bits - 1) {
+        const auto b = static_cast<unsigned>(std::countr_zero(bits));
+        batch[batched++] = {static_cast<std::uint32_t>(w * NeuronSet::word_bits + b), ((carried >> b) & 1U) != 0,
+                            ((written >> b) & 1U) != 0};
+        if (batched == batch_size) step_batch();
+      }
+    });
+    step_batch();
+    off_rest_count_ = still_off_rest;
+    return {stepped, fired_count};
   }
 
   // off_rest_ <- every neuron not at rest (a scan of all N: at reset and when leaving the dense regime).
   void collect_off_rest() {
     const typename Model::State::View view = state_.view();
     off_rest_.clear();
+    off_rest_count_ = 0;
     for (std::size_t i = 0; i < size(); ++i) {
-      if (!Model::at_rest(constants_, view, i)) off_rest_.push_back(static_cast<std::uint32_t>(i));
+      if (Model::at_rest(constants_, view, i)) continue;
+      off_rest_.insert(static_cast<std::uint32_t>(i));
+      ++off_rest_count_;
     }
   }
 };

@@ -37,9 +37,7 @@ TEMPLATE_LIST_TEST_CASE("conformance: a resting neuron stays bit-identical witho
   state.resize(1);
   TestType::rest(constants, state, 0);
   // Drive the neuron to its float fixed point first (for models whose rest is not exact).
-  std::vector<std::vector<float>> zero(TestType::receptors.size(), std::vector<float>(1, 0.0F));
-  std::vector<const float*> in;
-  for (const auto& row : zero) in.push_back(row.data());
+  const std::vector<float> in(TestType::receptors.size(), 0.0F);
   for (int k = 0; k < 200000 && !TestType::at_rest(constants, state.view(), 0); ++k) TestType::step(constants, state.view(), 0, in.data());
   REQUIRE(TestType::at_rest(constants, state.view(), 0));
   const auto before = state.var;

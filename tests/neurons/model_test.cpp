@@ -20,7 +20,7 @@ struct LifDriver {
     current[0] = i_ext;
   }
   bool step() {
-    const float* in[2] = {v_input.data(), current.data()};
+    const float in[2] = {v_input[0], current[0]};
     return Lif::step(constants, state.view(), 0, in);
   }
 };
@@ -91,7 +91,7 @@ TEST_CASE("lif_coba: one tick matches the exponential-Euler formula by hand", "[
   s.resize(1);
   s.var[0][0] = -55.0F;
   std::vector<float> g_exc{0.6F}, g_inh{6.7F}, zero{0.0F};
-  const float* in[4] = {g_exc.data(), g_inh.data(), zero.data(), zero.data()};
+  const float in[4] = {g_exc[0], g_inh[0], zero[0], zero[0]};
   CHECK_FALSE(LifCoba::step(c, s.view(), 0, in));
   const double a = 1.0 + 0.6 + 6.7;
   const double v_inf = (-60.0 + 20.0 + 0.6 * 0.0 + 6.7 * -80.0) / a;
@@ -106,7 +106,7 @@ TEST_CASE("izhikevich: regular spiking neuron fires under I = 10 and resets to c
   s.resize(1);
   Izhikevich::rest(c, s, 0);
   std::vector<float> zero{0.0F}, current{10.0F};
-  const float* in[2] = {zero.data(), current.data()};
+  const float in[2] = {zero[0], current[0]};
   int spikes = 0;
   for (int k = 0; k < 10000; ++k) {  // 1 s
     if (Izhikevich::step(c, s.view(), 0, in)) {
