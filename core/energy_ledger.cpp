@@ -8,6 +8,27 @@
 namespace tandem {
 namespace {
 
+// The share of a node's always-on work it executed in a window, by the op that is its unit of
+// work: neuron updates of a population, synaptic ops of a projection, MACs of a dense layer,
+// conversions of a bridge unit, events of an input. NaN when the always-on run does none.
+double active_fraction(NodeKind kind, const OpCounts& executed, const OpCounts& always_on) {
+  const auto share = [](std::uint64_t done, std::uint64_t all) {
+    return all == 0 ? std::numeric_limits<double>::quiet_NaN() : static_cast<double>(done) / static_cast<double>(all);
+  };
+  switch (kind) {
+    case NodeKind::spiking: return share(executed[Op::neuron_update], always_on[Op::neuron_update]);
+    case NodeKind::projection: return share(executed[Op::synaptic_op], always_on[Op::synaptic_op]);
+    case NodeKind::dense: return share(executed[Op::mac], always_on[Op::mac]);
+    case NodeKind::bridge:
+      return share(executed[Op::encoder_conversion] + executed[Op::decoder_conversion],
+                   always_on[Op::encoder_conversion] + always_on[Op::decoder_conversion]);
+    case NodeKind::input: return share(executed[Op::input_event] + executed[Op::spike], always_on[Op::input_event] + always_on[Op::spike]);
+    case NodeKind::environment: break;
+  }
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
+
 // Adds the routed traffic of a node's output events to its op counts.
 void add_route(OpCounts& ops, const RouteCounts& route) {
   ops.add(Op::packet, route.packets);
@@ -87,6 +108,7 @@ void EnergyLedger::enroll_streams() {
     }
     streams.push_back(enroll("/energy/" + node.node + "/energy_j", "J"));
     streams.push_back(enroll("/energy/always_on/" + node.node + "/energy_j", "J"));
+    streams.push_back(enroll("/energy/" + node.node + "/active_fraction", "1"));
     node_streams_.push_back(std::move(streams));
   }
   total_streams_ = {enroll("/energy/total/energy_j", "J"), enroll("/energy/always_on/total/energy_j", "J")};
@@ -143,6 +165,8 @@ void EnergyLedger::checkpoint(Tick at) {
       const double baseline = always_on_dynamic_j + static_j;
       recorder_->append(streams[op_kind_count], std::span<const double>(&energy, 1));
       recorder_->append(streams[op_kind_count + 1], std::span<const double>(&baseline, 1));
+      const double active = active_fraction(node.kind, executed, always_on);
+      recorder_->append(streams[op_kind_count + 2], std::span<const double>(&active, 1));
     }
   }
   if (recorder_ != nullptr) {

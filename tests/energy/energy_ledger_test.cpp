@@ -136,6 +136,9 @@ TEST_CASE("energy: the ledger prices and records every window", "[energy][ledger
   CHECK(recorder.stream("/energy/input/spikes").values == std::vector<double>{3, 4, 0});
   CHECK(recorder.stream("/energy/pop/hops").values == std::vector<double>{6, 6, 0});
   CHECK(recorder.stream("/energy/pop/energy_j").values.size() == 3);
+  // Active share of pop's 3 neurons: 6 of 12 updates, 3 of 12, none of 6.
+  CHECK(recorder.stream("/energy/pop/active_fraction").values == std::vector<double>{0.5, 0.25, 0.0});
+  CHECK(recorder.stream("/energy/pop/active_fraction").spec.attributes.at("unit") == "1");
   const auto& baseline = recorder.stream("/energy/always_on/total/energy_j").values;
   REQUIRE(baseline.size() == 3);
   CHECK(baseline[0] + baseline[1] + baseline[2] == Approx(4430 * pj));
