@@ -7,6 +7,7 @@ namespace tandem::bench {
 
 // One declaration and one table line per benchmark.
 int run_activity_benchmark(const std::vector<std::string>& args, const InterruptGuard& interrupt);
+int run_rest_benchmark(const std::vector<std::string>& args, const InterruptGuard& interrupt);
 int run_bridge_bench(const std::vector<std::string>& args, const InterruptGuard& interrupt);
 int run_dense_benchmark(const std::vector<std::string>& args, const InterruptGuard& interrupt);
 
@@ -24,6 +25,7 @@ constexpr std::array all_benchmarks = {
     Benchmark{"brunel", "Brunel 2000 sparse LIF network with delta synapses (event engine)", run_brunel_benchmark},
     Benchmark{"coba", "Vogels-Abbott COBA network, 4000 conductance LIF neurons (event engine)", run_coba_benchmark},
     Benchmark{"recording", "COBA unrecorded vs all spikes vs v of N neurons to HDF5: recording overhead", run_recording_benchmark},
+    Benchmark{"rest", "per model: largest effect of the snap to rest on v and on spikes (default tolerances vs none)", run_rest_benchmark},
     Benchmark{"cartpole", "closed loop: hybrid cart-pole controller + physics, us per control step", run_cartpole_benchmark},
 };
 
