@@ -1,0 +1,52 @@
+// NeuronSet, the bitmap behind the event engine's active sets, against a std::set reference.
+#include <catch2/catch.hpp>
+#include <set>
+#include <vector>
+
+#include "core/random.hpp"
+#include "neurons/neuron_set.hpp"
+
+using namespace tandem;
+using tandem::neurons::NeuronSet;
+
+TEST_CASE("neuron set: members come out ascending, once, as in a std::set", "[neurons][active]") {
+  for (const std::size_t n : {1UL, 63UL, 64UL, 65UL, 4096UL, 4097UL, 100000UL}) {
+    NeuronSet set;
+    set.resize(n);
+    std::set<std::uint32_t> reference;
+    RandomStream random(n);
+    for (int k = 0; k < 500; ++k) {
+      const auto neuron = static_cast<std::uint32_t>(random.below(n));
+      set.insert(neuron);
+      set.insert(neuron);  // twice: still one member
+      reference.insert(neuron);
+    }
+    std::vector<std::uint32_t> members;
+    set.for_each([&](std::uint32_t neuron) { members.push_back(neuron); });
+    INFO("n = " << n);
+    CHECK(members == std::vector<std::uint32_t>(reference.begin(), reference.end()));
+    for (const std::uint32_t neuron : reference) CHECK(set.contains(neuron));
+    set.clear();
+    members.clear();
+    set.for_each([&](std::uint32_t neuron) { members.push_back(neuron); });
+    CHECK(members.empty());
+    for (std::size_t w = 0; w < set.word_count(); ++w) CHECK(set.word(w) == 0);
+  }
+}
+
+TEST_CASE("neuron set: the union walk visits every word holding a member of either set", "[neurons][active]") {
+  NeuronSet a, b;
+  a.resize(10000);
+  b.resize(10000);
+  a.insert(3);
+  a.insert(5000);
+  b.insert(5001);  // same word as 5000
+  b.insert(9999);
+  std::vector<std::size_t> words;
+  NeuronSet::for_each_word(a, b, [&](std::size_t w) { words.push_back(w); });
+  CHECK(words == std::vector<std::size_t>{0, 5000 / 64, 9999 / 64});
+  a.set_word(5000 / 64, 0);  // emptied word: its summary bit goes too
+  words.clear();
+  NeuronSet::for_each_word(a, a, [&](std::size_t w) { words.push_back(w); });
+  CHECK(words == std::vector<std::size_t>{0});
+}
