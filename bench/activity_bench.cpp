@@ -10,6 +10,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "bench/bench_options.hpp"
 #include "core/error.hpp"
 #include "core/interrupt_guard.hpp"
 #include "core/simulation.hpp"
@@ -101,18 +102,7 @@ int run_activity_benchmark(const std::vector<std::string>& args, const Interrupt
       ("seed", po::value<std::uint64_t>()->default_value(1), "run seed")
       ("json", po::bool_switch(), "one JSON object per row");
   po::variables_map values;
-  try {
-    po::store(po::command_line_parser(args).options(options).run(), values);
-    po::notify(values);
-  } catch (const po::error& error) {
-    throw InputError(std::string("tandem bench activity: ") + error.what());
-  }
-  if (values.count("help") != 0U) {
-    std::cout << "usage: tandem bench activity [options]\n\n"
-              << "Wall time per tick of one lif population under sparse Poisson input, event vs always-on.\n\n"
-              << options;
-    return exit_ok;
-  }
+  if (!parse_bench_options("activity", args, options, "tandem bench activity [options]", "Wall time per tick of one lif population under sparse Poisson input, event vs always-on.", values)) return exit_ok;
   const auto neurons = values["neurons"].as<std::size_t>();
   const auto ticks = values["ticks"].as<Tick>();
   const auto seed = values["seed"].as<std::uint64_t>();

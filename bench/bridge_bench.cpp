@@ -13,6 +13,7 @@
 #include "bridge/poisson_encoder.hpp"
 #include "bridge/window_decoders.hpp"
 #include "bridge/window_encoders.hpp"
+#include "bench/bench_options.hpp"
 #include "core/error.hpp"
 #include "core/random.hpp"
 #include "core/simulation.hpp"
@@ -100,16 +101,7 @@ int run_bridge_bench(const std::vector<std::string>& args, const InterruptGuard&
       ("window", po::value<Tick>()->default_value(20), "rate/count window in ticks")
       ("period", po::value<Tick>()->default_value(10), "ticks between sensor frames");
   po::variables_map values;
-  try {
-    po::store(po::command_line_parser(args).options(options).run(), values);
-    po::notify(values);
-  } catch (const po::error& e) {
-    throw InputError(std::string("tandem bench bridge: ") + e.what());
-  }
-  if (values.count("help") != 0U) {
-    std::cout << "usage: tandem bench bridge [options]\n\n" << options << "\n";
-    return exit_ok;
-  }
+  if (!parse_bench_options("bridge", args, options, "tandem bench bridge [options]", "", values)) return exit_ok;
   const auto channels = values["channels"].as<std::size_t>();
   const auto ticks = values["ticks"].as<Tick>();
   const auto window = values["window"].as<Tick>();

@@ -74,7 +74,7 @@ int run_brunel_benchmark(const std::vector<std::string>& args, const InterruptGu
   po::variables_map values;
   if (!parse_spiking_bench_options(
           "brunel", args, description,
-          "usage: tandem bench brunel [--json] [--mode event|always-on] [--duration-ms 1000] [--dt-ms 0.1] [--seed 1]\n"
+          "tandem bench brunel [--json] [--mode event|always-on] [--duration-ms 1000] [--dt-ms 0.1] [--seed 1]\n"
           "                           [--scale F] [--in-degree-scale G]\n\n"
           "Brunel 2000 model A: 10000 exc + 2500 inh LIF neurons with delta synapses, 1250 synapses per neuron.\n"
           "1 M neurons and 100 M synapses for 100 ms:\n"

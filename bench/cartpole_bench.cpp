@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "core/interrupt_guard.hpp"
+#include "bench/bench_options.hpp"
 #include "core/error.hpp"
 #include "examples/cartpole/cartpole_controller.hpp"
 
@@ -54,16 +55,7 @@ int run_cartpole_benchmark(const std::vector<std::string>& args, const Interrupt
       ("seed", po::value<std::uint64_t>()->default_value(1), "run seed")
       ("json", po::bool_switch(), "one JSON object per row");
   po::variables_map values;
-  try {
-    po::store(po::command_line_parser(args).options(options).run(), values);
-    po::notify(values);
-  } catch (const po::error& error) {
-    throw InputError(std::string("tandem bench cartpole: ") + error.what());
-  }
-  if (values.count("help") != 0U) {
-    std::cout << "usage: tandem bench cartpole [options]\n\n" << options;
-    return exit_ok;
-  }
+  if (!parse_bench_options("cartpole", args, options, "tandem bench cartpole [options]", "", values)) return exit_ok;
   const auto episodes = values["episodes"].as<std::size_t>();
   if (episodes < 1) throw InputError("tandem bench cartpole: --episodes must be >= 1");
   const bool json = values["json"].as<bool>();

@@ -54,7 +54,7 @@ int run_coba_benchmark(const std::vector<std::string>& args, const InterruptGuar
   add_spiking_bench_options(description, options);
   po::variables_map values;
   if (!parse_spiking_bench_options("coba", args, description,
-                                   "usage: tandem bench coba [--json] [--mode event|always-on] [--duration-ms 1000] "
+                                   "tandem bench coba [--json] [--mode event|always-on] [--duration-ms 1000] "
                                    "[--dt-ms 0.1] [--seed 1]\n\nVogels-Abbott COBA: 3200 exc + 800 inh LIF neurons, "
                                    "conductance synapses, p = 0.02, delay 1 tick.",
                                    values, options)) {

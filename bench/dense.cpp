@@ -10,6 +10,7 @@
 #include "core/interrupt_guard.hpp"
 #include "ann/dense_engine.hpp"
 #include "ann/graph_quantization.hpp"
+#include "bench/bench_options.hpp"
 #include "core/error.hpp"
 #include "core/random.hpp"
 
@@ -217,17 +218,7 @@ int run_dense_benchmark(const std::vector<std::string>& args, const InterruptGua
       "activity", po::value<std::string>()->default_value("0.01,0.1,0.5,1"),
       "fractions of inputs non-zero (zero-skip) or changed per step (delta)");
   po::variables_map values;
-  try {
-    po::store(po::command_line_parser(args).options(options).run(), values);
-    po::notify(values);
-  } catch (const po::error& error) {
-    throw InputError(std::string("tandem bench dense: ") + error.what());
-  }
-  if (values.count("help") != 0) {
-    std::cout << "usage: tandem bench dense [--json] [--sizes 256,1024,4096] [--activity 0.01,0.1,0.5,1]\n\n"
-              << options;
-    return exit_ok;
-  }
+  if (!parse_bench_options("dense", args, options, "tandem bench dense [--json] [--sizes 256,1024,4096] [--activity 0.01,0.1,0.5,1]", "", values)) return exit_ok;
   const bool json = values.count("json") != 0;
   const auto sizes = parse_list<std::size_t>(values["sizes"].as<std::string>(), "sizes");
   const auto activities = parse_list<double>(values["activity"].as<std::string>(), "activity");

@@ -11,6 +11,7 @@
 #include <iostream>
 #include <set>
 
+#include "bench/bench_options.hpp"
 #include "core/error.hpp"
 #include "core/interrupt_guard.hpp"
 #include "neurons/event_engine.hpp"
@@ -109,18 +110,7 @@ int run_rest_benchmark(const std::vector<std::string>& args, const InterruptGuar
       ("duration-ms", po::value<double>()->default_value(10000.0), "simulated time per model")
       ("dt-ms", po::value<double>()->default_value(0.1), "tick length");
   po::variables_map values;
-  try {
-    po::store(po::command_line_parser(args).options(options).run(), values);
-    po::notify(values);
-  } catch (const po::error& error) {
-    throw InputError(std::string("tandem bench rest: ") + error.what());
-  }
-  if (values.count("help") != 0U) {
-    std::cout << "usage: tandem bench rest [options]\n\n"
-              << "Per model: the snap to rest (default tolerances) against no snap, same seed, lockstep.\n\n"
-              << options;
-    return exit_ok;
-  }
+  if (!parse_bench_options("rest", args, options, "tandem bench rest [options]", "Per model: the snap to rest (default tolerances) against no snap, same seed, lockstep.", values)) return exit_ok;
   const auto neurons = values["neurons"].as<std::size_t>();
   const double rate_hz = values["rate-hz"].as<double>();
   const double dt_ms = values["dt-ms"].as<double>();

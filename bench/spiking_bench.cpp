@@ -6,6 +6,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "bench/bench_options.hpp"
 #include "bench/peak_rss.hpp"
 #include "core/error.hpp"
 #include "core/simulation.hpp"
@@ -26,16 +27,7 @@ void add_spiking_bench_options(po::options_description& options, SpikingBenchOpt
 bool parse_spiking_bench_options(const std::string& benchmark, const std::vector<std::string>& args,
                                  po::options_description& options, const std::string& usage, po::variables_map& values,
                                  SpikingBenchOptions& parsed) {
-  try {
-    po::store(po::command_line_parser(args).options(options).run(), values);
-    po::notify(values);
-  } catch (const po::error& error) {
-    throw InputError("tandem bench " + benchmark + ": " + error.what());
-  }
-  if (values.count("help") != 0U) {
-    std::cout << usage << "\n\n" << options << "\n";
-    return false;
-  }
+  if (!parse_bench_options(benchmark, args, options, usage, "", values)) return false;
   try {
     parsed.mode = parse_execution_mode(values["mode"].as<std::string>());
   } catch (const InputError& error) {
