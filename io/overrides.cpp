@@ -66,8 +66,17 @@ YAML::Node without_marks(const YAML::Node& value) {
 // of that population's model (e.g. rest_tolerance_mv), which only the file can tell.
 const Keys* settable_keys(const YAML::Node& root, const std::vector<std::string>& walked) {
   if (walked.size() == 3 && walked[0] == "populations" && walked[2] == "parameters") {
-    const YAML::Node& file = root;  // const: look-ups must not insert
-    const YAML::Node model = file["populations"][walked[1]]["model"];
+    // Found by iterating: operator[] on a YAML::Node inserts missing keys, and a chain of its
+    // const overload did not find the model in the sanitizer build (yaml-cpp 0.7; not pinned down).
+    const auto child = [](const YAML::Node& map, const std::string& key) {
+      if (map.IsMap()) {
+        for (const auto& entry : map) {
+          if (entry.first.IsScalar() && entry.first.Scalar() == key) return YAML::Node(entry.second);
+        }
+      }
+      return YAML::Node();
+    };
+    const YAML::Node model = child(child(child(root, "populations"), walked[1]), "model");
     if (!model.IsScalar()) return nullptr;
     for (const auto& info : neurons::models()) {
       if (info.name == model.Scalar()) return &info.parameters;

@@ -167,3 +167,12 @@ populations:
                       Catch::StartsWith("big.yaml:4:") && Catch::Contains("populations.b.size") &&
                           Catch::Contains("1200000000 units"));
 }
+
+TEST_CASE("network file: --set gives a population without parameters its model's parameter", "[io][overrides]") {
+  const TempDir dir("set_parameters");
+  dir.write("net.yaml", "simulation: {dt_ms: 1.0, ticks: 10}\npopulations:\n  cells: {model: lif, size: 3}\n");
+  const auto net = load_network(dir.path / "net.yaml", {parse_override("populations.cells.parameters.rest_tolerance_mv=0.01")});
+  CHECK(net.populations[0].parameters.at("rest_tolerance_mv") == ParameterValue{0.01});
+  REQUIRE_THROWS_WITH(load_network(dir.path / "net.yaml", {parse_override("populations.cells.parameters.tau_syn_ms=5")}),
+                      Catch::Contains("unknown path"));
+}

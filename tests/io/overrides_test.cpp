@@ -43,14 +43,22 @@ TEST_CASE("overrides: later settings win and a known optional key may be added",
   CHECK(net.bridge[0].size == 8);
 }
 
+TEST_CASE("overrides: a parameter of the population's model may be added", "[io][overrides]") {
+  const auto net = with({"populations.exc.parameters.rest_tolerance_mv=0"});
+  CHECK(net.populations[0].parameters.at("rest_tolerance_mv") == ParameterValue{0.0});
+  CHECK(net.populations[0].parameters.at("tau_m_ms") == ParameterValue{20.0});  // the file's, untouched
+}
+
 TEST_CASE("overrides: an unknown path is refused naming it", "[io][overrides]") {
   REQUIRE_THROWS_WITH(with({"simulation.sed=3"}),
                       Catch::Contains("--set simulation.sed") && Catch::Contains("did you mean 'seed'"));
   REQUIRE_THROWS_WITH(with({"populations.inh.size=3"}),
                       Catch::Contains("'populations.inh' does not exist"));
-  // Model parameters are open maps: only names already in the file can be set.
+  // A population's parameters are its model's: lif has no tau_syn_ms.
   REQUIRE_THROWS_WITH(with({"populations.exc.parameters.tau_syn_ms=5"}),
                       Catch::Contains("--set populations.exc.parameters.tau_syn_ms") && Catch::Contains("unknown path"));
+  REQUIRE_THROWS_WITH(with({"populations.exc.parameters.rest_tolerance_m=0"}),
+                      Catch::Contains("did you mean 'rest_tolerance_mv'"));
   REQUIRE_THROWS_WITH(with({"probes.7.every_ticks=2"}), Catch::Contains("'probes.7' does not exist"));
 }
 
