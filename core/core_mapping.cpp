@@ -70,8 +70,11 @@ CoreMapping::CoreMapping(const std::vector<NodeCounters>& nodes,
       throw InputError("mapping: two nodes are named '" + nodes[i].node + "'");
     }
   }
-  // Projections live on the cores of their target population: fold their fan-in and
-  // synapse memory into it.
+  // Projections live on the cores of their target population: fold their synapse memory into
+  // it. Their fan-in is not added: a population's own fan_in is already its largest total
+  // in-degree over all incoming projections (NodeCounters::fan_in); adding each projection's
+  // again double-counted it and could double the cores. A population whose engine reports no
+  // fan-in takes the largest of its projections' (a lower bound).
   std::vector<std::size_t> fan_in(nodes.size());
   std::vector<std::size_t> memory(nodes.size());
   for (std::size_t i = 0; i < nodes.size(); ++i) {
@@ -85,7 +88,7 @@ CoreMapping::CoreMapping(const std::vector<NodeCounters>& nodes,
       throw InputError("mapping: projection '" + nodes[i].node +
                        "' has no target population to live on");
     }
-    fan_in[target->second] += nodes[i].fan_in;
+    fan_in[target->second] = std::max(fan_in[target->second], nodes[i].fan_in);
     memory[target->second] += nodes[i].synapse_memory_bytes;
     fan_in[i] = 0;
     memory[i] = 0;

@@ -60,7 +60,8 @@ struct NodeCounters {
   std::string node;
   NodeKind kind = NodeKind::spiking;
   std::size_t units = 0;                  // neurons, layer outputs, encoder/decoder channels
-  std::size_t fan_in = 0;                 // largest number of inputs (axons) of one unit
+  std::size_t fan_in = 0;                 // largest number of inputs (axons) of one unit; for a
+                                          // population, over all its incoming projections together
   std::size_t synapse_memory_bytes = 0;   // weights, delays and indices this node stores
   std::vector<std::string> targets;       // nodes of the same engine its output feeds
   OpCounts executed;   // what this run did

@@ -122,7 +122,7 @@ TEST_CASE("simulation: one output port feeding two wires delivers the same frame
   sim.add(std::make_unique<RelayEngine>("source", 2));
   auto& left = sim.add_engine(std::make_unique<RelayEngine>("left", 2));
   auto& right = sim.add_engine(std::make_unique<RelayEngine>("right", 2));
-  auto& relay = sim.add_engine(std::make_unique<RelayEngine>("relay", 2));
+  sim.add(std::make_unique<RelayEngine>("relay", 2));
   // relay's output port feeds two wires: the first must get a copy, the last may take the frame.
   sim.connect(Wire{{"relay", "dense_out"}, {"left", "dense_in"}, 2});
   sim.connect(Wire{{"relay", "dense_out"}, {"right", "dense_in"}, 5});

@@ -1,10 +1,13 @@
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <memory>
 
 #include "core/chip_presets.hpp"
 #include "core/core_mapping.hpp"
 #include "core/error.hpp"
 #include "core/simulation.hpp"
+#include "neurons/event_engine.hpp"
+#include "neurons/lif.hpp"
 #include "tests/energy/test_chip.hpp"
 
 using namespace tandem;
@@ -193,4 +196,42 @@ TEST_CASE("mapping: traffic edges come from node targets and from wires between 
   // Both edges name the same destination core: still one packet per event.
   const CoreMapping mapping(simulation.counters(), edges, chip(2, 2, 1));
   CHECK(mapping.route(0, 2) == RouteCounts{2, 2, 0, 0});
+}
+
+TEST_CASE("mapping: a real event-engine network, cores, fan-in and memory counted by hand", "[energy][mapping]") {
+  // Spike generator `in` (8 units) and lif populations `a` (6) and `b` (10); every b neuron
+  // gets 4 synapses from in and 2 from a (fixed in-degree), so b's fan-in is 6 — not 6 + 4 + 2
+  // (each projection's in-degree added again, which split b into two input slices and would
+  // not fit this 8-core chip).
+  neurons::EventEngine engine("snn", TimeBase{1.0});
+  engine.add_spike_generator("in", 8, {});
+  engine.add_population<neurons::Lif>("a", 6);
+  engine.add_population<neurons::Lif>("b", 10);
+  engine.connect({.name = "in_b", .source = "in", .target = "b", .receptor = "v", .rule = neurons::Rule::fixed_in_degree,
+                  .in_degree = 4, .weight = 1.0F, .delay_ms = 1.0});
+  engine.connect({.name = "a_b", .source = "a", .target = "b", .receptor = "v", .rule = neurons::Rule::fixed_in_degree,
+                  .in_degree = 2, .weight = 1.0F, .delay_ms = 1.0});
+  engine.reset(RunContext{TimeBase{1.0}, 1, ExecutionMode::event});
+  const auto counters = engine.counters();
+  const std::vector<NodeCounters> nodes(counters.begin(), counters.end());
+  const CoreMapping mapping(nodes, {}, chip(4, 2, 4));  // 8 cores of 4 neurons, 8 axons, 1000 B
+
+  // Synapse memory: 4 bytes per synapse (uniform weight and delay: the target index only) plus
+  // 8 bytes per source row start (sources + 1): in_b 40·4 + 9·8 = 232, a_b 20·4 + 7·8 = 136.
+  const std::size_t b_memory = 232 + 136;
+  // in: 8 units on cores 0–1; a: 6 on cores 2–3; b: 10 units, 36.8 B each, 4 per core on cores 4–6.
+  REQUIRE(mapping.cores_used() == 7);
+  const std::vector<std::size_t> neurons_per_core{4, 4, 4, 2, 4, 4, 2};
+  for (std::size_t core = 0; core < 7; ++core) {
+    INFO("core " << core);
+    CHECK(mapping.cores()[core].neurons == neurons_per_core[core]);
+  }
+  for (std::size_t core = 4; core < 7; ++core) {
+    CHECK(mapping.cores()[core].fan_in == 6);
+    CHECK(mapping.cores()[core].nodes == std::vector<std::string>{"b"});
+  }
+  const double per_unit = static_cast<double>(b_memory) / 10.0;
+  CHECK(mapping.cores()[4].synapse_memory_bytes == static_cast<std::size_t>(std::ceil(4 * per_unit)));
+  CHECK(mapping.cores()[6].synapse_memory_bytes == static_cast<std::size_t>(std::ceil(2 * per_unit)));
+  CHECK(mapping.cores()[2].fan_in == 0);  // a has no incoming projection
 }
