@@ -392,7 +392,9 @@ void EventEngine::advance(const Epoch& epoch, const Mailbox& inbox, Mailbox& out
   const auto ticks = static_cast<std::uint64_t>(epoch.length());
   for (std::size_t p = 0; p < populations_.size(); ++p) {
     if (populations_[p]->population->kind() == NodeKind::spiking) {
-      counters_[p].always_on.add(Op::neuron_update, ticks * populations_[p]->population->size());
+      const PopulationBase& population = *populations_[p]->population;
+      counters_[p].always_on.add(Op::neuron_update, ticks * population.size());
+      counters_[p].always_on.add(Op::memory_byte_written, ticks * population.size() * population.state_bytes_per_update());
     }
   }
   for (std::size_t k = 0; k < projections_.size(); ++k) {

@@ -57,6 +57,8 @@ class PopulationBase {
   [[nodiscard]] virtual NodeKind kind() const { return NodeKind::spiking; }
   [[nodiscard]] virtual std::span<const Receptor> receptors() const = 0;
   [[nodiscard]] virtual std::span<const Variable> variables() const = 0;
+  // Bytes a neuron update writes: its state variables and its refractory counter (0: a source).
+  [[nodiscard]] virtual std::size_t state_bytes_per_update() const { return 0; }
   // Index of a receptor / variable by name; InputError naming the population otherwise.
   [[nodiscard]] std::size_t receptor_index(std::string_view receptor) const;
   [[nodiscard]] std::size_t variable_index(std::string_view variable) const;
@@ -157,6 +159,9 @@ class Population final : public PopulationBase {
   [[nodiscard]] std::string_view model_name() const override { return Model::name; }
   [[nodiscard]] std::span<const Receptor> receptors() const override { return Model::receptors; }
   [[nodiscard]] std::span<const Variable> variables() const override { return Model::variables; }
+  [[nodiscard]] std::size_t state_bytes_per_update() const override {
+    return Model::variables.size() * sizeof(float) + sizeof(std::uint32_t);
+  }
   [[nodiscard]] std::span<const float> values(std::size_t variable) const override { return state_.var.at(variable); }
   [[nodiscard]] const typename Model::State& state() const { return state_; }
   [[nodiscard]] const typename Model::Constants& constants() const { return constants_; }
@@ -231,6 +236,7 @@ class Population final : public PopulationBase {
     spikes.insert(spikes.end(), fired, fired + fired_count);
     executed.add(Op::neuron_update, updated);
     executed.add(Op::neuron_update_skipped, n - updated);
+    executed.add(Op::memory_byte_written, updated * state_bytes_per_update());
     executed.add(Op::spike, fired_count);
   }
 

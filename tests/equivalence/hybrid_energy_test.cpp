@@ -188,10 +188,12 @@ TEST_CASE("hybrid energy: a hand-countable hybrid network", "[equivalence][energ
   CHECK(unrouted(projection.always_on) == counts({{Op::synaptic_op, 180}, {Op::memory_byte_read, 720}}));
 
   // lif: input arrives at ticks 3, 6 (two spikes onto each neuron: 50 mV, one spike) and 13:
-  // 3 x 3 updates and 9 spikes; the other 90 - 9 updates are skipped (exactly at rest).
+  // 3 x 3 updates and 9 spikes; the other 90 - 9 updates are skipped (exactly at rest). Each
+  // update writes v and the refractory counter: 8 bytes.
   const NodeEnergy& lif = find(ledger, "lif");
-  CHECK(unrouted(lif.executed) == counts({{Op::neuron_update, 9}, {Op::neuron_update_skipped, 81}, {Op::spike, 9}}));
-  CHECK(unrouted(lif.always_on) == counts({{Op::neuron_update, 90}, {Op::spike, 9}}));
+  CHECK(unrouted(lif.executed) ==
+        counts({{Op::neuron_update, 9}, {Op::neuron_update_skipped, 81}, {Op::spike, 9}, {Op::memory_byte_written, 72}}));
+  CHECK(unrouted(lif.always_on) == counts({{Op::neuron_update, 90}, {Op::spike, 9}, {Op::memory_byte_written, 720}}));
   CHECK(lif.dynamic_j == Approx((9 * 3 + 81 * 1 + 9 * 11) * pj));
   CHECK(lif.always_on_dynamic_j == Approx((90 * 3 + 9 * 11) * pj));
 
@@ -206,12 +208,13 @@ TEST_CASE("hybrid energy: a hand-countable hybrid network", "[equivalence][energ
   // dense runs at ticks 0, 10, 20 on inputs 0, [0.2 0.2 0.2] (window 0-9: spikes at 4, 7 on
   // every channel), [0.1 0.1 0.1] (window 10-19: one spike at 14): zero-skip reads 0 + 3 + 3
   // columns (2 MACs and 8 weight bytes each); outputs [0.5 0], [1.7 0], [1.1 0]: one value
-  // sent per run; 2 activations per run. Always-on: 3 runs x (6 MACs, 3 inputs, 2 sent, 24 B).
+  // sent per run; 2 activations per run, each run writing its 2 four-byte accumulators.
+  // Always-on: 3 runs x (6 MACs, 3 inputs, 2 sent, 24 B read, 8 B written).
   const NodeEnergy& dense = find(ledger, "dense");
   CHECK(unrouted(dense.executed) == counts({{Op::mac, 12}, {Op::activation, 6}, {Op::input_event, 6}, {Op::spike, 3},
-                                            {Op::memory_byte_read, 48}}));
+                                            {Op::memory_byte_read, 48}, {Op::memory_byte_written, 24}}));
   CHECK(unrouted(dense.always_on) == counts({{Op::mac, 18}, {Op::activation, 6}, {Op::input_event, 9}, {Op::spike, 6},
-                                             {Op::memory_byte_read, 72}}));
+                                             {Op::memory_byte_read, 72}, {Op::memory_byte_written, 24}}));
   CHECK(dense.dynamic_j == Approx((12 * 5 + 6 * 7 + 6 * 13 + 3 * 11 + 48 * 0.5) * pj));
   CHECK(dense.always_on_dynamic_j == Approx((18 * 5 + 6 * 7 + 9 * 13 + 6 * 11 + 72 * 0.5) * pj));
   const auto& mlp = dynamic_cast<const ann::DenseEngine&>(run.sim->engine("mlp"));
