@@ -123,11 +123,11 @@ int run_cartpole_example(const std::vector<std::string>& args, const InterruptGu
 
   const EpisodesRun result =
       run_example_episodes(session, environment, run.episodes, config.ticks_per_step, simulation.now());
-  const EnergyReport& report = session.finish();
+  const std::vector<EnergyReport>& reports = session.finish();
   std::cout << "balanced " << result.successes << "/" << run.episodes << " episodes (pushes "
             << (run.pushes ? "on" : "off") << ", " << (run.continuous ? "continuous" : "±10 N") << " actions, mode "
             << to_string(run.mode) << ", seed " << run.seed << ")\n";
-  print_energy_per_step(report, result.control_steps, run.episodes);
+  for (const EnergyReport& report : reports) print_energy_per_step(report, result.control_steps, run.episodes);
   return exit_ok;
 }
 

@@ -1,6 +1,8 @@
 #include "app/run_session.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <iostream>
 
 #include "core/chip_presets.hpp"
@@ -51,7 +53,7 @@ void add_run_output_options(po::options_description& options, const RunOutputOpt
     ("probe", po::value<std::vector<std::string>>()->composing(),
      "record NODE.VARIABLE[,every=N][,units=A-B;C] (repeatable), e.g. hidden.v,every=10")
     ("chip", po::value<std::string>()->default_value(defaults.chip),
-     "chip preset (tandem chips) or chip YAML file to price the run on")
+     "chip preset (tandem chips) or chip YAML file to price the run on; several as a,b,c or all: one run, priced on each")
     ("energy-report", po::value<std::string>()->default_value(defaults.energy_report_path),
      "write the energy report (JSON, docs/energy.md) to this file")
     ("energy-window-ticks", po::value<Tick>()->default_value(defaults.energy_window_ticks),
@@ -123,15 +125,30 @@ Probe parse_probe(const std::string& text) {
   return probe;
 }
 
+std::vector<std::string> parse_chip_list(const std::string& text) {
+  if (text == "all") return list_preset_names();
+  std::vector<std::string> specs;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t end = std::min(text.find(',', start), text.size());
+    const std::string spec = text.substr(start, end - start);
+    if (spec.empty()) throw InputError("--chip '" + text + "': an empty chip name (expected NAME[,NAME…] or all)");
+    if (std::find(specs.begin(), specs.end(), spec) != specs.end()) {
+      throw InputError("--chip '" + text + "': '" + spec + "' is given twice");
+    }
+    specs.push_back(spec);
+    start = end + 1;
+  }
+  return specs;
+}
+
 RunSession::RunSession(Simulation& simulation, RunOutputOptions options, std::string network_label,
                        std::string resolved_config)
-    : simulation_(simulation),
-      options_(std::move(options)),
-      network_label_(std::move(network_label)),
-      chip_(load_chip(options_.chip)) {
+    : simulation_(simulation), options_(std::move(options)), network_label_(std::move(network_label)) {
+  for (const std::string& spec : parse_chip_list(options_.chip)) chips_.push_back(load_chip(spec));
   // Every output is checked before the run, so a run never fails at its end for want of a file.
-  if (!options_.energy_report_path.empty()) {
-    check_trace_output_path(options_.energy_report_path, options_.force);
+  for (std::size_t k = 0; k < chips_.size() && !options_.energy_report_path.empty(); ++k) {
+    check_trace_output_path(report_path(k), options_.force);
   }
   if (!options_.record_path.empty()) {
     check_trace_output_path(options_.record_path, options_.force);
@@ -149,12 +166,35 @@ RunSession::~RunSession() = default;
 
 Recorder* RunSession::recorder() { return trace_.get(); }
 
+std::string RunSession::report_path(std::size_t k) const {
+  if (chips_.size() == 1) return options_.energy_report_path;
+  const std::filesystem::path path(options_.energy_report_path);
+  const std::filesystem::path named = path.stem().string() + "-" + chips_[k].name + path.extension().string();
+  return (path.parent_path() / named).string();
+}
+
 void RunSession::start() {
-  if (ledger_) return;
-  ledger_ = std::make_unique<EnergyLedger>(
-      simulation_, chip_,
-      EnergyLedgerSettings{.window_ticks = options_.energy_window_ticks, .board = options_.board},
-      trace_.get());
+  if (!ledgers_.empty()) return;
+  // --chip all leaves out, with a note, the chips the network cannot be mapped onto (a dense
+  // layer on a chip without ANN cores, too many neurons); a chip named explicitly must fit.
+  const bool every_preset = options_.chip == "all";
+  std::vector<ChipModel> mapped;
+  for (const ChipModel& chip : chips_) {
+    try {
+      ledgers_.push_back(std::make_unique<EnergyLedger>(
+          simulation_, chip, EnergyLedgerSettings{.window_ticks = options_.energy_window_ticks, .board = options_.board},
+          ledgers_.empty() ? trace_.get() : nullptr));
+      mapped.push_back(chip);
+    } catch (const InputError& error) {
+      if (chips_.size() == 1) throw;
+      if (!every_preset) {
+        throw InputError(std::string(error.what()) + " (pricing on chip '" + chip.name + "'; leave it out of --chip)");
+      }
+      std::cerr << "tandem: chip '" << chip.name << "' left out: " << error.what() << "\n";
+    }
+  }
+  if (mapped.empty()) throw InputError("--chip all: the network cannot be mapped onto any preset");
+  chips_ = std::move(mapped);
 }
 
 void RunSession::show_progress(Tick total_ticks) {
@@ -173,7 +213,7 @@ void RunSession::run(Tick ticks) {
       simulation_.run(ticks);
     }
   } catch (const RunInterrupted& interrupted) {
-    if (ledger_) {
+    if (ledgers_.size() == chips_.size()) {
       close_outputs(&interrupted);
     } else if (trace_) {
       // Stopped while the network was being built: no tick ran, there is nothing to price.
@@ -187,33 +227,42 @@ void RunSession::run(Tick ticks) {
   } catch (...) {
     // A failed run: the trace keeps status "failed" (run_recorded wrote it); no report.
     if (progress_) progress_->finish();
-    if (ledger_) ledger_->finish();
+    for (auto& ledger : ledgers_) ledger->finish();
     if (trace_) trace_->close();
     throw;
   }
 }
 
-const EnergyReport& RunSession::finish() { return close_outputs(nullptr); }
+const std::vector<EnergyReport>& RunSession::finish() { return close_outputs(nullptr); }
 
-const EnergyReport& RunSession::close_outputs(const RunInterrupted* interrupted) {
-  if (report_) return *report_;
+const std::vector<EnergyReport>& RunSession::close_outputs(const RunInterrupted* interrupted) {
+  if (!reports_.empty()) return reports_;
   if (progress_) progress_->finish();  // end the progress line before the table
   start();
-  ledger_->finish();
+  for (auto& ledger : ledgers_) ledger->finish();
   if (trace_) trace_->close();  // "complete" unless run_recorded wrote "interrupted"
-  report_ = make_energy_report(*ledger_, network_label_);
-  if (interrupted != nullptr) {
-    report_->status = "interrupted";
-    report_->stop_reason = interrupted->what();
+  for (const auto& ledger : ledgers_) {
+    reports_.push_back(make_energy_report(*ledger, network_label_));
+    if (interrupted != nullptr) {
+      reports_.back().status = "interrupted";
+      reports_.back().stop_reason = interrupted->what();
+    }
   }
-  if (options_.print_energy_table) std::cout << format_energy_table(*report_);
-  if (!options_.energy_report_path.empty()) {
-    write_energy_report(*report_, options_.energy_report_path);
-    std::cout << "energy report: " << options_.energy_report_path << "\n";
+  if (options_.print_energy_table) {
+    for (std::size_t k = 0; k < reports_.size(); ++k) std::cout << (k > 0 ? "\n" : "") << format_energy_table(reports_[k]);
+    if (reports_.size() > 1) {
+      std::vector<std::string> labels;
+      for (const ChipModel& chip : chips_) labels.push_back(chip.name);
+      std::cout << "\none run on " << reports_.size() << " chips:\n" << format_energy_comparison(reports_, labels);
+    }
+  }
+  for (std::size_t k = 0; k < reports_.size() && !options_.energy_report_path.empty(); ++k) {
+    write_energy_report(reports_[k], report_path(k));
+    std::cout << "energy report: " << report_path(k) << "\n";
   }
   if (!options_.record_path.empty()) std::cout << "trace: " << options_.record_path << "\n";
   std::cout.flush();
-  return *report_;
+  return reports_;
 }
 
 }  // namespace tandem::app

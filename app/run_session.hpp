@@ -24,7 +24,9 @@ struct RunOutputOptions {
   std::string record_path;         // empty: no trace
   bool force = false;              // overwrite existing outputs
   std::vector<Probe> probes;       // recorded in addition to what the caller enrolls
-  std::string chip = "tianjic";    // preset name or chip YAML file
+  // Preset name or chip YAML file, or several separated by commas, or "all" (every preset): one
+  // run is priced on each chip, each mapped on its own (activity does not depend on the chip).
+  std::string chip = "tianjic";
   std::string energy_report_path;  // empty: no JSON report
   Tick energy_window_ticks = 100;
   BoardLayout board;               // chips tiled into a board for networks larger than one chip
@@ -38,6 +40,9 @@ RunOutputOptions run_output_options_from(const po::variables_map& values);
 
 // "WxH" (e.g. "2x1") -> a board of W x H chips; InputError naming the text otherwise.
 BoardLayout parse_board(const std::string& text);
+
+// "a,b,c" or "all" -> the chip specs to price a run on; InputError for an empty or repeated one.
+std::vector<std::string> parse_chip_list(const std::string& text);
 
 // "NODE.VARIABLE[,every=N][,units=A-B;C]" -> Probe; InputError naming the text otherwise.
 Probe parse_probe(const std::string& text);
@@ -55,8 +60,8 @@ class RunSession {
 
   // The trace, or nullptr when not recording.
   [[nodiscard]] Recorder* recorder();
-  [[nodiscard]] const ChipModel& chip() const { return chip_; }
-  // Maps the network onto the chip and attaches the energy ledger; called by run() if needed.
+  // Maps the network onto every chip and attaches their energy ledgers (the first chip's one
+  // writes the trace's /energy windows); called by run() if needed.
   void start();
   // Shows simulated time, wall time and ETA on stderr while the run lasts, when stderr is a
   // terminal and --quiet was not given; `total_ticks` is how long the run is expected to be.
@@ -66,21 +71,25 @@ class RunSession {
   // "interrupted", the energy report of what ran marked "interrupted" — then rethrows
   // RunInterrupted for the CLI to exit with 128 + signal.
   void run(Tick ticks);
-  // Closes the trace, prints the energy table, writes the JSON report. Returns the report.
-  const EnergyReport& finish();
+  // Closes the trace, prints the energy table of every chip (and, for several, them side by
+  // side), writes the JSON reports. Returns the reports, one per chip in the order given.
+  const std::vector<EnergyReport>& finish();
 
  private:
   // finish(), or the same for a run stopped by `interrupted`. Idempotent.
-  const EnergyReport& close_outputs(const RunInterrupted* interrupted);
+  const std::vector<EnergyReport>& close_outputs(const RunInterrupted* interrupted);
+  // The JSON report path of chip `k`: the --energy-report path itself for one chip, else
+  // <stem>-<chip name>.json beside it.
+  [[nodiscard]] std::string report_path(std::size_t k) const;
 
   Simulation& simulation_;
   RunOutputOptions options_;
   std::string network_label_;
-  ChipModel chip_;
+  std::vector<ChipModel> chips_;
   std::unique_ptr<Hdf5Recorder> trace_;
-  std::unique_ptr<EnergyLedger> ledger_;
+  std::vector<std::unique_ptr<EnergyLedger>> ledgers_;
   std::unique_ptr<ProgressReporter> progress_;
-  std::optional<EnergyReport> report_;
+  std::vector<EnergyReport> reports_;  // empty until the outputs are closed
 };
 
 }  // namespace tandem::app

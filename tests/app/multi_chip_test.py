@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""CTest: one run priced on several chips (`--chip a,b`, `--chip all`) gives, per chip, exactly
+the report of a separate run on that chip alone: the activity is the chip's business only
+through mapping, hops and costs, so one simulation serves every chip.
+
+usage: multi_chip_test.py TANDEM NETWORK.yaml"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+TANDEM, NETWORK = sys.argv[1], sys.argv[2]
+del sys.argv[1:3]
+
+
+def run(*args):
+    return subprocess.run([TANDEM, "run", NETWORK, "--ticks", "300", *args], capture_output=True, text=True, timeout=120)
+
+
+def load(path):
+    with open(path) as f:
+        report = json.load(f)
+    report.pop("tandem_version")
+    return report
+
+
+class OneRunEveryChip(unittest.TestCase):
+    def setUp(self):
+        self.directory = tempfile.TemporaryDirectory()
+        self.dir = self.directory.name
+
+    def tearDown(self):
+        self.directory.cleanup()
+
+    def test_each_chip_report_equals_a_run_on_that_chip_alone(self):
+        both = run("--chip", "tianjic,loihi2", "--energy-report", os.path.join(self.dir, "r.json"))
+        self.assertEqual(both.returncode, 0, both.stderr)
+        self.assertIn("one run on 2 chips", both.stdout)
+        for chip in ("tianjic", "loihi2"):
+            alone = run("--chip", chip, "--energy-report", os.path.join(self.dir, chip + ".json"))
+            self.assertEqual(alone.returncode, 0, alone.stderr)
+            self.assertEqual(load(os.path.join(self.dir, "r-" + chip + ".json")),
+                             load(os.path.join(self.dir, chip + ".json")), chip)
+        # Same activity, different chips: the executed counts agree, the joules do not.
+        tianjic = load(os.path.join(self.dir, "r-tianjic.json"))
+        loihi2 = load(os.path.join(self.dir, "r-loihi2.json"))
+        self.assertEqual(tianjic["total"]["executed"]["neuron_updates"], loihi2["total"]["executed"]["neuron_updates"])
+        self.assertNotEqual(tianjic["total"]["energy_j"]["total"], loihi2["total"]["energy_j"]["total"])
+
+    def test_all_leaves_out_the_chips_the_network_does_not_map_onto(self):
+        done = run("--chip", "all", "--energy-report", os.path.join(self.dir, "r.json"))
+        self.assertEqual(done.returncode, 0, done.stderr)
+        # The demo has a dense layer: Loihi 1 has no ANN cores.
+        self.assertIn("chip 'loihi' left out", done.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "r-loihi.json")))
+        self.assertTrue(os.path.exists(os.path.join(self.dir, "r-tianjic.json")))
+
+    def test_bad_chip_lists_are_refused(self):
+        for chips, message in (("tianjic,tianjic", "given twice"), ("tianjic,", "empty chip name"),
+                               ("tianjic,loihi", "pricing on chip 'loihi'"), ("tianjic,nosuchchip", "nosuchchip")):
+            done = run("--chip", chips)
+            self.assertEqual(done.returncode, 2, chips)
+            self.assertIn(message, done.stderr, chips)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
