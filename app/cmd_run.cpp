@@ -131,6 +131,7 @@ int run_run_command(const std::vector<std::string>& args, const InterruptGuard& 
     for (const auto& text : values["set"].as<std::vector<std::string>>()) overrides.push_back(io::parse_override(text));
   }
   const auto network = io::load_network(values["network"].as<std::string>(), overrides);
+  for (const std::string& advice : io::large_inline_list_advice(network)) std::cerr << "tandem: note: " << advice << "\n";
   io::BuildOptions build_options;
   build_options.interrupt = &interrupt;
   if (values.count("seed")) build_options.seed = values["seed"].as<std::uint64_t>();

@@ -20,4 +20,13 @@ NetworkDescription parse_network_text(const std::string& yaml_text, const std::s
                                       const std::filesystem::path& base_dir,
                                       const std::vector<Override>& overrides = {});
 
+// Inline lists above this many entries are slow to read as YAML (every number a node: 320 k
+// synapses take ~6 s and ~700 MB); the same data from HDF5 loads in a fraction of a second.
+inline constexpr std::size_t large_inline_list = 20'000;
+
+// One line of advice per projection or layer whose inline synapse or weight list is larger
+// than large_inline_list, naming its key and the HDF5 form that loads it fast
+// (docs/network-format.md#large-synapse-lists). Empty when there is none.
+std::vector<std::string> large_inline_list_advice(const NetworkDescription& network);
+
 }  // namespace tandem::io

@@ -176,3 +176,23 @@ TEST_CASE("network file: --set gives a population without parameters its model's
   REQUIRE_THROWS_WITH(load_network(dir.path / "net.yaml", {parse_override("populations.cells.parameters.tau_syn_ms=5")}),
                       Catch::Contains("unknown path"));
 }
+
+TEST_CASE("network file: inline lists above 20,000 entries get advice naming the key and the HDF5 form", "[io][network]") {
+  NetworkDescription network;
+  network.source = "net.yaml";
+  ProjectionDescription small;
+  small.name = "small";
+  small.pairs.assign(large_inline_list, {0, 0});
+  ProjectionDescription big;
+  big.name = "big";
+  big.pairs.assign(large_inline_list + 1, {0, 0});
+  big.weight = std::vector<double>(large_inline_list + 1, 0.5);
+  network.projections = {small, big};
+  const auto advice = large_inline_list_advice(network);
+  REQUIRE(advice.size() == 2);
+  CHECK_THAT(advice[0], Catch::StartsWith("net.yaml: projections.big.pairs has 20001 entries inline") &&
+                            Catch::Contains("{file: syn.h5, dataset: /pairs}"));
+  CHECK_THAT(advice[1], Catch::Contains("projections.big.weight"));
+  network.projections = {small};
+  CHECK(large_inline_list_advice(network).empty());
+}
