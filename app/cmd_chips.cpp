@@ -16,6 +16,11 @@ std::string pj(double value) {
   return buffer;
 }
 
+// A cost for the overview table: "-" when the chip explains why it does not price it.
+std::string cost_cell(const ChipModel& chip, Op op) {
+  return chip.unpriced.count(std::string(op_name(op))) != 0 ? "-" : pj(chip.cost(op));
+}
+
 void print_chip_details(const ChipModel& chip) {
   std::cout << "chip " << chip.name << ": " << chip.description << "\n"
             << "  source: " << chip.source << "\n"
@@ -26,7 +31,13 @@ void print_chip_details(const ChipModel& chip) {
             << "  static power " << pj(chip.static_power_w) << " W per core, clock " << pj(chip.clock_hz) << " Hz\n"
             << "  costs (pJ):\n";
   for (std::size_t i = 0; i < op_kind_count; ++i) {
-    std::cout << "    " << op_name(static_cast<Op>(i)) << ": " << pj(chip.cost_pj[i]) << "\n";
+    const std::string name(op_name(static_cast<Op>(i)));
+    const auto reason = chip.unpriced.find(name);
+    std::cout << "    " << name << ": "
+              << (reason != chip.unpriced.end() ? "unpriced — " + reason->second
+                  : chip.cost_pj[i] == 0.0    ? std::string("0 (no reason given: an unexplained zero)")
+                                              : pj(chip.cost_pj[i]))
+              << "\n";
   }
   std::cout << "    hops_east_west: " << pj(chip.hop_east_west_pj) << "\n"
             << "    hops_north_south: " << pj(chip.hop_north_south_pj) << "\n"
@@ -49,16 +60,17 @@ int run_chips_command(const std::vector<std::string>& args, const InterruptGuard
     print_chip_details(load_chip(values["chip"].as<std::string>()));
     return 0;
   }
-  std::printf("%-11s %6s %7s %8s %9s %9s %9s %8s  %s\n", "name", "cores", "mesh", "neur/core", "syn_op_pJ",
-              "neuron_pJ", "mac_pJ", "hop_pJ", "source");
+  std::printf("%-11s %6s %7s %8s %9s %9s %9s %8s %8s  %s\n", "name", "cores", "mesh", "neur/core", "syn_op_pJ",
+              "neuron_pJ", "mac_pJ", "spike_pJ", "hop_pJ", "source");
   for (const auto& name : list_preset_names()) {
     const ChipModel chip = load_chip(name);
     const std::string mesh = std::to_string(chip.mesh_width) + "x" + std::to_string(chip.mesh_height);
-    std::printf("%-11s %6zu %7s %8zu %9s %9s %9s %8s  %s\n", chip.name.c_str(), chip.cores(), mesh.c_str(),
-                chip.core.neurons, pj(chip.cost(Op::synaptic_op)).c_str(), pj(chip.cost(Op::neuron_update)).c_str(),
-                pj(chip.cost(Op::mac)).c_str(), pj(chip.cost(Op::hop)).c_str(), chip.source.c_str());
+    std::printf("%-11s %6zu %7s %8zu %9s %9s %9s %8s %8s  %s\n", chip.name.c_str(), chip.cores(), mesh.c_str(),
+                chip.core.neurons, cost_cell(chip, Op::synaptic_op).c_str(), cost_cell(chip, Op::neuron_update).c_str(),
+                cost_cell(chip, Op::mac).c_str(), cost_cell(chip, Op::spike).c_str(), cost_cell(chip, Op::hop).c_str(),
+                chip.source.c_str());
   }
-  std::cout << "\npresets from: ";
+  std::cout << "\n-: not priced by the chip's figures, with the reason in tandem chips --chip NAME\npresets from: ";
   for (const auto& folder : preset_directories()) std::cout << folder << "  ";
   std::cout << "\n";
   return 0;

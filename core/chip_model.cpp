@@ -123,7 +123,7 @@ ChipModel parse_chip(const YAML::Node& root, const std::string& origin) {
   const ChipReader reader(origin);
   if (!root.IsMap()) reader.fail(root, "(top level)", "expected a map describing a chip");
   reader.reject_unknown(root,
-                        {"name", "description", "source", "mesh", "core", "costs_pj",
+                        {"name", "description", "source", "mesh", "core", "costs_pj", "unpriced",
                          "static_power_w", "clock_hz"},
                         "");
   ChipModel chip;
@@ -175,10 +175,31 @@ ChipModel parse_chip(const YAML::Node& root, const std::string& origin) {
   }
 
   read_costs(reader, reader.require(root, "costs_pj", "costs_pj"), chip);
+  if (const YAML::Node unpriced = root["unpriced"]) {
+    if (!unpriced.IsMap()) reader.fail(unpriced, "unpriced", "expected a map of op name -> reason");
+    for (const auto& entry : unpriced) {
+      const std::string key = entry.first.Scalar();
+      const std::string path = "unpriced." + key;
+      Op op{};
+      if (!op_from_name(key, op)) reader.fail(entry.first, path, "unknown op name (the op names of docs/energy.md)");
+      if (!entry.second.IsScalar() || entry.second.Scalar().empty()) reader.fail(entry.second, path, "expected the reason, as text");
+      if (chip.cost(op) != 0.0) reader.fail(entry.first, path, "is priced in costs_pj too: price it or explain it, not both");
+      chip.unpriced[key] = entry.second.Scalar();
+    }
+  }
   chip.static_power_w =
       reader.number(reader.require(root, "static_power_w", "static_power_w"), "static_power_w");
   chip.clock_hz = reader.number(reader.require(root, "clock_hz", "clock_hz"), "clock_hz");
   return chip;
+}
+
+std::vector<std::string> ChipModel::unexplained_zeros() const {
+  std::vector<std::string> zeros;
+  for (std::size_t i = 0; i < op_kind_count; ++i) {
+    const std::string op(op_name(static_cast<Op>(i)));
+    if (cost_pj[i] == 0.0 && unpriced.count(op) == 0) zeros.push_back(op);
+  }
+  return zeros;
 }
 
 ChipModel parse_chip_text(const std::string& yaml_text, const std::string& origin) {

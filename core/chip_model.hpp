@@ -4,6 +4,8 @@
 #pragma once
 
 #include <array>
+#include <map>
+#include <vector>
 #include <string>
 
 #include "core/op_counts.hpp"
@@ -40,6 +42,13 @@ struct ChipModel {
   double hop_inter_chip_pj = 0.0;  // one hop across a chip boundary on a board
   double static_power_w = 0.0;     // per core in use
   double clock_hz = 0.0;
+  // Counters (op names of docs/energy.md) this chip does not price, each with the reason: a cost
+  // folded into another one ("folded into synaptic_ops: …"), or work the chip does not do. A
+  // counter neither priced (> 0) nor listed here is an unexplained zero (unexplained_zeros()).
+  std::map<std::string, std::string> unpriced;
+
+  // Op names whose cost is 0 without a reason in `unpriced`.
+  [[nodiscard]] std::vector<std::string> unexplained_zeros() const;
 
   [[nodiscard]] std::size_t cores() const { return mesh_width * mesh_height; }
   [[nodiscard]] double cost(Op op) const { return cost_pj[static_cast<std::size_t>(op)]; }

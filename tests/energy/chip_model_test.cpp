@@ -120,10 +120,28 @@ TEST_CASE("chip: malformed files name the file, key, line and problem", "[energy
   SECTION("only one hop direction") {
     CHECK_THAT(parse_error(replaced(good, "  hops_north_south: 19\n", "")), Catch::Contains("hops_east_west"));
   }
+  SECTION("unpriced: an unknown op, a priced op, a missing reason") {
+    CHECK_THAT(parse_error(good + "unpriced: {maccs: folded}\n"), Catch::Contains("unpriced.maccs") && Catch::Contains("unknown op"));
+    CHECK_THAT(parse_error(good + "unpriced: {macs: folded}\n"), Catch::Contains("unpriced.macs") && Catch::Contains("priced in costs_pj too"));
+    CHECK_THAT(parse_error(good + "unpriced: {input_events: [1]}\n"), Catch::Contains("unpriced.input_events") && Catch::Contains("reason"));
+  }
   SECTION("not YAML") {
     CHECK_THAT(parse_error("mesh: {width: 2"), Catch::Contains("bad.yaml: line") && Catch::Contains("not valid YAML"));
   }
   SECTION("a missing file") {
     CHECK_THROWS_AS(load_chip_file("/nowhere/x.yaml"), InputError);
   }
+}
+
+TEST_CASE("chip: every preset prices every counter or says why not (no silent zero)", "[energy][chip][presets]") {
+  for (const auto& name : list_preset_names()) {
+    const ChipModel chip = load_chip(name);
+    INFO("preset " << name);
+    CHECK(chip.unexplained_zeros().empty());
+    for (const auto& [op, reason] : chip.unpriced) CHECK(reason.size() > 20);  // a reason, not a word
+  }
+  // The test chip leaves input events, conversions and memory unpriced without a word.
+  const ChipModel test = testing::test_chip();
+  CHECK(test.unexplained_zeros() == std::vector<std::string>{"input_events", "encoder_conversions", "decoder_conversions",
+                                                             "memory_bytes_read", "memory_bytes_written"});
 }
