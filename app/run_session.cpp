@@ -146,6 +146,7 @@ RunSession::RunSession(Simulation& simulation, RunOutputOptions options, std::st
                        std::string resolved_config)
     : simulation_(simulation), options_(std::move(options)), network_label_(std::move(network_label)) {
   for (const std::string& spec : parse_chip_list(options_.chip)) chips_.push_back(load_chip(spec));
+  several_chips_ = chips_.size() > 1;
   // Every output is checked before the run, so a run never fails at its end for want of a file.
   for (std::size_t k = 0; k < chips_.size() && !options_.energy_report_path.empty(); ++k) {
     check_trace_output_path(report_path(k), options_.force);
@@ -167,7 +168,7 @@ RunSession::~RunSession() = default;
 Recorder* RunSession::recorder() { return trace_.get(); }
 
 std::string RunSession::report_path(std::size_t k) const {
-  if (chips_.size() == 1) return options_.energy_report_path;
+  if (!several_chips_) return options_.energy_report_path;
   const std::filesystem::path path(options_.energy_report_path);
   const std::filesystem::path named = path.stem().string() + "-" + chips_[k].name + path.extension().string();
   return (path.parent_path() / named).string();

@@ -86,6 +86,7 @@ class RunSession {
   RunOutputOptions options_;
   std::string network_label_;
   std::vector<ChipModel> chips_;
+  bool several_chips_ = false;  // as asked (names the reports), even if --chip all leaves some out
   std::unique_ptr<Hdf5Recorder> trace_;
   std::vector<std::unique_ptr<EnergyLedger>> ledgers_;
   std::unique_ptr<ProgressReporter> progress_;
