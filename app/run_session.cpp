@@ -60,7 +60,11 @@ void add_run_output_options(po::options_description& options, const RunOutputOpt
      "ticks per energy window in the trace")
     ("board", po::value<std::string>()->default_value(
                   std::to_string(defaults.board.chips_x) + "x" + std::to_string(defaults.board.chips_y)),
-     "tile W x H chips into a board when the network does not fit on one chip, e.g. 2x1");
+     "tile W x H chips into a board when the network does not fit on one chip, e.g. 2x1")
+    ("neurons-per-core", po::value<std::size_t>()->default_value(defaults.neurons_per_core),
+     "place at most N units per core (0: as many as the chip's cores hold)")
+    ("placement", po::value<std::string>()->default_value("fill"),
+     "fill: fill each core in order; balance: spread a node evenly over the same number of cores");
 }
 
 RunOutputOptions run_output_options_from(const po::variables_map& values) {
@@ -78,6 +82,8 @@ RunOutputOptions run_output_options_from(const po::variables_map& values) {
   if (options.energy_window_ticks < 1) throw InputError("--energy-window-ticks must be >= 1");
   options.quiet = values.count("quiet") != 0U && values["quiet"].as<bool>();
   options.board = parse_board(values["board"].as<std::string>());
+  options.neurons_per_core = values["neurons-per-core"].as<std::size_t>();
+  options.placement = parse_placement(values["placement"].as<std::string>());
   return options;
 }
 
@@ -182,8 +188,18 @@ void RunSession::start() {
   std::vector<ChipModel> mapped;
   for (const ChipModel& chip : chips_) {
     try {
+      ChipModel placed = chip;
+      if (options_.neurons_per_core > 0) {
+        if (options_.neurons_per_core > chip.core.neurons) {
+          throw InputError("--neurons-per-core " + std::to_string(options_.neurons_per_core) + ": a core of chip '" +
+                           chip.name + "' holds at most " + std::to_string(chip.core.neurons) + " units");
+        }
+        placed.core.neurons = options_.neurons_per_core;
+      }
       ledgers_.push_back(std::make_unique<EnergyLedger>(
-          simulation_, chip, EnergyLedgerSettings{.window_ticks = options_.energy_window_ticks, .board = options_.board},
+          simulation_, placed,
+          EnergyLedgerSettings{.window_ticks = options_.energy_window_ticks, .board = options_.board,
+                               .placement = options_.placement},
           ledgers_.empty() ? trace_.get() : nullptr));
       mapped.push_back(chip);
     } catch (const InputError& error) {

@@ -30,6 +30,8 @@ struct RunOutputOptions {
   std::string energy_report_path;  // empty: no JSON report
   Tick energy_window_ticks = 100;
   BoardLayout board;               // chips tiled into a board for networks larger than one chip
+  std::size_t neurons_per_core = 0;  // at most this many units per core (0: the chip's capacity)
+  Placement placement = Placement::fill;
   bool quiet = false;
   bool print_energy_table = true;
 };

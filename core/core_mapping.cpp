@@ -53,9 +53,15 @@ std::vector<TrafficEdge> traffic_edges(const Simulation& simulation) {
   return edges;
 }
 
+Placement parse_placement(const std::string& text) {
+  if (text == "fill") return Placement::fill;
+  if (text == "balance") return Placement::balance;
+  throw InputError("--placement '" + text + "': expected fill or balance");
+}
+
 CoreMapping::CoreMapping(const std::vector<NodeCounters>& nodes,
                          const std::vector<TrafficEdge>& edges, const ChipModel& chip,
-                         BoardLayout board)
+                         BoardLayout board, Placement placement)
     : chip_(chip), board_(board) {
   if (board_.chips_x < 1 || board_.chips_y < 1) {
     throw InputError("board layout: chips_x and chips_y must be >= 1");
@@ -162,8 +168,14 @@ CoreMapping::CoreMapping(const std::vector<NodeCounters>& nodes,
         continue;
       }
     }
-    for (std::size_t first = 0; first < node.units; first += per_core) {
-      const std::size_t units = std::min(per_core, node.units - first);
+    // balance: the same number of cores as fill, their unit counts differing by at most one
+    // (10 units at 4 per core: 4, 3, 3 instead of 4, 4, 2).
+    const std::size_t pieces = ceil_div(node.units, per_core);
+    for (std::size_t piece = 0, first = 0; piece < pieces; ++piece) {
+      const std::size_t units = placement == Placement::balance
+                                    ? node.units / pieces + (piece < node.units % pieces ? 1 : 0)
+                                    : std::min(per_core, node.units - first);
+      first += units;
       for (std::size_t slice = 0; slice < slices; ++slice) {
         const std::size_t core = open_core(mode, node.node);
         cores_[core].neurons = units;

@@ -57,12 +57,18 @@ struct UtilisationSummary {
   double memory_mean = 0, memory_max = 0;
 };
 
+// How a node larger than one core is spread over its cores: `fill` each core in order (all full
+// but the last), or `balance` its units evenly over the same number of cores.
+enum class Placement { fill, balance };
+// "fill" | "balance"; InputError naming the text otherwise.
+Placement parse_placement(const std::string& text);
+
 class CoreMapping {
  public:
   // Places `nodes` (structure only is used) in order. InputError when the network needs more
   // cores than the board has, a single unit does not fit a core, or no core runs a node's mode.
   CoreMapping(const std::vector<NodeCounters>& nodes, const std::vector<TrafficEdge>& edges,
-              const ChipModel& chip, BoardLayout board = {});
+              const ChipModel& chip, BoardLayout board = {}, Placement placement = Placement::fill);
 
   // Packets and hops caused by `events` output events of node `node_index` (index into the
   // `nodes` given to the constructor): one packet per event per destination core.

@@ -72,7 +72,7 @@ EnergyLedger::EnergyLedger(Simulation& simulation, const ChipModel& chip,
       recorder_(recorder),
       time_(simulation.settings().time),
       mode_(simulation.settings().mode),
-      mapping_(simulation_.counters(), traffic_edges(simulation_), chip, settings.board) {
+      mapping_(simulation_.counters(), traffic_edges(simulation_), chip, settings.board, settings.placement) {
   if (settings_.window_ticks < 1) throw InputError("energy ledger: window_ticks must be >= 1");
   const std::vector<NodeCounters> counters = simulation.counters();
   for (const NodeCounters& counter : counters) {

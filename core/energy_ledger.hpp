@@ -42,6 +42,7 @@ struct NodeEnergy {
 struct EnergyLedgerSettings {
   Tick window_ticks = 100;
   BoardLayout board;
+  Placement placement = Placement::fill;
 };
 
 class EnergyLedger {

@@ -57,6 +57,19 @@ class OneRunEveryChip(unittest.TestCase):
         self.assertFalse(os.path.exists(os.path.join(self.dir, "r-loihi.json")))
         self.assertTrue(os.path.exists(os.path.join(self.dir, "r-tianjic.json")))
 
+    def test_neurons_per_core_and_placement_shape_the_mapping(self):
+        report = os.path.join(self.dir, "p.json")
+        done = run("--chip", "tianjic", "--neurons-per-core", "3", "--placement", "balance", "--energy-report", report)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        with open(report) as f:
+            cores = json.load(f)["mapping"]["cores"]
+        # exc (8 neurons) at 3 per core, balanced: 3, 3, 2 on three cores of its own.
+        self.assertEqual([c["neurons"] for c in cores if c["nodes"] == ["exc"]], [3, 3, 2])
+        self.assertTrue(all(c["neurons"] <= 3 for c in cores))
+        too_many = run("--chip", "tianjic", "--neurons-per-core", "300")
+        self.assertEqual(too_many.returncode, 2)
+        self.assertIn("holds at most 256", too_many.stderr)
+
     def test_bad_chip_lists_are_refused(self):
         for chips, message in (("tianjic,tianjic", "given twice"), ("tianjic,", "empty chip name"),
                                ("tianjic,loihi", "pricing on chip 'loihi'"), ("tianjic,nosuchchip", "nosuchchip")):

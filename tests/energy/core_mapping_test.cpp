@@ -235,3 +235,17 @@ TEST_CASE("mapping: a real event-engine network, cores, fan-in and memory counte
   CHECK(mapping.cores()[6].synapse_memory_bytes == static_cast<std::size_t>(std::ceil(2 * per_unit)));
   CHECK(mapping.cores()[2].fan_in == 0);  // a has no incoming projection
 }
+
+TEST_CASE("mapping: balance spreads a node evenly over as many cores as fill uses", "[energy][mapping]") {
+  const CoreMapping fill({node("big", NodeKind::spiking, 10)}, {}, chip(2, 2, 4));
+  const CoreMapping balance({node("big", NodeKind::spiking, 10)}, {}, chip(2, 2, 4), {}, Placement::balance);
+  REQUIRE(fill.cores_used() == 3);
+  REQUIRE(balance.cores_used() == 3);
+  CHECK(fill.cores()[2].neurons == 2);  // 4, 4, 2
+  CHECK(balance.cores()[0].neurons == 4);  // 4, 3, 3
+  CHECK(balance.cores()[1].neurons == 3);
+  CHECK(balance.cores()[2].neurons == 3);
+  CHECK(balance.utilisation().neurons_max == Approx(1.0));
+  CHECK(parse_placement("balance") == Placement::balance);
+  CHECK_THROWS_WITH(parse_placement("even"), Catch::Contains("fill or balance"));
+}
