@@ -1,9 +1,9 @@
 // `tandem bench NAME [options]`: runs one benchmark from bench/ (the list: tandem bench --help).
 #include <iostream>
 
-#include "core/interrupt_guard.hpp"
 #include "bench/benchmarks.hpp"
 #include "core/error.hpp"
+#include "core/interrupt_guard.hpp"
 
 namespace tandem::app {
 

@@ -3,9 +3,9 @@
 #include <cstdio>
 #include <iostream>
 
-#include "core/interrupt_guard.hpp"
 #include "app/cli_options.hpp"
 #include "core/chip_presets.hpp"
+#include "core/interrupt_guard.hpp"
 
 namespace tandem::app {
 namespace {

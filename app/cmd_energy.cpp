@@ -2,10 +2,10 @@
 // ratios to the first; `tandem energy show A.json` prints one report's table.
 #include <iostream>
 
-#include "core/interrupt_guard.hpp"
 #include "app/cli_options.hpp"
 #include "core/energy_report.hpp"
 #include "core/error.hpp"
+#include "core/interrupt_guard.hpp"
 
 namespace tandem::app {
 

@@ -5,9 +5,9 @@
 #include <iostream>
 #include <sstream>
 
-#include "core/interrupt_guard.hpp"
 #include "app/cli_options.hpp"
 #include "core/error.hpp"
+#include "core/interrupt_guard.hpp"
 #include "core/trace_file.hpp"
 
 namespace tandem::app {

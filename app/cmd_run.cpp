@@ -5,10 +5,10 @@
 #include <filesystem>
 #include <iostream>
 
-#include "core/interrupt_guard.hpp"
 #include "app/cli_options.hpp"
 #include "app/run_session.hpp"
 #include "core/error.hpp"
+#include "core/interrupt_guard.hpp"
 #include "io/network_builder.hpp"
 #include "io/network_file.hpp"
 #include "io/nir_import.hpp"

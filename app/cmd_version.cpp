@@ -4,8 +4,8 @@
 #include <iostream>
 #include <spdlog/version.h>
 
-#include "core/interrupt_guard.hpp"
 #include "app/cli_options.hpp"
+#include "core/interrupt_guard.hpp"
 #include "core/version.hpp"
 
 namespace tandem::app {

@@ -6,12 +6,12 @@
 #include <iostream>
 #include <sstream>
 
-#include "core/interrupt_guard.hpp"
 #include "app/cli_options.hpp"
 #include "app/example_report.hpp"
 #include "app/run_session.hpp"
 #include "core/error.hpp"
 #include "core/execution_mode.hpp"
+#include "core/interrupt_guard.hpp"
 #include "examples/bicycle/bicycle_controller.hpp"
 
 namespace tandem::app {

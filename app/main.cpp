@@ -25,10 +25,6 @@ void print_overview(std::ostream& out) {
       << "\nexit codes: 0 ok, 1 run failed, 2 bad input, 130/143 stopped by SIGINT/SIGTERM (outputs closed)\n";
 }
 
-}  // namespace
-
-namespace {
-
 // The command's exit code, or 128 + signal when a signal arrived after its last check (its
 // outputs are complete then, but whoever sent the signal asked for a stop and is told so).
 int honour_late_signal(const tandem::InterruptGuard& interrupt, int code) {

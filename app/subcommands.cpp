@@ -1,4 +1,3 @@
-#include "core/interrupt_guard.hpp"
 #include "app/subcommand.hpp"
 
 #include <array>

@@ -1,4 +1,3 @@
-#include "core/interrupt_guard.hpp"
 #include "bench/benchmarks.hpp"
 
 #include <array>

@@ -6,15 +6,15 @@
 #include <ctime>
 #include <iostream>
 
-#include "core/interrupt_guard.hpp"
+#include "bench/bench_options.hpp"
 #include "bench/peak_rss.hpp"
 #include "bridge/bridge_engine.hpp"
 #include "bridge/delta_coding.hpp"
 #include "bridge/poisson_encoder.hpp"
 #include "bridge/window_decoders.hpp"
 #include "bridge/window_encoders.hpp"
-#include "bench/bench_options.hpp"
 #include "core/error.hpp"
+#include "core/interrupt_guard.hpp"
 #include "core/random.hpp"
 #include "core/simulation.hpp"
 

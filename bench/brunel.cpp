@@ -2,9 +2,9 @@
 // excitatory/inhibitory LIF network with delta synapses and Poisson drive (docs/performance.md).
 #include <cmath>
 
-#include "core/interrupt_guard.hpp"
 #include "bench/spiking_bench.hpp"
 #include "core/error.hpp"
+#include "core/interrupt_guard.hpp"
 #include "neurons/lif.hpp"
 
 namespace tandem::bench {

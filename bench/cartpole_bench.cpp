@@ -7,9 +7,9 @@
 #include <ctime>
 #include <iostream>
 
-#include "core/interrupt_guard.hpp"
 #include "bench/bench_options.hpp"
 #include "core/error.hpp"
+#include "core/interrupt_guard.hpp"
 #include "examples/cartpole/cartpole_controller.hpp"
 
 namespace tandem::bench {

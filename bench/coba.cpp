@@ -1,8 +1,8 @@
 // `tandem bench coba`: the Vogels–Abbott (2005) COBA network as in the Brian2 benchmark
 // (bench/ peer scripts use exactly these equations; see docs/performance.md).
-#include "core/interrupt_guard.hpp"
 #include "bench/coba.hpp"
 #include "bench/spiking_bench.hpp"
+#include "core/interrupt_guard.hpp"
 #include "neurons/lif_coba.hpp"
 
 namespace tandem::bench {

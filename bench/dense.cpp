@@ -7,11 +7,11 @@
 #include <iostream>
 #include <sstream>
 
-#include "core/interrupt_guard.hpp"
 #include "ann/dense_engine.hpp"
 #include "ann/graph_quantization.hpp"
 #include "bench/bench_options.hpp"
 #include "core/error.hpp"
+#include "core/interrupt_guard.hpp"
 #include "core/random.hpp"
 
 namespace tandem::bench {

@@ -8,11 +8,11 @@
 #include <numeric>
 #include <unistd.h>
 
-#include "core/interrupt_guard.hpp"
 #include "bench/coba.hpp"
 #include "bench/spiking_bench.hpp"
 #include "core/error.hpp"
 #include "core/hdf5_recorder.hpp"
+#include "core/interrupt_guard.hpp"
 #include "core/simulation.hpp"
 #include "core/trace_output.hpp"
 

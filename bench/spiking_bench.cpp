@@ -1,4 +1,3 @@
-#include "core/interrupt_guard.hpp"
 #include "bench/spiking_bench.hpp"
 
 #include <chrono>
@@ -9,6 +8,7 @@
 #include "bench/bench_options.hpp"
 #include "bench/peak_rss.hpp"
 #include "core/error.hpp"
+#include "core/interrupt_guard.hpp"
 #include "core/simulation.hpp"
 
 namespace tandem::bench {

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "core/interrupt_guard.hpp"
 #include "core/execution_mode.hpp"
+#include "core/interrupt_guard.hpp"
 #include "neurons/event_engine.hpp"
 
 namespace tandem::bench {

@@ -28,7 +28,6 @@ double active_fraction(NodeKind kind, const OpCounts& executed, const OpCounts& 
   return std::numeric_limits<double>::quiet_NaN();
 }
 
-
 // Adds the routed traffic of a node's output events to its op counts.
 void add_route(OpCounts& ops, const RouteCounts& route) {
   ops.add(Op::packet, route.packets);

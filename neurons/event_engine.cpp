@@ -309,22 +309,17 @@ void EventEngine::apply_inputs(Tick tick, const Mailbox& inbox, std::vector<std:
     float* row = pop.input_row(input.receptor, tick);
     std::uint64_t events = 0;
     const std::size_t n = pop.size();
+    const auto add = [&](std::size_t i, std::uint32_t count) {
+      row[i] += static_cast<float>(count) * input.weight;
+      pop.note_input(tick, static_cast<std::uint32_t>(i));
+      events += count;
+    };
     if (input.sampler.sparse()) {
-      input.sampler.for_each_event(input.random, n, [&](std::size_t i, std::uint32_t count) {
-        row[i] += static_cast<float>(count) * input.weight;
-        pop.note_input(tick, static_cast<std::uint32_t>(i));
-        events += count;
-      });
-      counters_[input.target].executed.add(Op::input_event, events);
-      counters_[input.target].always_on.add(Op::input_event, events);
-      continue;
-    }
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::uint32_t count = input.sampler.sample(input.random, input.fallback);
-      if (count != 0) {
-        row[i] += static_cast<float>(count) * input.weight;
-        pop.note_input(tick, static_cast<std::uint32_t>(i));
-        events += count;
+      input.sampler.for_each_event(input.random, n, add);
+    } else {
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::uint32_t count = input.sampler.sample(input.random, input.fallback);
+        if (count != 0) add(i, count);
       }
     }
     counters_[input.target].executed.add(Op::input_event, events);

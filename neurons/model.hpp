@@ -82,7 +82,8 @@ inline float blend_bits(std::uint32_t mask, float a, float b) {
 // step() sets the state to rest exactly. The snap is part of the model's equations, the same in
 // event and always-on mode; tolerance 0 turns it off. Defaults, their reasons and their measured
 // effect on v and on spike times: docs/neurons.md#rest.
-// 1 when |x − rest| > tolerance (tolerance >= 0) or x − rest is NaN, else 0: an integer compare of
+//
+// off_rest_bit: 1 when |x − rest| > tolerance (tolerance >= 0) or x − rest is NaN, else 0: an integer compare of
 // the magnitude's bits (they order non-negative floats like their values). Models combine one
 // per variable with `|` into a single test, which GCC vectorises inside the neuron loops where
 // a chain of bool `&` leaves them scalar.

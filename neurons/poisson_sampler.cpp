@@ -50,9 +50,9 @@ std::uint64_t PoissonSampler::gap(RandomStream& random) const {
 
 std::uint32_t PoissonSampler::sample_nonzero(RandomStream& random) const {
   // u uniform over the table's range above P(count = 0): k >= 1 with probability P(k) / P(k >= 1).
-  const std::uint64_t floor = cdf_[0];
-  const std::uint64_t span = (std::uint64_t{1} << 53) - floor;
-  const auto u = floor + static_cast<std::uint64_t>(static_cast<double>(random.next_u64() >> 11) / two_pow_53 *
+  const std::uint64_t no_event = cdf_[0];
+  const std::uint64_t span = (std::uint64_t{1} << 53) - no_event;
+  const auto u = no_event + static_cast<std::uint64_t>(static_cast<double>(random.next_u64() >> 11) / two_pow_53 *
                                                     static_cast<double>(span));
   std::uint32_t k = 1;
   while (u >= cdf_[k]) ++k;

@@ -71,8 +71,6 @@ void PopulationBase::configure_slots(std::size_t slots) {
   noted_all_.assign(slots_, 0);
 }
 
-void PopulationBase::clear_row(std::size_t receptor, Tick tick) { std::fill_n(input_row(receptor, tick), size_, 0.0F); }
-
 std::size_t PopulationBase::append_flagged(const std::uint32_t* flags, std::size_t n, std::uint32_t* fired) {
   std::size_t count = 0;
   std::size_t i = 0;

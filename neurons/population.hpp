@@ -103,7 +103,6 @@ class PopulationBase {
   virtual void reset_state() = 0;
   virtual std::span<float> mutable_values(std::size_t variable) = 0;
   virtual void reset_sources(std::uint64_t /*seed*/) {}
-  void clear_row(std::size_t receptor, Tick tick);
   [[nodiscard]] std::size_t slot_of(Tick tick) const { return static_cast<std::size_t>(tick % static_cast<Tick>(slots_)); }
   // The neurons announced for `tick`, and whether every neuron was.
   [[nodiscard]] NeuronSet& noted(Tick tick) { return noted_[slot_of(tick)]; }
@@ -169,9 +168,8 @@ class Population final : public PopulationBase {
 
   void step(Tick tick, bool event_mode, std::vector<std::uint32_t>& spikes, OpCounts& executed) override {
     const std::size_t n = size();
-    std::array<float*, receptor_count> rows{};
-    std::array<const float*, receptor_count> in{};
-    for (std::size_t r = 0; r < receptor_count; ++r) in[r] = rows[r] = input_row(r, tick);
+    InputRows rows{};
+    for (std::size_t r = 0; r < receptor_count; ++r) rows[r] = input_row(r, tick);
     // Local copies: the compiler can keep constants and pointers in registers across the
     // float stores of the loops, and spikes go to a preallocated buffer (no call in the loop).
     const typename Model::Constants c = constants_;
@@ -189,7 +187,7 @@ class Population final : public PopulationBase {
     // the speed differs, and the counters count only the active neurons either way.
     const bool dense = !event_mode || dense_hint_ || noted_every(tick) || 4 * off_rest_count_ >= 3 * n;
     if (!dense) {
-      const auto [active_count, spike_count] = step_active(tick, c, view, in, rows, fired);
+      const auto [active_count, spike_count] = step_active(tick, c, view, rows, fired);
       updated = active_count;
       fired_count = spike_count;
     }
@@ -201,14 +199,14 @@ class Population final : public PopulationBase {
       const auto dense_loop = [&]<bool Snap>() __attribute__((always_inline)) {
         if (counted) {
 #pragma GCC ivdep
-          for (std::size_t i = 0; i < n; ++i) flags[i] = step_neuron<Snap>(c, view, i, inputs_at(in, i).data()) ? 1 : 0;
+          for (std::size_t i = 0; i < n; ++i) flags[i] = step_neuron<Snap>(c, view, i, inputs_at(rows, i).data()) ? 1 : 0;
           return;
         }
         // One pass: whether the neuron is active is read from its state before the step.
         std::uint32_t active_count = 0;  // populations have < 2^32 neurons (EventEngine checks)
 #pragma GCC ivdep
         for (std::size_t i = 0; i < n; ++i) {
-          const auto input = inputs_at(in, i);
+          const auto input = inputs_at(rows, i);
           active_count += is_active(c, view, input.data(), i) ? 1U : 0U;
           flags[i] = step_neuron<Snap>(c, view, i, input.data()) ? 1 : 0;
         }
@@ -251,7 +249,7 @@ class Population final : public PopulationBase {
 
  private:
   static constexpr std::size_t receptor_count = Model::receptors.size();
-  using InputRows = std::array<const float*, receptor_count>;
+  using InputRows = std::array<float*, receptor_count>;  // this tick's row of each receptor
 
   typename Model::Parameters parameters_;
   typename Model::Constants constants_;
@@ -291,14 +289,6 @@ class Population final : public PopulationBase {
     }(std::make_index_sequence<receptor_count>{});
   }
 
-  // The same, reading the input rows (the dense loop: a gather into an array would not vectorise).
-  static bool is_active(const typename Model::Constants& c, const typename Model::State::View& view,
-                        const InputRows& in, std::size_t i) {
-    const std::uint32_t input_bits = [&]<std::size_t... R>(std::index_sequence<R...>) {
-      return (std::bit_cast<std::uint32_t>(in[R][i]) | ...);
-    }(std::make_index_sequence<receptor_count>{});
-    return static_cast<bool>(static_cast<int>(input_bits != 0) | static_cast<int>(!Model::at_rest(c, view, i)));
-  }
   // Input arrived (any bit set in the neuron's inputs) or the neuron is off its fixed point;
   // bitwise operators, not && / ||, so that the loops calling it stay free of branches.
   static bool is_active(const typename Model::Constants& c, const typename Model::State::View& view,
@@ -317,8 +307,8 @@ class Population final : public PopulationBase {
   // step would wait for its cache lines: they are gathered in batches whose lines are all
   // requested (prefetched) before the first of them is stepped.
   std::pair<std::size_t, std::size_t> step_active(Tick tick, const typename Model::Constants& c,
-                                                  const typename Model::State::View& view, const InputRows& in,
-                                                  const std::array<float*, receptor_count>& rows, std::uint32_t* fired) {
+                                                  const typename Model::State::View& view, const InputRows& rows,
+                                                  std::uint32_t* fired) {
     constexpr std::size_t batch_size = 32;
     struct Candidate {
       std::uint32_t neuron;
@@ -343,7 +333,7 @@ class Population final : public PopulationBase {
         const Candidate candidate = batch[k];
         const std::size_t i = candidate.neuron;
         // Only announced neurons have input; the rows of the others are all zero (and not read).
-        const std::array<float, receptor_count> input = candidate.written ? inputs_at(in, i) : no_input;
+        const std::array<float, receptor_count> input = candidate.written ? inputs_at(rows, i) : no_input;
         if (candidate.carried || is_active(c, view, input.data(), i)) {
           ++stepped;
           fired[fired_count] = candidate.neuron;
