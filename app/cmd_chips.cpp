@@ -1,6 +1,8 @@
 // `tandem chips [--chip NAME|file.yaml]`: lists the chip presets (name, cores, mesh, neurons
 // per core, key costs, source), or every figure of one chip.
+#include <array>
 #include <cstdio>
+#include <map>
 #include <iostream>
 
 #include "app/cli_options.hpp"
@@ -21,27 +23,54 @@ std::string cost_cell(const ChipModel& chip, Op op) {
   return chip.unpriced.count(std::string(op_name(op))) != 0 ? "-" : pj(chip.cost(op));
 }
 
+// One line per op: its figure, or the reason it has none (`reasons`), or a flag that it has neither.
+void print_op_figures(const std::array<double, op_kind_count>& figures, const std::map<std::string, std::string>& reasons,
+                      const std::string& no_figure) {
+  for (std::size_t i = 0; i < op_kind_count; ++i) {
+    const std::string name(op_name(static_cast<Op>(i)));
+    const auto reason = reasons.find(name);
+    std::cout << "    " << name << ": "
+              << (reason != reasons.end() ? no_figure + " — " + reason->second
+                  : figures[i] == 0.0     ? std::string("0 (no reason given: an unexplained zero)")
+                                          : pj(figures[i]))
+              << "\n";
+  }
+}
+
+void print_timing(const ChipModel& chip) {
+  const ChipTiming& timing = chip.timing;
+  if (!timing.modelled) {
+    std::cout << "  timing: not modelled (no timing block)\n";
+    return;
+  }
+  std::cout << "  timing (" << timing.source << "), core pipelines "
+            << (timing.pipelines_overlap ? "overlapped" : "serial") << ", barrier ns by cores in use:";
+  for (const auto& [cores, ns] : timing.sync_ns_by_cores) std::cout << " " << pj(cores) << ": " << pj(ns);
+  std::cout << "\n  latencies (ns):\n";
+  print_op_figures(timing.latency_ns, timing.untimed, "untimed");
+  std::cout << "    hops_east_west: " << pj(timing.hop_east_west_ns) << "\n"
+            << "    hops_north_south: " << pj(timing.hop_north_south_ns) << "\n"
+            << "    hops_inter_chip: " << pj(timing.hop_inter_chip_ns) << "\n";
+}
+
 void print_chip_details(const ChipModel& chip) {
   std::cout << "chip " << chip.name << ": " << chip.description << "\n"
             << "  source: " << chip.source << "\n"
-            << "  mesh " << chip.mesh_width << " x " << chip.mesh_height << " = " << chip.cores() << " cores\n"
+            << "  mesh " << chip.mesh_width << " x " << chip.mesh_height << " tiles of " << chip.cores_per_tile << " = " << chip.cores() << " cores\n"
             << "  per core: " << chip.core.neurons << " neurons, fan-in " << chip.core.fan_in << ", "
             << chip.core.synapse_memory_bytes << " bytes synapse memory, modes"
             << (chip.core.snn ? " snn" : "") << (chip.core.ann ? " ann" : "") << "\n"
-            << "  static power " << pj(chip.static_power_w) << " W per core, clock " << pj(chip.clock_hz) << " Hz\n"
+            << "  static power per core in use: " << pj(chip.static_power.core_active_w) << " W working, "
+            << pj(chip.static_power.core_idle_w) << " W idle; unused cores "
+            << (chip.static_power.unused_cores_power_gated ? "power-gated" : "idle") << " (" << chip.static_power.source
+            << ")\n"
+            << "  clock " << pj(chip.clock_hz) << " Hz\n"
             << "  costs (pJ):\n";
-  for (std::size_t i = 0; i < op_kind_count; ++i) {
-    const std::string name(op_name(static_cast<Op>(i)));
-    const auto reason = chip.unpriced.find(name);
-    std::cout << "    " << name << ": "
-              << (reason != chip.unpriced.end() ? "unpriced — " + reason->second
-                  : chip.cost_pj[i] == 0.0    ? std::string("0 (no reason given: an unexplained zero)")
-                                              : pj(chip.cost_pj[i]))
-              << "\n";
-  }
+  print_op_figures(chip.cost_pj, chip.unpriced, "unpriced");
   std::cout << "    hops_east_west: " << pj(chip.hop_east_west_pj) << "\n"
             << "    hops_north_south: " << pj(chip.hop_north_south_pj) << "\n"
             << "    hops_inter_chip: " << pj(chip.hop_inter_chip_pj) << "\n";
+  print_timing(chip);
 }
 
 }  // namespace

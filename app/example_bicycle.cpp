@@ -96,7 +96,7 @@ int run_bicycle_example(const std::vector<std::string>& args, const InterruptGua
   if (!parse_command_line("example bicycle", args, options, {}, help, values)) return exit_ok;
   BicycleOptions run = bicycle_options_from(values);
   run.training.interrupt = &interrupt;
-  const RunOutputOptions output = run_output_options_from(values);
+  RunOutputOptions output = run_output_options_from(values);
 
   examples::BicycleParams params;
   params.max_steps = run.steps;
@@ -109,6 +109,8 @@ int run_bicycle_example(const std::vector<std::string>& args, const InterruptGua
   std::ostringstream resolved;
   resolved << "example: bicycle\nepisodes: " << run.episodes << "\nsteps: " << run.steps << "\nseed: " << run.seed
            << "\nweights: " << run.weights << "\n";
+  output.step_ticks = config.ticks_per_step;
+  output.step_name = "control step";
   RunSession session(simulation, output, "example bicycle", resolved.str());
   if (session.recorder() != nullptr) examples::add_bicycle_trace_probes(simulation, config);
 

@@ -103,7 +103,7 @@ int run_cartpole_example(const std::vector<std::string>& args, const InterruptGu
   if (!parse_command_line("example cartpole", args, options, {}, help, values)) return exit_ok;
   CartPoleOptions run = cartpole_options_from(values);
   run.training.interrupt = &interrupt;
-  const RunOutputOptions output = run_output_options_from(values);
+  RunOutputOptions output = run_output_options_from(values);
 
   examples::CartPoleParams params;
   params.continuous = run.continuous;
@@ -118,6 +118,8 @@ int run_cartpole_example(const std::vector<std::string>& args, const InterruptGu
   resolved << "example: cartpole\nepisodes: " << run.episodes << "\nseed: " << run.seed
            << "\npushes: " << (run.pushes ? "true" : "false") << "\ncontinuous: " << (run.continuous ? "true" : "false")
            << "\nweights: " << run.weights << "\n";
+  output.step_ticks = config.ticks_per_step;
+  output.step_name = "control step";
   RunSession session(simulation, output, "example cartpole", resolved.str());
   if (session.recorder() != nullptr) examples::add_cartpole_trace_probes(simulation, config);
 

@@ -69,6 +69,12 @@ void print_energy_per_step(const EnergyReport& report, double control_steps, std
                 event_j / static_cast<double>(episodes), always_on_j / static_cast<double>(episodes),
                 report.total.ratio());
   std::cout << line;
+  if (report.time.modelled && report.step_ticks > 0) {
+    std::snprintf(line, sizeof line, "time on %s: %.3g us per control step event vs %.3g us always-on\n",
+                  report.chip.c_str(), report.tick_mean_s(report.time.executed) * static_cast<double>(report.step_ticks) * 1e6,
+                  report.tick_mean_s(report.time.always_on) * static_cast<double>(report.step_ticks) * 1e6);
+    std::cout << line;
+  }
 }
 
 }  // namespace tandem::app

@@ -64,7 +64,10 @@ void add_run_output_options(po::options_description& options, const RunOutputOpt
     ("neurons-per-core", po::value<std::size_t>()->default_value(defaults.neurons_per_core),
      "place at most N units per core (0: as many as the chip's cores hold)")
     ("placement", po::value<std::string>()->default_value("fill"),
-     "fill: fill each core in order; balance: spread a node evenly over the same number of cores");
+     "fill: fill each core in order; balance: spread a node evenly over the same number of cores")
+    ("pacing", po::value<std::string>()->default_value(std::string(to_string(defaults.pacing))),
+     "real-time: a tick lasts dt on the chip (or longer if the chip is slower); free-running: the next tick starts "
+     "when the chip finishes one. Static energy accrues over that time");
 }
 
 RunOutputOptions run_output_options_from(const po::variables_map& values) {
@@ -84,6 +87,7 @@ RunOutputOptions run_output_options_from(const po::variables_map& values) {
   options.board = parse_board(values["board"].as<std::string>());
   options.neurons_per_core = values["neurons-per-core"].as<std::size_t>();
   options.placement = parse_placement(values["placement"].as<std::string>());
+  options.pacing = parse_pacing(values["pacing"].as<std::string>());
   return options;
 }
 
@@ -199,7 +203,7 @@ void RunSession::start() {
       ledgers_.push_back(std::make_unique<EnergyLedger>(
           simulation_, placed,
           EnergyLedgerSettings{.window_ticks = options_.energy_window_ticks, .board = options_.board,
-                               .placement = options_.placement},
+                               .placement = options_.placement, .pacing = options_.pacing},
           ledgers_.empty() ? trace_.get() : nullptr));
       mapped.push_back(chip);
     } catch (const InputError& error) {
@@ -260,6 +264,8 @@ const std::vector<EnergyReport>& RunSession::close_outputs(const RunInterrupted*
   if (trace_) trace_->close();  // "complete" unless run_recorded wrote "interrupted"
   for (const auto& ledger : ledgers_) {
     reports_.push_back(make_energy_report(*ledger, network_label_));
+    reports_.back().step_ticks = options_.step_ticks;
+    reports_.back().step_name = options_.step_name;
     if (interrupted != nullptr) {
       reports_.back().status = "interrupted";
       reports_.back().stop_reason = interrupted->what();

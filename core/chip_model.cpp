@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <set>
@@ -74,28 +75,40 @@ class ChipReader {
   std::string origin_;
 };
 
-void read_costs(const ChipReader& reader, const YAML::Node& costs, ChipModel& chip) {
-  if (!costs.IsMap()) reader.fail(costs, "costs_pj", "expected a map of op name -> pJ");
+// A table keyed by op name (costs_pj, timing.latency_ns): one figure per op, plus the hop by
+// direction. The undirected `hops` figure defaults to the mean of the two directions, and the
+// directions and the inter-chip hop to `hops`.
+struct OpTable {
+  std::array<double, op_kind_count> per_op{};
+  double east_west = 0.0;
+  double north_south = 0.0;
+  double inter_chip = 0.0;
+};
+
+OpTable read_op_table(const ChipReader& reader, const YAML::Node& table, const std::string& key_path,
+                      const std::string& unit) {
+  if (!table.IsMap()) reader.fail(table, key_path, "expected a map of op name -> " + unit);
+  OpTable out;
   bool has_hop = false;
   bool has_east_west = false;
   bool has_north_south = false;
   bool has_inter_chip = false;
-  for (const auto& entry : costs) {
+  for (const auto& entry : table) {
     const std::string key = entry.first.Scalar();
-    const std::string path = "costs_pj." + key;
-    const double cost = reader.number(entry.second, path);
+    const std::string path = key_path + "." + key;
+    const double value = reader.number(entry.second, path);
     Op op{};
     if (key == "hops_east_west") {
-      chip.hop_east_west_pj = cost;
+      out.east_west = value;
       has_east_west = true;
     } else if (key == "hops_north_south") {
-      chip.hop_north_south_pj = cost;
+      out.north_south = value;
       has_north_south = true;
     } else if (key == "hops_inter_chip") {
-      chip.hop_inter_chip_pj = cost;
+      out.inter_chip = value;
       has_inter_chip = true;
     } else if (op_from_name(key, op)) {
-      chip.cost_pj[static_cast<std::size_t>(op)] = cost;
+      out.per_op[static_cast<std::size_t>(op)] = value;
       has_hop = has_hop || op == Op::hop;
     } else {
       reader.fail(entry.first, path,
@@ -104,27 +117,126 @@ void read_costs(const ChipReader& reader, const YAML::Node& costs, ChipModel& ch
     }
   }
   if (has_east_west != has_north_south) {
-    reader.fail(costs, "costs_pj", "give both hops_east_west and hops_north_south, or neither");
+    reader.fail(table, key_path, "give both hops_east_west and hops_north_south, or neither");
   }
   const std::size_t hop = static_cast<std::size_t>(Op::hop);
   if (has_east_west && !has_hop) {
-    // The undirected figure is the mean of the two directions (used for unrouted traffic).
-    chip.cost_pj[hop] = 0.5 * (chip.hop_east_west_pj + chip.hop_north_south_pj);
+    out.per_op[hop] = 0.5 * (out.east_west + out.north_south);
   } else if (!has_east_west) {
-    chip.hop_east_west_pj = chip.cost_pj[hop];
-    chip.hop_north_south_pj = chip.cost_pj[hop];
+    out.east_west = out.per_op[hop];
+    out.north_south = out.per_op[hop];
   }
-  if (!has_inter_chip) chip.hop_inter_chip_pj = chip.cost_pj[hop];
+  if (!has_inter_chip) out.inter_chip = out.per_op[hop];
+  return out;
+}
+
+// A map of op name -> reason (unpriced, timing.untimed); an op given a figure in `figures`
+// may not also have a reason.
+std::map<std::string, std::string> read_reasons(const ChipReader& reader, const YAML::Node& node,
+                                                const std::string& key_path,
+                                                const std::array<double, op_kind_count>& figures,
+                                                const std::string& figure_table) {
+  if (!node.IsMap()) reader.fail(node, key_path, "expected a map of op name -> reason");
+  std::map<std::string, std::string> reasons;
+  for (const auto& entry : node) {
+    const std::string key = entry.first.Scalar();
+    const std::string path = key_path + "." + key;
+    Op op{};
+    if (!op_from_name(key, op)) reader.fail(entry.first, path, "unknown op name (the op names of docs/energy.md)");
+    if (!entry.second.IsScalar() || entry.second.Scalar().empty()) reader.fail(entry.second, path, "expected the reason, as text");
+    if (figures[static_cast<std::size_t>(op)] != 0.0) {
+      reader.fail(entry.first, path, "has a figure in " + figure_table + " too: give it a figure or a reason, not both");
+    }
+    reasons[key] = entry.second.Scalar();
+  }
+  return reasons;
+}
+
+std::string required_text(const ChipReader& reader, const YAML::Node& parent, const std::string& key,
+                          const std::string& path) {
+  const YAML::Node node = reader.require(parent, key, path);
+  if (!node.IsScalar() || node.Scalar().empty()) reader.fail(node, path, "expected non-empty text");
+  return node.Scalar();
+}
+
+StaticPower read_static_power(const ChipReader& reader, const YAML::Node& node) {
+  if (!node.IsMap()) reader.fail(node, "static_power", "expected {core_active_w, core_idle_w, unused_cores, source}");
+  reader.reject_unknown(node, {"core_active_w", "core_idle_w", "unused_cores", "source"}, "static_power.");
+  StaticPower power;
+  power.core_active_w = reader.number(reader.require(node, "core_active_w", "static_power.core_active_w"),
+                                      "static_power.core_active_w");
+  power.core_idle_w = reader.number(reader.require(node, "core_idle_w", "static_power.core_idle_w"),
+                                    "static_power.core_idle_w");
+  const std::string unused = required_text(reader, node, "unused_cores", "static_power.unused_cores");
+  if (unused != "power_gated" && unused != "idle") {
+    reader.fail(node["unused_cores"], "static_power.unused_cores", "expected power_gated or idle, got '" + unused + "'");
+  }
+  power.unused_cores_power_gated = unused == "power_gated";
+  power.source = required_text(reader, node, "source", "static_power.source");
+  return power;
+}
+
+ChipTiming read_timing(const ChipReader& reader, const YAML::Node& node) {
+  if (!node.IsMap()) reader.fail(node, "timing", "expected a map (docs/energy.md \"Time\")");
+  reader.reject_unknown(node, {"source", "latency_ns", "untimed", "core_pipelines", "sync_ns", "sync_ns_by_cores"},
+                        "timing.");
+  ChipTiming timing;
+  timing.modelled = true;
+  timing.source = required_text(reader, node, "source", "timing.source");
+  const OpTable latencies =
+      read_op_table(reader, reader.require(node, "latency_ns", "timing.latency_ns"), "timing.latency_ns", "ns");
+  timing.latency_ns = latencies.per_op;
+  timing.hop_east_west_ns = latencies.east_west;
+  timing.hop_north_south_ns = latencies.north_south;
+  timing.hop_inter_chip_ns = latencies.inter_chip;
+  if (const YAML::Node untimed = node["untimed"]) {
+    timing.untimed = read_reasons(reader, untimed, "timing.untimed", timing.latency_ns, "timing.latency_ns");
+  }
+  if (const YAML::Node pipelines = node["core_pipelines"]) {
+    if (!pipelines.IsScalar() || (pipelines.Scalar() != "serial" && pipelines.Scalar() != "overlapped")) {
+      reader.fail(pipelines, "timing.core_pipelines", "expected serial or overlapped");
+    }
+    timing.pipelines_overlap = pipelines.Scalar() == "overlapped";
+  }
+  const YAML::Node single = node["sync_ns"];
+  const YAML::Node table = node["sync_ns_by_cores"];
+  if (single && table) reader.fail(table, "timing.sync_ns_by_cores", "give sync_ns or sync_ns_by_cores, not both");
+  if (single) {
+    timing.sync_ns_by_cores.emplace_back(1.0, reader.number(single, "timing.sync_ns"));
+  } else if (table) {
+    if (!table.IsMap() || table.size() == 0) {
+      reader.fail(table, "timing.sync_ns_by_cores", "expected a map of cores in use -> ns, e.g. {1: 600, 4: 1400}");
+    }
+    for (const auto& entry : table) {
+      const std::string path = "timing.sync_ns_by_cores." + entry.first.Scalar();
+      const double cores = static_cast<double>(reader.count(entry.first, path));
+      timing.sync_ns_by_cores.emplace_back(cores, reader.number(entry.second, path));
+    }
+    std::sort(timing.sync_ns_by_cores.begin(), timing.sync_ns_by_cores.end());
+  }
+  return timing;
 }
 
 }  // namespace
+
+double ChipTiming::sync_ns(std::size_t cores_in_use) const {
+  if (sync_ns_by_cores.empty()) return 0.0;
+  const double cores = static_cast<double>(cores_in_use);
+  if (cores <= sync_ns_by_cores.front().first) return sync_ns_by_cores.front().second;
+  if (cores >= sync_ns_by_cores.back().first) return sync_ns_by_cores.back().second;
+  const auto upper = std::upper_bound(sync_ns_by_cores.begin(), sync_ns_by_cores.end(), cores,
+                                      [](double value, const auto& entry) { return value < entry.first; });
+  const auto lower = upper - 1;
+  const double t = (cores - lower->first) / (upper->first - lower->first);
+  return lower->second + t * (upper->second - lower->second);
+}
 
 ChipModel parse_chip(const YAML::Node& root, const std::string& origin) {
   const ChipReader reader(origin);
   if (!root.IsMap()) reader.fail(root, "(top level)", "expected a map describing a chip");
   reader.reject_unknown(root,
                         {"name", "description", "source", "mesh", "core", "costs_pj", "unpriced",
-                         "static_power_w", "clock_hz"},
+                         "static_power", "static_power_w", "timing", "clock_hz"},
                         "");
   ChipModel chip;
   const YAML::Node name = reader.require(root, "name", "name");
@@ -135,11 +247,14 @@ ChipModel parse_chip(const YAML::Node& root, const std::string& origin) {
 
   const YAML::Node mesh = reader.require(root, "mesh", "mesh");
   if (!mesh.IsMap()) reader.fail(mesh, "mesh", "expected {width: W, height: H}");
-  reader.reject_unknown(mesh, {"width", "height"}, "mesh.");
+  reader.reject_unknown(mesh, {"width", "height", "cores_per_tile"}, "mesh.");
   chip.mesh_width = reader.count(reader.require(mesh, "width", "mesh.width"), "mesh.width");
   chip.mesh_height = reader.count(reader.require(mesh, "height", "mesh.height"), "mesh.height");
+  if (const YAML::Node per_tile = mesh["cores_per_tile"]) {
+    chip.cores_per_tile = reader.count(per_tile, "mesh.cores_per_tile");
+  }
   // Per-core tables are sized by the mesh: 2^24 cores is far beyond any board.
-  if (chip.mesh_width > (std::size_t{1} << 24) / chip.mesh_height) {
+  if (chip.mesh_width > (std::size_t{1} << 24) / chip.mesh_height / chip.cores_per_tile) {
     reader.fail(mesh, "mesh", "more than 2^24 cores, which would exhaust memory");
   }
 
@@ -174,21 +289,29 @@ ChipModel parse_chip(const YAML::Node& root, const std::string& origin) {
     chip.core.mixed_modes = mixed.Scalar() == "true";
   }
 
-  read_costs(reader, reader.require(root, "costs_pj", "costs_pj"), chip);
+  const OpTable costs = read_op_table(reader, reader.require(root, "costs_pj", "costs_pj"), "costs_pj", "pJ");
+  chip.cost_pj = costs.per_op;
+  chip.hop_east_west_pj = costs.east_west;
+  chip.hop_north_south_pj = costs.north_south;
+  chip.hop_inter_chip_pj = costs.inter_chip;
   if (const YAML::Node unpriced = root["unpriced"]) {
-    if (!unpriced.IsMap()) reader.fail(unpriced, "unpriced", "expected a map of op name -> reason");
-    for (const auto& entry : unpriced) {
-      const std::string key = entry.first.Scalar();
-      const std::string path = "unpriced." + key;
-      Op op{};
-      if (!op_from_name(key, op)) reader.fail(entry.first, path, "unknown op name (the op names of docs/energy.md)");
-      if (!entry.second.IsScalar() || entry.second.Scalar().empty()) reader.fail(entry.second, path, "expected the reason, as text");
-      if (chip.cost(op) != 0.0) reader.fail(entry.first, path, "is priced in costs_pj too: price it or explain it, not both");
-      chip.unpriced[key] = entry.second.Scalar();
-    }
+    chip.unpriced = read_reasons(reader, unpriced, "unpriced", chip.cost_pj, "costs_pj");
   }
-  chip.static_power_w =
-      reader.number(reader.require(root, "static_power_w", "static_power_w"), "static_power_w");
+  // `static_power_w: X` is the short form: X per core in use whether it works or not, unused
+  // cores power-gated.
+  const YAML::Node static_block = root["static_power"];
+  const YAML::Node static_short = root["static_power_w"];
+  if (static_block && static_short) reader.fail(static_short, "static_power_w", "give static_power or static_power_w, not both");
+  if (static_block) {
+    chip.static_power = read_static_power(reader, static_block);
+  } else {
+    if (!static_short || static_short.IsNull()) {
+      reader.fail(root, "static_power", "missing (or its short form static_power_w: W per core in use)");
+    }
+    const double watts = reader.number(static_short, "static_power_w");
+    chip.static_power = {watts, watts, true, "static_power_w in " + origin};
+  }
+  if (const YAML::Node timing = root["timing"]) chip.timing = read_timing(reader, timing);
   chip.clock_hz = reader.number(reader.require(root, "clock_hz", "clock_hz"), "clock_hz");
   return chip;
 }
@@ -200,6 +323,16 @@ std::vector<std::string> ChipModel::unexplained_zeros() const {
     if (cost_pj[i] == 0.0 && unpriced.count(op) == 0) zeros.push_back(op);
   }
   return zeros;
+}
+
+std::vector<std::string> ChipModel::untimed_without_reason() const {
+  std::vector<std::string> missing;
+  if (!timing.modelled) return missing;
+  for (std::size_t i = 0; i < op_kind_count; ++i) {
+    const std::string op(op_name(static_cast<Op>(i)));
+    if (timing.latency_ns[i] == 0.0 && timing.untimed.count(op) == 0) missing.push_back(op);
+  }
+  return missing;
 }
 
 ChipModel parse_chip_text(const std::string& yaml_text, const std::string& origin) {

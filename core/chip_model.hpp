@@ -27,12 +27,45 @@ struct CoreCapacity {
   bool mixed_modes = false;
 };
 
+// Power drawn by cores when nothing is switching: per core in use, in ticks where it works and in
+// ticks where it has no work (clock-gated), and what unused cores draw.
+struct StaticPower {
+  double core_active_w = 0.0;
+  double core_idle_w = 0.0;
+  bool unused_cores_power_gated = true;  // false: an unused core draws core_idle_w
+  std::string source;                    // a publication, or "assumed: <basis>"
+};
+
+// How long the chip takes per tick: per-op latencies summed per core, the slowest core, plus a
+// barrier synchronisation that depends on the cores in use. docs/energy.md "Time".
+struct ChipTiming {
+  bool modelled = false;  // the chip file has a `timing` block
+  std::string source;
+  std::array<double, op_kind_count> latency_ns{};  // `hops` entry: undirected hop
+  double hop_east_west_ns = 0.0;
+  double hop_north_south_ns = 0.0;
+  double hop_inter_chip_ns = 0.0;
+  // A core's receive side (synaptic ops, input events, memory reads, MACs) runs in parallel
+  // with its send side (updates, activations, spikes, packets, conversions, writes): the core's
+  // time is the larger of the two instead of their sum.
+  bool pipelines_overlap = false;
+  // Barrier time by cores in use (ascending cores), piecewise linear, clamped at both ends; one
+  // entry when the chip gives a single figure.
+  std::vector<std::pair<double, double>> sync_ns_by_cores;
+  // Ops with no latency, each with the reason (as ChipModel::unpriced).
+  std::map<std::string, std::string> untimed;
+
+  [[nodiscard]] double latency(Op op) const { return latency_ns[static_cast<std::size_t>(op)]; }
+  [[nodiscard]] double sync_ns(std::size_t cores_in_use) const;
+};
+
 struct ChipModel {
   std::string name;
   std::string description;
   std::string source;  // where the figures come from (paper, table)
-  std::size_t mesh_width = 0;
-  std::size_t mesh_height = 0;
+  std::size_t mesh_width = 0;   // in tiles
+  std::size_t mesh_height = 0;  // in tiles
+  std::size_t cores_per_tile = 1;  // cores sharing a router: hops are counted between tiles
   CoreCapacity core;
   // Energy per operation in picojoules, indexed by Op. The `hops` entry is the average hop;
   // hop_east_west_pj / hop_north_south_pj price XY-routed hops by direction.
@@ -40,7 +73,8 @@ struct ChipModel {
   double hop_east_west_pj = 0.0;
   double hop_north_south_pj = 0.0;
   double hop_inter_chip_pj = 0.0;  // one hop across a chip boundary on a board
-  double static_power_w = 0.0;     // per core in use
+  StaticPower static_power;
+  ChipTiming timing;
   double clock_hz = 0.0;
   // Counters (op names of docs/energy.md) this chip does not price, each with the reason: a cost
   // folded into another one ("folded into synaptic_ops: …"), or work the chip does not do. A
@@ -49,8 +83,11 @@ struct ChipModel {
 
   // Op names whose cost is 0 without a reason in `unpriced`.
   [[nodiscard]] std::vector<std::string> unexplained_zeros() const;
+  // Op names with no latency and no reason in `timing.untimed` (none when timing is not modelled).
+  [[nodiscard]] std::vector<std::string> untimed_without_reason() const;
 
-  [[nodiscard]] std::size_t cores() const { return mesh_width * mesh_height; }
+  [[nodiscard]] std::size_t tiles() const { return mesh_width * mesh_height; }
+  [[nodiscard]] std::size_t cores() const { return tiles() * cores_per_tile; }
   [[nodiscard]] double cost(Op op) const { return cost_pj[static_cast<std::size_t>(op)]; }
 };
 

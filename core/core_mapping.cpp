@@ -114,8 +114,10 @@ CoreMapping::CoreMapping(const std::vector<NodeCounters>& nodes,
     const std::size_t local = load.core % per_chip;
     load.chip_x = chip_index % board_.chips_x;
     load.chip_y = chip_index / board_.chips_x;
-    load.x = load.chip_x * chip_.mesh_width + local % chip_.mesh_width;
-    load.y = load.chip_y * chip_.mesh_height + local / chip_.mesh_width;
+    // Cores of one tile share its router: a core's position on the mesh is its tile's.
+    const std::size_t tile = local / chip_.cores_per_tile;
+    load.x = load.chip_x * chip_.mesh_width + tile % chip_.mesh_width;
+    load.y = load.chip_y * chip_.mesh_height + tile / chip_.mesh_width;
     cores_.push_back(load);
     core_mode.push_back(mode);
     return cores_.size() - 1;
@@ -189,9 +191,22 @@ CoreMapping::CoreMapping(const std::vector<NodeCounters>& nodes,
 
   // Static power follows cores: a shared core is split by the units each node has on it.
   core_share_.assign(nodes.size(), 0.0);
+  core_nodes_.assign(cores_.size(), {});
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     for (const Piece& piece : pieces_[i]) {
-      core_share_[i] += static_cast<double>(piece.units) / static_cast<double>(cores_[piece.core].neurons);
+      const double share = static_cast<double>(piece.units) / static_cast<double>(cores_[piece.core].neurons);
+      core_share_[i] += share;
+      core_nodes_[piece.core].emplace_back(i, share);
+    }
+  }
+  work_cores_.assign(nodes.size(), {});
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    std::size_t owner = i;
+    if (nodes[i].kind == NodeKind::projection) owner = index.at(nodes[i].targets.front());
+    double units = 0.0;
+    for (const Piece& piece : pieces_[owner]) units += static_cast<double>(piece.units);
+    for (const Piece& piece : pieces_[owner]) {
+      work_cores_[i].push_back({piece.core, static_cast<double>(piece.units) / units});
     }
   }
   build_routes(nodes, edges);
@@ -222,6 +237,7 @@ void CoreMapping::build_routes(const std::vector<NodeCounters>& nodes,
     for (const Piece& piece : pieces_[to]) destinations[from].insert(piece.core);
   }
   routes_.assign(nodes.size(), Route{});
+  longest_route_.assign(nodes.size(), MeshDistance{});
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     if (destinations[i].empty() || pieces_[i].empty()) continue;
     Route& route = routes_[i];
@@ -240,6 +256,13 @@ void CoreMapping::build_routes(const std::vector<NodeCounters>& nodes,
         route.east_west_per_event += weight * static_cast<double>(distance(source.x, dest.x) - crossings_x);
         route.north_south_per_event += weight * static_cast<double>(distance(source.y, dest.y) - crossings_y);
         route.inter_chip_per_event += weight * static_cast<double>(crossings_x + crossings_y);
+        MeshDistance& longest = longest_route_[i];
+        const MeshDistance here{distance(source.x, dest.x) - crossings_x, distance(source.y, dest.y) - crossings_y,
+                                crossings_x + crossings_y};
+        if (here.east_west + here.north_south + here.inter_chip >
+            longest.east_west + longest.north_south + longest.inter_chip) {
+          longest = here;
+        }
       }
     }
     route.east_west_per_event /= emitting_units;

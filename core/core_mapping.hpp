@@ -51,6 +51,19 @@ struct RouteCounts {
   friend bool operator==(const RouteCounts&, const RouteCounts&) = default;
 };
 
+// Hops between two cores by direction (XY routing; a chip boundary crossing is an inter-chip hop).
+struct MeshDistance {
+  std::size_t east_west = 0;
+  std::size_t north_south = 0;
+  std::size_t inter_chip = 0;
+};
+
+// A core and the share of a node's work done on it (shares of one node add up to 1).
+struct CoreShare {
+  std::size_t core = 0;
+  double share = 0.0;
+};
+
 struct UtilisationSummary {
   double neurons_mean = 0, neurons_max = 0;
   double fan_in_mean = 0, fan_in_max = 0;
@@ -75,6 +88,19 @@ class CoreMapping {
   [[nodiscard]] RouteCounts route(std::size_t node_index, std::uint64_t events) const;
   // Fraction of cores in use attributed to a node (sums to cores_used() over all nodes).
   [[nodiscard]] double core_share(std::size_t node_index) const { return core_share_.at(node_index); }
+  // Where a node's work runs: its own cores by units (each input slice an equal part), a
+  // projection's on its target population's cores; empty for nodes not on the chip.
+  [[nodiscard]] const std::vector<CoreShare>& work_cores(std::size_t node_index) const {
+    return work_cores_.at(node_index);
+  }
+  // The nodes on a core, each with its fraction of the core's units (adds up to 1 per core).
+  [[nodiscard]] const std::vector<std::pair<std::size_t, double>>& core_nodes(std::size_t core) const {
+    return core_nodes_.at(core);
+  }
+  // The longest route a node's output events take (zero for a node that sends nothing).
+  [[nodiscard]] const MeshDistance& longest_route(std::size_t node_index) const {
+    return longest_route_.at(node_index);
+  }
 
   [[nodiscard]] const std::vector<CoreLoad>& cores() const { return cores_; }
   [[nodiscard]] std::size_t cores_used() const { return cores_.size(); }
@@ -102,6 +128,9 @@ class CoreMapping {
   std::vector<std::vector<Piece>> pieces_;  // per node
   std::vector<Route> routes_;               // per node
   std::vector<double> core_share_;          // per node
+  std::vector<std::vector<CoreShare>> work_cores_;                      // per node
+  std::vector<std::vector<std::pair<std::size_t, double>>> core_nodes_;  // per core: node, share
+  std::vector<MeshDistance> longest_route_;                             // per node
 };
 
 }  // namespace tandem

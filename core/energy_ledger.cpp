@@ -43,6 +43,16 @@ Simulation& built_at_start(Simulation& simulation) {
 
 }  // namespace
 
+Pacing parse_pacing(const std::string& text) {
+  if (text == "real-time") return Pacing::real_time;
+  if (text == "free-running") return Pacing::free_running;
+  throw InputError("--pacing '" + text + "': expected real-time or free-running");
+}
+
+std::string_view to_string(Pacing pacing) {
+  return pacing == Pacing::real_time ? "real-time" : "free-running";
+}
+
 double NodeEnergy::ratio() const {
   const double baseline = always_on_energy_j();
   const double event = energy_j();
@@ -60,6 +70,7 @@ NodeEnergy& NodeEnergy::operator+=(const NodeEnergy& other) {
   dynamic_j += other.dynamic_j;
   static_j += other.static_j;
   always_on_dynamic_j += other.always_on_dynamic_j;
+  always_on_static_j += other.always_on_static_j;
   return *this;
 }
 
@@ -71,8 +82,13 @@ EnergyLedger::EnergyLedger(Simulation& simulation, const ChipModel& chip,
       recorder_(recorder),
       time_(simulation.settings().time),
       mode_(simulation.settings().mode),
-      mapping_(simulation_.counters(), traffic_edges(simulation_), chip, settings.board, settings.placement) {
+      mapping_(simulation_.counters(), traffic_edges(simulation_), chip, settings.board, settings.placement),
+      clock_(chip, mapping_) {
   if (settings_.window_ticks < 1) throw InputError("energy ledger: window_ticks must be >= 1");
+  if (settings_.pacing == Pacing::free_running && !chip.timing.modelled) {
+    throw InputError("--pacing free-running: chip '" + chip.name +
+                     "' has no timing model (a `timing` block, docs/energy.md \"Time\"), so its tick time is unknown");
+  }
   const std::vector<NodeCounters> counters = simulation.counters();
   for (const NodeCounters& counter : counters) {
     if (counter.node == "total" || counter.node == "always_on") {
@@ -89,6 +105,12 @@ EnergyLedger::EnergyLedger(Simulation& simulation, const ChipModel& chip,
     last_executed_.push_back(simulation.now() == 0 ? OpCounts{} : counter.executed);
     last_always_on_.push_back(simulation.now() == 0 ? OpCounts{} : counter.always_on);
   }
+  epoch_last_executed_ = last_executed_;
+  epoch_last_always_on_ = last_always_on_;
+  epoch_executed_.resize(nodes_.size());
+  epoch_always_on_.resize(nodes_.size());
+  window_static_j_.assign(nodes_.size(), 0.0);
+  window_always_on_static_j_.assign(nodes_.size(), 0.0);
   start_tick_ = checkpoint_tick_ = latest_tick_ = simulation.now();
   if (recorder_ != nullptr) enroll_streams();
   simulation.add_epoch_observer([this](const Epoch& epoch) { on_epoch(epoch); });
@@ -110,14 +132,63 @@ void EnergyLedger::enroll_streams() {
     streams.push_back(enroll("/energy/" + node.node + "/active_fraction", "1"));
     node_streams_.push_back(std::move(streams));
   }
-  total_streams_ = {enroll("/energy/total/energy_j", "J"), enroll("/energy/always_on/total/energy_j", "J")};
+  total_streams_ = {enroll("/energy/total/energy_j", "J"), enroll("/energy/always_on/total/energy_j", "J"),
+                    enroll("/energy/total/static_j", "J"), enroll("/energy/total/power_w", "W")};
+  time_streams_ = {enroll("/energy/time/chip_time_s", "s"), enroll("/energy/time/tick_max_s", "s"),
+                   enroll("/energy/time/duration_s", "s")};
   window_end_stream_ = recorder_->enroll(StreamSpec{"/energy/window_end_tick", SampleType::int64, 0, {{"unit", "tick"}}});
   recorder_->write_metadata("energy_chip", model_.chip().name);
 }
 
 void EnergyLedger::on_epoch(const Epoch& epoch) {
+  account_epoch(epoch.end - epoch.begin);
   latest_tick_ = epoch.end;
   if (epoch.end - checkpoint_tick_ >= settings_.window_ticks) checkpoint(epoch.end);
+}
+
+void EnergyLedger::account_epoch(Tick ticks) {
+  std::size_t i = 0;
+  for (const auto& engine : simulation_.engines()) {
+    for (const NodeCounters& counter : engine->counters()) {
+      if (i == nodes_.size()) throw RunError("energy ledger: the network's nodes changed during the run");
+      epoch_executed_[i] = counter.executed - epoch_last_executed_[i];
+      epoch_always_on_[i] = counter.always_on - epoch_last_always_on_[i];
+      epoch_last_executed_[i] = counter.executed;
+      epoch_last_always_on_[i] = counter.always_on;
+      // Packets out are part of a core's work (their hops are the mesh's transit).
+      epoch_executed_[i].add(Op::packet, mapping_.route(i, epoch_executed_[i][Op::spike]).packets);
+      epoch_always_on_[i].add(Op::packet, mapping_.route(i, epoch_always_on_[i][Op::spike]).packets);
+      ++i;
+    }
+  }
+  if (i != nodes_.size()) throw RunError("energy ledger: the network's nodes changed during the run");
+  account_static(clock_.add_epoch(epoch_executed_, ticks), ticks, run_time_, window_time_, &NodeEnergy::static_j,
+                 window_static_j_);
+  account_static(clock_.add_epoch(epoch_always_on_, ticks), ticks, always_on_run_time_, window_always_on_time_,
+                 &NodeEnergy::always_on_static_j, window_always_on_static_j_);
+}
+
+void EnergyLedger::account_static(const EpochChipTime& epoch, Tick ticks, ChipRunTime& run, ChipRunTime& window,
+                                  double NodeEnergy::*node_static, std::vector<double>& window_node_static) {
+  const double dt_s = time_.ms_from_ticks(1) * 1e-3;
+  const double tick_s = settings_.pacing == Pacing::free_running ? epoch.tick_s : std::max(dt_s, epoch.tick_s);
+  const double seconds = tick_s * static_cast<double>(ticks);
+  for (std::size_t core = 0; core < mapping_.cores_used(); ++core) {
+    const double joules = model_.core_static_j(clock_.core_working(core), seconds);
+    for (const auto& [node, share] : mapping_.core_nodes(core)) {
+      nodes_[node].*node_static += joules * share;
+      window_node_static[node] += joules * share;
+    }
+  }
+  const double unused_j = model_.unused_cores_static_j(mapping_.cores_available() - mapping_.cores_used(), seconds);
+  for (ChipRunTime* time : {&run, &window}) {
+    time->chip_time_s += epoch.tick_s * static_cast<double>(ticks);
+    time->tick_max_s = std::max(time->tick_max_s, epoch.tick_s);
+    time->duration_s += seconds;
+    time->core_ticks_working += epoch.cores_working * ticks;
+    time->core_ticks_idle += (mapping_.cores_used() - epoch.cores_working) * ticks;
+    time->unused_cores_static_j += unused_j;
+  }
 }
 
 void EnergyLedger::finish() {
@@ -129,9 +200,9 @@ void EnergyLedger::checkpoint(Tick at) {
   if (counters.size() != nodes_.size()) {
     throw RunError("energy ledger: the network's nodes changed during the run");
   }
-  const double seconds = time_.ms_from_ticks(at - checkpoint_tick_) * 1e-3;
-  double total_j = 0.0;
-  double total_always_on_j = 0.0;
+  double total_j = window_time_.unused_cores_static_j;
+  double total_always_on_j = window_always_on_time_.unused_cores_static_j;
+  double total_static_j = window_time_.unused_cores_static_j;
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
     NodeEnergy& node = nodes_[i];
     OpCounts executed = counters[i].executed - last_executed_[i];
@@ -144,16 +215,19 @@ void EnergyLedger::checkpoint(Tick at) {
     add_route(always_on, always_on_route);
     const double dynamic_j = model_.dynamic_energy_j(executed, executed_route);
     const double always_on_dynamic_j = model_.dynamic_energy_j(always_on, always_on_route);
-    const double static_j = model_.static_energy_j(node.cores, seconds);
+    const double static_j = window_static_j_[i];
+    const double always_on_static_j = window_always_on_static_j_[i];
+    window_static_j_[i] = 0.0;
+    window_always_on_static_j_[i] = 0.0;
     node.executed += executed;
     node.always_on += always_on;
     node.executed_route += executed_route;
     node.always_on_route += always_on_route;
     node.dynamic_j += dynamic_j;
     node.always_on_dynamic_j += always_on_dynamic_j;
-    node.static_j += static_j;
     total_j += dynamic_j + static_j;
-    total_always_on_j += always_on_dynamic_j + static_j;
+    total_always_on_j += always_on_dynamic_j + always_on_static_j;
+    total_static_j += static_j;
     if (recorder_ != nullptr) {
       const auto& streams = node_streams_[i];
       for (std::size_t op = 0; op < op_kind_count; ++op) {
@@ -161,7 +235,7 @@ void EnergyLedger::checkpoint(Tick at) {
         recorder_->append(streams[op], std::span<const double>(&value, 1));
       }
       const double energy = dynamic_j + static_j;
-      const double baseline = always_on_dynamic_j + static_j;
+      const double baseline = always_on_dynamic_j + always_on_static_j;
       recorder_->append(streams[op_kind_count], std::span<const double>(&energy, 1));
       recorder_->append(streams[op_kind_count + 1], std::span<const double>(&baseline, 1));
       const double active = active_fraction(node.kind, executed, always_on);
@@ -171,9 +245,19 @@ void EnergyLedger::checkpoint(Tick at) {
   if (recorder_ != nullptr) {
     recorder_->append(total_streams_[0], std::span<const double>(&total_j, 1));
     recorder_->append(total_streams_[1], std::span<const double>(&total_always_on_j, 1));
+    recorder_->append(total_streams_[2], std::span<const double>(&total_static_j, 1));
+    const double power_w = window_time_.duration_s > 0.0 ? total_j / window_time_.duration_s : 0.0;
+    recorder_->append(total_streams_[3], std::span<const double>(&power_w, 1));
+    for (const auto& [stream, value] : {std::pair{time_streams_[0], window_time_.chip_time_s},
+                                        std::pair{time_streams_[1], window_time_.tick_max_s},
+                                        std::pair{time_streams_[2], window_time_.duration_s}}) {
+      recorder_->append(stream, std::span<const double>(&value, 1));
+    }
     const std::int64_t end = at;
     recorder_->append(*window_end_stream_, std::span<const std::int64_t>(&end, 1));
   }
+  window_time_ = {};
+  window_always_on_time_ = {};
   checkpoint_tick_ = at;
   ++windows_;
 }
@@ -182,6 +266,8 @@ NodeEnergy EnergyLedger::total() const {
   NodeEnergy sum;
   sum.node = "total";
   for (const NodeEnergy& node : nodes_) sum += node;
+  sum.static_j += run_time_.unused_cores_static_j;
+  sum.always_on_static_j += always_on_run_time_.unused_cores_static_j;
   return sum;
 }
 

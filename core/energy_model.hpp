@@ -1,5 +1,5 @@
 // The only code that knows joules: prices operation counts with a chip's per-op cost table
-// (dynamic energy) and adds static power × simulated time for the cores in use.
+// (dynamic energy) and static power over time per core.
 #pragma once
 
 #include "core/chip_model.hpp"
@@ -18,9 +18,15 @@ class EnergyModel {
   // (east-west, north-south, inter-chip); hops in `ops` beyond routed.hops() (counted by an
   // engine itself) at the chip's undirected hop cost.
   [[nodiscard]] double dynamic_energy_j(const OpCounts& ops, const RouteCounts& routed = {}) const;
-  // E = static_power_w per core × cores × seconds (cores may be fractional: a node's share).
-  [[nodiscard]] double static_energy_j(double cores, double seconds) const {
-    return chip_.static_power_w * cores * seconds;
+  // One core in use over `seconds`: active power when it had work, idle (clock-gated) otherwise.
+  [[nodiscard]] double core_static_j(bool working, double seconds) const {
+    return (working ? chip_.static_power.core_active_w : chip_.static_power.core_idle_w) * seconds;
+  }
+  // `cores` unused cores over `seconds`: nothing when the chip power-gates them, else idle power.
+  [[nodiscard]] double unused_cores_static_j(std::size_t cores, double seconds) const {
+    return chip_.static_power.unused_cores_power_gated
+               ? 0.0
+               : chip_.static_power.core_idle_w * static_cast<double>(cores) * seconds;
   }
   [[nodiscard]] const ChipModel& chip() const { return chip_; }
 

@@ -102,6 +102,14 @@ EnergyReport make_energy_report(const EnergyLedger& ledger, const std::string& n
   report.mapping.chips_y = mapping.board().chips_y;
   report.mapping.utilisation = mapping.utilisation();
   report.mapping.cores = mapping.cores();
+  const ChipModel& chip = ledger.model().chip();
+  report.static_power = chip.static_power;
+  report.time.modelled = chip.timing.modelled;
+  report.time.source = chip.timing.source;
+  report.time.pacing = std::string(to_string(ledger.pacing()));
+  report.time.sync_ns = chip.timing.sync_ns(mapping.cores_used());
+  report.time.executed = ledger.run_time();
+  report.time.always_on = ledger.always_on_run_time();
   return report;
 }
 
@@ -127,6 +135,46 @@ std::string format_energy_table(const EnergyReport& report) {
   table.row(node_row(report.total, ""));
   out << table.str();
   out << "ratio = event-driven energy / always-on energy of the same network and duration\n";
+  out << format_static_and_time(report);
+  return out.str();
+}
+
+std::string format_static_and_time(const EnergyReport& report) {
+  std::ostringstream out;
+  const ChipRunTime& run = report.time.executed;
+  const ChipRunTime& base = report.time.always_on;
+  const StaticPower& power = report.static_power;
+  const double core_ticks = static_cast<double>(run.core_ticks_working + run.core_ticks_idle);
+  out << "static " << sci(report.total.static_j) << " J + dynamic " << sci(report.total.dynamic_j)
+      << " J (always-on: " << sci(report.total.always_on_static_j) << " + " << sci(report.total.always_on_dynamic_j)
+      << " J); cores " << sci(power.core_active_w) << " W working / " << sci(power.core_idle_w)
+      << " W idle, unused cores " << (power.unused_cores_power_gated ? "power-gated" : "idle") << " ("
+      << power.source << ")\n"
+      << "core-ticks working " << run.core_ticks_working << ", idle " << run.core_ticks_idle << " ("
+      << fixed(core_ticks == 0.0 ? 0.0 : 100.0 * static_cast<double>(run.core_ticks_working) / core_ticks, 1)
+      << "% working)\n";
+  if (!report.time.modelled) {
+    out << "time on chip: not modelled (chip '" << report.chip << "' has no timing block); static power over "
+        << report.time.pacing << " ticks of dt\n";
+    return out.str();
+  }
+  const auto us = [](double seconds) { return sci(seconds * 1e6); };
+  out << "time on chip (" << report.time.source << "): tick mean " << us(report.tick_mean_s(run)) << " us, max "
+      << us(run.tick_max_s) << " us (barrier " << sci(report.time.sync_ns * 1e-3) << " us); run "
+      << sci(run.chip_time_s) << " s for " << sci(report.duration_ms * 1e-3) << " s simulated (real-time factor "
+      << sci(report.real_time_factor(run)) << "); always-on tick mean " << us(report.tick_mean_s(base)) << " us\n"
+      << "pacing " << report.time.pacing << ": on the chip for " << sci(run.duration_s) << " s, mean power "
+      << sci(report.power_w(run, report.total.energy_j())) << " W (always-on "
+      << sci(report.power_w(base, report.total.always_on_energy_j())) << " W), energy-delay product "
+      << sci(EnergyReport::energy_delay_product_js(run, report.total.energy_j())) << " J*s\n";
+  if (report.step_ticks > 0 && report.ticks > 0) {
+    const double steps = static_cast<double>(report.ticks) / static_cast<double>(report.step_ticks);
+    out << "per " << report.step_name << " (" << report.step_ticks << " ticks): latency "
+        << us(report.tick_mean_s(run) * static_cast<double>(report.step_ticks)) << " us, energy "
+        << sci(report.total.energy_j() / steps) << " J (always-on "
+        << us(report.tick_mean_s(base) * static_cast<double>(report.step_ticks)) << " us, "
+        << sci(report.total.always_on_energy_j() / steps) << " J)\n";
+  }
   return out.str();
 }
 

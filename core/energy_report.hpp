@@ -21,6 +21,16 @@ struct MappingSummary {
   std::vector<CoreLoad> cores;
 };
 
+// The chip's time over the run (docs/energy.md "Time"): event run and always-on baseline.
+struct ChipTimeReport {
+  bool modelled = false;  // the chip has a timing model; without one only static power's duration is known
+  std::string source;
+  std::string pacing = "real-time";
+  double sync_ns = 0.0;  // barrier per tick at the cores in use
+  ChipRunTime executed;
+  ChipRunTime always_on;
+};
+
 struct EnergyReport {
   int schema_version = energy_report_schema_version;
   std::string tandem_version;
@@ -39,6 +49,28 @@ struct EnergyReport {
   std::vector<NodeEnergy> nodes;
   NodeEnergy total;
   MappingSummary mapping;
+  StaticPower static_power;
+  ChipTimeReport time;
+  // A run's unit of work, when it has one (a control step, an inference): its length in ticks,
+  // so the report gives latency and energy per step. 0: none.
+  Tick step_ticks = 0;
+  std::string step_name;
+
+  // Derived figures (not stored): mean chip time per tick, chip time over simulated time (below
+  // 1: faster than real time), mean power over the run's duration on the chip, and the
+  // energy-delay product (energy × chip time).
+  [[nodiscard]] double tick_mean_s(const ChipRunTime& run) const {
+    return ticks == 0 ? 0.0 : run.chip_time_s / static_cast<double>(ticks);
+  }
+  [[nodiscard]] double real_time_factor(const ChipRunTime& run) const {
+    return duration_ms == 0.0 ? 0.0 : run.chip_time_s / (duration_ms * 1e-3);
+  }
+  [[nodiscard]] double power_w(const ChipRunTime& run, double energy_j) const {
+    return run.duration_s == 0.0 ? 0.0 : energy_j / run.duration_s;
+  }
+  [[nodiscard]] static double energy_delay_product_js(const ChipRunTime& run, double energy_j) {
+    return energy_j * run.chip_time_s;
+  }
 };
 
 // Snapshot of a ledger (call ledger.finish() first).
@@ -46,6 +78,9 @@ EnergyReport make_energy_report(const EnergyLedger& ledger, const std::string& n
 
 // Console table: node, kind, key counts, energy event / always-on, ratio; totals; chip; cores.
 std::string format_energy_table(const EnergyReport& report);
+// The static/dynamic split, core activity, time on the chip, power and energy-delay product
+// (part of format_energy_table).
+std::string format_static_and_time(const EnergyReport& report);
 
 std::string energy_report_to_json(const EnergyReport& report);
 // Writes the JSON; RunError when the file cannot be written.

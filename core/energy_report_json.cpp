@@ -39,8 +39,23 @@ Json node_json(const NodeEnergy& node) {
               {"routing", {{"executed", hops_json(node.executed_route)}, {"always_on", hops_json(node.always_on_route)}}},
               {"energy_j", {{"dynamic", node.dynamic_j}, {"static", node.static_j}, {"total", node.energy_j()}}},
               {"always_on_energy_j",
-               {{"dynamic", node.always_on_dynamic_j}, {"static", node.static_j}, {"total", node.always_on_energy_j()}}},
+               {{"dynamic", node.always_on_dynamic_j},
+                {"static", node.always_on_static_j},
+                {"total", node.always_on_energy_j()}}},
               {"ratio", number_or_null(node.ratio())}};
+}
+
+Json run_time_json(const EnergyReport& report, const ChipRunTime& run, double energy_j) {
+  return Json{{"chip_time_s", run.chip_time_s},
+              {"tick_mean_s", report.tick_mean_s(run)},
+              {"tick_max_s", run.tick_max_s},
+              {"real_time_factor", report.real_time_factor(run)},
+              {"duration_s", run.duration_s},
+              {"power_w", report.power_w(run, energy_j)},
+              {"energy_delay_product_js", EnergyReport::energy_delay_product_js(run, energy_j)},
+              {"core_ticks_working", run.core_ticks_working},
+              {"core_ticks_idle", run.core_ticks_idle},
+              {"unused_cores_static_j", run.unused_cores_static_j}};
 }
 
 // Walks a parsed document with the path of the current value, for error messages.
@@ -125,7 +140,19 @@ NodeEnergy read_node(const Reader& reader) {
   node.dynamic_j = reader.at("energy_j").at("dynamic").number();
   node.static_j = reader.at("energy_j").at("static").number();
   node.always_on_dynamic_j = reader.at("always_on_energy_j").at("dynamic").number();
+  node.always_on_static_j = reader.at("always_on_energy_j").at("static").number();
   return node;
+}
+
+ChipRunTime read_run_time(const Reader& reader) {
+  ChipRunTime run;
+  run.chip_time_s = reader.at("chip_time_s").number();
+  run.tick_max_s = reader.at("tick_max_s").number();
+  run.duration_s = reader.at("duration_s").number();
+  run.core_ticks_working = reader.at("core_ticks_working").count();
+  run.core_ticks_idle = reader.at("core_ticks_idle").count();
+  run.unused_cores_static_j = reader.at("unused_cores_static_j").number();
+  return run;
 }
 
 }  // namespace
@@ -167,7 +194,20 @@ std::string energy_report_to_json(const EnergyReport& report) {
          {{"neurons", {{"mean", u.neurons_mean}, {"max", u.neurons_max}}},
           {"fan_in", {{"mean", u.fan_in_mean}, {"max", u.fan_in_max}}},
           {"memory", {{"mean", u.memory_mean}, {"max", u.memory_max}}}}},
-        {"cores", cores}}}};
+        {"cores", cores}}},
+      {"static_power",
+       {{"core_active_w", report.static_power.core_active_w},
+        {"core_idle_w", report.static_power.core_idle_w},
+        {"unused_cores", report.static_power.unused_cores_power_gated ? "power_gated" : "idle"},
+        {"source", report.static_power.source}}},
+      {"time",
+       {{"modelled", report.time.modelled},
+        {"source", report.time.source},
+        {"pacing", report.time.pacing},
+        {"sync_ns", report.time.sync_ns},
+        {"executed", run_time_json(report, report.time.executed, report.total.energy_j())},
+        {"always_on", run_time_json(report, report.time.always_on, report.total.always_on_energy_j())}}},
+      {"step", {{"name", report.step_name}, {"ticks", report.step_ticks}}}};
   return document.dump(2) + "\n";
 }
 
@@ -241,6 +281,31 @@ EnergyReport parse_energy_report(const std::string& json_text, const std::string
     const Reader names = core.at("nodes");
     for (std::size_t n = 0; n < names.size(); ++n) load.nodes.push_back(names.at(n).text());
     report.mapping.cores.push_back(std::move(load));
+  }
+  // static_power, time and step arrived within schema 1: older reports have none.
+  if (document.contains("static_power")) {
+    const Reader power = root.at("static_power");
+    report.static_power.core_active_w = power.at("core_active_w").number();
+    report.static_power.core_idle_w = power.at("core_idle_w").number();
+    const std::string unused = power.at("unused_cores").text();
+    if (unused != "power_gated" && unused != "idle") power.at("unused_cores").fail("expected power_gated or idle");
+    report.static_power.unused_cores_power_gated = unused == "power_gated";
+    report.static_power.source = power.at("source").text();
+  }
+  if (document.contains("time")) {
+    const Reader time = root.at("time");
+    const Reader modelled = time.at("modelled");
+    if (!document["time"]["modelled"].is_boolean()) modelled.fail("expected true or false");
+    report.time.modelled = document["time"]["modelled"].get<bool>();
+    report.time.source = time.at("source").text();
+    report.time.pacing = time.at("pacing").text();
+    report.time.sync_ns = time.at("sync_ns").number();
+    report.time.executed = read_run_time(time.at("executed"));
+    report.time.always_on = read_run_time(time.at("always_on"));
+  }
+  if (document.contains("step")) {
+    report.step_name = root.at("step").at("name").text();
+    report.step_ticks = static_cast<Tick>(root.at("step").at("ticks").count());
   }
   return report;
 }

@@ -36,7 +36,7 @@ TEST_CASE("chip: every bad chip file is refused naming file, key and problem", "
       {"unknown_op.yaml", "costs_pj.maccs", "unknown op name"},
       {"unknown_mode.yaml", "core.modes", "unknown mode 'gpu'"},
       {"unknown_key.yaml", "colour", "unknown key"},
-      {"missing_key.yaml", "static_power_w", "missing"},
+      {"missing_key.yaml", "static_power", "missing"},
       {"costs_not_map.yaml", "costs_pj", "expected a map"},
   };
   CHECK(tandem::testing::files_with_extension(bad_chip_dir, ".yaml") == std::size(table));  // a new bad file needs a row here

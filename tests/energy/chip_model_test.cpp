@@ -46,7 +46,9 @@ TEST_CASE("chip: test chip parses every field", "[energy][chip]") {
   CHECK(chip.hop_north_south_pj == 19);
   CHECK(chip.cost(Op::hop) == 18);            // mean of the two directions
   CHECK(chip.hop_inter_chip_pj == 18);        // defaults to the mean hop
-  CHECK(chip.static_power_w == 0.5);
+  CHECK(chip.static_power.core_active_w == 0.5);
+  CHECK(chip.static_power.core_idle_w == 0.5);
+  CHECK(chip.static_power.unused_cores_power_gated);
   CHECK(chip.clock_hz == 1e6);
 }
 
@@ -122,7 +124,7 @@ TEST_CASE("chip: malformed files name the file, key, line and problem", "[energy
   }
   SECTION("unpriced: an unknown op, a priced op, a missing reason") {
     CHECK_THAT(parse_error(good + "unpriced: {maccs: folded}\n"), Catch::Contains("unpriced.maccs") && Catch::Contains("unknown op"));
-    CHECK_THAT(parse_error(good + "unpriced: {macs: folded}\n"), Catch::Contains("unpriced.macs") && Catch::Contains("priced in costs_pj too"));
+    CHECK_THAT(parse_error(good + "unpriced: {macs: folded}\n"), Catch::Contains("unpriced.macs") && Catch::Contains("has a figure in costs_pj too"));
     CHECK_THAT(parse_error(good + "unpriced: {input_events: [1]}\n"), Catch::Contains("unpriced.input_events") && Catch::Contains("reason"));
   }
   SECTION("not YAML") {

@@ -1,0 +1,81 @@
+#include "core/chip_time.hpp"
+
+#include <algorithm>
+
+namespace tandem {
+namespace {
+
+// The receive side of a core: delivering what arrives (synapses looked up, weights read,
+// multiply-accumulates). Everything else (updates, activations, spikes and packets out,
+// conversions, state writes) is its send side. Hops are the mesh's, timed as transit.
+bool on_receive_side(Op op) {
+  return op == Op::synaptic_op || op == Op::input_event || op == Op::memory_byte_read || op == Op::mac;
+}
+
+// Work that makes a core count as active in a tick: any op except an idle neuron's skipped
+// update (which a chip with clock gating does not clock).
+bool is_work(const OpCounts& ops) {
+  for (std::size_t i = 0; i < op_kind_count; ++i) {
+    if (static_cast<Op>(i) != Op::neuron_update_skipped && static_cast<Op>(i) != Op::hop && ops.value[i] != 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+ChipTimeModel::ChipTimeModel(const ChipModel& chip, const CoreMapping& mapping)
+    : timing_(chip.timing),
+      mapping_(mapping),
+      sync_ns_(chip.timing.sync_ns(mapping.cores_used())),
+      send_ns_(mapping.cores_used()),
+      receive_ns_(mapping.cores_used()),
+      working_(mapping.cores_used()) {}
+
+EpochChipTime ChipTimeModel::add_epoch(std::span<const OpCounts> ops, Tick ticks) {
+  std::fill(send_ns_.begin(), send_ns_.end(), 0.0);
+  std::fill(receive_ns_.begin(), receive_ns_.end(), 0.0);
+  std::fill(working_.begin(), working_.end(), 0);
+  double transit_ns = 0.0;
+  for (std::size_t node = 0; node < ops.size(); ++node) {
+    const OpCounts& counts = ops[node];
+    const bool active = is_work(counts);
+    if (!active && counts[Op::neuron_update_skipped] == 0) continue;
+    double send = 0.0;
+    double receive = 0.0;
+    for (std::size_t i = 0; i < op_kind_count; ++i) {
+      const Op op = static_cast<Op>(i);
+      if (op == Op::hop) continue;
+      const double ns = static_cast<double>(counts.value[i]) * timing_.latency_ns[i];
+      (on_receive_side(op) ? receive : send) += ns;
+    }
+    for (const CoreShare& where : mapping_.work_cores(node)) {
+      send_ns_[where.core] += send * where.share;
+      receive_ns_[where.core] += receive * where.share;
+      if (active) working_[where.core] = 1;
+    }
+    if (counts[Op::packet] != 0) {
+      const MeshDistance& route = mapping_.longest_route(node);
+      transit_ns = std::max(transit_ns, static_cast<double>(route.east_west) * timing_.hop_east_west_ns +
+                                            static_cast<double>(route.north_south) * timing_.hop_north_south_ns +
+                                            static_cast<double>(route.inter_chip) * timing_.hop_inter_chip_ns);
+    }
+  }
+  EpochChipTime result;
+  double slowest_ns = 0.0;
+  for (std::size_t core = 0; core < working_.size(); ++core) {
+    const double core_ns = timing_.pipelines_overlap ? std::max(send_ns_[core], receive_ns_[core])
+                                                     : send_ns_[core] + receive_ns_[core];
+    slowest_ns = std::max(slowest_ns, core_ns);
+    result.cores_working += working_[core];
+  }
+  if (timing_.modelled && ticks > 0) {
+    // Work and transit of the epoch spread evenly over its ticks (exact for one-tick epochs);
+    // every tick ends with a barrier.
+    result.tick_s = ((slowest_ns + transit_ns) / static_cast<double>(ticks) + sync_ns_) * 1e-9;
+  }
+  return result;
+}
+
+}  // namespace tandem

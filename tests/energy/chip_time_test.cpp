@@ -1,0 +1,153 @@
+// The timing model and static power against arithmetic done by hand on the toy network
+// (tests/energy/toy_network_engine.hpp) on the timed test chip (tests/energy/test_chip.hpp).
+#include <catch2/catch.hpp>
+#include <memory>
+
+#include "core/energy_ledger.hpp"
+#include "core/energy_report.hpp"
+#include "core/simulation.hpp"
+#include "tests/energy/test_chip.hpp"
+#include "tests/energy/toy_network_engine.hpp"
+
+using namespace tandem;
+
+namespace {
+
+// Input spikes: 2 at tick 0, 1 at tick 2, 4 at tick 5; the population fires (all 3) at 0 and 5.
+std::vector<std::pair<Tick, std::uint32_t>> schedule() {
+  return {{0, 0}, {0, 1}, {2, 2}, {5, 0}, {5, 1}, {5, 2}, {5, 3}};
+}
+
+struct TimedRun {
+  std::unique_ptr<Simulation> simulation;
+  std::unique_ptr<EnergyLedger> ledger;
+};
+
+// 10 ticks of 1 ms in one-tick epochs.
+TimedRun run_timed(const ChipModel& chip, Pacing pacing = Pacing::real_time) {
+  TimedRun run;
+  SimulationSettings settings;
+  settings.max_epoch_ticks = 1;
+  run.simulation = std::make_unique<Simulation>(settings);
+  run.simulation->add(std::make_unique<testing::ToyNetworkEngine>(schedule()));
+  run.ledger = std::make_unique<EnergyLedger>(*run.simulation, chip,
+                                              EnergyLedgerSettings{.window_ticks = 4, .pacing = pacing});
+  run.simulation->run(10);
+  run.ledger->finish();
+  return run;
+}
+
+ChipModel timed_chip(const std::string& pipelines = "serial") {
+  return parse_chip_text(testing::timed_test_chip_yaml(pipelines), "timed_test_chip.yaml");
+}
+
+}  // namespace
+
+// Cores: 0 = input (0,0), 1 = pop and its projection (1,0), 2 = readout (0,1); core 3 unused.
+// Per tick, serial pipelines (ns): core 0 = spikes × (11 + 13 per packet); core 1 = synaptic ops
+// × 2 + updates × 3 (or skipped × 1) + spikes × (11 + 13); core 2 = MACs × 5 + activations × 7
+// + spikes × 11. Transit: input -> pop 1 E-W hop (17), pop -> readout 1 E-W + 1 N-S (36).
+//   tick 0: core 0 = 48, core 1 = 12 + 9 + 33 + 39 = 93, core 2 = 30 + 14 + 22 = 66 -> 93 + 36 + 100 = 229
+//   tick 2: core 0 = 24, core 1 = 6 + 9 = 15, core 2 = 0             -> 24 + 17 + 100 = 141
+//   tick 5: core 0 = 96, core 1 = 24 + 9 + 33 + 39 = 105, core 2 = 66 -> 105 + 36 + 100 = 241
+//   the 7 other ticks: core 1 = 3 skipped updates                      -> 3 + 100 = 103
+TEST_CASE("chip time: tick times of the toy network match hand arithmetic", "[energy][time]") {
+  const TimedRun run = run_timed(timed_chip());
+  const ChipRunTime& time = run.ledger->run_time();
+  CHECK(time.chip_time_s == Approx((229 + 141 + 241 + 7 * 103) * 1e-9));
+  CHECK(time.tick_max_s == Approx(241e-9));
+  // Always-on every tick is tick 5's work: 4 inputs, 3 updates and spikes, 6 MACs.
+  CHECK(run.ledger->always_on_run_time().chip_time_s == Approx(10 * 241e-9));
+  const EnergyReport report = make_energy_report(*run.ledger);
+  CHECK(report.tick_mean_s(time) == Approx(133.2e-9));
+  CHECK(report.real_time_factor(time) == Approx(1332e-9 / 10e-3));
+}
+
+TEST_CASE("chip time: overlapped pipelines take the larger of a core's two sides", "[energy][time]") {
+  // Always-on, every tick: core 0 = 96 (send only); core 1 = max(send 9 + 33 + 39, receive 24)
+  // = 81; core 2 = max(14 + 22, 30) = 36 -> 96 + 36 + 100 = 232.
+  const TimedRun run = run_timed(timed_chip("overlapped"));
+  CHECK(run.ledger->always_on_run_time().chip_time_s == Approx(10 * 232e-9));
+}
+
+// A core works in a tick when it does anything but skipped updates: ticks 0 and 5 all three
+// cores, tick 2 cores 0 and 1, the 7 other ticks none (core 1 only skips).
+TEST_CASE("static power: working and idle core-ticks, unused cores, by hand", "[energy][static]") {
+  SECTION("real-time pacing: every tick lasts dt = 1 ms") {
+    const TimedRun run = run_timed(timed_chip());
+    const ChipRunTime& time = run.ledger->run_time();
+    CHECK(time.core_ticks_working == 8);
+    CHECK(time.core_ticks_idle == 22);
+    CHECK(time.duration_s == Approx(10e-3));
+    // 8 × 1 W × 1 ms + 22 × 0.5 W × 1 ms on the cores in use, and the unused core idles 10 ms.
+    CHECK(time.unused_cores_static_j == Approx(5e-3));
+    const NodeEnergy total = run.ledger->total();
+    CHECK(total.static_j == Approx(19e-3 + 5e-3));
+    // Always-on: every core in use works every tick.
+    CHECK(total.always_on_static_j == Approx(30e-3 + 5e-3));
+    // The population alone holds core 1: working at ticks 0, 2 and 5.
+    for (const NodeEnergy& node : run.ledger->nodes()) {
+      if (node.node == "pop") CHECK(node.static_j == Approx(3 * 1e-3 + 7 * 0.5e-3));
+      if (node.node == "in_to_pop") CHECK(node.static_j == 0.0);
+    }
+  }
+  SECTION("free-running: static power over the chip's own tick times") {
+    const TimedRun run = run_timed(timed_chip(), Pacing::free_running);
+    // Per tick: tick time × (1 W per working core + 0.5 W per idle core in use + 0.5 W unused).
+    const double expected = 229e-9 * 3.5 + 141e-9 * 3.0 + 241e-9 * 3.5 + 7 * 103e-9 * 2.0;
+    CHECK(run.ledger->total().static_j == Approx(expected));
+    CHECK(run.ledger->run_time().duration_s == Approx(1332e-9));
+  }
+}
+
+TEST_CASE("static power: free-running needs a timing model", "[energy][static][bad]") {
+  SimulationSettings settings;
+  Simulation simulation(settings);
+  simulation.add(std::make_unique<testing::ToyNetworkEngine>(schedule()));
+  REQUIRE_THROWS_WITH(EnergyLedger(simulation, testing::test_chip(), EnergyLedgerSettings{.pacing = Pacing::free_running}),
+                      Catch::Contains("no timing model"));
+}
+
+TEST_CASE("chip time: the barrier table is piecewise linear in the cores in use, clamped", "[energy][time]") {
+  ChipTiming timing;
+  timing.sync_ns_by_cores = {{1, 600}, {2, 1000}, {4, 1400}, {29, 1800}};
+  CHECK(timing.sync_ns(0) == 600);
+  CHECK(timing.sync_ns(1) == 600);
+  CHECK(timing.sync_ns(3) == Approx(1200));
+  CHECK(timing.sync_ns(16) == Approx(1400 + 400.0 * 12 / 25));
+  CHECK(timing.sync_ns(29) == 1800);
+  CHECK(timing.sync_ns(500) == 1800);
+  CHECK(ChipTiming{}.sync_ns(7) == 0.0);
+}
+
+TEST_CASE("chip time: timing blocks are checked like costs", "[energy][time][bad]") {
+  const std::string good = testing::timed_test_chip_yaml();
+  CHECK(parse_chip_text(good, "t.yaml").untimed_without_reason().empty());
+  auto error_of = [](const std::string& yaml) {
+    try {
+      parse_chip_text(yaml, "t.yaml");
+    } catch (const InputError& error) {
+      return std::string(error.what());
+    }
+    return std::string("no error");
+  };
+  std::string both = good;
+  both.replace(both.find("untimed: {"), 10, "untimed: {macs: x, ");
+  CHECK_THAT(error_of(both), Catch::Contains("timing.untimed.macs") && Catch::Contains("not both"));
+  std::string pipelines = good;
+  pipelines.replace(pipelines.find("core_pipelines: serial"), 22, "core_pipelines: parallel");
+  CHECK_THAT(error_of(pipelines), Catch::Contains("timing.core_pipelines") && Catch::Contains("serial or overlapped"));
+  std::string table = good;
+  table.replace(table.find("sync_ns: 100"), 12, "sync_ns_by_cores: {0: 5}");
+  CHECK_THAT(error_of(table), Catch::Contains("timing.sync_ns_by_cores.0") && Catch::Contains(">= 1"));
+  std::string unused = good;
+  unused.replace(unused.find("unused_cores: idle"), 18, "unused_cores: off");
+  CHECK_THAT(error_of(unused), Catch::Contains("static_power.unused_cores") && Catch::Contains("power_gated or idle"));
+  std::string missing_source = good;
+  missing_source.replace(missing_source.find("source: \"test latencies\""), 24, "");
+  CHECK_THAT(error_of(missing_source), Catch::Contains("timing.source") && Catch::Contains("missing"));
+  std::string partial = good;
+  partial.replace(partial.find("memory_bytes_written: none"), 26, "");
+  partial.replace(partial.find("memory_bytes_read: none, "), 25, "memory_bytes_read: none");
+  CHECK(parse_chip_text(partial, "t.yaml").untimed_without_reason() == std::vector<std::string>{"memory_bytes_written"});
+}
