@@ -141,6 +141,7 @@ int run_run_command(const std::vector<std::string>& args, const InterruptGuard& 
 
   RunOutputOptions output = run_output_options_from(values);
   if (values["chip"].defaulted() && !network.simulation.chip.empty()) output.chip = network.simulation.chip;
+  output.pinned = network.placement;
   // The file's probes go into the trace; without --record they have nowhere to go.
   if (!output.record_path.empty()) output.probes.insert(output.probes.begin(), built.probes.begin(), built.probes.end());
   return run_with_session(*built.simulation, output, network.source, network.resolved_yaml, ticks);

@@ -203,7 +203,8 @@ void RunSession::start() {
       ledgers_.push_back(std::make_unique<EnergyLedger>(
           simulation_, placed,
           EnergyLedgerSettings{.window_ticks = options_.energy_window_ticks, .board = options_.board,
-                               .placement = options_.placement, .pacing = options_.pacing},
+                               .placement = options_.placement, .pacing = options_.pacing,
+                               .pinned = options_.pinned},
           ledgers_.empty() ? trace_.get() : nullptr));
       mapped.push_back(chip);
     } catch (const InputError& error) {

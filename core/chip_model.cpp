@@ -178,7 +178,8 @@ StaticPower read_static_power(const ChipReader& reader, const YAML::Node& node) 
 
 ChipTiming read_timing(const ChipReader& reader, const YAML::Node& node) {
   if (!node.IsMap()) reader.fail(node, "timing", "expected a map (docs/energy.md \"Time\")");
-  reader.reject_unknown(node, {"source", "latency_ns", "untimed", "core_pipelines", "sync_ns", "sync_ns_by_cores"},
+  reader.reject_unknown(node, {"source", "latency_ns", "packet_receive_ns", "untimed", "core_pipelines", "sync_ns",
+                         "sync_ns_by_cores"},
                         "timing.");
   ChipTiming timing;
   timing.modelled = true;
@@ -189,6 +190,9 @@ ChipTiming read_timing(const ChipReader& reader, const YAML::Node& node) {
   timing.hop_east_west_ns = latencies.east_west;
   timing.hop_north_south_ns = latencies.north_south;
   timing.hop_inter_chip_ns = latencies.inter_chip;
+  if (const YAML::Node receive = node["packet_receive_ns"]) {
+    timing.packet_receive_ns = reader.number(receive, "timing.packet_receive_ns");
+  }
   if (const YAML::Node untimed = node["untimed"]) {
     timing.untimed = read_reasons(reader, untimed, "timing.untimed", timing.latency_ns, "timing.latency_ns");
   }

@@ -45,6 +45,9 @@ struct ChipTiming {
   double hop_east_west_ns = 0.0;
   double hop_north_south_ns = 0.0;
   double hop_inter_chip_ns = 0.0;
+  // Time a destination core spends taking in one packet (receive side); 0 when the chip's
+  // figures fold it into the ops that follow.
+  double packet_receive_ns = 0.0;
   // A core's receive side (synaptic ops, input events, memory reads, MACs) runs in parallel
   // with its send side (updates, activations, spikes, packets, conversions, writes): the core's
   // time is the larger of the two instead of their sum.

@@ -7,7 +7,8 @@ namespace {
 
 // The receive side of a core: delivering what arrives (synapses looked up, weights read,
 // multiply-accumulates). Everything else (updates, activations, spikes and packets out,
-// conversions, state writes) is its send side. Hops are the mesh's, timed as transit.
+// conversions, state writes) is its send side, and taking in packets (packet_receive_ns) its
+// receive side. Hops are the mesh's, timed as transit.
 bool on_receive_side(Op op) {
   return op == Op::synaptic_op || op == Op::input_event || op == Op::memory_byte_read || op == Op::mac;
 }
@@ -56,6 +57,9 @@ EpochChipTime ChipTimeModel::add_epoch(std::span<const OpCounts> ops, Tick ticks
       if (active) working_[where.core] = 1;
     }
     if (counts[Op::packet] != 0) {
+      // Every destination core takes in one packet per output event.
+      const double receive_ns = static_cast<double>(counts[Op::spike]) * timing_.packet_receive_ns;
+      for (const std::size_t destination : mapping_.destination_cores(node)) receive_ns_[destination] += receive_ns;
       const MeshDistance& route = mapping_.longest_route(node);
       transit_ns = std::max(transit_ns, static_cast<double>(route.east_west) * timing_.hop_east_west_ns +
                                             static_cast<double>(route.north_south) * timing_.hop_north_south_ns +

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -61,7 +62,7 @@ Placement parse_placement(const std::string& text) {
 
 CoreMapping::CoreMapping(const std::vector<NodeCounters>& nodes,
                          const std::vector<TrafficEdge>& edges, const ChipModel& chip,
-                         BoardLayout board, Placement placement)
+                         BoardLayout board, Placement placement, const PinnedCores& pinned)
     : chip_(chip), board_(board) {
   if (board_.chips_x < 1 || board_.chips_y < 1) {
     throw InputError("board layout: chips_x and chips_y must be >= 1");
@@ -100,18 +101,36 @@ CoreMapping::CoreMapping(const std::vector<NodeCounters>& nodes,
     memory[i] = 0;
   }
 
-  std::vector<CoreMode> core_mode;
-  auto open_core = [&](CoreMode mode, const std::string& node) {
-    if (cores_.size() == cores_available_) {
-      throw InputError("mapping: the network does not fit on " + std::to_string(cores_available_) +
-                       " cores of chip '" + chip_.name + "' (" + std::to_string(board_.chips_x) +
-                       " x " + std::to_string(board_.chips_y) + " chips) while placing node '" +
-                       node + "'; tile more chips into a board or choose a larger chip");
+  // Pinned cores are set aside: automatic placement takes the free cores in order around them.
+  std::set<std::size_t> reserved;
+  for (const auto& [name, cores] : pinned) {
+    const auto found = index.find(name);
+    if (found == index.end()) throw InputError("placement: no node named '" + name + "' in the network");
+    if (!is_placed(nodes[found->second].kind)) {
+      throw InputError("placement: node '" + name + "' is a " + std::string(to_string(nodes[found->second].kind)) +
+                       ", which is not placed on cores (a projection lives on its target's cores)");
     }
+    if (cores.empty()) throw InputError("placement: node '" + name + "' names no cores");
+    for (const std::size_t core : cores) {
+      if (core >= cores_available_) {
+        throw InputError("placement: node '" + name + "' names core " + std::to_string(core) + ", but chip '" +
+                         chip_.name + "' (" + std::to_string(board_.chips_x) + " x " + std::to_string(board_.chips_y) +
+                         " chips) has cores 0 to " + std::to_string(cores_available_ - 1));
+      }
+      reserved.insert(core);
+    }
+  }
+
+  std::vector<CoreMode> core_mode;
+  std::map<std::size_t, std::size_t> slot_of_core;  // physical core -> index in cores_
+  std::size_t next_free = 0;
+  // The slot of physical core `physical`, taking it into use if it is not yet.
+  auto use_core = [&](std::size_t physical, CoreMode mode) {
+    if (const auto found = slot_of_core.find(physical); found != slot_of_core.end()) return found->second;
     CoreLoad load;
-    load.core = cores_.size();
-    const std::size_t chip_index = load.core / per_chip;
-    const std::size_t local = load.core % per_chip;
+    load.core = physical;
+    const std::size_t chip_index = physical / per_chip;
+    const std::size_t local = physical % per_chip;
     load.chip_x = chip_index % board_.chips_x;
     load.chip_y = chip_index / board_.chips_x;
     // Cores of one tile share its router: a core's position on the mesh is its tile's.
@@ -120,8 +139,37 @@ CoreMapping::CoreMapping(const std::vector<NodeCounters>& nodes,
     load.y = load.chip_y * chip_.mesh_height + tile / chip_.mesh_width;
     cores_.push_back(load);
     core_mode.push_back(mode);
+    slot_of_core.emplace(physical, cores_.size() - 1);
     return cores_.size() - 1;
   };
+  // The next free core that no node is pinned to.
+  auto open_core = [&](CoreMode mode, const std::string& node) {
+    while (next_free < cores_available_ && (reserved.contains(next_free) || slot_of_core.contains(next_free))) {
+      ++next_free;
+    }
+    if (next_free == cores_available_) {
+      throw InputError("mapping: the network does not fit on " + std::to_string(cores_available_) +
+                       " cores of chip '" + chip_.name + "' (" + std::to_string(board_.chips_x) +
+                       " x " + std::to_string(board_.chips_y) + " chips) while placing node '" +
+                       node + "'; tile more chips into a board or choose a larger chip");
+    }
+    return use_core(next_free, mode);
+  };
+  auto mode_fits = [&](CoreMode core, CoreMode wanted) {
+    return cap.mixed_modes || wanted == CoreMode::none || core == CoreMode::none || core == wanted;
+  };
+  auto add_to_core = [&](std::size_t slot, std::size_t node_index, std::size_t units, std::size_t node_fan_in,
+                         std::size_t bytes, CoreMode mode, bool emits) {
+    CoreLoad& load = cores_[slot];
+    load.neurons += units;
+    load.fan_in += node_fan_in;
+    load.synapse_memory_bytes += bytes;
+    load.nodes.push_back(nodes[node_index].node);
+    load.node_units.push_back(units);
+    if (core_mode[slot] == CoreMode::none) core_mode[slot] = mode;
+    pieces_[node_index].push_back({slot, units, emits});
+  };
+  std::size_t last_automatic = std::numeric_limits<std::size_t>::max();  // slot automatic nodes may share
 
   pieces_.resize(nodes.size());
   for (std::size_t i = 0; i < nodes.size(); ++i) {
@@ -132,6 +180,42 @@ CoreMapping::CoreMapping(const std::vector<NodeCounters>& nodes,
       throw InputError("mapping: node '" + node.node + "' (" + std::string(to_string(node.kind)) +
                        ") needs " + (mode == CoreMode::snn ? "snn" : "ann") +
                        " cores, which chip '" + chip_.name + "' does not have");
+    }
+    if (const auto wanted = pinned.find(node.node); wanted != pinned.end()) {
+      // Pinned: the units spread evenly over the named cores in order; each core receives the
+      // node's whole fan-in (pinned nodes are not split along their inputs).
+      const std::vector<std::size_t>& named = wanted->second;
+      const std::string where = "placement: node '" + node.node + "'";
+      if (named.size() > node.units) {
+        throw InputError(where + " names " + std::to_string(named.size()) + " cores for " +
+                         std::to_string(node.units) + " units");
+      }
+      if (std::set<std::size_t>(named.begin(), named.end()).size() != named.size()) {
+        throw InputError(where + " names a core twice");
+      }
+      const double memory_per_unit = static_cast<double>(memory[i]) / static_cast<double>(node.units);
+      for (std::size_t k = 0; k < named.size(); ++k) {
+        const std::size_t units = node.units / named.size() + (k < node.units % named.size() ? 1 : 0);
+        const auto bytes = static_cast<std::size_t>(std::ceil(memory_per_unit * static_cast<double>(units)));
+        const std::size_t slot = use_core(named[k], mode);
+        const CoreLoad& load = cores_[slot];
+        const std::string core = where + " on core " + std::to_string(named[k]) + ": ";
+        if (!mode_fits(core_mode[slot], mode)) {
+          throw InputError(core + "the core already runs nodes of the other mode (" + load.nodes.front() +
+                           ") and chip '" + chip_.name + "' runs one mode per core");
+        }
+        const auto check = [&](std::size_t used, std::size_t more, std::size_t capacity, const std::string& what) {
+          if (used + more > capacity) {
+            throw InputError(core + std::to_string(used + more) + " " + what + " needed, a core of chip '" +
+                             chip_.name + "' has " + std::to_string(capacity) + "; name more cores");
+          }
+        };
+        check(load.neurons, units, cap.neurons, "units");
+        check(load.fan_in, fan_in[i], cap.fan_in, "input axons");
+        check(load.synapse_memory_bytes, bytes, cap.synapse_memory_bytes, "bytes of synapse memory");
+        add_to_core(slot, i, units, fan_in[i], bytes, mode, true);
+      }
+      continue;
     }
     // Fan-in beyond a core's axons is split into input slices: each slice core holds the same
     // units with a share of their synapses (partial sums merged on the first slice).
@@ -152,21 +236,14 @@ CoreMapping::CoreMapping(const std::vector<NodeCounters>& nodes,
     auto memory_of = [&](std::size_t units) {
       return static_cast<std::size_t>(std::ceil(memory_per_unit * static_cast<double>(units)));
     };
-    // A node that fits whole into the last open core (same mode, room left) shares it.
-    if (slices == 1 && !cores_.empty()) {
-      CoreLoad& last = cores_.back();
-      const CoreMode last_mode = core_mode.back();
-      const bool mode_ok = cap.mixed_modes || mode == CoreMode::none || last_mode == CoreMode::none ||
-                           last_mode == mode;
-      if (mode_ok && last.neurons + node.units <= cap.neurons &&
+    // A node that fits whole into the last core automatic placement opened (same mode, room
+    // left) shares it.
+    if (slices == 1 && last_automatic < cores_.size()) {
+      const CoreLoad& last = cores_[last_automatic];
+      if (mode_fits(core_mode[last_automatic], mode) && last.neurons + node.units <= cap.neurons &&
           last.fan_in + slice_fan_in <= cap.fan_in &&
           last.synapse_memory_bytes + memory_of(node.units) <= cap.synapse_memory_bytes) {
-        last.neurons += node.units;
-        last.fan_in += slice_fan_in;
-        last.synapse_memory_bytes += memory_of(node.units);
-        last.nodes.push_back(node.node);
-        if (last_mode == CoreMode::none) core_mode.back() = mode;
-        pieces_[i].push_back({last.core, node.units, true});
+        add_to_core(last_automatic, i, node.units, slice_fan_in, memory_of(node.units), mode, true);
         continue;
       }
     }
@@ -179,12 +256,8 @@ CoreMapping::CoreMapping(const std::vector<NodeCounters>& nodes,
                                     : std::min(per_core, node.units - first);
       first += units;
       for (std::size_t slice = 0; slice < slices; ++slice) {
-        const std::size_t core = open_core(mode, node.node);
-        cores_[core].neurons = units;
-        cores_[core].fan_in = slice_fan_in;
-        cores_[core].synapse_memory_bytes = memory_of(units);
-        cores_[core].nodes.push_back(node.node);
-        pieces_[i].push_back({core, units, slice == 0});
+        last_automatic = open_core(mode, node.node);
+        add_to_core(last_automatic, i, units, slice_fan_in, memory_of(units), mode, slice == 0);
       }
     }
   }
@@ -238,6 +311,10 @@ void CoreMapping::build_routes(const std::vector<NodeCounters>& nodes,
   }
   routes_.assign(nodes.size(), Route{});
   longest_route_.assign(nodes.size(), MeshDistance{});
+  destination_cores_.assign(nodes.size(), {});
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (!pieces_[i].empty()) destination_cores_[i].assign(destinations[i].begin(), destinations[i].end());
+  }
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     if (destinations[i].empty() || pieces_[i].empty()) continue;
     Route& route = routes_[i];

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,13 +32,14 @@ struct BoardLayout {
 
 // What one core in use holds.
 struct CoreLoad {
-  std::size_t core = 0;                 // index in placement order
+  std::size_t core = 0;                 // physical index: row-major within a chip, chips row-major
   std::size_t chip_x = 0, chip_y = 0;   // which chip of the board
   std::size_t x = 0, y = 0;             // position on the board's global mesh
   std::size_t neurons = 0;
   std::size_t fan_in = 0;
   std::size_t synapse_memory_bytes = 0;
   std::vector<std::string> nodes;
+  std::vector<std::size_t> node_units;  // units of each of `nodes` on this core
 };
 
 // Packets and hops of some traffic; hops split by direction and chip boundary.
@@ -70,6 +72,11 @@ struct UtilisationSummary {
   double memory_mean = 0, memory_max = 0;
 };
 
+// Cores named for nodes (the network file's `placement`): node name -> physical core indices
+// (row-major within a chip, chips row-major on the board). A pinned node's units are spread
+// evenly over its cores in order; several nodes may name one core if it holds them all.
+using PinnedCores = std::map<std::string, std::vector<std::size_t>>;
+
 // How a node larger than one core is spread over its cores: `fill` each core in order (all full
 // but the last), or `balance` its units evenly over the same number of cores.
 enum class Placement { fill, balance };
@@ -78,10 +85,13 @@ Placement parse_placement(const std::string& text);
 
 class CoreMapping {
  public:
-  // Places `nodes` (structure only is used) in order. InputError when the network needs more
-  // cores than the board has, a single unit does not fit a core, or no core runs a node's mode.
+  // Places `nodes` (structure only is used) in order; pinned nodes on their cores, the others on
+  // the free cores in order. InputError when the network needs more cores than the board has, a
+  // single unit does not fit a core, no core runs a node's mode, or a pinned core does not exist,
+  // cannot run the node's mode or lacks room (naming node and core).
   CoreMapping(const std::vector<NodeCounters>& nodes, const std::vector<TrafficEdge>& edges,
-              const ChipModel& chip, BoardLayout board = {}, Placement placement = Placement::fill);
+              const ChipModel& chip, BoardLayout board = {}, Placement placement = Placement::fill,
+              const PinnedCores& pinned = {});
 
   // Packets and hops caused by `events` output events of node `node_index` (index into the
   // `nodes` given to the constructor): one packet per event per destination core.
@@ -97,11 +107,16 @@ class CoreMapping {
   [[nodiscard]] const std::vector<std::pair<std::size_t, double>>& core_nodes(std::size_t core) const {
     return core_nodes_.at(core);
   }
+  // The cores (slots in cores()) each output event of a node is sent to, one packet to each.
+  [[nodiscard]] const std::vector<std::size_t>& destination_cores(std::size_t node_index) const {
+    return destination_cores_.at(node_index);
+  }
   // The longest route a node's output events take (zero for a node that sends nothing).
   [[nodiscard]] const MeshDistance& longest_route(std::size_t node_index) const {
     return longest_route_.at(node_index);
   }
 
+  // The cores in use, in the order they were taken (CoreLoad::core is the physical index).
   [[nodiscard]] const std::vector<CoreLoad>& cores() const { return cores_; }
   [[nodiscard]] std::size_t cores_used() const { return cores_.size(); }
   [[nodiscard]] std::size_t cores_available() const { return cores_available_; }
@@ -131,6 +146,7 @@ class CoreMapping {
   std::vector<std::vector<CoreShare>> work_cores_;                      // per node
   std::vector<std::vector<std::pair<std::size_t, double>>> core_nodes_;  // per core: node, share
   std::vector<MeshDistance> longest_route_;                             // per node
+  std::vector<std::vector<std::size_t>> destination_cores_;             // per node
 };
 
 }  // namespace tandem

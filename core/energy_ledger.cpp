@@ -82,7 +82,8 @@ EnergyLedger::EnergyLedger(Simulation& simulation, const ChipModel& chip,
       recorder_(recorder),
       time_(simulation.settings().time),
       mode_(simulation.settings().mode),
-      mapping_(simulation_.counters(), traffic_edges(simulation_), chip, settings.board, settings.placement),
+      mapping_(simulation_.counters(), traffic_edges(simulation_), chip, settings.board, settings.placement,
+               settings.pinned),
       clock_(chip, mapping_) {
   if (settings_.window_ticks < 1) throw InputError("energy ledger: window_ticks must be >= 1");
   if (settings_.pacing == Pacing::free_running && !chip.timing.modelled) {

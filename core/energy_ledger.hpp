@@ -55,6 +55,7 @@ struct EnergyLedgerSettings {
   BoardLayout board;
   Placement placement = Placement::fill;
   Pacing pacing = Pacing::real_time;
+  PinnedCores pinned;  // nodes placed on named cores (the network file's `placement`)
 };
 
 // The chip's time and core activity over a run (or a window), event run or always-on.

@@ -169,7 +169,8 @@ std::string energy_report_to_json(const EnergyReport& report) {
                          {"neurons", core.neurons},
                          {"fan_in", core.fan_in},
                          {"synapse_memory_bytes", core.synapse_memory_bytes},
-                         {"nodes", core.nodes}});
+                         {"nodes", core.nodes},
+                         {"node_units", core.node_units}});
   }
   const UtilisationSummary& u = report.mapping.utilisation;
   const Json document{
@@ -280,6 +281,12 @@ EnergyReport parse_energy_report(const std::string& json_text, const std::string
     load.synapse_memory_bytes = core.at("synapse_memory_bytes").size_value();
     const Reader names = core.at("nodes");
     for (std::size_t n = 0; n < names.size(); ++n) load.nodes.push_back(names.at(n).text());
+    // node_units arrived within schema 1.
+    if (document["mapping"]["cores"][i].contains("node_units")) {
+      const Reader units = core.at("node_units");
+      if (units.size() != load.nodes.size()) units.fail("expected one count per node");
+      for (std::size_t n = 0; n < units.size(); ++n) load.node_units.push_back(units.at(n).size_value());
+    }
     report.mapping.cores.push_back(std::move(load));
   }
   // static_power, time and step arrived within schema 1: older reports have none.

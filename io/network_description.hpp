@@ -165,6 +165,8 @@ struct NetworkDescription {
   std::vector<NodePort> outputs;
   std::vector<ProbeDescription> probes;
   std::optional<EnvironmentDescription> environment;
+  // Nodes pinned to physical chip cores (`placement:`), node name -> core indices.
+  std::map<std::string, std::vector<std::size_t>> placement;
   // The tree after --set overrides, relative paths made absolute, as YAML text: goes into
   // the trace's /meta so the run can be reproduced (load it back with parse_network_text).
   std::string resolved_yaml;

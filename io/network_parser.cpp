@@ -375,6 +375,39 @@ void parse_listed(const YAML::Node& root, const std::string& key, const ParseCon
   for (std::size_t i = 0; i < list.size(); ++i) items.push_back(parse(list[i], key + "." + std::to_string(i), context));
 }
 
+// `placement: {node: [core, …]}`: nodes pinned to physical cores (core/core_mapping.hpp). The node
+// must be one the chip places (an input, population, layer or bridge unit); whether the cores
+// exist and have room depends on the chip, checked when the run is mapped.
+void parse_placement(const YAML::Node& section, const YamlReader& reader, NetworkDescription& network) {
+  reader.expect_open_map(section, "placement");
+  std::set<std::string> placed;
+  for (const auto& input : network.inputs) placed.insert(input.name);
+  for (const auto& population : network.populations) placed.insert(population.name);
+  for (const auto& layer : network.layers) placed.insert(layer.name);
+  for (const auto& unit : network.bridge) placed.insert(unit.name);
+  for (const auto& entry : section) {
+    const std::string name = entry.first.Scalar();
+    const std::string path = "placement." + name;
+    if (!placed.contains(name)) {
+      reader.fail(entry.first, path, "no input, population, layer or bridge unit of that name (projections live on "
+                                     "their target population's cores)");
+    }
+    reader.expect_sequence(entry.second, path);
+    if (entry.second.size() == 0) reader.fail(entry.second, path, "needs at least one core");
+    std::vector<std::size_t> cores;
+    for (std::size_t i = 0; i < entry.second.size(); ++i) {
+      const std::string core_path = join_path(path, std::to_string(i));
+      const std::int64_t core = reader.integer(entry.second[i], core_path);
+      if (core < 0) reader.fail(entry.second[i], core_path, "a core index is >= 0, got " + std::to_string(core));
+      if (std::find(cores.begin(), cores.end(), static_cast<std::size_t>(core)) != cores.end()) {
+        reader.fail(entry.second[i], core_path, "core " + std::to_string(core) + " is named twice");
+      }
+      cores.push_back(static_cast<std::size_t>(core));
+    }
+    network.placement[name] = std::move(cores);
+  }
+}
+
 }  // namespace
 
 void parse_sections(YAML::Node root, const ParseContext& file_context, NetworkDescription& network) {
@@ -391,6 +424,7 @@ void parse_sections(YAML::Node root, const ParseContext& file_context, NetworkDe
   parse_listed(root, "wires", context, network.wires, parse_wire);
   parse_listed(root, "outputs", context, network.outputs, parse_output);
   parse_listed(root, "probes", context, network.probes, parse_probe);
+  if (has(root, "placement")) parse_placement(root["placement"], reader, network);
   if (has(root, "environment")) {
     const YAML::Node env = root["environment"];
     reader.expect_map(env, "environment", environment_keys());

@@ -4,7 +4,7 @@ namespace tandem::io {
 
 const Keys& top_level_keys() {
   static const Keys keys{"simulation", "inputs", "populations", "projections", "layers",
-                         "bridge", "wires", "outputs", "probes", "environment"};
+                         "bridge", "wires", "outputs", "probes", "environment", "placement"};
   return keys;
 }
 const Keys& simulation_keys() {

@@ -54,7 +54,7 @@ TEST_CASE("chip: test chip parses every field", "[energy][chip]") {
 
 TEST_CASE("chip: every preset loads with its documented key figures", "[energy][chip][presets]") {
   const auto names = list_preset_names();
-  for (const char* expected : {"loihi", "loihi2", "tianjic", "horowitz45", "cpu", "gpu", "arm", "spinnaker", "spinnaker2"}) {
+  for (const char* expected : {"loihi", "loihi_davies2018", "loihi2", "tianjic", "horowitz45", "cpu", "gpu", "arm", "spinnaker", "spinnaker2"}) {
     CHECK(std::find(names.begin(), names.end(), expected) != names.end());
   }
   for (const auto& name : names) {
@@ -63,13 +63,31 @@ TEST_CASE("chip: every preset loads with its documented key figures", "[energy][
     CHECK(chip.name == name);
     CHECK(chip.cores() >= 1);
     CHECK_FALSE(chip.source.empty());
+    // Static power and time are in every report: every preset has both, with a source.
+    CHECK_FALSE(chip.static_power.source.empty());
+    CHECK(chip.timing.modelled);
+    CHECK_FALSE(chip.timing.source.empty());
+    CHECK(chip.untimed_without_reason().empty());
   }
+  // loihi is SANA-FE's model (arch/loihi.yaml): 32 tiles of 4 cores.
   const ChipModel loihi = load_chip("loihi");
-  CHECK(loihi.cores() == 128);  // Davies 2018
+  CHECK(loihi.cores() == 128);
+  CHECK(loihi.tiles() == 32);
   CHECK(loihi.core.neurons == 1024);
-  CHECK(loihi.cost(Op::synaptic_op) == Approx(23.6));
-  CHECK(loihi.cost(Op::hop) == Approx(3.5));  // mean of 3.0 E-W and 4.0 N-S
+  CHECK(loihi.cost(Op::synaptic_op) == Approx(35.5));
+  CHECK(loihi.cost(Op::neuron_update) == Approx(51.2 + 21.6));
+  CHECK(loihi.cost(Op::neuron_update_skipped) == Approx(51.2));
+  CHECK(loihi.cost(Op::spike) == Approx(69.3));
+  CHECK(loihi.cost(Op::packet) == Approx(111));
+  CHECK(loihi.hop_east_west_pj == Approx(3.0));
+  CHECK(loihi.hop_north_south_pj == Approx(4.2));
+  CHECK(loihi.timing.pipelines_overlap);
+  CHECK(loihi.timing.sync_ns(4) == Approx(600));  // one tile
+  CHECK(loihi.timing.sync_ns(16) == Approx(1400));  // four tiles
   CHECK_FALSE(loihi.core.ann);
+  const ChipModel davies = load_chip("loihi_davies2018");
+  CHECK(davies.cost(Op::synaptic_op) == Approx(23.6));
+  CHECK(davies.cost(Op::hop) == Approx(3.5));  // mean of 3.0 E-W and 4.0 N-S
   // Loihi 2 runs dense layers as graded-spike neurons, so hybrid networks map onto it.
   const ChipModel loihi2 = load_chip("loihi2");
   CHECK(loihi2.cores() == 128);

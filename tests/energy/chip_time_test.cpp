@@ -37,8 +37,8 @@ TimedRun run_timed(const ChipModel& chip, Pacing pacing = Pacing::real_time) {
   return run;
 }
 
-ChipModel timed_chip(const std::string& pipelines = "serial") {
-  return parse_chip_text(testing::timed_test_chip_yaml(pipelines), "timed_test_chip.yaml");
+ChipModel timed_chip(const std::string& pipelines = "serial", const std::string& timing_extra = "") {
+  return parse_chip_text(testing::timed_test_chip_yaml(pipelines, timing_extra), "timed_test_chip.yaml");
 }
 
 }  // namespace
@@ -68,6 +68,14 @@ TEST_CASE("chip time: overlapped pipelines take the larger of a core's two sides
   // = 81; core 2 = max(14 + 22, 30) = 36 -> 96 + 36 + 100 = 232.
   const TimedRun run = run_timed(timed_chip("overlapped"));
   CHECK(run.ledger->always_on_run_time().chip_time_s == Approx(10 * 232e-9));
+}
+
+TEST_CASE("chip time: destination cores take in each packet", "[energy][time]") {
+  // Always-on with 20 ns per packet received: core 1 takes in 4 input packets (receive side 24 +
+  // 80 = 104 > send 81), core 2 takes in 3 from the population (30 + 60 = 90 > 36), core 0 stays
+  // at 96 -> 104 + 36 + 100 = 240.
+  const TimedRun run = run_timed(timed_chip("overlapped", "  packet_receive_ns: 20\n"));
+  CHECK(run.ledger->always_on_run_time().chip_time_s == Approx(10 * 240e-9));
 }
 
 // A core works in a tick when it does anything but skipped updates: ticks 0 and 5 all three

@@ -249,3 +249,57 @@ TEST_CASE("mapping: balance spreads a node evenly over as many cores as fill use
   CHECK(parse_placement("balance") == Placement::balance);
   CHECK_THROWS_WITH(parse_placement("even"), Catch::Contains("fill or balance"));
 }
+
+TEST_CASE("mapping: pinned nodes go on their named cores, the others around them", "[energy][mapping]") {
+  // 3 x 2 mesh, 4 units per core. "a" pinned to cores 4 and 1 (5 units: 3 then 2), "b" free.
+  const std::vector<NodeCounters> nodes{node("b", NodeKind::spiking, 4), node("a", NodeKind::spiking, 5),
+                                        node("c", NodeKind::spiking, 2)};
+  const CoreMapping mapping(nodes, {{"b", "a"}}, chip(3, 2, 4), {}, Placement::fill, {{"a", {4, 1}}});
+  REQUIRE(mapping.cores_used() == 4);
+  // b takes core 0 (the first free core); a's cores 4 = (1, 1) and 1 = (1, 0); c skips the
+  // reserved core 1 and opens core 2 (it does not share a pinned core).
+  CHECK(mapping.cores()[0].core == 0);
+  CHECK(mapping.cores()[0].nodes == std::vector<std::string>{"b"});
+  CHECK(mapping.cores()[1].core == 4);
+  CHECK(mapping.cores()[1].x == 1);
+  CHECK(mapping.cores()[1].y == 1);
+  CHECK(mapping.cores()[1].node_units == std::vector<std::size_t>{3});
+  CHECK(mapping.cores()[2].core == 1);
+  CHECK(mapping.cores()[2].node_units == std::vector<std::size_t>{2});
+  CHECK(mapping.cores()[3].core == 2);
+  CHECK(mapping.cores()[3].nodes == std::vector<std::string>{"c"});
+  // b -> a: one packet to each of a's two cores; from (0,0) to (1,1): 1 E-W + 1 N-S, to (1,0): 1 E-W.
+  const RouteCounts route = mapping.route(0, 1);
+  CHECK(route.packets == 2);
+  CHECK(route.hops_east_west == 2);
+  CHECK(route.hops_north_south == 1);
+}
+
+TEST_CASE("mapping: two pinned nodes may share a core that holds both", "[energy][mapping]") {
+  const CoreMapping mapping({node("a", NodeKind::spiking, 2), node("b", NodeKind::spiking, 2)}, {}, chip(2, 2, 4), {},
+                            Placement::fill, {{"a", {3}}, {"b", {3}}});
+  REQUIRE(mapping.cores_used() == 1);
+  CHECK(mapping.cores()[0].core == 3);
+  CHECK(mapping.cores()[0].neurons == 4);
+  CHECK(mapping.core_share(0) == Approx(0.5));  // half the core's units, half its static power
+}
+
+TEST_CASE("mapping: impossible pins are refused naming node and core", "[energy][mapping][bad]") {
+  const auto error_of = [](const std::vector<NodeCounters>& nodes, const PinnedCores& pinned) {
+    try {
+      CoreMapping(nodes, {}, chip(2, 2, 4), {}, Placement::fill, pinned);
+    } catch (const InputError& error) {
+      return std::string(error.what());
+    }
+    return std::string("no error");
+  };
+  const std::vector<NodeCounters> two{node("a", NodeKind::spiking, 3), node("d", NodeKind::dense, 2)};
+  CHECK_THAT(error_of(two, {{"a", {4}}}), Catch::Contains("node 'a' names core 4") && Catch::Contains("cores 0 to 3"));
+  CHECK_THAT(error_of(two, {{"x", {0}}}), Catch::Contains("no node named 'x'"));
+  CHECK_THAT(error_of(two, {{"a", {0}}, {"d", {0}}}),
+             Catch::Contains("node 'd' on core 0") && Catch::Contains("one mode per core"));
+  CHECK_THAT(error_of({node("a", NodeKind::spiking, 6)}, {{"a", {1}}}),
+             Catch::Contains("node 'a' on core 1") && Catch::Contains("6 units needed") && Catch::Contains("has 4"));
+  CHECK_THAT(error_of({node("a", NodeKind::spiking, 2, 9)}, {{"a", {0}}}), Catch::Contains("input axons"));
+  CHECK_THAT(error_of({node("a", NodeKind::spiking, 1)}, {{"a", {0, 1}}}), Catch::Contains("names 2 cores for 1 units"));
+}

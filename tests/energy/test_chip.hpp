@@ -32,7 +32,7 @@ clock_hz: 1e6
 // The test chip with static power (1 W working, 0.5 W idle per core, unused cores idle) and a
 // timing model whose latencies (ns) equal the costs (pJ), serial or overlapped pipelines, and a
 // 100 ns barrier.
-inline std::string timed_test_chip_yaml(const std::string& pipelines = "serial", const std::string& pacing_extra = "") {
+inline std::string timed_test_chip_yaml(const std::string& pipelines = "serial", const std::string& timing_extra = "") {
   std::string yaml = test_chip_yaml("0");
   yaml.replace(yaml.find("static_power_w: 0\n"), std::string("static_power_w: 0\n").size(),
                "static_power: {core_active_w: 1, core_idle_w: 0.5, unused_cores: idle, source: \"assumed: test\"}\n");
@@ -42,7 +42,7 @@ inline std::string timed_test_chip_yaml(const std::string& pipelines = "serial",
                spikes: 11, packets: 13, hops_east_west: 17, hops_north_south: 19}
   untimed: {input_events: none, encoder_conversions: none, decoder_conversions: none,
             memory_bytes_read: none, memory_bytes_written: none}
-  core_pipelines: )" + pipelines + "\n  sync_ns: 100\n" + pacing_extra;
+  core_pipelines: )" + pipelines + "\n  sync_ns: 100\n" + timing_extra;
 }
 
 inline ChipModel test_chip(const std::string& static_power_w = "0") {
