@@ -196,3 +196,28 @@ TEST_CASE("network file: inline lists above 20,000 entries get advice naming the
   network.projections = {small};
   CHECK(large_inline_list_advice(network).empty());
 }
+
+TEST_CASE("network file: placement pins nodes to cores; bad entries name the key", "[io][network][placement]") {
+  const std::string base = R"(
+populations:
+  exc: {model: lif, size: 4}
+projections:
+  ee: {from: exc, to: exc, rule: one_to_one, weight: 1.0}
+)";
+  const NetworkDescription net = parse_network_text(base + "placement: {exc: [5, 2]}\n", "net.yaml", "/");
+  CHECK(net.placement.at("exc") == std::vector<std::size_t>{5, 2});
+  const auto error_of = [&](const std::string& placement) {
+    try {
+      parse_network_text(base + placement, "net.yaml", "/");
+    } catch (const InputError& error) {
+      return std::string(error.what());
+    }
+    return std::string("no error");
+  };
+  CHECK_THAT(error_of("placement: {inh: [0]}\n"), Catch::Contains("placement.inh") && Catch::Contains("no input, population"));
+  CHECK_THAT(error_of("placement: {ee: [0]}\n"), Catch::Contains("placement.ee") && Catch::Contains("target population"));
+  CHECK_THAT(error_of("placement: {exc: []}\n"), Catch::Contains("placement.exc") && Catch::Contains("at least one core"));
+  CHECK_THAT(error_of("placement: {exc: [1, -2]}\n"), Catch::Contains("placement.exc") && Catch::Contains(">= 0"));
+  CHECK_THAT(error_of("placement: {exc: [1, 1]}\n"), Catch::Contains("named twice"));
+  CHECK_THAT(error_of("placement: {exc: 3}\n"), Catch::Contains("placement.exc"));
+}
