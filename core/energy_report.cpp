@@ -145,11 +145,14 @@ std::string format_static_and_time(const EnergyReport& report) {
   const ChipRunTime& base = report.time.always_on;
   const StaticPower& power = report.static_power;
   const double core_ticks = static_cast<double>(run.core_ticks_working + run.core_ticks_idle);
+  const double dynamic_ratio =
+      report.total.always_on_dynamic_j == 0.0 ? 1.0 : report.total.dynamic_j / report.total.always_on_dynamic_j;
   out << "static " << sci(report.total.static_j) << " J + dynamic " << sci(report.total.dynamic_j)
       << " J (always-on: " << sci(report.total.always_on_static_j) << " + " << sci(report.total.always_on_dynamic_j)
-      << " J); cores " << sci(power.core_active_w) << " W working / " << sci(power.core_idle_w)
+      << " J; dynamic event/always-on " << fixed(dynamic_ratio, 3) << "); cores " << sci(power.core_active_w) << " W working / " << sci(power.core_idle_w)
       << " W idle, unused cores " << (power.unused_cores_power_gated ? "power-gated" : "idle") << " ("
-      << power.source << ")\n"
+      << (power.source.rfind("assumed", 0) == 0 ? "assumed" : "sourced") << ": tandem chips --chip " << report.chip
+      << ")\n"
       << "core-ticks working " << run.core_ticks_working << ", idle " << run.core_ticks_idle << " ("
       << fixed(core_ticks == 0.0 ? 0.0 : 100.0 * static_cast<double>(run.core_ticks_working) / core_ticks, 1)
       << "% working)\n";
@@ -159,7 +162,7 @@ std::string format_static_and_time(const EnergyReport& report) {
     return out.str();
   }
   const auto us = [](double seconds) { return sci(seconds * 1e6); };
-  out << "time on chip (" << report.time.source << "): tick mean " << us(report.tick_mean_s(run)) << " us, max "
+  out << "time on chip: tick mean " << us(report.tick_mean_s(run)) << " us, max "
       << us(run.tick_max_s) << " us (barrier " << sci(report.time.sync_ns * 1e-3) << " us); run "
       << sci(run.chip_time_s) << " s for " << sci(report.duration_ms * 1e-3) << " s simulated (real-time factor "
       << sci(report.real_time_factor(run)) << "); always-on tick mean " << us(report.tick_mean_s(base)) << " us\n"
