@@ -55,6 +55,7 @@ DenseEngine::DenseEngine(std::string name, LayerGraph graph, DenseEngineOptions 
                       .units = layers[i].outputs(),
                       .fan_in = layers[i].inputs(),
                       .synapse_memory_bytes = network_->layers.back().weight_bytes() + network_->layers.back().bias_bytes(),
+                      .state_bytes = layers[i].outputs() * dense_accumulator_bytes,
                       .targets = graph_.targets(i)};
     counters_.push_back(std::move(node));
   }

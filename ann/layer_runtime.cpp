@@ -53,9 +53,6 @@ std::size_t LayerRuntime::weight_bytes() const {
   return spec_->inputs() * spec_->outputs() * (precision_ == Precision::float32 ? sizeof(float) : sizeof(std::int8_t));
 }
 
-// Bytes of one output accumulator a run writes: a float32 sum or an int32 fixed-point one.
-constexpr std::size_t accumulator_bytes = 4;
-
 std::size_t LayerRuntime::bias_bytes() const {
   return spec_->outputs() * (precision_ == Precision::float32 ? sizeof(float) : sizeof(std::int32_t));
 }
@@ -68,7 +65,7 @@ void LayerRuntime::add_always_on(OpCounts& always_on) const {
   always_on.add(Op::input_event, as_count(n));
   always_on.add(Op::spike, as_count(m));
   always_on.add(Op::memory_byte_read, as_count(weight_bytes()));
-  always_on.add(Op::memory_byte_written, as_count(m * accumulator_bytes));
+  always_on.add(Op::memory_byte_written, as_count(m * dense_accumulator_bytes));
 }
 
 // `columns` weight columns were read (each `outputs` MACs), `events` inputs received,
@@ -81,7 +78,7 @@ void LayerRuntime::count(OpCounts& executed, std::size_t columns, std::size_t ev
   executed.add(Op::spike, as_count(sent));
   executed.add(Op::memory_byte_read, as_count(columns * weight_bytes() / std::max<std::size_t>(spec_->inputs(), 1)));
   // Every run writes its m accumulators (the outputs it then sends or holds).
-  executed.add(Op::memory_byte_written, as_count(m * accumulator_bytes));
+  executed.add(Op::memory_byte_written, as_count(m * dense_accumulator_bytes));
 }
 
 void LayerRuntime::run(const Eigen::VectorXf& input, ExecutionMode mode, OpCounts& executed) {

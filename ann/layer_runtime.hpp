@@ -16,6 +16,9 @@
 
 namespace tandem::ann {
 
+// Bytes of one output accumulator a run writes: a float32 sum or an int32 fixed-point one.
+inline constexpr std::size_t dense_accumulator_bytes = 4;
+
 enum class Precision { float32, fixed_point };
 std::string_view to_string(Precision precision);
 // "float32" (also "float") or "fixed" (also "fixed_point", "int8"); InputError otherwise.

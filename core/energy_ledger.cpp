@@ -1,5 +1,6 @@
 #include "core/energy_ledger.hpp"
 
+#include <algorithm>
 #include <limits>
 
 #include "core/error.hpp"
@@ -41,7 +42,52 @@ Simulation& built_at_start(Simulation& simulation) {
   return simulation;
 }
 
+// A projection's source units × target units: the synapses an all-to-all projection would have.
+// The source is the node that names the projection among its targets.
+double possible_synapses(const std::vector<NodeCounters>& counters, const NodeCounters& projection) {
+  std::size_t source_units = 0;
+  std::size_t target_units = 0;
+  for (const NodeCounters& node : counters) {
+    if (std::find(node.targets.begin(), node.targets.end(), projection.node) != node.targets.end()) {
+      source_units = node.units;
+    }
+    if (!projection.targets.empty() && node.node == projection.targets.front()) target_units = node.units;
+  }
+  return static_cast<double>(source_units) * static_cast<double>(target_units);
+}
+
 }  // namespace
+
+NeuroBenchFigures neurobench_figures(std::span<const NodeEnergy> nodes, Tick ticks) {
+  NeuroBenchFigures figures;
+  double outputs_sent = 0.0;
+  double outputs_possible = 0.0;
+  double synapses = 0.0;
+  double possible = 0.0;
+  for (const NodeEnergy& node : nodes) {
+    figures.effective_acs += node.executed[Op::synaptic_op];
+    figures.effective_macs += node.executed[Op::mac];
+    figures.dense_ops += node.always_on[Op::synaptic_op] + node.always_on[Op::mac];
+    figures.neuron_updates += node.executed[Op::neuron_update];
+    figures.weight_bytes += node.weight_bytes;
+    figures.state_bytes += node.state_bytes;
+    if (node.kind == NodeKind::spiking) {
+      outputs_sent += static_cast<double>(node.executed[Op::spike]);
+      outputs_possible += static_cast<double>(node.units) * static_cast<double>(ticks);
+    } else if (node.kind == NodeKind::dense) {
+      // A layer's output is an activation: sent when non-zero (or changed), one per unit per run.
+      outputs_sent += static_cast<double>(node.executed[Op::spike]);
+      outputs_possible += static_cast<double>(node.always_on[Op::activation]);
+    } else if (node.kind == NodeKind::projection && node.possible_synapses > 0.0) {
+      synapses += static_cast<double>(node.units);  // a projection's units are its synapses
+      possible += node.possible_synapses;
+    }
+  }
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  figures.activation_sparsity = outputs_possible > 0.0 ? 1.0 - outputs_sent / outputs_possible : nan;
+  figures.connection_sparsity = possible > 0.0 ? 1.0 - synapses / possible : nan;
+  return figures;
+}
 
 Pacing parse_pacing(const std::string& text) {
   if (text == "real-time") return Pacing::real_time;
@@ -63,6 +109,9 @@ double NodeEnergy::ratio() const {
 NodeEnergy& NodeEnergy::operator+=(const NodeEnergy& other) {
   units += other.units;
   cores += other.cores;
+  weight_bytes += other.weight_bytes;
+  state_bytes += other.state_bytes;
+  possible_synapses += other.possible_synapses;
   executed += other.executed;
   always_on += other.always_on;
   executed_route += other.executed_route;
@@ -101,6 +150,9 @@ EnergyLedger::EnergyLedger(Simulation& simulation, const ChipModel& chip,
     node.kind = counter.kind;
     node.units = counter.units;
     node.cores = mapping_.core_share(nodes_.size());
+    node.weight_bytes = counter.synapse_memory_bytes;
+    node.state_bytes = counter.state_bytes;
+    if (counter.kind == NodeKind::projection) node.possible_synapses = possible_synapses(counters, counter);
     nodes_.push_back(node);
     // Counters since the engines' last reset; at tick 0 a later build() resets them to zero.
     last_executed_.push_back(simulation.now() == 0 ? OpCounts{} : counter.executed);

@@ -136,6 +136,18 @@ std::string format_energy_table(const EnergyReport& report) {
   out << table.str();
   out << "ratio = event-driven energy / always-on energy of the same network and duration\n";
   out << format_static_and_time(report);
+  out << format_neurobench(report);
+  return out.str();
+}
+
+std::string format_neurobench(const EnergyReport& report) {
+  const NeuroBenchFigures all = neurobench_figures(report.nodes, report.ticks);
+  const auto percent = [](double fraction) { return std::isfinite(fraction) ? fixed(100.0 * fraction, 2) + "%" : std::string("-"); };
+  std::ostringstream out;
+  out << "NeuroBench: effective ACs " << all.effective_acs << ", effective MACs " << all.effective_macs
+      << ", dense ops " << all.dense_ops << ", neuron updates " << all.neuron_updates << "; activation sparsity "
+      << percent(all.activation_sparsity) << ", connection sparsity " << percent(all.connection_sparsity)
+      << "; memory footprint " << all.weight_bytes << " B weights + " << all.state_bytes << " B state\n";
   return out.str();
 }
 

@@ -81,6 +81,8 @@ std::string format_energy_table(const EnergyReport& report);
 // The static/dynamic split, core activity, time on the chip, power and energy-delay product
 // (part of format_energy_table).
 std::string format_static_and_time(const EnergyReport& report);
+// NeuroBench's figures of the whole run (per node in the JSON), part of format_energy_table.
+std::string format_neurobench(const EnergyReport& report);
 
 std::string energy_report_to_json(const EnergyReport& report);
 // Writes the JSON; RunError when the file cannot be written.

@@ -29,6 +29,17 @@ Json hops_json(const RouteCounts& route) {
 
 Json number_or_null(double value) { return std::isfinite(value) ? Json(value) : Json(nullptr); }
 
+Json neurobench_json(const NeuroBenchFigures& figures) {
+  return Json{{"effective_acs", figures.effective_acs},
+              {"effective_macs", figures.effective_macs},
+              {"dense_ops", figures.dense_ops},
+              {"neuron_updates", figures.neuron_updates},
+              {"activation_sparsity", number_or_null(figures.activation_sparsity)},
+              {"connection_sparsity", number_or_null(figures.connection_sparsity)},
+              {"weight_bytes", figures.weight_bytes},
+              {"state_bytes", figures.state_bytes}};
+}
+
 Json node_json(const NodeEnergy& node) {
   return Json{{"node", node.node},
               {"kind", std::string(to_string(node.kind))},
@@ -42,7 +53,10 @@ Json node_json(const NodeEnergy& node) {
                {{"dynamic", node.always_on_dynamic_j},
                 {"static", node.always_on_static_j},
                 {"total", node.always_on_energy_j()}}},
-              {"ratio", number_or_null(node.ratio())}};
+              {"ratio", number_or_null(node.ratio())},
+              {"memory", {{"weight_bytes", node.weight_bytes},
+                          {"state_bytes", node.state_bytes},
+                          {"possible_synapses", node.possible_synapses}}}};
 }
 
 Json run_time_json(const EnergyReport& report, const ChipRunTime& run, double energy_j) {
@@ -75,6 +89,7 @@ class Reader {
     return Reader(*it, origin_, path);
   }
   Reader at(std::size_t index) const { return Reader(value_.at(index), origin_, path_ + "[" + std::to_string(index) + "]"); }
+  bool has(const std::string& key) const { return value_.is_object() && value_.contains(key); }
   std::size_t size() const {
     if (!value_.is_array()) fail("expected an array");
     return value_.size();
@@ -141,6 +156,12 @@ NodeEnergy read_node(const Reader& reader) {
   node.static_j = reader.at("energy_j").at("static").number();
   node.always_on_dynamic_j = reader.at("always_on_energy_j").at("dynamic").number();
   node.always_on_static_j = reader.at("always_on_energy_j").at("static").number();
+  // memory arrived within schema 1.
+  if (reader.has("memory")) {
+    node.weight_bytes = reader.at("memory").at("weight_bytes").size_value();
+    node.state_bytes = reader.at("memory").at("state_bytes").size_value();
+    node.possible_synapses = reader.at("memory").at("possible_synapses").number();
+  }
   return node;
 }
 
@@ -159,7 +180,10 @@ ChipRunTime read_run_time(const Reader& reader) {
 
 std::string energy_report_to_json(const EnergyReport& report) {
   Json nodes = Json::array();
-  for (const NodeEnergy& node : report.nodes) nodes.push_back(node_json(node));
+  for (const NodeEnergy& node : report.nodes) {
+    nodes.push_back(node_json(node));
+    nodes.back()["neurobench"] = neurobench_json(neurobench_figures(std::span<const NodeEnergy>(&node, 1), report.ticks));
+  }
   Json cores = Json::array();
   for (const CoreLoad& core : report.mapping.cores) {
     cores.push_back(Json{{"core", core.core},
@@ -208,7 +232,8 @@ std::string energy_report_to_json(const EnergyReport& report) {
         {"sync_ns", report.time.sync_ns},
         {"executed", run_time_json(report, report.time.executed, report.total.energy_j())},
         {"always_on", run_time_json(report, report.time.always_on, report.total.always_on_energy_j())}}},
-      {"step", {{"name", report.step_name}, {"ticks", report.step_ticks}}}};
+      {"step", {{"name", report.step_name}, {"ticks", report.step_ticks}}},
+      {"neurobench", neurobench_json(neurobench_figures(report.nodes, report.ticks))}};
   return document.dump(2) + "\n";
 }
 

@@ -63,6 +63,7 @@ struct NodeCounters {
   std::size_t fan_in = 0;                 // largest number of inputs (axons) of one unit; for a
                                           // population, over all its incoming projections together
   std::size_t synapse_memory_bytes = 0;   // weights, delays and indices this node stores
+  std::size_t state_bytes = 0;            // neuron or layer state it keeps (membranes, accumulators)
   std::vector<std::string> targets;       // nodes of the same engine its output feeds
   OpCounts executed;   // what this run did
   OpCounts always_on;  // what the same node does always-on over the same ticks

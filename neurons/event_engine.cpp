@@ -189,6 +189,7 @@ void EventEngine::build_counters() {
   for (const auto& entry : populations_) {
     const auto& pop = *entry->population;
     NodeCounters node{.node = pop.name(), .kind = pop.kind(), .units = pop.size()};
+    node.state_bytes = pop.size() * pop.state_bytes_per_update();
     std::vector<std::uint32_t> fan_in(pop.size(), 0);
     for (const auto& projection : projections_) {
       if (projection->built && &*populations_[projection->target]->population == &pop) {

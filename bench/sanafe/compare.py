@@ -17,6 +17,7 @@ tandem side runs.
 
 Usage: /usr/bin/python3 bench/sanafe/compare.py [--sanafe DIR|SIM] [--tandem PATH]
            [--steps 1000] [--seed 1] [--out DIR] [--chip NAME] [--sanafe-timing simple]
+           [--tandem-mapping pinned|own] [--biased-fraction 1.0]
 See bench/sanafe/README.md for building SANA-FE and what each figure means.
 """
 
@@ -247,7 +248,8 @@ def run_measured(name, command, cwd, out_dir):
         process.returncode = os.waitstatus_to_exitcode(status)
     code = process.returncode
     if code != 0:
-        raise ToolError(f"{name} failed (exit code {code}): {' '.join(command)}\n"
+        how = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
+        raise ToolError(f"{name} failed ({how}): {' '.join(command)}\n"
                         f"--- last lines of {stderr_path}:\n{tail(stderr_path)}"
                         f"--- last lines of {stdout_path}:\n{tail(stdout_path)}")
     with open(stdout_path, encoding="utf-8", errors="replace") as f:
@@ -261,12 +263,13 @@ def run_measured(name, command, cwd, out_dir):
 def find_sanafe(path, arch_override):
     """(sim binary, arch/loihi.yaml) from a source folder, a build folder or the binary."""
     path = os.path.abspath(path)
-    candidates = [path] if os.path.isfile(path) else [os.path.join(path, "sim")]
+    candidates = [path] if os.path.isfile(path) else [os.path.join(path, "sim"),
+                                                      os.path.join(path, "build", "sim")]
     sim = next((c for c in candidates if os.path.isfile(c) and os.access(c, os.X_OK)), None)
     if sim is None:
-        raise ToolError(f"--sanafe {path}: no executable 'sim' there; build it first "
-                        "(bench/sanafe/README.md, 'Building SANA-FE')", 2)
-    folders = [os.path.dirname(sim)]
+        raise ToolError(f"--sanafe {path}: no executable 'sim' there (nor in build/); build it "
+                        "first (bench/sanafe/README.md, 'Building SANA-FE')", 2)
+    folders = [os.path.dirname(sim), os.path.dirname(os.path.dirname(sim))]
     cache = os.path.join(os.path.dirname(sim), "CMakeCache.txt")
     if os.path.isfile(cache):     # a build folder: its source folder holds arch/
         with open(cache, encoding="utf-8", errors="replace") as f:
@@ -315,8 +318,10 @@ def run_sanafe(sim, arch, network, steps, timing, out_dir):
     command = [sim, "-N", "1", "-t", timing, "-o", summary_dir, arch, network, str(steps)]
     stdout, wall, rss = run_measured("sanafe", command, summary_dir, out_dir)
     summary_file = os.path.join(summary_dir, "run_summary.yaml")
-    text = open(summary_file, encoding="utf-8").read() if os.path.isfile(summary_file) \
-        else stdout
+    text = stdout
+    if os.path.isfile(summary_file):
+        with open(summary_file, encoding="utf-8") as f:
+            text = f.read()
     s = parse_sanafe_summary(text)
     return {
         "command": command,

@@ -1,6 +1,7 @@
 // The timing model and static power against arithmetic done by hand on the toy network
 // (tests/energy/toy_network_engine.hpp) on the timed test chip (tests/energy/test_chip.hpp).
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <memory>
 
 #include "core/energy_ledger.hpp"
@@ -158,4 +159,24 @@ TEST_CASE("chip time: timing blocks are checked like costs", "[energy][time][bad
   partial.replace(partial.find("memory_bytes_written: none"), 26, "");
   partial.replace(partial.find("memory_bytes_read: none, "), 25, "memory_bytes_read: none");
   CHECK(parse_chip_text(partial, "t.yaml").untimed_without_reason() == std::vector<std::string>{"memory_bytes_written"});
+}
+
+TEST_CASE("neurobench: the toy network's figures by hand", "[energy][neurobench]") {
+  const TimedRun run = run_timed(timed_chip());
+  const EnergyReport report = make_energy_report(*run.ledger);
+  const NeuroBenchFigures all = neurobench_figures(report.nodes, report.ticks);
+  CHECK(all.effective_acs == 21);          // 7 input spikes × 3 synapses
+  CHECK(all.effective_macs == 12);         // 2 population bursts × 3 spikes × 2 outputs
+  CHECK(all.dense_ops == 120 + 60);        // always-on: 4 × 3 synapses and 3 × 2 MACs, 10 ticks
+  CHECK(all.neuron_updates == 9);
+  // Outputs sent / possible: population 6 of 3 × 10, readout 4 of its 20 always-on activations.
+  CHECK(all.activation_sparsity == Approx(1.0 - 10.0 / 50.0));
+  CHECK(all.connection_sparsity == Approx(0.0));  // all-to-all: 12 of 4 × 3
+  CHECK(all.weight_bytes == 48 + 24);
+  CHECK(all.state_bytes == 24);
+  for (const NodeEnergy& node : report.nodes) {
+    const NeuroBenchFigures one = neurobench_figures(std::span<const NodeEnergy>(&node, 1), report.ticks);
+    if (node.node == "pop") CHECK(one.activation_sparsity == Approx(0.8));
+    if (node.node == "input") CHECK(std::isnan(one.activation_sparsity));
+  }
 }

@@ -25,10 +25,12 @@ class ToyNetworkEngine : public Engine {
         NodeCounters{.node = "input", .kind = NodeKind::input, .units = inputs, .targets = {"in_to_pop"}},
         NodeCounters{.node = "in_to_pop",
                      .kind = NodeKind::projection,
+                     .units = inputs * neurons,  // a projection's units are its synapses
                      .fan_in = inputs,
                      .synapse_memory_bytes = inputs * neurons * 4,  // float32 weights
                      .targets = {"pop"}},
-        NodeCounters{.node = "pop", .kind = NodeKind::spiking, .units = neurons, .targets = {"readout"}},
+        NodeCounters{.node = "pop", .kind = NodeKind::spiking, .units = neurons, .state_bytes = neurons * 8,
+                     .targets = {"readout"}},
         NodeCounters{.node = "readout",
                      .kind = NodeKind::dense,
                      .units = outputs,
