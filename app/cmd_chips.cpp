@@ -44,8 +44,9 @@ void print_timing(const ChipModel& chip) {
     return;
   }
   std::cout << "  timing (" << timing.source << "), core pipelines "
-            << (timing.pipelines_overlap ? "overlapped" : "serial") << ", barrier ns by cores in use:";
-  for (const auto& [cores, ns] : timing.sync_ns_by_cores) std::cout << " " << pj(cores) << ": " << pj(ns);
+            << (timing.pipelines_overlap ? "overlapped" : "serial") << ", barrier ns by tiles in use ("
+            << (timing.sync_steps ? "steps" : "linear") << "):";
+  for (const auto& [tiles, ns] : timing.sync_ns_by_tiles) std::cout << " " << pj(tiles) << ": " << pj(ns);
   std::cout << "\n  latencies (ns):\n";
   print_op_figures(timing.latency_ns, timing.untimed, "untimed");
   std::cout << "    hops_east_west: " << pj(timing.hop_east_west_ns) << "\n"

@@ -179,7 +179,7 @@ StaticPower read_static_power(const ChipReader& reader, const YAML::Node& node) 
 ChipTiming read_timing(const ChipReader& reader, const YAML::Node& node) {
   if (!node.IsMap()) reader.fail(node, "timing", "expected a map (docs/energy.md \"Time\")");
   reader.reject_unknown(node, {"source", "latency_ns", "packet_receive_ns", "untimed", "core_pipelines", "sync_ns",
-                         "sync_ns_by_cores"},
+                         "sync_ns_by_tiles", "sync_lookup"},
                         "timing.");
   ChipTiming timing;
   timing.modelled = true;
@@ -203,35 +203,42 @@ ChipTiming read_timing(const ChipReader& reader, const YAML::Node& node) {
     timing.pipelines_overlap = pipelines.Scalar() == "overlapped";
   }
   const YAML::Node single = node["sync_ns"];
-  const YAML::Node table = node["sync_ns_by_cores"];
-  if (single && table) reader.fail(table, "timing.sync_ns_by_cores", "give sync_ns or sync_ns_by_cores, not both");
+  const YAML::Node table = node["sync_ns_by_tiles"];
+  if (single && table) reader.fail(table, "timing.sync_ns_by_tiles", "give sync_ns or sync_ns_by_tiles, not both");
   if (single) {
-    timing.sync_ns_by_cores.emplace_back(1.0, reader.number(single, "timing.sync_ns"));
+    timing.sync_ns_by_tiles.emplace_back(1.0, reader.number(single, "timing.sync_ns"));
   } else if (table) {
     if (!table.IsMap() || table.size() == 0) {
-      reader.fail(table, "timing.sync_ns_by_cores", "expected a map of cores in use -> ns, e.g. {1: 600, 4: 1400}");
+      reader.fail(table, "timing.sync_ns_by_tiles", "expected a map of tiles in use -> ns, e.g. {1: 600, 4: 1400}");
     }
     for (const auto& entry : table) {
-      const std::string path = "timing.sync_ns_by_cores." + entry.first.Scalar();
-      const double cores = static_cast<double>(reader.count(entry.first, path));
-      timing.sync_ns_by_cores.emplace_back(cores, reader.number(entry.second, path));
+      const std::string path = "timing.sync_ns_by_tiles." + entry.first.Scalar();
+      const double tiles = static_cast<double>(reader.count(entry.first, path));
+      timing.sync_ns_by_tiles.emplace_back(tiles, reader.number(entry.second, path));
     }
-    std::sort(timing.sync_ns_by_cores.begin(), timing.sync_ns_by_cores.end());
+    std::sort(timing.sync_ns_by_tiles.begin(), timing.sync_ns_by_tiles.end());
+  }
+  if (const YAML::Node lookup = node["sync_lookup"]) {
+    if (!lookup.IsScalar() || (lookup.Scalar() != "linear" && lookup.Scalar() != "step")) {
+      reader.fail(lookup, "timing.sync_lookup", "expected linear or step");
+    }
+    timing.sync_steps = lookup.Scalar() == "step";
   }
   return timing;
 }
 
 }  // namespace
 
-double ChipTiming::sync_ns(std::size_t cores_in_use) const {
-  if (sync_ns_by_cores.empty()) return 0.0;
-  const double cores = static_cast<double>(cores_in_use);
-  if (cores <= sync_ns_by_cores.front().first) return sync_ns_by_cores.front().second;
-  if (cores >= sync_ns_by_cores.back().first) return sync_ns_by_cores.back().second;
-  const auto upper = std::upper_bound(sync_ns_by_cores.begin(), sync_ns_by_cores.end(), cores,
+double ChipTiming::sync_ns(std::size_t tiles_in_use) const {
+  if (sync_ns_by_tiles.empty()) return 0.0;
+  const double tiles = static_cast<double>(tiles_in_use);
+  if (tiles <= sync_ns_by_tiles.front().first) return sync_ns_by_tiles.front().second;
+  if (tiles >= sync_ns_by_tiles.back().first) return sync_ns_by_tiles.back().second;
+  const auto upper = std::upper_bound(sync_ns_by_tiles.begin(), sync_ns_by_tiles.end(), tiles,
                                       [](double value, const auto& entry) { return value < entry.first; });
   const auto lower = upper - 1;
-  const double t = (cores - lower->first) / (upper->first - lower->first);
+  if (sync_steps) return lower->second;
+  const double t = (tiles - lower->first) / (upper->first - lower->first);
   return lower->second + t * (upper->second - lower->second);
 }
 

@@ -52,14 +52,16 @@ struct ChipTiming {
   // with its send side (updates, activations, spikes, packets, conversions, writes): the core's
   // time is the larger of the two instead of their sum.
   bool pipelines_overlap = false;
-  // Barrier time by cores in use (ascending cores), piecewise linear, clamped at both ends; one
-  // entry when the chip gives a single figure.
-  std::vector<std::pair<double, double>> sync_ns_by_cores;
+  // Barrier time by tiles in use (ascending tiles; a tile is a core when cores_per_tile is 1),
+  // clamped at both ends; one entry when the chip gives a single figure. Between entries it is
+  // linear, or a step (the entry of the largest tile count not above) when `sync_steps`.
+  std::vector<std::pair<double, double>> sync_ns_by_tiles;
+  bool sync_steps = false;
   // Ops with no latency, each with the reason (as ChipModel::unpriced).
   std::map<std::string, std::string> untimed;
 
   [[nodiscard]] double latency(Op op) const { return latency_ns[static_cast<std::size_t>(op)]; }
-  [[nodiscard]] double sync_ns(std::size_t cores_in_use) const;
+  [[nodiscard]] double sync_ns(std::size_t tiles_in_use) const;
 };
 
 struct ChipModel {

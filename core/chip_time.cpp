@@ -29,7 +29,7 @@ bool is_work(const OpCounts& ops) {
 ChipTimeModel::ChipTimeModel(const ChipModel& chip, const CoreMapping& mapping)
     : timing_(chip.timing),
       mapping_(mapping),
-      sync_ns_(chip.timing.sync_ns(mapping.cores_used())),
+      sync_ns_(chip.timing.sync_ns(mapping.tiles_used())),
       send_ns_(mapping.cores_used()),
       receive_ns_(mapping.cores_used()),
       working_(mapping.cores_used()) {}

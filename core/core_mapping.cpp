@@ -359,6 +359,12 @@ RouteCounts CoreMapping::route(std::size_t node_index, std::uint64_t events) con
   return counts;
 }
 
+std::size_t CoreMapping::tiles_used() const {
+  std::set<std::size_t> tiles;
+  for (const CoreLoad& load : cores_) tiles.insert(load.core / chip_.cores_per_tile);
+  return tiles.size();
+}
+
 UtilisationSummary CoreMapping::utilisation() const {
   const CoreCapacity& capacity = chip_.core;
   UtilisationSummary summary;

@@ -119,6 +119,8 @@ class CoreMapping {
   // The cores in use, in the order they were taken (CoreLoad::core is the physical index).
   [[nodiscard]] const std::vector<CoreLoad>& cores() const { return cores_; }
   [[nodiscard]] std::size_t cores_used() const { return cores_.size(); }
+  // Tiles (groups of cores_per_tile cores sharing a router) with at least one core in use.
+  [[nodiscard]] std::size_t tiles_used() const;
   [[nodiscard]] std::size_t cores_available() const { return cores_available_; }
   [[nodiscard]] const BoardLayout& board() const { return board_; }
   // Mean and largest fraction of a core's neurons, fan-in and synapse memory in use.

@@ -107,7 +107,7 @@ EnergyReport make_energy_report(const EnergyLedger& ledger, const std::string& n
   report.time.modelled = chip.timing.modelled;
   report.time.source = chip.timing.source;
   report.time.pacing = std::string(to_string(ledger.pacing()));
-  report.time.sync_ns = chip.timing.sync_ns(mapping.cores_used());
+  report.time.sync_ns = chip.timing.sync_ns(mapping.tiles_used());
   report.time.executed = ledger.run_time();
   report.time.always_on = ledger.always_on_run_time();
   return report;

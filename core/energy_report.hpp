@@ -26,7 +26,7 @@ struct ChipTimeReport {
   bool modelled = false;  // the chip has a timing model; without one only static power's duration is known
   std::string source;
   std::string pacing = "real-time";
-  double sync_ns = 0.0;  // barrier per tick at the cores in use
+  double sync_ns = 0.0;  // barrier per tick at the tiles in use
   ChipRunTime executed;
   ChipRunTime always_on;
 };

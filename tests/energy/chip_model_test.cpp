@@ -82,8 +82,10 @@ TEST_CASE("chip: every preset loads with its documented key figures", "[energy][
   CHECK(loihi.hop_east_west_pj == Approx(3.0));
   CHECK(loihi.hop_north_south_pj == Approx(4.2));
   CHECK(loihi.timing.pipelines_overlap);
-  CHECK(loihi.timing.sync_ns(4) == Approx(600));  // one tile
-  CHECK(loihi.timing.sync_ns(16) == Approx(1400));  // four tiles
+  CHECK(loihi.timing.sync_ns(1) == Approx(600));   // SANA-FE's table by tiles in use, as steps
+  CHECK(loihi.timing.sync_ns(3) == Approx(1000));
+  CHECK(loihi.timing.sync_ns(28) == Approx(1400));
+  CHECK(loihi.timing.sync_ns(32) == Approx(1800));
   CHECK_FALSE(loihi.core.ann);
   const ChipModel davies = load_chip("loihi_davies2018");
   CHECK(davies.cost(Op::synaptic_op) == Approx(23.6));

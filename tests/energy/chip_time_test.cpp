@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "core/energy_ledger.hpp"
+#include "core/core_mapping.hpp"
 #include "core/energy_report.hpp"
 #include "core/simulation.hpp"
 #include "tests/energy/test_chip.hpp"
@@ -117,16 +118,37 @@ TEST_CASE("static power: free-running needs a timing model", "[energy][static][b
                       Catch::Contains("no timing model"));
 }
 
-TEST_CASE("chip time: the barrier table is piecewise linear in the cores in use, clamped", "[energy][time]") {
+TEST_CASE("chip time: the barrier table by tiles in use, linear or steps, clamped", "[energy][time]") {
   ChipTiming timing;
-  timing.sync_ns_by_cores = {{1, 600}, {2, 1000}, {4, 1400}, {29, 1800}};
+  timing.sync_ns_by_tiles = {{1, 600}, {2, 1000}, {4, 1400}, {29, 1800}};
   CHECK(timing.sync_ns(0) == 600);
   CHECK(timing.sync_ns(1) == 600);
   CHECK(timing.sync_ns(3) == Approx(1200));
   CHECK(timing.sync_ns(16) == Approx(1400 + 400.0 * 12 / 25));
   CHECK(timing.sync_ns(29) == 1800);
   CHECK(timing.sync_ns(500) == 1800);
+  timing.sync_steps = true;  // SANA-FE's table: the entry of the largest tile count not above
+  CHECK(timing.sync_ns(3) == 1000);
+  CHECK(timing.sync_ns(28) == 1400);
+  CHECK(timing.sync_ns(32) == 1800);
   CHECK(ChipTiming{}.sync_ns(7) == 0.0);
+}
+
+TEST_CASE("chip time: the barrier follows the tiles in use, not the cores", "[energy][time]") {
+  // 4 cores per tile: cores 0-3 are one tile, cores 0, 4, 8, 12 four tiles.
+  ChipModel chip = testing::test_chip();
+  chip.mesh_width = 4;
+  chip.cores_per_tile = 4;
+  chip.timing.sync_ns_by_tiles = {{1, 600}, {2, 1000}, {4, 1400}};
+  chip.timing.sync_steps = true;
+  const std::vector<NodeCounters> nodes{NodeCounters{.node = "a", .kind = NodeKind::spiking, .units = 4}};
+  const CoreMapping one_tile(nodes, {}, chip, {}, Placement::fill, {{"a", {0, 1, 2, 3}}});
+  const CoreMapping four_tiles(nodes, {}, chip, {}, Placement::fill, {{"a", {0, 4, 8, 12}}});
+  CHECK(one_tile.tiles_used() == 1);
+  CHECK(four_tiles.tiles_used() == 4);
+  CHECK(four_tiles.cores()[1].x == 1);  // core 4 is tile 1: one hop east of tile 0
+  CHECK(chip.timing.sync_ns(one_tile.tiles_used()) == 600);
+  CHECK(chip.timing.sync_ns(four_tiles.tiles_used()) == 1400);
 }
 
 TEST_CASE("chip time: timing blocks are checked like costs", "[energy][time][bad]") {
@@ -147,8 +169,11 @@ TEST_CASE("chip time: timing blocks are checked like costs", "[energy][time][bad
   pipelines.replace(pipelines.find("core_pipelines: serial"), 22, "core_pipelines: parallel");
   CHECK_THAT(error_of(pipelines), Catch::Contains("timing.core_pipelines") && Catch::Contains("serial or overlapped"));
   std::string table = good;
-  table.replace(table.find("sync_ns: 100"), 12, "sync_ns_by_cores: {0: 5}");
-  CHECK_THAT(error_of(table), Catch::Contains("timing.sync_ns_by_cores.0") && Catch::Contains(">= 1"));
+  table.replace(table.find("sync_ns: 100"), 12, "sync_ns_by_tiles: {0: 5}");
+  CHECK_THAT(error_of(table), Catch::Contains("timing.sync_ns_by_tiles.0") && Catch::Contains(">= 1"));
+  std::string lookup = good;
+  lookup.replace(lookup.find("sync_ns: 100"), 12, "sync_ns: 100\n  sync_lookup: nearest");
+  CHECK_THAT(error_of(lookup), Catch::Contains("timing.sync_lookup") && Catch::Contains("linear or step"));
   std::string unused = good;
   unused.replace(unused.find("unused_cores: idle"), 18, "unused_cores: off");
   CHECK_THAT(error_of(unused), Catch::Contains("static_power.unused_cores") && Catch::Contains("power_gated or idle"));
