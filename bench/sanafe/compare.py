@@ -148,11 +148,10 @@ def write_sanafe_network(net, path):
         f.write("\n".join(lines) + "\n")
 
 
-def write_tandem_network(net, directory, steps, chip, placement):
+def write_tandem_network(net, directory, steps, chip, pinned):
     """tandem's YAML (populations, bias currents, explicit projections) and net.h5 (pairs,
-    per-neuron bias). Returns the YAML path. `placement` pins both populations to CORES:
-    "section" writes a top-level `placement: {exc: [...], inh: [...]}`, "population" a
-    `placement: {cores: [...]}` in each population, None none."""
+    per-neuron bias). Returns the YAML path. `pinned`: both populations on CORES through a
+    top-level `placement: {exc: [...], inh: [...]}`; else tandem maps them itself."""
     import h5py
     import numpy as np
 
@@ -187,8 +186,6 @@ def write_tandem_network(net, directory, steps, chip, placement):
                   f"v_threshold_mv: {THRESHOLD_MV!r}, v_reset_mv: {RESET_MV!r}, "
                   f"refractory_ms: {REFRACTORY_TICKS * DT_MS!r}}}",
                   "    initial: {v: [" + ", ".join(repr(float(x)) for x in v0) + "]}"]
-        if placement == "population":
-            lines.append(f"    placement: {{cores: {list(CORES)}}}")
     lines.append("projections:")
     for name, _, _ in groups():
         lines.append(f"  bias_{name}_in: {{from: bias_{name}, to: {name}, rule: one_to_one, "
@@ -197,7 +194,7 @@ def write_tandem_network(net, directory, steps, chip, placement):
         lines.append(f"  {src}_{dst}: {{from: {src}, to: {dst}, rule: explicit, "
                      f"pairs: {{file: net.h5, dataset: /{src}_{dst}/pairs}}, "
                      f"weight: {weight!r}, delay_ms: {DT_MS!r}}}")
-    if placement == "section":
+    if pinned:
         lines.append("placement:")
         lines += [f"  {name}: {list(CORES)}" for name, _, _ in groups()]
     path = os.path.join(directory, "net.yaml")
@@ -390,33 +387,13 @@ def sanafe_energy_terms(arch, counts, neurons, steps):
 # ----------------------------------------------------------------------------------------
 
 def find_tandem(path):
-    candidates = [path] if path else [os.path.join(REPO_ROOT, "build", "tandem"),
-                                      os.path.join(REPO_ROOT, "build", "app", "tandem")]
+    candidates = [path] if path else [os.path.join(REPO_ROOT, "build", "app", "tandem")]
     for candidate in candidates:
         if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
             return os.path.abspath(candidate)
     raise ToolError("tandem binary not found (tried " + ", ".join(candidates) + "); build it: "
                     "cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release && "
                     "cmake --build build --target tandem, or give --tandem PATH", 2)
-
-
-def pick_chip(tandem):
-    """loihi_sanafe (SANA-FE's arch/loihi.yaml as a tandem preset) when this tandem has it,
-    else tandem's own Loihi preset. --chip looks presets up by file name
-    ($TANDEM_PRESETS_DIR, then presets/), `tandem chips` lists them by name."""
-    names = set()
-    for folder in (os.environ.get("TANDEM_PRESETS_DIR"), os.path.join(REPO_ROOT, "presets")):
-        if folder and os.path.isdir(folder):
-            names |= {f[:-5] for f in os.listdir(folder) if f.endswith(".yaml")}
-    if not names:
-        listing = subprocess.run([tandem, "chips"], capture_output=True, text=True,
-                                 check=False).stdout
-        names = {line.split()[0] for line in listing.splitlines()[1:] if line.strip()}
-    for name in ("loihi_sanafe", "loihi", "loihi_davies2018"):
-        if name in names:
-            return name
-    raise ToolError("tandem has no Loihi preset (loihi_sanafe, loihi or loihi_davies2018); "
-                    "give --chip", 2)
 
 
 def chip_without_memory_limit(chip, out_dir):
@@ -440,48 +417,25 @@ def chip_without_memory_limit(chip, out_dir):
 
 
 def run_tandem(tandem, net, steps, chip, out_dir, pinned=True):
-    """Writes the network with CORES pinned, runs it and reads its energy report.
-
-    Placement is tried as a top-level section, then per population; a tandem that knows
-    neither runs with --neurons-per-core 1000 --placement balance instead. If the chip's
-    synapse memory refuses 4 cores, a copy of the preset without that limit is used. Every
-    such step is kept in the result's notes. pinned=False runs tandem's own mapping.
-    """
+    """Writes the network with CORES pinned (pinned=False: tandem's own mapping), runs it and
+    reads its energy report. If the chip's synapse memory refuses 4 cores, a copy of the
+    preset without that limit is used, and the result's notes say so."""
     directory = os.path.join(out_dir, "tandem")
     report = os.path.join(out_dir, "tandem_energy.json")
     notes = []
-    chip_arg = chip
-    attempts = ["section", "population", None] if pinned else ["own"]
-    while True:
-        placement = attempts[0]
-        network = write_tandem_network(net, directory, steps, chip,
-                                       None if placement == "own" else placement)
-        command = [tandem, "run", network, "--chip", chip_arg, "--ticks", str(steps),
-                   "--energy-report", report, "--force", "--quiet"]
-        if placement is None:
-            # Without explicit placement the closest tandem offers: at most 1000 per core,
-            # balanced (the chip's synapse memory may still spread it wider).
-            command += ["--neurons-per-core", "1000", "--placement", "balance"]
-        try:
-            stdout, wall, rss = run_measured("tandem", command, directory, out_dir)
-            break
-        except ToolError as error:
-            message = str(error)
-            if "synapse memory" in message and chip_arg == chip:
-                copy = chip_without_memory_limit(chip, out_dir)
-                if copy:
-                    notes.append(f"chip '{chip}' refuses the 4-core placement (synapse memory "
-                                 "per core); ran on a copy with 16 MiB per core, as SANA-FE "
-                                 f"checks no synapse memory: {copy}")
-                    chip_arg = copy
-                    continue
-            if placement not in (None, "own") and "placement" in message:
-                attempts.pop(0)
-                if attempts[0] is None:
-                    notes.append("this tandem has no explicit placement in network files: ran "
-                                 "with --neurons-per-core 1000 --placement balance instead")
-                continue
+    network = write_tandem_network(net, directory, steps, chip, pinned)
+    command = [tandem, "run", network, "--chip", chip, "--ticks", str(steps),
+               "--energy-report", report, "--force", "--quiet"]
+    try:
+        stdout, wall, rss = run_measured("tandem", command, directory, out_dir)
+    except ToolError as error:
+        copy = chip_without_memory_limit(chip, out_dir) if "synapse memory" in str(error) else None
+        if not copy:
             raise
+        notes.append(f"chip '{chip}' refuses the 4-core placement (synapse memory per core); ran "
+                     f"on a copy with 16 MiB per core, as SANA-FE checks no synapse memory: {copy}")
+        command[command.index("--chip") + 1] = copy
+        stdout, wall, rss = run_measured("tandem", command, directory, out_dir)
     with open(report, encoding="utf-8") as f:
         data = json.load(f)
     total = data["total"]
@@ -634,13 +588,13 @@ def parse_args(argv):
                         choices=("simple", "detailed", "cycle"),
                         help="SANA-FE timing model (default simple, the issue's 11.1 us/step)")
     parser.add_argument("--tandem", metavar="PATH",
-                        help="tandem binary (default build/tandem, then build/app/tandem)")
+                        help="tandem binary (default build/app/tandem)")
     parser.add_argument("--tandem-mapping", default="pinned", choices=("pinned", "own"),
                         help="pinned (default): both populations spread over cores 0-3 as "
                              "SANA-FE maps them; own: tandem's own mapping (the issue's 23 cores)")
-    parser.add_argument("--chip", default=None,
-                        help="tandem chip preset or file (default: loihi_sanafe, else loihi, "
-                             "else loihi_davies2018, whichever tandem has first)")
+    parser.add_argument("--chip", default="loihi",
+                        help="tandem chip preset or file (default loihi: SANA-FE's arch/loihi.yaml "
+                             "as a tandem preset)")
     parser.add_argument("--steps", type=int, default=1000, help="time steps (1 ms each)")
     parser.add_argument("--seed", type=int, default=1,
                         help="network seed (1: the issue's 320,933 synapses)")
@@ -667,7 +621,7 @@ def main(argv=None):
     try:
         tandem = find_tandem(args.tandem)
         sanafe = find_sanafe(args.sanafe, args.sanafe_arch) if args.sanafe else None
-        chip = args.chip or pick_chip(tandem)
+        chip = args.chip
         out = os.path.abspath(args.out)
         for sub in ("tandem", "sanafe"):
             shutil.rmtree(os.path.join(out, sub), ignore_errors=True)
