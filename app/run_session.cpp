@@ -65,6 +65,9 @@ void add_run_output_options(po::options_description& options, const RunOutputOpt
      "place at most N units per core (0: as many as the chip's cores hold)")
     ("placement", po::value<std::string>()->default_value("fill"),
      "fill: fill each core in order; balance: spread a node evenly over the same number of cores")
+    ("host-offload", po::bool_switch(),
+     "on a chip without dense cores (Loihi 1), run dense layers on its host processor, priced with the host's costs "
+     "and chip<->host transfers, instead of refusing")
     ("pacing", po::value<std::string>()->default_value(std::string(to_string(defaults.pacing))),
      "real-time: a tick lasts dt on the chip (or longer if the chip is slower); free-running: the next tick starts "
      "when the chip finishes one. Static energy accrues over that time");
@@ -88,6 +91,7 @@ RunOutputOptions run_output_options_from(const po::variables_map& values) {
   options.neurons_per_core = values["neurons-per-core"].as<std::size_t>();
   options.placement = parse_placement(values["placement"].as<std::string>());
   options.pacing = parse_pacing(values["pacing"].as<std::string>());
+  options.host_offload = values["host-offload"].as<bool>();
   return options;
 }
 
@@ -204,7 +208,7 @@ void RunSession::start() {
           simulation_, placed,
           EnergyLedgerSettings{.window_ticks = options_.energy_window_ticks, .board = options_.board,
                                .placement = options_.placement, .pacing = options_.pacing,
-                               .pinned = options_.pinned},
+                               .pinned = options_.pinned, .host_offload = options_.host_offload},
           ledgers_.empty() ? trace_.get() : nullptr));
       mapped.push_back(chip);
     } catch (const InputError& error) {

@@ -33,6 +33,7 @@ struct RunOutputOptions {
   std::size_t neurons_per_core = 0;  // at most this many units per core (0: the chip's capacity)
   Placement placement = Placement::fill;
   PinnedCores pinned;                 // nodes on named cores (the network file's `placement`)
+  bool host_offload = false;          // dense nodes on the host processor of a chip without dense cores
   Pacing pacing = Pacing::real_time;  // how long a tick lasts on the chip (static power's time)
   // The run's unit of work for per-step latency and energy in the report (examples: a control
   // step); 0 ticks: none.

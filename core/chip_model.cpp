@@ -176,6 +176,25 @@ StaticPower read_static_power(const ChipReader& reader, const YAML::Node& node) 
   return power;
 }
 
+HostProcessor read_host(const ChipReader& reader, const YAML::Node& node) {
+  if (!node.IsMap()) reader.fail(node, "host", "expected a map (docs/energy.md \"Host offload\")");
+  reader.reject_unknown(node, {"name", "source", "costs_pj", "unpriced", "latency_ns", "transfer_pj", "transfer_ns"},
+                        "host.");
+  HostProcessor host;
+  host.present = true;
+  host.name = required_text(reader, node, "name", "host.name");
+  host.source = required_text(reader, node, "source", "host.source");
+  host.cost_pj = read_op_table(reader, reader.require(node, "costs_pj", "host.costs_pj"), "host.costs_pj", "pJ").per_op;
+  if (const YAML::Node unpriced = node["unpriced"]) {
+    host.unpriced = read_reasons(reader, unpriced, "host.unpriced", host.cost_pj, "host.costs_pj");
+  }
+  host.latency_ns =
+      read_op_table(reader, reader.require(node, "latency_ns", "host.latency_ns"), "host.latency_ns", "ns").per_op;
+  host.transfer_pj = reader.number(reader.require(node, "transfer_pj", "host.transfer_pj"), "host.transfer_pj");
+  host.transfer_ns = reader.number(reader.require(node, "transfer_ns", "host.transfer_ns"), "host.transfer_ns");
+  return host;
+}
+
 ChipTiming read_timing(const ChipReader& reader, const YAML::Node& node) {
   if (!node.IsMap()) reader.fail(node, "timing", "expected a map (docs/energy.md \"Time\")");
   reader.reject_unknown(node, {"source", "latency_ns", "packet_receive_ns", "untimed", "core_pipelines", "sync_ns",
@@ -247,7 +266,7 @@ ChipModel parse_chip(const YAML::Node& root, const std::string& origin) {
   if (!root.IsMap()) reader.fail(root, "(top level)", "expected a map describing a chip");
   reader.reject_unknown(root,
                         {"name", "description", "source", "mesh", "core", "costs_pj", "unpriced",
-                         "static_power", "static_power_w", "timing", "clock_hz"},
+                         "static_power", "static_power_w", "timing", "host", "clock_hz"},
                         "");
   ChipModel chip;
   const YAML::Node name = reader.require(root, "name", "name");
@@ -323,6 +342,7 @@ ChipModel parse_chip(const YAML::Node& root, const std::string& origin) {
     chip.static_power = {watts, watts, true, "static_power_w in " + origin};
   }
   if (const YAML::Node timing = root["timing"]) chip.timing = read_timing(reader, timing);
+  if (const YAML::Node host = root["host"]) chip.host = read_host(reader, host);
   chip.clock_hz = reader.number(reader.require(root, "clock_hz", "clock_hz"), "clock_hz");
   return chip;
 }
@@ -332,6 +352,7 @@ std::vector<std::string> ChipModel::unexplained_zeros() const {
   for (std::size_t i = 0; i < op_kind_count; ++i) {
     const std::string op(op_name(static_cast<Op>(i)));
     if (cost_pj[i] == 0.0 && unpriced.count(op) == 0) zeros.push_back(op);
+    if (host.present && host.cost_pj[i] == 0.0 && host.unpriced.count(op) == 0) zeros.push_back("host." + op);
   }
   return zeros;
 }

@@ -64,6 +64,20 @@ struct ChipTiming {
   [[nodiscard]] double sync_ns(std::size_t tiles_in_use) const;
 };
 
+// The chip's host processor (Loihi's embedded x86 cores), which runs dense nodes a chip without
+// dense cores cannot, when a run asks for it (--host-offload). Values cross between the chip's
+// cores and the host one transfer each.
+struct HostProcessor {
+  bool present = false;  // the chip file has a `host` block
+  std::string name;
+  std::string source;
+  std::array<double, op_kind_count> cost_pj{};
+  std::array<double, op_kind_count> latency_ns{};
+  std::map<std::string, std::string> unpriced;  // ops the host does not price, with the reason
+  double transfer_pj = 0.0;  // one value between the chip's cores and the host
+  double transfer_ns = 0.0;
+};
+
 struct ChipModel {
   std::string name;
   std::string description;
@@ -80,6 +94,7 @@ struct ChipModel {
   double hop_inter_chip_pj = 0.0;  // one hop across a chip boundary on a board
   StaticPower static_power;
   ChipTiming timing;
+  HostProcessor host;
   double clock_hz = 0.0;
   // Counters (op names of docs/energy.md) this chip does not price, each with the reason: a cost
   // folded into another one ("folded into synaptic_ops: …"), or work the chip does not do. A

@@ -28,19 +28,27 @@ bool is_work(const OpCounts& ops) {
 
 ChipTimeModel::ChipTimeModel(const ChipModel& chip, const CoreMapping& mapping)
     : timing_(chip.timing),
+      host_(chip.host),
       mapping_(mapping),
       sync_ns_(chip.timing.sync_ns(mapping.tiles_used())),
       send_ns_(mapping.cores_used()),
       receive_ns_(mapping.cores_used()),
       working_(mapping.cores_used()) {}
 
-EpochChipTime ChipTimeModel::add_epoch(std::span<const OpCounts> ops, Tick ticks) {
+EpochChipTime ChipTimeModel::add_epoch(std::span<const OpCounts> ops, std::span<const std::uint64_t> transfers,
+                                       Tick ticks) {
   std::fill(send_ns_.begin(), send_ns_.end(), 0.0);
   std::fill(receive_ns_.begin(), receive_ns_.end(), 0.0);
   std::fill(working_.begin(), working_.end(), 0);
   double transit_ns = 0.0;
+  double host_ns = 0.0;  // the host processor works through its nodes and transfers in turn
   for (std::size_t node = 0; node < ops.size(); ++node) {
     const OpCounts& counts = ops[node];
+    host_ns += static_cast<double>(transfers[node]) * host_.transfer_ns;
+    if (mapping_.on_host(node)) {
+      for (std::size_t i = 0; i < op_kind_count; ++i) host_ns += static_cast<double>(counts.value[i]) * host_.latency_ns[i];
+      continue;
+    }
     const bool active = is_work(counts);
     if (!active && counts[Op::neuron_update_skipped] == 0) continue;
     double send = 0.0;
@@ -75,9 +83,9 @@ EpochChipTime ChipTimeModel::add_epoch(std::span<const OpCounts> ops, Tick ticks
     result.cores_working += working_[core];
   }
   if (timing_.modelled && ticks > 0) {
-    // Work and transit of the epoch spread evenly over its ticks (exact for one-tick epochs);
-    // every tick ends with a barrier.
-    result.tick_s = ((slowest_ns + transit_ns) / static_cast<double>(ticks) + sync_ns_) * 1e-9;
+    // Work and transit of the epoch spread evenly over its ticks (exact for one-tick epochs); the
+    // host works beside the cores; every tick ends with a barrier.
+    result.tick_s = (std::max(slowest_ns + transit_ns, host_ns) / static_cast<double>(ticks) + sync_ns_) * 1e-9;
   }
   return result;
 }

@@ -24,8 +24,9 @@ class ChipTimeModel {
   ChipTimeModel(const ChipModel& chip, const CoreMapping& mapping);
 
   // `ops[i]`: what node i (in the mapping's node order) did during an epoch of `ticks` ticks,
-  // including its routed packets and hops. Sets core_working() for the epoch.
-  EpochChipTime add_epoch(std::span<const OpCounts> ops, Tick ticks);
+  // including its routed packets and hops; `transfers[i]`: the values its output sent across the
+  // chip/host boundary. Sets core_working() for the epoch.
+  EpochChipTime add_epoch(std::span<const OpCounts> ops, std::span<const std::uint64_t> transfers, Tick ticks);
 
   // After add_epoch: whether core `core` had work (any op but skipped neuron updates).
   [[nodiscard]] bool core_working(std::size_t core) const { return working_[core] != 0; }
@@ -33,6 +34,7 @@ class ChipTimeModel {
 
  private:
   ChipTiming timing_;
+  HostProcessor host_;
   const CoreMapping& mapping_;
   double sync_ns_ = 0.0;
   std::vector<double> send_ns_;     // per core, this epoch

@@ -32,6 +32,7 @@ RouteCounts& RouteCounts::operator+=(const RouteCounts& other) {
   hops_east_west += other.hops_east_west;
   hops_north_south += other.hops_north_south;
   hops_inter_chip += other.hops_inter_chip;
+  host_transfers += other.host_transfers;
   return *this;
 }
 
@@ -62,7 +63,8 @@ Placement parse_placement(const std::string& text) {
 
 CoreMapping::CoreMapping(const std::vector<NodeCounters>& nodes,
                          const std::vector<TrafficEdge>& edges, const ChipModel& chip,
-                         BoardLayout board, Placement placement, const PinnedCores& pinned)
+                         BoardLayout board, Placement placement, const PinnedCores& pinned,
+                         bool host_offload)
     : chip_(chip), board_(board) {
   if (board_.chips_x < 1 || board_.chips_y < 1) {
     throw InputError("board layout: chips_x and chips_y must be >= 1");
@@ -171,15 +173,44 @@ CoreMapping::CoreMapping(const std::vector<NodeCounters>& nodes,
   };
   std::size_t last_automatic = std::numeric_limits<std::size_t>::max();  // slot automatic nodes may share
 
+  // Host offload: dense nodes go to the host processor, and so do inputs that feed only them
+  // (a dense engine's input buffers).
+  on_host_.assign(nodes.size(), 0);
+  if (host_offload && !cap.ann) {
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      if (mode_of(nodes[i].kind) != CoreMode::ann || nodes[i].units == 0) continue;
+      if (!chip_.host.present) {
+        throw InputError("--host-offload: chip '" + chip_.name + "' describes no host processor (a `host` block, "
+                         "docs/energy.md \"Host offload\") to run dense node '" + nodes[i].node + "' on");
+      }
+      on_host_[i] = 1;
+    }
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      if (nodes[i].kind != NodeKind::input) continue;
+      bool feeds_host = false;
+      bool feeds_chip = false;
+      for (const auto& edge : edges) {
+        if (edge.from != nodes[i].node) continue;
+        const auto target = index.find(edge.to);
+        if (target == index.end()) continue;
+        (on_host_[target->second] != 0 ? feeds_host : feeds_chip) = true;
+      }
+      if (feeds_host && !feeds_chip) on_host_[i] = 1;
+    }
+  }
+
   pieces_.resize(nodes.size());
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     const NodeCounters& node = nodes[i];
-    if (!is_placed(node.kind) || node.units == 0) continue;
+    if (!is_placed(node.kind) || node.units == 0 || on_host_[i] != 0) continue;
     const CoreMode mode = mode_of(node.kind);
     if ((mode == CoreMode::snn && !cap.snn) || (mode == CoreMode::ann && !cap.ann)) {
       throw InputError("mapping: node '" + node.node + "' (" + std::string(to_string(node.kind)) +
                        ") needs " + (mode == CoreMode::snn ? "snn" : "ann") +
-                       " cores, which chip '" + chip_.name + "' does not have");
+                       " cores, which chip '" + chip_.name + "' does not have" +
+                       (mode == CoreMode::ann && chip_.host.present
+                            ? " (--host-offload runs dense nodes on its host processor, " + chip_.host.name + ")"
+                            : ""));
     }
     if (const auto wanted = pinned.find(node.node); wanted != pinned.end()) {
       // Pinned: the units spread evenly over the named cores in order; each core receives the
@@ -297,8 +328,10 @@ void CoreMapping::build_routes(const std::vector<NodeCounters>& nodes,
     }
     return it->second;
   };
-  // Destination cores per source node; a projection forwards to its target's cores.
+  // Destination cores per source node; a projection forwards to its target's cores. A target on
+  // the other side of the chip/host boundary costs one transfer per event instead.
   std::vector<std::set<std::size_t>> destinations(nodes.size());
+  std::vector<std::set<std::size_t>> across_host(nodes.size());
   for (const auto& edge : edges) {
     const std::size_t from = find(edge.from, edge);
     std::size_t to = find(edge.to, edge);
@@ -307,12 +340,17 @@ void CoreMapping::build_routes(const std::vector<NodeCounters>& nodes,
       if (nodes[to].targets.empty()) continue;
       to = find(nodes[to].targets.front(), edge);
     }
+    const bool from_runs = on_host_[from] != 0 || !pieces_[from].empty();
+    const bool to_runs = on_host_[to] != 0 || !pieces_[to].empty();
+    if (from_runs && to_runs && on_host_[from] != on_host_[to]) across_host[from].insert(to);
     for (const Piece& piece : pieces_[to]) destinations[from].insert(piece.core);
   }
   routes_.assign(nodes.size(), Route{});
   longest_route_.assign(nodes.size(), MeshDistance{});
   destination_cores_.assign(nodes.size(), {});
   for (std::size_t i = 0; i < nodes.size(); ++i) {
+    routes_[i].host_transfers_per_event = across_host[i].size();
+    if (on_host_[i] != 0) destinations[i].clear();  // the host's values reach the chip as transfers
     if (!pieces_[i].empty()) destination_cores_[i].assign(destinations[i].begin(), destinations[i].end());
   }
   for (std::size_t i = 0; i < nodes.size(); ++i) {
@@ -353,10 +391,15 @@ RouteCounts CoreMapping::route(std::size_t node_index, std::uint64_t events) con
   const double n = static_cast<double>(events);
   RouteCounts counts;
   counts.packets = events * route.packets_per_event;
+  counts.host_transfers = events * route.host_transfers_per_event;
   counts.hops_east_west = static_cast<std::uint64_t>(std::llround(n * route.east_west_per_event));
   counts.hops_north_south = static_cast<std::uint64_t>(std::llround(n * route.north_south_per_event));
   counts.hops_inter_chip = static_cast<std::uint64_t>(std::llround(n * route.inter_chip_per_event));
   return counts;
+}
+
+bool CoreMapping::uses_host() const {
+  return std::any_of(on_host_.begin(), on_host_.end(), [](char host) { return host != 0; });
 }
 
 std::size_t CoreMapping::tiles_used() const {

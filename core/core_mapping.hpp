@@ -48,6 +48,7 @@ struct RouteCounts {
   std::uint64_t hops_east_west = 0;
   std::uint64_t hops_north_south = 0;
   std::uint64_t hops_inter_chip = 0;
+  std::uint64_t host_transfers = 0;  // values between the chip's cores and its host processor
   [[nodiscard]] std::uint64_t hops() const { return hops_east_west + hops_north_south + hops_inter_chip; }
   RouteCounts& operator+=(const RouteCounts& other);
   friend bool operator==(const RouteCounts&, const RouteCounts&) = default;
@@ -88,10 +89,11 @@ class CoreMapping {
   // Places `nodes` (structure only is used) in order; pinned nodes on their cores, the others on
   // the free cores in order. InputError when the network needs more cores than the board has, a
   // single unit does not fit a core, no core runs a node's mode, or a pinned core does not exist,
-  // cannot run the node's mode or lacks room (naming node and core).
+  // cannot run the node's mode or lacks room (naming node and core). With `host_offload`, dense
+  // nodes on a chip without dense cores run on the chip's host processor instead (off the mesh).
   CoreMapping(const std::vector<NodeCounters>& nodes, const std::vector<TrafficEdge>& edges,
               const ChipModel& chip, BoardLayout board = {}, Placement placement = Placement::fill,
-              const PinnedCores& pinned = {});
+              const PinnedCores& pinned = {}, bool host_offload = false);
 
   // Packets and hops caused by `events` output events of node `node_index` (index into the
   // `nodes` given to the constructor): one packet per event per destination core.
@@ -111,6 +113,9 @@ class CoreMapping {
   [[nodiscard]] const std::vector<std::size_t>& destination_cores(std::size_t node_index) const {
     return destination_cores_.at(node_index);
   }
+  // The node runs on the chip's host processor (host offload), not on a core.
+  [[nodiscard]] bool on_host(std::size_t node_index) const { return on_host_.at(node_index) != 0; }
+  [[nodiscard]] bool uses_host() const;
   // The longest route a node's output events take (zero for a node that sends nothing).
   [[nodiscard]] const MeshDistance& longest_route(std::size_t node_index) const {
     return longest_route_.at(node_index);
@@ -135,6 +140,7 @@ class CoreMapping {
   struct Route {
     std::uint64_t packets_per_event = 0;
     double east_west_per_event = 0, north_south_per_event = 0, inter_chip_per_event = 0;
+    std::uint64_t host_transfers_per_event = 0;  // target nodes on the other side of the chip/host boundary
   };
   void build_routes(const std::vector<NodeCounters>& nodes, const std::vector<TrafficEdge>& edges);
 
@@ -149,6 +155,7 @@ class CoreMapping {
   std::vector<std::vector<std::pair<std::size_t, double>>> core_nodes_;  // per core: node, share
   std::vector<MeshDistance> longest_route_;                             // per node
   std::vector<std::vector<std::size_t>> destination_cores_;             // per node
+  std::vector<char> on_host_;                                           // per node
 };
 
 }  // namespace tandem

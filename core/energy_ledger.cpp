@@ -132,7 +132,7 @@ EnergyLedger::EnergyLedger(Simulation& simulation, const ChipModel& chip,
       time_(simulation.settings().time),
       mode_(simulation.settings().mode),
       mapping_(simulation_.counters(), traffic_edges(simulation_), chip, settings.board, settings.placement,
-               settings.pinned),
+               settings.pinned, settings.host_offload),
       clock_(chip, mapping_) {
   if (settings_.window_ticks < 1) throw InputError("energy ledger: window_ticks must be >= 1");
   if (settings_.pacing == Pacing::free_running && !chip.timing.modelled) {
@@ -150,6 +150,7 @@ EnergyLedger::EnergyLedger(Simulation& simulation, const ChipModel& chip,
     node.kind = counter.kind;
     node.units = counter.units;
     node.cores = mapping_.core_share(nodes_.size());
+    node.on_host = mapping_.on_host(nodes_.size());
     node.weight_bytes = counter.synapse_memory_bytes;
     node.state_bytes = counter.state_bytes;
     if (counter.kind == NodeKind::projection) node.possible_synapses = possible_synapses(counters, counter);
@@ -162,6 +163,8 @@ EnergyLedger::EnergyLedger(Simulation& simulation, const ChipModel& chip,
   epoch_last_always_on_ = last_always_on_;
   epoch_executed_.resize(nodes_.size());
   epoch_always_on_.resize(nodes_.size());
+  epoch_transfers_.resize(nodes_.size());
+  epoch_always_on_transfers_.resize(nodes_.size());
   window_static_j_.assign(nodes_.size(), 0.0);
   window_always_on_static_j_.assign(nodes_.size(), 0.0);
   start_tick_ = checkpoint_tick_ = latest_tick_ = simulation.now();
@@ -208,16 +211,21 @@ void EnergyLedger::account_epoch(Tick ticks) {
       epoch_always_on_[i] = counter.always_on - epoch_last_always_on_[i];
       epoch_last_executed_[i] = counter.executed;
       epoch_last_always_on_[i] = counter.always_on;
-      // Packets out are part of a core's work (their hops are the mesh's transit).
-      epoch_executed_[i].add(Op::packet, mapping_.route(i, epoch_executed_[i][Op::spike]).packets);
-      epoch_always_on_[i].add(Op::packet, mapping_.route(i, epoch_always_on_[i][Op::spike]).packets);
+      // Packets out are part of a core's work (their hops are the mesh's transit), transfers to or
+      // from the host part of the host's.
+      const RouteCounts executed_route = mapping_.route(i, epoch_executed_[i][Op::spike]);
+      const RouteCounts always_on_route = mapping_.route(i, epoch_always_on_[i][Op::spike]);
+      epoch_executed_[i].add(Op::packet, executed_route.packets);
+      epoch_always_on_[i].add(Op::packet, always_on_route.packets);
+      epoch_transfers_[i] = executed_route.host_transfers;
+      epoch_always_on_transfers_[i] = always_on_route.host_transfers;
       ++i;
     }
   }
   if (i != nodes_.size()) throw RunError("energy ledger: the network's nodes changed during the run");
-  account_static(clock_.add_epoch(epoch_executed_, ticks), ticks, run_time_, window_time_, &NodeEnergy::static_j,
+  account_static(clock_.add_epoch(epoch_executed_, epoch_transfers_, ticks), ticks, run_time_, window_time_, &NodeEnergy::static_j,
                  window_static_j_);
-  account_static(clock_.add_epoch(epoch_always_on_, ticks), ticks, always_on_run_time_, window_always_on_time_,
+  account_static(clock_.add_epoch(epoch_always_on_, epoch_always_on_transfers_, ticks), ticks, always_on_run_time_, window_always_on_time_,
                  &NodeEnergy::always_on_static_j, window_always_on_static_j_);
 }
 
@@ -266,8 +274,8 @@ void EnergyLedger::checkpoint(Tick at) {
     const RouteCounts always_on_route = mapping_.route(i, always_on[Op::spike]);
     add_route(executed, executed_route);
     add_route(always_on, always_on_route);
-    const double dynamic_j = model_.dynamic_energy_j(executed, executed_route);
-    const double always_on_dynamic_j = model_.dynamic_energy_j(always_on, always_on_route);
+    const double dynamic_j = model_.dynamic_energy_j(executed, executed_route, node.on_host);
+    const double always_on_dynamic_j = model_.dynamic_energy_j(always_on, always_on_route, node.on_host);
     const double static_j = window_static_j_[i];
     const double always_on_static_j = window_always_on_static_j_[i];
     window_static_j_[i] = 0.0;

@@ -29,6 +29,7 @@ struct NodeEnergy {
   std::size_t weight_bytes = 0;    // synapse memory: weights, delays, indices
   std::size_t state_bytes = 0;     // neuron or layer state
   double possible_synapses = 0.0;  // a projection: source units × target units (else 0)
+  bool on_host = false;            // runs on the chip's host processor (--host-offload)
   OpCounts executed;        // including the packets and hops of its routed output events
   OpCounts always_on;
   RouteCounts executed_route;
@@ -76,6 +77,7 @@ struct EnergyLedgerSettings {
   Placement placement = Placement::fill;
   Pacing pacing = Pacing::real_time;
   PinnedCores pinned;  // nodes placed on named cores (the network file's `placement`)
+  bool host_offload = false;  // dense nodes a chip without dense cores cannot run go to its host
 };
 
 // The chip's time and core activity over a run (or a window), event run or always-on.
@@ -146,6 +148,8 @@ class EnergyLedger {
   std::vector<OpCounts> epoch_last_always_on_;
   std::vector<OpCounts> epoch_executed_;
   std::vector<OpCounts> epoch_always_on_;
+  std::vector<std::uint64_t> epoch_transfers_;            // chip <-> host transfers this epoch
+  std::vector<std::uint64_t> epoch_always_on_transfers_;
   std::vector<OpCounts> last_executed_;
   std::vector<OpCounts> last_always_on_;
   Tick start_tick_ = 0;

@@ -2,8 +2,12 @@
 
 namespace tandem {
 
-double EnergyModel::dynamic_energy_j(const OpCounts& ops, const RouteCounts& routed) const {
-  double pj = 0.0;
+double EnergyModel::dynamic_energy_j(const OpCounts& ops, const RouteCounts& routed, bool on_host) const {
+  double pj = static_cast<double>(routed.host_transfers) * chip_.host.transfer_pj;
+  if (on_host) {
+    for (std::size_t i = 0; i < op_kind_count; ++i) pj += static_cast<double>(ops.value[i]) * chip_.host.cost_pj[i];
+    return pj * joules_per_picojoule;
+  }
   for (std::size_t i = 0; i < op_kind_count; ++i) {
     if (static_cast<Op>(i) == Op::hop) continue;
     pj += static_cast<double>(ops.value[i]) * chip_.cost_pj[i];

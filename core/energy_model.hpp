@@ -17,7 +17,9 @@ class EnergyModel {
   // E = sum over ops of count × cost_pj × 1e-12. Hops in `routed` are priced by direction
   // (east-west, north-south, inter-chip); hops in `ops` beyond routed.hops() (counted by an
   // engine itself) at the chip's undirected hop cost.
-  [[nodiscard]] double dynamic_energy_j(const OpCounts& ops, const RouteCounts& routed = {}) const;
+  // A node on the host processor (`on_host`) is priced with the host's costs. Transfers between
+  // the chip and its host in `routed` are priced at the host's transfer cost.
+  [[nodiscard]] double dynamic_energy_j(const OpCounts& ops, const RouteCounts& routed = {}, bool on_host = false) const;
   // One core in use over `seconds`: active power when it had work, idle (clock-gated) otherwise.
   [[nodiscard]] double core_static_j(bool working, double seconds) const {
     return (working ? chip_.static_power.core_active_w : chip_.static_power.core_idle_w) * seconds;

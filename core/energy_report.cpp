@@ -130,11 +130,18 @@ std::string format_energy_table(const EnergyReport& report) {
   table.row({"node", "kind", "neuron_upd", "syn_ops", "macs", "spikes", "packets", "hops", "energy_J",
              "always_on_J", "ratio"});
   table.rule();
-  for (const NodeEnergy& node : report.nodes) table.row(node_row(node, std::string(to_string(node.kind))));
+  for (const NodeEnergy& node : report.nodes) {
+    table.row(node_row(node, std::string(to_string(node.kind)) + (node.on_host ? "@host" : "")));
+  }
   table.rule();
   table.row(node_row(report.total, ""));
   out << table.str();
   out << "ratio = event-driven energy / always-on energy of the same network and duration\n";
+  if (report.total.always_on_route.host_transfers > 0 ||
+      std::any_of(report.nodes.begin(), report.nodes.end(), [](const NodeEnergy& node) { return node.on_host; })) {
+    out << "@host: runs on the chip's host processor (--host-offload), priced with its costs; "
+        << report.total.executed_route.host_transfers << " values crossed between the chip and its host\n";
+  }
   out << format_static_and_time(report);
   out << format_neurobench(report);
   return out.str();

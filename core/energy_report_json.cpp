@@ -24,7 +24,8 @@ Json hops_json(const RouteCounts& route) {
   return Json{{"packets", route.packets},
               {"east_west", route.hops_east_west},
               {"north_south", route.hops_north_south},
-              {"inter_chip", route.hops_inter_chip}};
+              {"inter_chip", route.hops_inter_chip},
+              {"host_transfers", route.host_transfers}};
 }
 
 Json number_or_null(double value) { return std::isfinite(value) ? Json(value) : Json(nullptr); }
@@ -45,6 +46,7 @@ Json node_json(const NodeEnergy& node) {
               {"kind", std::string(to_string(node.kind))},
               {"units", node.units},
               {"cores", node.cores},
+              {"on_host", node.on_host},
               {"executed", counts_json(node.executed)},
               {"always_on", counts_json(node.always_on)},
               {"routing", {{"executed", hops_json(node.executed_route)}, {"always_on", hops_json(node.always_on_route)}}},
@@ -94,6 +96,10 @@ class Reader {
     if (!value_.is_array()) fail("expected an array");
     return value_.size();
   }
+  bool boolean() const {
+    if (!value_.is_boolean()) fail("expected true or false");
+    return value_.get<bool>();
+  }
   std::string text() const {
     if (!value_.is_string()) fail("expected a string");
     return value_.get<std::string>();
@@ -130,6 +136,7 @@ RouteCounts read_route(const Reader& reader) {
   route.hops_east_west = reader.at("east_west").count();
   route.hops_north_south = reader.at("north_south").count();
   route.hops_inter_chip = reader.at("inter_chip").count();
+  if (reader.has("host_transfers")) route.host_transfers = reader.at("host_transfers").count();  // within schema 1
   return route;
 }
 
@@ -148,6 +155,7 @@ NodeEnergy read_node(const Reader& reader) {
   node.kind = read_kind(reader.at("kind"));
   node.units = reader.at("units").size_value();
   node.cores = reader.at("cores").number();
+  if (reader.has("on_host")) node.on_host = reader.at("on_host").boolean();  // within schema 1
   node.executed = read_counts(reader.at("executed"));
   node.always_on = read_counts(reader.at("always_on"));
   node.executed_route = read_route(reader.at("routing").at("executed"));
@@ -326,9 +334,7 @@ EnergyReport parse_energy_report(const std::string& json_text, const std::string
   }
   if (document.contains("time")) {
     const Reader time = root.at("time");
-    const Reader modelled = time.at("modelled");
-    if (!document["time"]["modelled"].is_boolean()) modelled.fail("expected true or false");
-    report.time.modelled = document["time"]["modelled"].get<bool>();
+    report.time.modelled = time.at("modelled").boolean();
     report.time.source = time.at("source").text();
     report.time.pacing = time.at("pacing").text();
     report.time.sync_ns = time.at("sync_ns").number();

@@ -205,3 +205,56 @@ TEST_CASE("neurobench: the toy network's figures by hand", "[energy][neurobench]
     if (node.node == "input") CHECK(std::isnan(one.activation_sparsity));
   }
 }
+
+// The toy network on the timed chip without dense cores: --host-offload runs the readout on a
+// host processor (MAC 10 pJ / 1 ns, activation 20 / 2, value sent 30 / 3; a transfer 50 pJ / 7 ns).
+TEST_CASE("host offload: dense nodes priced and timed on the host, transfers counted", "[energy][host]") {
+  std::string yaml = testing::timed_test_chip_yaml();
+  yaml.replace(yaml.find("modes: [snn, ann]"), 17, "modes: [snn]");
+  yaml += R"(host:
+  name: test host
+  source: "assumed: test"
+  costs_pj: {macs: 10, activations: 20, spikes: 30}
+  unpriced: {neuron_updates: x, neuron_updates_skipped: x, synaptic_ops: x, input_events: x, encoder_conversions: x,
+             decoder_conversions: x, packets: x, hops: x, memory_bytes_read: x, memory_bytes_written: x}
+  latency_ns: {macs: 1, activations: 2, spikes: 3}
+  transfer_pj: 50
+  transfer_ns: 7
+)";
+  const ChipModel chip = parse_chip_text(yaml, "host_chip.yaml");
+  for (const std::string& zero : chip.unexplained_zeros()) CHECK(zero.rfind("host.", 0) != 0);  // the host explains its zeros
+  SimulationSettings settings;
+  settings.max_epoch_ticks = 1;
+  {
+    Simulation refused(settings);
+    refused.add(std::make_unique<testing::ToyNetworkEngine>(schedule()));
+    REQUIRE_THROWS_WITH(EnergyLedger(refused, chip, {}), Catch::Contains("--host-offload"));
+  }
+  Simulation simulation(settings);
+  simulation.add(std::make_unique<testing::ToyNetworkEngine>(schedule()));
+  EnergyLedger ledger(simulation, chip, EnergyLedgerSettings{.window_ticks = 4, .host_offload = true});
+  simulation.run(10);
+  ledger.finish();
+  for (const NodeEnergy& node : ledger.nodes()) {
+    INFO(node.node);
+    if (node.node == "readout") {
+      CHECK(node.on_host);
+      CHECK(node.static_j == 0.0);  // off the cores: the host's leak is in the chip's
+      // 12 MACs × 10 + 4 activations × 20 + 4 values × 30 pJ.
+      CHECK(node.dynamic_j == Approx(320e-12));
+    }
+    if (node.node == "pop") {
+      CHECK_FALSE(node.on_host);
+      CHECK(node.executed_route.host_transfers == 6);  // its 6 spikes cross to the host
+      CHECK(node.executed[Op::packet] == 0);           // and no core receives them
+      // 9 updates × 3 + 21 skipped × 1 + 6 spikes × 11 pJ, plus 6 transfers × 50 pJ.
+      CHECK(node.dynamic_j == Approx(414e-12));
+    }
+  }
+  CHECK(ledger.mapping().cores_used() == 2);
+  // Tick 0: core 0 = 48, core 1 = 12 + 9 + 33 = 54 (+17 transit from the input); the host takes
+  // 3 transfers × 7 + 6 MACs × 1 + 2 activations × 2 + 2 values × 3 = 37 -> 71 + 100 = 171 ns.
+  // Tick 2: core 0 = 24, core 1 = 15; host idle -> 24 + 17 + 100 = 141. Tick 5: core 0 = 96,
+  // core 1 = 24 + 9 + 33 = 66, host 37 -> 96 + 17 + 100 = 213. Others: 3 + 100 = 103.
+  CHECK(ledger.run_time().chip_time_s == Approx((171 + 141 + 213 + 7 * 103) * 1e-9));
+}
