@@ -64,7 +64,8 @@ void add_run_output_options(po::options_description& options, const RunOutputOpt
     ("neurons-per-core", po::value<std::size_t>()->default_value(defaults.neurons_per_core),
      "place at most N units per core (0: as many as the chip's cores hold)")
     ("placement", po::value<std::string>()->default_value("fill"),
-     "fill: fill each core in order; balance: spread a node evenly over the same number of cores")
+     "fill: fill each core in order; balance: spread a node evenly over the same number of cores; min-hops: "
+     "place nodes that talk on nearby cores")
     ("host-offload", po::bool_switch(),
      "on a chip without dense cores (Loihi 1), run dense layers on its host processor, priced with the host's costs "
      "and chip<->host transfers, instead of refusing")

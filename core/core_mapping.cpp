@@ -58,7 +58,8 @@ std::vector<TrafficEdge> traffic_edges(const Simulation& simulation) {
 Placement parse_placement(const std::string& text) {
   if (text == "fill") return Placement::fill;
   if (text == "balance") return Placement::balance;
-  throw InputError("--placement '" + text + "': expected fill or balance");
+  if (text == "min-hops") return Placement::min_hops;
+  throw InputError("--placement '" + text + "': expected fill, balance or min-hops");
 }
 
 CoreMapping::CoreMapping(const std::vector<NodeCounters>& nodes,
@@ -123,12 +124,8 @@ CoreMapping::CoreMapping(const std::vector<NodeCounters>& nodes,
     }
   }
 
-  std::vector<CoreMode> core_mode;
-  std::map<std::size_t, std::size_t> slot_of_core;  // physical core -> index in cores_
-  std::size_t next_free = 0;
-  // The slot of physical core `physical`, taking it into use if it is not yet.
-  auto use_core = [&](std::size_t physical, CoreMode mode) {
-    if (const auto found = slot_of_core.find(physical); found != slot_of_core.end()) return found->second;
+  // An empty load at physical core `physical`: its chip and position on the board's mesh.
+  const auto position_of = [&](std::size_t physical) {
     CoreLoad load;
     load.core = physical;
     const std::size_t chip_index = physical / per_chip;
@@ -139,7 +136,15 @@ CoreMapping::CoreMapping(const std::vector<NodeCounters>& nodes,
     const std::size_t tile = local / chip_.cores_per_tile;
     load.x = load.chip_x * chip_.mesh_width + tile % chip_.mesh_width;
     load.y = load.chip_y * chip_.mesh_height + tile / chip_.mesh_width;
-    cores_.push_back(load);
+    return load;
+  };
+  std::vector<CoreMode> core_mode;
+  std::map<std::size_t, std::size_t> slot_of_core;  // physical core -> index in cores_
+  std::size_t next_free = 0;
+  // The slot of physical core `physical`, taking it into use if it is not yet.
+  auto use_core = [&](std::size_t physical, CoreMode mode) {
+    if (const auto found = slot_of_core.find(physical); found != slot_of_core.end()) return found->second;
+    cores_.push_back(position_of(physical));
     core_mode.push_back(mode);
     slot_of_core.emplace(physical, cores_.size() - 1);
     return cores_.size() - 1;
@@ -199,8 +204,68 @@ CoreMapping::CoreMapping(const std::vector<NodeCounters>& nodes,
     }
   }
 
+  // Who exchanges traffic with whom (a projection stands for its target population), for
+  // min-hops: the order nodes are placed in and the cores each piece should sit near.
+  std::vector<std::vector<std::size_t>> neighbours(nodes.size());
+  const auto endpoint = [&](const std::string& name) -> std::size_t {
+    const auto found = index.find(name);
+    if (found == index.end()) return nodes.size();
+    const NodeCounters& node = nodes[found->second];
+    if (node.kind != NodeKind::projection || node.targets.empty()) return found->second;
+    const auto target = index.find(node.targets.front());
+    return target == index.end() ? nodes.size() : target->second;
+  };
+  for (const auto& edge : edges) {
+    const std::size_t from = endpoint(edge.from);
+    const std::size_t to = endpoint(edge.to);
+    if (from == nodes.size() || to == nodes.size() || from == to) continue;
+    neighbours[from].push_back(to);
+    neighbours[to].push_back(from);
+  }
+  std::vector<std::size_t> order;
+  if (placement == Placement::min_hops) {
+    std::vector<char> seen(nodes.size(), 0);
+    for (std::size_t start = 0; start < nodes.size(); ++start) {
+      if (seen[start] != 0) continue;
+      seen[start] = 1;
+      order.push_back(start);
+      for (std::size_t next = order.size() - 1; next < order.size(); ++next) {
+        for (const std::size_t neighbour : neighbours[order[next]]) {
+          if (seen[neighbour] == 0) {
+            seen[neighbour] = 1;
+            order.push_back(neighbour);
+          }
+        }
+      }
+    }
+  } else {
+    for (std::size_t i = 0; i < nodes.size(); ++i) order.push_back(i);
+  }
+  // min-hops: the free core nearest (Manhattan, on the board's mesh) to the cores of node i's
+  // placed neighbours and its own earlier pieces; the first free core when there are none.
+  const auto nearest_free_core = [&](std::size_t i) {
+    std::vector<std::pair<std::size_t, std::size_t>> anchors;
+    for (const std::size_t neighbour : neighbours[i]) {
+      for (const Piece& piece : pieces_[neighbour]) anchors.emplace_back(cores_[piece.core].x, cores_[piece.core].y);
+    }
+    for (const Piece& piece : pieces_[i]) anchors.emplace_back(cores_[piece.core].x, cores_[piece.core].y);
+    std::size_t best = cores_available_;
+    std::size_t best_distance = std::numeric_limits<std::size_t>::max();
+    for (std::size_t core = 0; core < cores_available_ && !anchors.empty(); ++core) {
+      if (reserved.contains(core) || slot_of_core.contains(core)) continue;
+      const CoreLoad at = position_of(core);
+      std::size_t distance = 0;
+      for (const auto& [x, y] : anchors) distance += (at.x > x ? at.x - x : x - at.x) + (at.y > y ? at.y - y : y - at.y);
+      if (distance < best_distance) {
+        best = core;
+        best_distance = distance;
+      }
+    }
+    return best;
+  };
+
   pieces_.resize(nodes.size());
-  for (std::size_t i = 0; i < nodes.size(); ++i) {
+  for (const std::size_t i : order) {
     const NodeCounters& node = nodes[i];
     if (!is_placed(node.kind) || node.units == 0 || on_host_[i] != 0) continue;
     const CoreMode mode = mode_of(node.kind);
@@ -287,7 +352,8 @@ CoreMapping::CoreMapping(const std::vector<NodeCounters>& nodes,
                                     : std::min(per_core, node.units - first);
       first += units;
       for (std::size_t slice = 0; slice < slices; ++slice) {
-        last_automatic = open_core(mode, node.node);
+        const std::size_t near = placement == Placement::min_hops ? nearest_free_core(i) : cores_available_;
+        last_automatic = near < cores_available_ ? use_core(near, mode) : open_core(mode, node.node);
         add_to_core(last_automatic, i, units, slice_fan_in, memory_of(units), mode, slice == 0);
       }
     }

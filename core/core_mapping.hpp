@@ -78,10 +78,12 @@ struct UtilisationSummary {
 // evenly over its cores in order; several nodes may name one core if it holds them all.
 using PinnedCores = std::map<std::string, std::vector<std::size_t>>;
 
-// How a node larger than one core is spread over its cores: `fill` each core in order (all full
-// but the last), or `balance` its units evenly over the same number of cores.
-enum class Placement { fill, balance };
-// "fill" | "balance"; InputError naming the text otherwise.
+// How nodes are placed: `fill` each core in order (all full but the last); `balance` a node's
+// units evenly over the same number of cores; `min_hops` fills like `fill` but takes the nodes in
+// traffic order (breadth-first over who sends to whom) and puts each piece on the free core
+// nearest to the cores of its already-placed neighbours, to shorten routes.
+enum class Placement { fill, balance, min_hops };
+// "fill" | "balance" | "min-hops"; InputError naming the text otherwise.
 Placement parse_placement(const std::string& text);
 
 class CoreMapping {

@@ -247,7 +247,7 @@ TEST_CASE("mapping: balance spreads a node evenly over as many cores as fill use
   CHECK(balance.cores()[2].neurons == 3);
   CHECK(balance.utilisation().neurons_max == Approx(1.0));
   CHECK(parse_placement("balance") == Placement::balance);
-  CHECK_THROWS_WITH(parse_placement("even"), Catch::Contains("fill or balance"));
+  CHECK_THROWS_WITH(parse_placement("even"), Catch::Contains("fill, balance or min-hops"));
 }
 
 TEST_CASE("mapping: pinned nodes go on their named cores, the others around them", "[energy][mapping]") {
@@ -302,4 +302,24 @@ TEST_CASE("mapping: impossible pins are refused naming node and core", "[energy]
              Catch::Contains("node 'a' on core 1") && Catch::Contains("6 units needed") && Catch::Contains("has 4"));
   CHECK_THAT(error_of({node("a", NodeKind::spiking, 2, 9)}, {{"a", {0}}}), Catch::Contains("input axons"));
   CHECK_THAT(error_of({node("a", NodeKind::spiking, 1)}, {{"a", {0, 1}}}), Catch::Contains("names 2 cores for 1 units"));
+}
+
+TEST_CASE("mapping: min-hops places talking nodes next to each other", "[energy][mapping]") {
+  // 4 x 2 mesh, one 4-unit node per core. Only a -> b talk; four silent nodes come between them.
+  std::vector<NodeCounters> nodes{node("a", NodeKind::spiking, 4)};
+  for (const char* silent : {"x1", "x2", "x3", "x4"}) nodes.push_back(node(silent, NodeKind::spiking, 4));
+  nodes.push_back(node("b", NodeKind::spiking, 4));
+  const std::vector<TrafficEdge> edges{{"a", "b"}};
+  const CoreMapping fill(nodes, edges, chip(4, 2, 4));
+  const CoreMapping near(nodes, edges, chip(4, 2, 4), {}, Placement::min_hops);
+  // fill: a (0,0) ... b on core 5 = (1,1): 2 hops. min-hops: b on core 1 = (1,0) beside a: 1 hop.
+  CHECK(fill.route(0, 1).hops() == 2);
+  CHECK(near.route(0, 1).hops() == 1);
+  CHECK(near.cores_used() == fill.cores_used());
+  // A node split over several cores keeps its pieces together around its neighbours: c (12
+  // units, 3 cores) after d on a 4 x 4 mesh, d -> c.
+  const std::vector<NodeCounters> split{node("d", NodeKind::spiking, 4), node("c", NodeKind::spiking, 12)};
+  const CoreMapping spread(split, {{"d", "c"}}, chip(4, 4, 4), {}, Placement::min_hops);
+  for (const CoreLoad& load : spread.cores()) CHECK(load.x + load.y <= 2);
+  CHECK_THROWS_WITH(parse_placement("nearest"), Catch::Contains("fill, balance or min-hops"));
 }
