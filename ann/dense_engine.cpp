@@ -1,6 +1,7 @@
 #include "ann/dense_engine.hpp"
 
 #include <cmath>
+#include <limits>
 
 #include "ann/graph_quantization.hpp"
 #include "core/error.hpp"
@@ -102,6 +103,7 @@ void DenseEngine::reset(const RunContext& context) {
   for (auto& node : counters_) {
     node.executed = OpCounts{};
     node.always_on = OpCounts{};
+    if (node.kind == NodeKind::dense) node.approximation_error = reference_enabled_ ? 0.0 : std::numeric_limits<double>::quiet_NaN();
   }
   max_error_.assign(layers.size(), 0.0);
   for (auto& probe : probes_) {
@@ -183,6 +185,7 @@ void DenseEngine::advance(const Epoch& epoch, const Mailbox& inbox, Mailbox& out
         const double error =
             (network_->layers[i].output() - reference_->layers[i].output()).cwiseAbs().maxCoeff();
         max_error_[i] = std::max(max_error_[i], error);
+        node.approximation_error = max_error_[i];
       }
       if (output_port_of_layer_[i] != no_port) {
         outbox.port(output_port_of_layer_[i]).frames.push_back(DenseFrame{t, network_->layers[i].output()});

@@ -270,6 +270,7 @@ void EnergyLedger::checkpoint(Tick at) {
     OpCounts always_on = counters[i].always_on - last_always_on_[i];
     last_executed_[i] = counters[i].executed;
     last_always_on_[i] = counters[i].always_on;
+    node.approximation_error = counters[i].approximation_error;
     const RouteCounts executed_route = mapping_.route(i, executed[Op::spike]);
     const RouteCounts always_on_route = mapping_.route(i, always_on[Op::spike]);
     add_route(executed, executed_route);

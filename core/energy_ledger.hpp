@@ -4,6 +4,7 @@
 // under /energy/... through the Recorder. Stream paths: docs/energy.md "HDF5 layout".
 #pragma once
 
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -30,6 +31,7 @@ struct NodeEnergy {
   std::size_t state_bytes = 0;     // neuron or layer state
   double possible_synapses = 0.0;  // a projection: source units × target units (else 0)
   bool on_host = false;            // runs on the chip's host processor (--host-offload)
+  double approximation_error = std::numeric_limits<double>::quiet_NaN();  // NodeCounters's, at the last window
   OpCounts executed;        // including the packets and hops of its routed output events
   OpCounts always_on;
   RouteCounts executed_route;

@@ -155,6 +155,12 @@ std::string format_neurobench(const EnergyReport& report) {
       << ", dense ops " << all.dense_ops << ", neuron updates " << all.neuron_updates << "; activation sparsity "
       << percent(all.activation_sparsity) << ", connection sparsity " << percent(all.connection_sparsity)
       << "; memory footprint " << all.weight_bytes << " B weights + " << all.state_bytes << " B state\n";
+  for (const NodeEnergy& node : report.nodes) {
+    if (std::isfinite(node.approximation_error)) {
+      out << "approximation: " << node.node << " max |output - exact output| " << sci(node.approximation_error)
+          << " (measured against an exact run of the same layer)\n";
+    }
+  }
   return out.str();
 }
 

@@ -47,6 +47,7 @@ Json node_json(const NodeEnergy& node) {
               {"units", node.units},
               {"cores", node.cores},
               {"on_host", node.on_host},
+              {"approximation_error_max_abs", number_or_null(node.approximation_error)},
               {"executed", counts_json(node.executed)},
               {"always_on", counts_json(node.always_on)},
               {"routing", {{"executed", hops_json(node.executed_route)}, {"always_on", hops_json(node.always_on_route)}}},
@@ -92,6 +93,7 @@ class Reader {
   }
   Reader at(std::size_t index) const { return Reader(value_.at(index), origin_, path_ + "[" + std::to_string(index) + "]"); }
   bool has(const std::string& key) const { return value_.is_object() && value_.contains(key); }
+  bool is_null(const std::string& key) const { return has(key) && value_.at(key).is_null(); }
   std::size_t size() const {
     if (!value_.is_array()) fail("expected an array");
     return value_.size();
@@ -156,6 +158,9 @@ NodeEnergy read_node(const Reader& reader) {
   node.units = reader.at("units").size_value();
   node.cores = reader.at("cores").number();
   if (reader.has("on_host")) node.on_host = reader.at("on_host").boolean();  // within schema 1
+  if (reader.has("approximation_error_max_abs") && !reader.is_null("approximation_error_max_abs")) {
+    node.approximation_error = reader.at("approximation_error_max_abs").number();
+  }
   node.executed = read_counts(reader.at("executed"));
   node.always_on = read_counts(reader.at("always_on"));
   node.executed_route = read_route(reader.at("routing").at("executed"));

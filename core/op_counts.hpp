@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,6 +65,9 @@ struct NodeCounters {
                                           // population, over all its incoming projections together
   std::size_t synapse_memory_bytes = 0;   // weights, delays and indices this node stores
   std::size_t state_bytes = 0;            // neuron or layer state it keeps (membranes, accumulators)
+  // Largest |output − exact output| so far when the node runs an approximate mode (a delta
+  // threshold above 0) and measures it; NaN when it is exact or not measured.
+  double approximation_error = std::numeric_limits<double>::quiet_NaN();
   std::vector<std::string> targets;       // nodes of the same engine its output feeds
   OpCounts executed;   // what this run did
   OpCounts always_on;  // what the same node does always-on over the same ticks

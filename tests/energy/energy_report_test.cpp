@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -139,4 +140,42 @@ TEST_CASE("report: an interrupted run says so in JSON, in the table and in a com
   CHECK(parse_energy_report(json.dump(), "r.json").status == "complete");
   json["status"] = "paused";
   CHECK_THAT(parse_error(json.dump()), Catch::Contains("'status'") && Catch::Contains("complete"));
+}
+
+TEST_CASE("report: static power, time, step, memory and approximation survive the JSON round trip",
+          "[energy][report]") {
+  Simulation simulation(SimulationSettings{});
+  simulation.add(std::make_unique<testing::ToyNetworkEngine>(
+      std::vector<std::pair<Tick, std::uint32_t>>{{0, 0}, {0, 1}, {2, 2}, {5, 0}, {5, 1}, {5, 2}, {5, 3}}));
+  EnergyLedger ledger(simulation, parse_chip_text(testing::timed_test_chip_yaml(), "timed.yaml"),
+                      EnergyLedgerSettings{.window_ticks = 4});
+  simulation.run(10);
+  ledger.finish();
+  EnergyReport report = make_energy_report(ledger, "toy");
+  report.step_ticks = 5;
+  report.step_name = "control step";
+  report.nodes.back().approximation_error = 0.25;
+  const EnergyReport back = parse_energy_report(energy_report_to_json(report), "r.json");
+  CHECK(back.static_power.core_active_w == 1.0);
+  CHECK(back.static_power.core_idle_w == 0.5);
+  CHECK_FALSE(back.static_power.unused_cores_power_gated);
+  CHECK(back.static_power.source == "assumed: test");
+  CHECK(back.time.modelled);
+  CHECK(back.time.pacing == "real-time");
+  CHECK(back.time.sync_ns == 100.0);
+  CHECK(back.time.executed.chip_time_s == report.time.executed.chip_time_s);
+  CHECK(back.time.executed.core_ticks_working == report.time.executed.core_ticks_working);
+  CHECK(back.time.always_on.unused_cores_static_j == report.time.always_on.unused_cores_static_j);
+  CHECK(back.step_ticks == 5);
+  CHECK(back.step_name == "control step");
+  CHECK(back.total.static_j == report.total.static_j);
+  CHECK(back.total.always_on_static_j == report.total.always_on_static_j);
+  CHECK(back.nodes.back().approximation_error == 0.25);
+  CHECK(std::isnan(back.nodes.front().approximation_error));
+  CHECK(back.nodes[0].weight_bytes == report.nodes[0].weight_bytes);
+  CHECK(back.nodes[1].possible_synapses == 12.0);
+  CHECK(back.mapping.cores[1].node_units == std::vector<std::size_t>{3});
+  const std::string table = format_energy_table(report);
+  CHECK_THAT(table, Catch::Contains("time on chip: tick mean") && Catch::Contains("per control step (5 ticks)") &&
+                        Catch::Contains("NeuroBench: effective ACs 21") && Catch::Contains("approximation: readout"));
 }
