@@ -63,9 +63,9 @@ void add_run_output_options(po::options_description& options, const RunOutputOpt
      "tile W x H chips into a board when the network does not fit on one chip, e.g. 2x1")
     ("neurons-per-core", po::value<std::size_t>()->default_value(defaults.neurons_per_core),
      "place at most N units per core (0: as many as the chip's cores hold)")
-    ("placement", po::value<std::string>()->default_value("fill"),
+    ("placement", po::value<std::string>(),
      "fill: fill each core in order; balance: spread a node evenly over the same number of cores; min-hops: "
-     "place nodes that talk on nearby cores")
+     "place nodes that talk on nearby cores (default: the chip file's mapping.placement, else fill)")
     ("host-offload", po::bool_switch(),
      "on a chip without dense cores (Loihi 1), run dense layers on its host processor, priced with the host's costs "
      "and chip<->host transfers, instead of refusing")
@@ -90,7 +90,7 @@ RunOutputOptions run_output_options_from(const po::variables_map& values) {
   options.quiet = values.count("quiet") != 0U && values["quiet"].as<bool>();
   options.board = parse_board(values["board"].as<std::string>());
   options.neurons_per_core = values["neurons-per-core"].as<std::size_t>();
-  options.placement = parse_placement(values["placement"].as<std::string>());
+  if (values.count("placement") != 0U) options.placement = parse_placement(values["placement"].as<std::string>());
   options.pacing = parse_pacing(values["pacing"].as<std::string>());
   options.host_offload = values["host-offload"].as<bool>();
   return options;
@@ -204,11 +204,14 @@ void RunSession::start() {
                            chip.name + "' holds at most " + std::to_string(chip.core.neurons) + " units");
         }
         placed.core.neurons = options_.neurons_per_core;
+      } else if (chip.mapping_neurons_per_core > 0) {
+        placed.core.neurons = chip.mapping_neurons_per_core;
       }
+      const Placement placement = options_.placement.value_or(parse_placement(chip.mapping_placement));
       ledgers_.push_back(std::make_unique<EnergyLedger>(
           simulation_, placed,
           EnergyLedgerSettings{.window_ticks = options_.energy_window_ticks, .board = options_.board,
-                               .placement = options_.placement, .pacing = options_.pacing,
+                               .placement = placement, .pacing = options_.pacing,
                                .pinned = options_.pinned, .host_offload = options_.host_offload},
           ledgers_.empty() ? trace_.get() : nullptr));
       mapped.push_back(chip);

@@ -30,8 +30,8 @@ struct RunOutputOptions {
   std::string energy_report_path;  // empty: no JSON report
   Tick energy_window_ticks = 100;
   BoardLayout board;               // chips tiled into a board for networks larger than one chip
-  std::size_t neurons_per_core = 0;  // at most this many units per core (0: the chip's capacity)
-  Placement placement = Placement::fill;
+  std::size_t neurons_per_core = 0;  // at most this many units per core (0: the chip file's mapping, else its capacity)
+  std::optional<Placement> placement;  // unset: the chip file's mapping.placement (default fill)
   PinnedCores pinned;                 // nodes on named cores (the network file's `placement`)
   bool host_offload = false;          // dense nodes on the host processor of a chip without dense cores
   Pacing pacing = Pacing::real_time;  // how long a tick lasts on the chip (static power's time)

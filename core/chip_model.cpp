@@ -266,7 +266,7 @@ ChipModel parse_chip(const YAML::Node& root, const std::string& origin) {
   if (!root.IsMap()) reader.fail(root, "(top level)", "expected a map describing a chip");
   reader.reject_unknown(root,
                         {"name", "description", "source", "mesh", "core", "costs_pj", "unpriced",
-                         "static_power", "static_power_w", "timing", "host", "clock_hz"},
+                         "static_power", "static_power_w", "timing", "host", "mapping", "clock_hz"},
                         "");
   ChipModel chip;
   const YAML::Node name = reader.require(root, "name", "name");
@@ -343,6 +343,25 @@ ChipModel parse_chip(const YAML::Node& root, const std::string& origin) {
   }
   if (const YAML::Node timing = root["timing"]) chip.timing = read_timing(reader, timing);
   if (const YAML::Node host = root["host"]) chip.host = read_host(reader, host);
+  if (const YAML::Node mapping = root["mapping"]) {
+    if (!mapping.IsMap()) reader.fail(mapping, "mapping", "expected {neurons_per_core: N, placement: fill|balance|min-hops}");
+    reader.reject_unknown(mapping, {"neurons_per_core", "placement"}, "mapping.");
+    if (const YAML::Node per_core = mapping["neurons_per_core"]) {
+      chip.mapping_neurons_per_core = reader.count(per_core, "mapping.neurons_per_core");
+      if (chip.mapping_neurons_per_core > chip.core.neurons) {
+        reader.fail(per_core, "mapping.neurons_per_core",
+                    "is " + std::to_string(chip.mapping_neurons_per_core) + ", more than a core holds (core.neurons " +
+                        std::to_string(chip.core.neurons) + ")");
+      }
+    }
+    if (const YAML::Node placement = mapping["placement"]) {
+      if (!placement.IsScalar() || (placement.Scalar() != "fill" && placement.Scalar() != "balance" &&
+                                    placement.Scalar() != "min-hops")) {
+        reader.fail(placement, "mapping.placement", "expected fill, balance or min-hops");
+      }
+      chip.mapping_placement = placement.Scalar();
+    }
+  }
   chip.clock_hz = reader.number(reader.require(root, "clock_hz", "clock_hz"), "clock_hz");
   return chip;
 }

@@ -95,6 +95,10 @@ struct ChipModel {
   StaticPower static_power;
   ChipTiming timing;
   HostProcessor host;
+  // Mapping defaults of the chip file (`mapping:`), which --neurons-per-core and --placement
+  // override: at most this many units per core (0: core.neurons), and the placement policy.
+  std::size_t mapping_neurons_per_core = 0;
+  std::string mapping_placement = "fill";
   double clock_hz = 0.0;
   // Counters (op names of docs/energy.md) this chip does not price, each with the reason: a cost
   // folded into another one ("folded into synaptic_ops: …"), or work the chip does not do. A

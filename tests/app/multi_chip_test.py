@@ -12,6 +12,7 @@ import tempfile
 import unittest
 
 TANDEM, NETWORK = sys.argv[1], sys.argv[2]
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 del sys.argv[1:3]
 
 
@@ -69,6 +70,30 @@ class OneRunEveryChip(unittest.TestCase):
         too_many = run("--chip", "tianjic", "--neurons-per-core", "300")
         self.assertEqual(too_many.returncode, 2)
         self.assertIn("holds at most 256", too_many.stderr)
+
+    def test_the_chip_file_mapping_block_sets_defaults_the_command_line_overrides(self):
+        with open(os.path.join(REPO, "presets", "tianjic.yaml")) as f:
+            text = f.read().replace("name: tianjic", "name: tianjic_small_cores")
+        chip = os.path.join(self.dir, "tianjic_small_cores.yaml")
+        with open(chip, "w") as f:
+            f.write(text + "mapping: {neurons_per_core: 3, placement: balance}\n")
+        report = os.path.join(self.dir, "m.json")
+        done = run("--chip", chip, "--energy-report", report)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        with open(report) as f:
+            cores = json.load(f)["mapping"]["cores"]
+        self.assertEqual([c["neurons"] for c in cores if c["nodes"] == ["exc"]], [3, 3, 2])
+        done = run("--chip", chip, "--placement", "fill", "--neurons-per-core", "4", "--energy-report", report,
+                   "--force")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        with open(report) as f:
+            cores = json.load(f)["mapping"]["cores"]
+        self.assertEqual([c["neurons"] for c in cores if c["nodes"] == ["exc"]], [4, 4])
+        with open(chip, "w") as f:
+            f.write(text + "mapping: {neurons_per_core: 300}\n")
+        done = run("--chip", chip)
+        self.assertEqual(done.returncode, 2)
+        self.assertIn("mapping.neurons_per_core", done.stderr)
 
     def test_bad_chip_lists_are_refused(self):
         for chips, message in (("tianjic,tianjic", "given twice"), ("tianjic,", "empty chip name"),
