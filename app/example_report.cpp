@@ -62,7 +62,7 @@ void print_energy_per_step(const EnergyReport& report, double control_steps, std
   // Dynamic energy is what event-driven execution saves; static energy is the chip's leak over
   // the run, the same whatever the network does (docs/energy.md).
   const NodeEnergy& total = report.total;
-  const double dynamic_ratio = total.always_on_dynamic_j == 0.0 ? 1.0 : total.dynamic_j / total.always_on_dynamic_j;
+  const double dynamic_ratio = total.dynamic_ratio();
   char line[384];
   std::snprintf(line, sizeof line,
                 "energy on %s: per control step %.3g J dynamic event vs %.3g J always-on (%.3f), plus %.3g J "

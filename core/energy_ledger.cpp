@@ -106,6 +106,11 @@ double NodeEnergy::ratio() const {
   return event / baseline;
 }
 
+double NodeEnergy::dynamic_ratio() const {
+  if (always_on_dynamic_j == 0.0) return dynamic_j == 0.0 ? 1.0 : std::numeric_limits<double>::infinity();
+  return dynamic_j / always_on_dynamic_j;
+}
+
 NodeEnergy& NodeEnergy::operator+=(const NodeEnergy& other) {
   units += other.units;
   cores += other.cores;

@@ -45,6 +45,8 @@ struct NodeEnergy {
   [[nodiscard]] double always_on_energy_j() const { return always_on_dynamic_j + always_on_static_j; }
   // energy_j / always_on_energy_j; 1 when both are zero.
   [[nodiscard]] double ratio() const;
+  // dynamic_j / always_on_dynamic_j; 1 when both are zero.
+  [[nodiscard]] double dynamic_ratio() const;
   NodeEnergy& operator+=(const NodeEnergy& other);  // counts and joules, not the name
 };
 

@@ -69,7 +69,8 @@ std::vector<std::string> node_row(const NodeEnergy& node, const std::string& kin
           count(node.executed[Op::hop]),
           sci(node.energy_j()),
           sci(node.always_on_energy_j()),
-          fixed(node.ratio(), 3)};
+          fixed(node.ratio(), 3),
+          fixed(node.dynamic_ratio(), 3)};
 }
 
 // "x1.230" for value / first; "-" when only the first is zero.
@@ -128,7 +129,7 @@ std::string format_energy_table(const EnergyReport& report) {
       << fixed(100 * u.memory_mean, 1) << "%/" << fixed(100 * u.memory_max, 1) << "%\n\n";
   Table table;
   table.row({"node", "kind", "neuron_upd", "syn_ops", "macs", "spikes", "packets", "hops", "energy_J",
-             "always_on_J", "ratio"});
+             "always_on_J", "ratio", "dyn_ratio"});
   table.rule();
   for (const NodeEnergy& node : report.nodes) {
     table.row(node_row(node, std::string(to_string(node.kind)) + (node.on_host ? "@host" : "")));
@@ -136,7 +137,8 @@ std::string format_energy_table(const EnergyReport& report) {
   table.rule();
   table.row(node_row(report.total, ""));
   out << table.str();
-  out << "ratio = event-driven energy / always-on energy of the same network and duration\n";
+  out << "ratio = event-driven energy / always-on energy of the same network and duration; dyn_ratio: the same "
+         "for dynamic energy alone (static power is the same leak either way)\n";
   if (report.total.always_on_route.host_transfers > 0 ||
       std::any_of(report.nodes.begin(), report.nodes.end(), [](const NodeEnergy& node) { return node.on_host; })) {
     out << "@host: runs on the chip's host processor (--host-offload), priced with its costs; "
@@ -170,8 +172,7 @@ std::string format_static_and_time(const EnergyReport& report) {
   const ChipRunTime& base = report.time.always_on;
   const StaticPower& power = report.static_power;
   const double core_ticks = static_cast<double>(run.core_ticks_working + run.core_ticks_idle);
-  const double dynamic_ratio =
-      report.total.always_on_dynamic_j == 0.0 ? 1.0 : report.total.dynamic_j / report.total.always_on_dynamic_j;
+  const double dynamic_ratio = report.total.dynamic_ratio();
   out << "static " << sci(report.total.static_j) << " J + dynamic " << sci(report.total.dynamic_j)
       << " J (always-on: " << sci(report.total.always_on_static_j) << " + " << sci(report.total.always_on_dynamic_j)
       << " J; dynamic event/always-on " << fixed(dynamic_ratio, 3) << "); cores " << sci(power.core_active_w) << " W working / " << sci(power.core_idle_w)
@@ -251,6 +252,10 @@ std::string format_energy_comparison(const std::vector<EnergyReport>& reports,
   number_row("energy_J", [](const EnergyReport& r) { return r.total.energy_j(); }, false);
   number_row("always_on_J", [](const EnergyReport& r) { return r.total.always_on_energy_j(); }, false);
   text_row("ratio event/always-on", [](const EnergyReport& r) { return fixed(r.total.ratio(), 3); });
+  number_row("static_J", [](const EnergyReport& r) { return r.total.static_j; }, false);
+  number_row("dynamic_J", [](const EnergyReport& r) { return r.total.dynamic_j; }, false);
+  text_row("dynamic event/always-on", [](const EnergyReport& r) { return fixed(r.total.dynamic_ratio(), 3); });
+  number_row("chip_time_s", [](const EnergyReport& r) { return r.time.executed.chip_time_s; }, false);
   // Nodes present in every report, by name: energy per node.
   bool first_node = true;
   for (const NodeEnergy& node : reports[0].nodes) {
