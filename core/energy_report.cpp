@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "core/neurobench.hpp"
 #include "core/version.hpp"
 
 namespace tandem {

@@ -8,6 +8,7 @@
 
 #include "core/energy_report.hpp"
 #include "core/error.hpp"
+#include "core/neurobench.hpp"
 
 namespace tandem {
 namespace {

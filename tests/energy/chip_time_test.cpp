@@ -4,9 +4,10 @@
 #include <cmath>
 #include <memory>
 
-#include "core/energy_ledger.hpp"
 #include "core/core_mapping.hpp"
+#include "core/energy_ledger.hpp"
 #include "core/energy_report.hpp"
+#include "core/neurobench.hpp"
 #include "core/simulation.hpp"
 #include "tests/energy/test_chip.hpp"
 #include "tests/energy/toy_network_engine.hpp"
