@@ -8,6 +8,7 @@
 
 #include "core/energy_report.hpp"
 #include "core/error.hpp"
+#include "core/json_reader.hpp"
 #include "core/neurobench.hpp"
 
 namespace tandem {
@@ -76,56 +77,7 @@ Json run_time_json(const EnergyReport& report, const ChipRunTime& run, double en
               {"unused_cores_static_j", run.unused_cores_static_j}};
 }
 
-// Walks a parsed document with the path of the current value, for error messages.
-class Reader {
- public:
-  Reader(const Json& value, std::string origin, std::string path)
-      : value_(value), origin_(std::move(origin)), path_(std::move(path)) {}
-
-  [[noreturn]] void fail(const std::string& problem) const {
-    throw InputError(origin_ + ": key '" + (path_.empty() ? std::string("(top level)") : path_) + "': " + problem);
-  }
-  Reader at(const std::string& key) const {
-    if (!value_.is_object()) fail("expected an object");
-    const auto it = value_.find(key);
-    const std::string path = path_.empty() ? key : path_ + "." + key;
-    if (it == value_.end()) Reader(value_, origin_, path).fail("missing");
-    return Reader(*it, origin_, path);
-  }
-  Reader at(std::size_t index) const { return Reader(value_.at(index), origin_, path_ + "[" + std::to_string(index) + "]"); }
-  bool has(const std::string& key) const { return value_.is_object() && value_.contains(key); }
-  bool is_null(const std::string& key) const { return has(key) && value_.at(key).is_null(); }
-  std::size_t size() const {
-    if (!value_.is_array()) fail("expected an array");
-    return value_.size();
-  }
-  bool boolean() const {
-    if (!value_.is_boolean()) fail("expected true or false");
-    return value_.get<bool>();
-  }
-  std::string text() const {
-    if (!value_.is_string()) fail("expected a string");
-    return value_.get<std::string>();
-  }
-  double number() const {
-    if (!value_.is_number()) fail("expected a number");
-    const double value = value_.get<double>();
-    if (!std::isfinite(value) || value < 0.0) fail("expected a finite number >= 0");
-    return value;
-  }
-  std::uint64_t count() const {
-    if (!value_.is_number_unsigned() && !(value_.is_number_integer() && value_.get<std::int64_t>() >= 0)) {
-      fail("expected a non-negative integer");
-    }
-    return value_.get<std::uint64_t>();
-  }
-  std::size_t size_value() const { return static_cast<std::size_t>(count()); }
-
- private:
-  const Json& value_;
-  std::string origin_;
-  std::string path_;
-};
+using Reader = JsonReader;
 
 OpCounts read_counts(const Reader& reader) {
   OpCounts counts;
@@ -261,12 +213,7 @@ void write_energy_report(const EnergyReport& report, const std::string& path) {
 }
 
 EnergyReport parse_energy_report(const std::string& json_text, const std::string& origin) {
-  Json document;
-  try {
-    document = Json::parse(json_text);
-  } catch (const Json::parse_error& error) {
-    throw InputError(origin + ": not valid JSON (byte " + std::to_string(error.byte) + ")");
-  }
+  const Json document = parse_json(json_text, origin);
   const Reader root(document, origin, "");
   EnergyReport report;
   const std::uint64_t schema = root.at("schema_version").count();
