@@ -12,6 +12,7 @@ int run_energy_command(const std::vector<std::string>& args, const InterruptGuar
 int run_version_command(const std::vector<std::string>& args, const InterruptGuard& interrupt);
 int run_example_command(const std::vector<std::string>& args, const InterruptGuard& interrupt);
 int run_run_command(const std::vector<std::string>& args, const InterruptGuard& interrupt);
+int run_tianjic_command(const std::vector<std::string>& args, const InterruptGuard& interrupt);
 
 namespace {
 
@@ -24,6 +25,8 @@ constexpr std::array all_subcommands = {
                run_info_command},
     Subcommand{"energy", "compare energy reports side by side (tandem energy compare A.json B.json)",
                run_energy_command},
+    Subcommand{"tianjic", "run one Tianjic arithmetic primitive on a case file, print JSON (tandem tianjic run CASE.json)",
+               run_tianjic_command},
     Subcommand{"chips", "list the chip presets and their energy costs", run_chips_command},
     Subcommand{"version", "print tandem's version and the libraries it was built with",
                run_version_command},

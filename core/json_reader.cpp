@@ -25,6 +25,12 @@ nlohmann::json parse_json(const std::string& text, const std::string& origin) {
     return nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& error) {
     throw InputError(origin + ": not valid JSON (byte " + std::to_string(error.byte) + ")");
+  } catch (const nlohmann::json::exception& error) {
+    // Not a syntax error but a value the parser cannot hold, such as 1e400: drop the
+    // "[json.exception.out_of_range.406] " prefix, keep the explanation.
+    const std::string what = error.what();
+    const auto bracket = what.find("] ");
+    throw InputError(origin + ": not valid JSON (" + (bracket == std::string::npos ? what : what.substr(bracket + 2)) + ")");
   }
 }
 
