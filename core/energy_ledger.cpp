@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <utility>
 
 #include "core/error.hpp"
 #include "core/simulation.hpp"
@@ -133,9 +134,9 @@ EnergyLedger::EnergyLedger(Simulation& simulation, const ChipModel& chip,
     last_executed_.push_back(simulation.now() == 0 ? OpCounts{} : counter.executed);
     last_always_on_.push_back(simulation.now() == 0 ? OpCounts{} : counter.always_on);
   }
-  epoch_last_executed_ = last_executed_;
-  epoch_last_always_on_ = last_always_on_;
   epoch_executed_.resize(nodes_.size());
+  window_executed_.resize(nodes_.size());
+  window_always_on_.resize(nodes_.size());
   epoch_always_on_.resize(nodes_.size());
   epoch_transfers_.resize(nodes_.size());
   epoch_always_on_transfers_.resize(nodes_.size());
@@ -181,10 +182,13 @@ void EnergyLedger::account_epoch(Tick ticks) {
   for (const auto& engine : simulation_.engines()) {
     for (const NodeCounters& counter : engine->counters()) {
       if (i == nodes_.size()) throw RunError("energy ledger: the network's nodes changed during the run");
-      epoch_executed_[i] = counter.executed - epoch_last_executed_[i];
-      epoch_always_on_[i] = counter.always_on - epoch_last_always_on_[i];
-      epoch_last_executed_[i] = counter.executed;
-      epoch_last_always_on_[i] = counter.always_on;
+      epoch_executed_[i] = counter.executed - last_executed_[i];
+      epoch_always_on_[i] = counter.always_on - last_always_on_[i];
+      last_executed_[i] = counter.executed;
+      last_always_on_[i] = counter.always_on;
+      window_executed_[i] += epoch_executed_[i];
+      window_always_on_[i] += epoch_always_on_[i];
+      nodes_[i].approximation_error = counter.approximation_error;
       // Packets out are part of a core's work (their hops are the mesh's transit), transfers to or
       // from the host part of the host's.
       const RouteCounts executed_route = mapping_.route(i, epoch_executed_[i][Op::spike]);
@@ -231,30 +235,21 @@ void EnergyLedger::finish() {
 }
 
 void EnergyLedger::checkpoint(Tick at) {
-  const std::vector<NodeCounters> counters = simulation_.counters();
-  if (counters.size() != nodes_.size()) {
-    throw RunError("energy ledger: the network's nodes changed during the run");
-  }
   double total_j = window_time_.unused_cores_static_j;
   double total_always_on_j = window_always_on_time_.unused_cores_static_j;
   double total_static_j = window_time_.unused_cores_static_j;
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
     NodeEnergy& node = nodes_[i];
-    OpCounts executed = counters[i].executed - last_executed_[i];
-    OpCounts always_on = counters[i].always_on - last_always_on_[i];
-    last_executed_[i] = counters[i].executed;
-    last_always_on_[i] = counters[i].always_on;
-    node.approximation_error = counters[i].approximation_error;
+    OpCounts executed = std::exchange(window_executed_[i], OpCounts{});
+    OpCounts always_on = std::exchange(window_always_on_[i], OpCounts{});
     const RouteCounts executed_route = mapping_.route(i, executed[Op::spike]);
     const RouteCounts always_on_route = mapping_.route(i, always_on[Op::spike]);
     add_route(executed, executed_route);
     add_route(always_on, always_on_route);
     const double dynamic_j = model_.dynamic_energy_j(executed, executed_route, node.on_host);
     const double always_on_dynamic_j = model_.dynamic_energy_j(always_on, always_on_route, node.on_host);
-    const double static_j = window_static_j_[i];
-    const double always_on_static_j = window_always_on_static_j_[i];
-    window_static_j_[i] = 0.0;
-    window_always_on_static_j_[i] = 0.0;
+    const double static_j = std::exchange(window_static_j_[i], 0.0);
+    const double always_on_static_j = std::exchange(window_always_on_static_j_[i], 0.0);
     node.executed += executed;
     node.always_on += always_on;
     node.executed_route += executed_route;

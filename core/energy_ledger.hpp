@@ -130,15 +130,16 @@ class EnergyLedger {
   ChipRunTime window_always_on_time_;  // since the last checkpoint, always-on
   std::vector<double> window_static_j_;            // per node, since the last checkpoint
   std::vector<double> window_always_on_static_j_;  // per node, since the last checkpoint
-  // Per node: counters at the end of the previous epoch, and this epoch's differences.
-  std::vector<OpCounts> epoch_last_executed_;
-  std::vector<OpCounts> epoch_last_always_on_;
+  // Per node: counters at the end of the previous epoch; this epoch's differences (with the
+  // packets its output sends); the engines' counts since the last checkpoint (their sum).
+  std::vector<OpCounts> last_executed_;
+  std::vector<OpCounts> last_always_on_;
   std::vector<OpCounts> epoch_executed_;
   std::vector<OpCounts> epoch_always_on_;
   std::vector<std::uint64_t> epoch_transfers_;            // chip <-> host transfers this epoch
   std::vector<std::uint64_t> epoch_always_on_transfers_;
-  std::vector<OpCounts> last_executed_;
-  std::vector<OpCounts> last_always_on_;
+  std::vector<OpCounts> window_executed_;
+  std::vector<OpCounts> window_always_on_;
   Tick start_tick_ = 0;
   Tick checkpoint_tick_ = 0;
   Tick latest_tick_ = 0;
