@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <limits>
 
+#include "tianjic/integer_arithmetic.hpp"
+
 namespace tandem::ann {
 
 // Symmetric int8: -127 … 127 (-128 is never produced, so negation never overflows).
@@ -17,10 +19,8 @@ inline std::int8_t saturate_int8(std::int64_t value) {
   return static_cast<std::int8_t>(std::clamp<std::int64_t>(value, -int8_limit, int8_limit));
 }
 
-inline std::int32_t saturate_int32(std::int64_t value) {
-  return static_cast<std::int32_t>(std::clamp<std::int64_t>(value, std::numeric_limits<std::int32_t>::min(),
-                                                            std::numeric_limits<std::int32_t>::max()));
-}
+// One int32 saturation for the generic and the Tianjic arithmetic.
+using tianjic::saturate_int32;
 
 // value / 2^shift rounded half away from zero; shift in [0, 62].
 inline std::int64_t shift_round_half_away(std::int64_t value, int shift) {

@@ -46,7 +46,8 @@ struct Edge {
 class Lowering {
  public:
   Lowering(const NetworkDescription& network, const BuildOptions& options)
-      : net_(network), interrupt_(options.interrupt) {
+      : net_(network), interrupt_(options.interrupt),
+        default_precision_(options.precision.value_or(network.simulation.precision)) {
     SimulationSettings settings;
     settings.interrupt = options.interrupt;
     settings.time = TimeBase(network.simulation.dt_ms);
@@ -82,6 +83,34 @@ class Lowering {
 
  private:
   [[noreturn]] void fail(const std::string& path, const std::string& problem) const { lowering_error(net_, path, problem); }
+
+  // A node's precision: its own, else the network's default where the node has that precision.
+  // A default a node kind has no form of (populations have no `fixed`, layers no `loihi`) leaves
+  // the node in float32; the run reports every node's precision, so the mix is visible.
+  Precision layer_precision(const DenseLayerDescription& layer) const {
+    if (layer.precision == Precision::loihi) {
+      fail("layers." + layer.name + ".precision", "dense layers compute in float32, fixed or tianjic; loihi is the precision of lif populations");
+    }
+    if (layer.precision) return *layer.precision;
+    return default_precision_ == Precision::loihi ? Precision::float32 : default_precision_;
+  }
+  Precision population_precision(const PopulationDescription& pop) const {
+    if (pop.precision == Precision::fixed) {
+      fail("populations." + pop.name + ".precision",
+           "populations compute in float32, tianjic or loihi; fixed is the dense layers' generic int8 arithmetic");
+    }
+    if (pop.precision) return *pop.precision;
+    return default_precision_ == Precision::fixed ? Precision::float32 : default_precision_;
+  }
+  ann::Precision dense_precision(Precision precision) const {
+    if (precision == Precision::tianjic) fail("layers", "tianjic precision for dense layers is not built yet");
+    return precision == Precision::fixed ? ann::Precision::fixed_point : ann::Precision::float32;
+  }
+  static std::string layer_engine(Precision precision) {
+    if (precision == Precision::fixed) return "ann_fixed";
+    if (precision == Precision::tianjic) return "ann_tianjic";
+    return "ann";
+  }
 
   neurons::EventEngine& snn() {
     if (snn_ == nullptr) snn_ = &sim_->add_engine(std::make_unique<neurons::EventEngine>(snn_engine, time_));
@@ -276,17 +305,17 @@ class Lowering {
 
   void add_layers() {
     for (const auto& layer : net_.layers) {
-      nodes_[layer.name] = {"layers", layer.precision == Precision::fixed ? "ann_fixed" : "ann", layer.name + ".out",
-                            PortKind::dense, static_cast<std::size_t>(layer.size)};
+      nodes_[layer.name] = {"layers", layer_engine(layer_precision(layer)), layer.name + ".out", PortKind::dense,
+                            static_cast<std::size_t>(layer.size)};
     }
-    for (const Precision precision : {Precision::float32, Precision::fixed}) {
-      const std::string engine = precision == Precision::fixed ? "ann_fixed" : "ann";
+    for (const Precision precision : {Precision::float32, Precision::fixed, Precision::tianjic}) {
+      const std::string engine = layer_engine(precision);
       ann::LayerGraph graph;
       std::set<std::string> graph_inputs;
       std::set<std::string> outputs;
       bool any = false;
       for (const auto& layer : net_.layers) {
-        if (layer.precision != precision) continue;
+        if (layer_precision(layer) != precision) continue;
         any = true;
         std::size_t fan_in = 0;
         for (std::size_t i = 0; i < layer.inputs.size(); ++i) {
@@ -304,18 +333,18 @@ class Lowering {
       }
       if (!any) continue;
       for (const auto& layer : net_.layers) {
-        if (layer.precision != precision) continue;
+        if (layer_precision(layer) != precision) continue;
         if (feeds_other_engine(layer.name, engine) || is_leaf(layer.name)) outputs.insert(layer.name);
       }
       try {
         graph.set_outputs({outputs.begin(), outputs.end()});
         graph.finalize();
-        if (precision == Precision::fixed) quantize_for_calibration(graph);
+        if (precision != Precision::float32) quantize_for_calibration(graph);
       } catch (const InputError& error) {
         fail("layers", error.what());
       }
       ann::DenseEngineOptions options;
-      options.precision = precision == Precision::fixed ? ann::Precision::fixed_point : ann::Precision::float32;
+      options.precision = dense_precision(precision);
       sim_->add(std::make_unique<ann::DenseEngine>(engine, std::move(graph), options));
     }
   }
@@ -373,6 +402,7 @@ class Lowering {
   TimeBase time_{1.0};
   std::unique_ptr<Simulation> sim_;
   const InterruptGuard* interrupt_;
+  Precision default_precision_;
   void check_interrupt(const std::string& part) const {
     if (interrupt_ != nullptr) interrupt_->check("building " + net_.source + " (" + part + ")");
   }

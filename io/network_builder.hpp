@@ -17,6 +17,8 @@ namespace tandem::io {
 struct BuildOptions {
   std::optional<std::uint64_t> seed;
   std::optional<ExecutionMode> mode;
+  // Replaces the network's default precision (simulation.precision); nodes that name their own keep it.
+  std::optional<Precision> precision;
   // Checked per population and projection while building and, through the Simulation's
   // settings, after every epoch of the run; nullptr: not stoppable.
   const InterruptGuard* interrupt = nullptr;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/execution_mode.hpp"
+#include "core/precision.hpp"
 #include "core/time.hpp"
 
 namespace tandem::io {
@@ -46,6 +47,8 @@ struct SimulationDescription {
   std::uint64_t seed = 1;
   ExecutionMode mode = ExecutionMode::event;
   std::string chip;  // preset name, or an absolute path to a chip YAML file; "" = default
+  // The network's default precision, for every node that does not name its own (docs/precision.md).
+  Precision precision = Precision::float32;
   bool operator==(const SimulationDescription&) const = default;
 };
 
@@ -77,6 +80,7 @@ struct PopulationDescription {
   ParameterMap parameters;
   std::string reset = "value";  // value (v <- v_reset) | subtract (v <- v - v_th)
   ParameterMap initial;         // variable -> number or one per unit
+  std::optional<Precision> precision;  // unset: the network's default
   bool operator==(const PopulationDescription&) const = default;
 };
 
@@ -98,7 +102,6 @@ struct ProjectionDescription {
   bool operator==(const ProjectionDescription&) const = default;
 };
 
-enum class Precision { float32, fixed };
 enum class DenseEventKind { zero_skip, delta };
 
 struct DenseLayerDescription {
@@ -106,7 +109,7 @@ struct DenseLayerDescription {
   std::vector<std::string> inputs;  // nodes feeding the layer; fan-in = sum of their sizes
   std::int64_t size = 0;
   std::string activation = "identity";
-  Precision precision = Precision::float32;
+  std::optional<Precision> precision;  // unset: the network's default
   DenseEventKind event_kind = DenseEventKind::zero_skip;
   double event_threshold = 0.0;  // delta mode: changes smaller than this are not sent
   Tick period_ticks = 1;

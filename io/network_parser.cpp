@@ -170,6 +170,9 @@ void parse_simulation(YAML::Node node, const ParseContext& context, SimulationDe
   if (has(node, "mode")) {
     sim.mode = parse_execution_mode(reader.choice(node["mode"], "simulation.mode", {"event", "always-on"}));
   }
+  if (has(node, "precision")) {
+    sim.precision = *precision_from_name(reader.choice(node["precision"], "simulation.precision", precision_names()));
+  }
   if (has(node, "chip")) {
     sim.chip = reader.text(node["chip"], "simulation.chip");
     if (sim.chip.ends_with(".yaml") || sim.chip.ends_with(".yml")) {
@@ -220,8 +223,10 @@ InputDescription parse_input(const std::string& name, const YAML::Node& node, co
 
 PopulationDescription parse_population(const std::string& name, const YAML::Node& node, const ParseContext& context) {
   const Fields fields(context.reader, node, "populations." + name, population_keys());
-  return PopulationDescription{name, fields.text("model"), fields.size("size"), fields.parameters("parameters"),
-                               fields.choice("reset", {"value", "subtract"}, "value"), fields.parameters("initial")};
+  PopulationDescription population{name, fields.text("model"), fields.size("size"), fields.parameters("parameters"),
+                                   fields.choice("reset", {"value", "subtract"}, "value"), fields.parameters("initial")};
+  if (fields.has("precision")) population.precision = *precision_from_name(fields.choice("precision", precision_names(), ""));
+  return population;
 }
 
 ProjectionDescription parse_projection(const std::string& name, const YAML::Node& node, const ParseContext& context) {
@@ -287,8 +292,7 @@ DenseLayerDescription parse_layer(const std::string& name, const YAML::Node& nod
   }
   layer.size = fields.size("size");
   fields.text("activation", layer.activation);
-  layer.precision = fields.choice("precision", {"float32", "fixed"}, "float32") == "fixed" ? Precision::fixed
-                                                                                          : Precision::float32;
+  if (fields.has("precision")) layer.precision = *precision_from_name(fields.choice("precision", precision_names(), ""));
   if (fields.has("event")) {
     const Fields event(reader, fields.at("event"), fields.path("event"), layer_event_keys());
     const std::string kind = reader.choice(event.required("kind"), event.path("kind"), {"zero_skip", "delta"});

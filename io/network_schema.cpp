@@ -8,7 +8,11 @@ const Keys& top_level_keys() {
   return keys;
 }
 const Keys& simulation_keys() {
-  static const Keys keys{"dt_ms", "duration_ms", "ticks", "seed", "mode", "chip"};
+  static const Keys keys{"dt_ms", "duration_ms", "ticks", "seed", "mode", "chip", "precision"};
+  return keys;
+}
+const Keys& precision_names() {
+  static const Keys keys{"float32", "fixed", "tianjic", "loihi"};
   return keys;
 }
 const Keys& environment_keys() {
@@ -16,7 +20,7 @@ const Keys& environment_keys() {
   return keys;
 }
 const Keys& population_keys() {
-  static const Keys keys{"model", "size", "parameters", "reset", "initial"};
+  static const Keys keys{"model", "size", "parameters", "reset", "initial", "precision"};
   return keys;
 }
 const Keys& projection_keys() {

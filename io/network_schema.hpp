@@ -14,6 +14,7 @@ using Keys = std::vector<std::string_view>;
 const Keys& top_level_keys();
 const Keys& simulation_keys();
 const Keys& environment_keys();
+const Keys& precision_names();  // the values of every `precision:` (core/precision.hpp)
 const Keys& population_keys();
 const Keys& projection_keys();
 const Keys& layer_keys();

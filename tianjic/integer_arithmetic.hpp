@@ -1,5 +1,5 @@
-// The integer operations Tianjic's primitives are built from (docs/tianjic.md), beside
-// ann::saturate_int32 (ann/fixed_point.hpp): saturation to the 28-bit membrane, the two
+// The integer operations Tianjic's primitives are built from (docs/tianjic.md): int32 saturation
+// (shared with ann/fixed_point.hpp), saturation to the 28-bit membrane, the two
 // divisions by powers of two (floor for the "cut by bit_shift_num" of primitives 05/06/07,
 // truncation toward zero for primitive 08's output register), int32 wrap-around and
 // two's-complement reinterpretation of narrow fields.
@@ -18,6 +18,9 @@ inline constexpr std::int64_t membrane_max = (std::int64_t{1} << 27) - 1;
 // bit_shift_num counts 2-bit units. tandem accepts 0 … 15: at 15 a cut already divides by
 // 2^30, leaving two bits of an int32, and primitive 08's divisor 2 << 30 still fits int64.
 inline constexpr int max_bit_shift_num = 15;
+
+// int32 saturation, as the axon applies after every multiply-accumulate.
+constexpr std::int32_t saturate_int32(std::int64_t x) { return static_cast<std::int32_t>(std::clamp(x, int32_min, int32_max)); }
 
 // clamp28 of the specification: the membrane, threshold and threshold offsets are 28-bit.
 constexpr std::int64_t clamp_membrane(std::int64_t x) { return std::clamp(x, membrane_min, membrane_max); }

@@ -22,6 +22,34 @@ constexpr std::int64_t clip_int8(std::int64_t x) { return std::clamp<std::int64_
 
 }  // namespace
 
+LifNeuronStep lif_neuron_step(const LifParameters& p, bool window_finished, std::int64_t threshold, std::int32_t Uin,
+                              std::int32_t& V, std::uint8_t& ref_cnt) {
+  // Step 3: a refractory neuron keeps its membrane and ignores its input.
+  const std::int64_t membrane = V;
+  const std::int64_t integrated = clamp_membrane(ref_cnt == 0 ? membrane + Uin : membrane);
+  // Step 4: strict, and deliberately not gated by ref_cnt: a refractory neuron whose
+  // carried-over membrane is above threshold fires again.
+  const bool spike = integrated > threshold;
+  // Step 5.
+  std::int64_t reset = integrated;
+  if (spike) {
+    if (p.reset_mode == 0) reset = p.VR;
+    else if (p.reset_mode == 1) reset = integrated - threshold;
+    else if (p.reset_mode == 2) reset = integrated - p.dV;
+  }
+  // Step 6: floor, so a negative membrane leaks toward -1, not 0. Exact in int64 (|reset| < 2^32).
+  std::int64_t updated = 0;
+  if (window_finished) updated = p.Vinit;
+  else if (p.Vleaky_adpt_en != 0) updated = floor_divide_pow2(reset * p.Vleaky_alpha, 8) + p.Vleaky_beta;
+  else updated = reset + p.Vleaky_beta;
+  // Step 7: VL floors the membrane as it floored the threshold.
+  updated = std::max<std::int64_t>(clamp_membrane(updated), p.VL);
+  V = static_cast<std::int32_t>(updated);
+  // Step 9: the counter is 4 bits wide, so Ref_len acts modulo 16.
+  ref_cnt = spike ? static_cast<std::uint8_t>(p.Ref_len & 0xF) : static_cast<std::uint8_t>(ref_cnt > 0 ? ref_cnt - 1 : 0);
+  return {integrated, updated, spike};
+}
+
 LifSoma::LifSoma(const LifParameters& parameters, std::vector<std::int32_t> noise_mask, LifState initial)
     : parameters_(parameters),
       noise_mask_(std::move(noise_mask)),
@@ -82,34 +110,12 @@ void LifSoma::step(std::span<const std::int32_t> Uin, std::span<std::int32_t> ou
     // int32 arithmetic: it wraps before the 28-bit clamp.
     const std::int64_t sum = std::int64_t{p.Vth0} + state_.Vtheta[i % theta_len] + threshold_noise(mask);
     const std::int64_t threshold = std::max<std::int64_t>(clamp_membrane(wrap_int32(sum)), p.VL);
-    // Step 3: a refractory neuron keeps its membrane and ignores its input.
-    const std::int64_t membrane = state_.V[i];
-    const std::int64_t integrated = clamp_membrane(state_.ref_cnt[i] == 0 ? membrane + Uin[i] : membrane);
-    // Step 4: strict, and deliberately not gated by ref_cnt: a refractory neuron whose
-    // carried-over membrane is above threshold fires again.
-    const bool spike = integrated > threshold;
-    // Step 5.
-    std::int64_t reset = integrated;
-    if (spike) {
-      if (p.reset_mode == 0) reset = p.VR;
-      else if (p.reset_mode == 1) reset = integrated - threshold;
-      else if (p.reset_mode == 2) reset = integrated - p.dV;
-    }
-    // Step 6: floor, so a negative membrane leaks toward -1, not 0. Exact in int64 (|reset| < 2^32).
-    std::int64_t updated = 0;
-    if (window_finished) updated = p.Vinit;
-    else if (p.Vleaky_adpt_en != 0) updated = floor_divide_pow2(reset * p.Vleaky_alpha, 8) + p.Vleaky_beta;
-    else updated = reset + p.Vleaky_beta;
-    // Step 7: VL floors the membrane as it floored the threshold.
-    updated = std::max<std::int64_t>(clamp_membrane(updated), p.VL);
-    state_.V[i] = static_cast<std::int32_t>(updated);
-    // Step 9: the counter is 4 bits wide, so Ref_len acts modulo 16.
-    std::uint8_t& refractory = state_.ref_cnt[i];
-    refractory = spike ? static_cast<std::uint8_t>(p.Ref_len & 0xF) : static_cast<std::uint8_t>(refractory > 0 ? refractory - 1 : 0);
+    const LifNeuronStep result = lif_neuron_step(p, window_finished, threshold, Uin[i], state_.V[i], state_.ref_cnt[i]);
+    const bool spike = result.spike;
     fired_[i] = spike ? 1 : 0;
     spikes += spike ? 1 : 0;
     // Step 10.
-    out[i] = output_register(integrated, updated, spike, mask);
+    out[i] = output_register(result.integrated, result.updated, spike, mask);
   }
   // Step 8: only neurons 0 … Vtheta_len-1 drive the offsets; with a shared threshold the other
   // neurons' spikes do not move it.

@@ -62,6 +62,20 @@ enum class FireType : std::int32_t {
   noise_mask_byte = 7,    // its low byte, sign-extended
 };
 
+// What one neuron's step computed: the membrane after integration (Vint), after reset, leak and
+// floor (Vn, also written back), and whether it fired.
+struct LifNeuronStep {
+  std::int64_t integrated;
+  std::int64_t updated;
+  bool spike;
+};
+
+// Steps 3 to 7 and 9 of one neuron given this step's threshold (step 2), as LifSoma::step runs
+// them; also the neuron update of populations in `tianjic` precision (neurons/tianjic_lif.hpp),
+// so that the two cannot drift apart. `window_finished`: the time window ends this step.
+LifNeuronStep lif_neuron_step(const LifParameters& p, bool window_finished, std::int64_t threshold, std::int32_t Uin,
+                              std::int32_t& V, std::uint8_t& ref_cnt);
+
 // Per-neuron state, and the shared threshold offsets.
 struct LifState {
   std::vector<std::int32_t> V;        // 28-bit membranes

@@ -1,8 +1,9 @@
 #include "tianjic/vector_matrix.hpp"
 
+#include "tianjic/integer_arithmetic.hpp"
+
 #include <stdexcept>
 
-#include "ann/fixed_point.hpp"
 
 namespace tandem::tianjic {
 
@@ -19,7 +20,7 @@ void vector_matrix(const Operand& input, const Operand& weight, const VectorMatr
     const std::int64_t x = decode(input.precision, input.codes[r]);
     const std::uint8_t* row = weight.codes.data() + r * outputs;
     for (std::size_t f = 0; f < outputs; ++f) {
-      out[f] = ann::saturate_int32(std::int64_t{out[f]} + x * decode(weight.precision, row[f]));
+      out[f] = saturate_int32(std::int64_t{out[f]} + x * decode(weight.precision, row[f]));
     }
   }
   const std::size_t weight_bits = (weight.precision == Precision::ternary ? 2 : 8) * inputs * outputs;
