@@ -7,8 +7,10 @@
 
 #include "app/cli_options.hpp"
 #include "app/run_session.hpp"
+#include "core/chip_presets.hpp"
 #include "core/error.hpp"
 #include "core/interrupt_guard.hpp"
+#include "core/precision.hpp"
 #include "io/network_builder.hpp"
 #include "io/network_file.hpp"
 #include "io/nir_import.hpp"
@@ -38,6 +40,12 @@ Tick run_ticks(const po::variables_map& values, const io::NetworkDescription& ne
   throw InputError("run: " + network.source + " sets no duration; give --ticks N or --duration-ms T");
 }
 
+// --precision: a precision's name, or "native" for the chip's own (its preset's native_precision).
+Precision precision_option(const std::string& text, const std::string& chip) {
+  if (text == "native") return load_chip(chip).native_precision;
+  return parse_precision(text, "run: --precision");
+}
+
 // Runs `simulation` through a RunSession with progress on a terminal.
 int run_with_session(Simulation& simulation, const RunOutputOptions& output, const std::string& label,
                      const std::string& resolved, Tick ticks) {
@@ -53,6 +61,9 @@ int run_nir(const std::string& file, const po::variables_map& values, const Inte
   io::NirImportOptions options;
   options.dt_ms = values["dt-ms"].as<double>();
   options.reset = io::parse_nir_reset(values["reset"].as<std::string>());
+  if (values.count("precision")) {
+    options.precision = precision_option(values["precision"].as<std::string>(), values["chip"].as<std::string>());
+  }
   if (values.count("set")) throw InputError("run: --set is for network files; a NIR file has no keys to override");
   const auto seed = values.count("seed") ? values["seed"].as<std::uint64_t>() : 1;
   const auto mode = values.count("mode") ? parse_execution_mode(values["mode"].as<std::string>()) : ExecutionMode::event;
@@ -101,6 +112,9 @@ int run_run_command(const std::vector<std::string>& args, const InterruptGuard& 
     ("ticks", po::value<std::int64_t>(), "run length in ticks (overrides the file)")
     ("duration-ms", po::value<double>(), "run length in ms (overrides the file)")
     ("mode", po::value<std::string>(), "event | always-on (overrides the file)")
+    ("precision", po::value<std::string>(),
+     "float32 | fixed | tianjic | loihi | native (the chip's own): the network's default precision, for "
+     "every node that names none (overrides simulation.precision; docs/precision.md)")
     ("seed", po::value<std::uint64_t>(), "random seed (overrides the file)")
     ("set", po::value<std::vector<std::string>>()->composing(), "override a value of the file: path.to.key=value")
     ("dt-ms", po::value<double>()->default_value(0.1), "NIR only: tick length in ms (NIR stores no dt)")
@@ -137,10 +151,11 @@ int run_run_command(const std::vector<std::string>& args, const InterruptGuard& 
   if (values.count("seed")) build_options.seed = values["seed"].as<std::uint64_t>();
   if (values.count("mode")) build_options.mode = parse_execution_mode(values["mode"].as<std::string>());
   const Tick ticks = run_ticks(values, network);
-  auto built = io::build_network(network, build_options);
-
   RunOutputOptions output = run_output_options_from(values);
   if (values["chip"].defaulted() && !network.simulation.chip.empty()) output.chip = network.simulation.chip;
+  if (values.count("precision")) build_options.precision = precision_option(values["precision"].as<std::string>(), output.chip);
+  auto built = io::build_network(network, build_options);
+
   output.pinned = network.placement;
   // The file's probes go into the trace; without --record they have nowhere to go.
   if (!output.record_path.empty()) output.probes.insert(output.probes.begin(), built.probes.begin(), built.probes.end());

@@ -266,7 +266,7 @@ ChipModel parse_chip(const YAML::Node& root, const std::string& origin) {
   if (!root.IsMap()) reader.fail(root, "(top level)", "expected a map describing a chip");
   reader.reject_unknown(root,
                         {"name", "description", "source", "mesh", "core", "costs_pj", "unpriced",
-                         "static_power", "static_power_w", "timing", "host", "mapping", "clock_hz"},
+                         "static_power", "static_power_w", "timing", "host", "mapping", "clock_hz", "native_precision"},
                         "");
   ChipModel chip;
   const YAML::Node name = reader.require(root, "name", "name");
@@ -363,6 +363,11 @@ ChipModel parse_chip(const YAML::Node& root, const std::string& origin) {
     }
   }
   chip.clock_hz = reader.number(reader.require(root, "clock_hz", "clock_hz"), "clock_hz");
+  if (const YAML::Node native = root["native_precision"]) {
+    const auto precision = native.IsScalar() ? precision_from_name(native.Scalar()) : std::nullopt;
+    if (!precision) reader.fail(native, "native_precision", "expected float32, fixed, tianjic or loihi");
+    chip.native_precision = *precision;
+  }
   return chip;
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/op_counts.hpp"
+#include "core/precision.hpp"
 
 namespace YAML {
 class Node;
@@ -100,6 +101,9 @@ struct ChipModel {
   std::size_t mapping_neurons_per_core = 0;
   std::string mapping_placement = "fill";
   double clock_hz = 0.0;
+  // The arithmetic the chip's neurons compute in (`native_precision:`; float32 when not given):
+  // what `--precision native` selects (docs/precision.md).
+  Precision native_precision = Precision::float32;
   // Counters (op names of docs/energy.md) this chip does not price, each with the reason: a cost
   // folded into another one ("folded into synaptic_ops: …"), or work the chip does not do. A
   // counter neither priced (> 0) nor listed here is an unexplained zero (unexplained_zeros()).

@@ -128,6 +128,8 @@ EnergyLedger::EnergyLedger(Simulation& simulation, const ChipModel& chip,
     node.on_host = mapping_.on_host(nodes_.size());
     node.weight_bytes = counter.synapse_memory_bytes;
     node.state_bytes = counter.state_bytes;
+    node.precision = counter.precision;
+    node.quantisation = counter.quantisation;
     if (counter.kind == NodeKind::projection) node.possible_synapses = possible_synapses(counters, counter);
     nodes_.push_back(node);
     // Counters since the engines' last reset; at tick 0 a later build() resets them to zero.

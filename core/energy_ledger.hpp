@@ -30,6 +30,8 @@ struct NodeEnergy {
   std::size_t state_bytes = 0;     // neuron or layer state
   double possible_synapses = 0.0;  // a projection: source units × target units (else 0)
   bool on_host = false;            // runs on the chip's host processor (--host-offload)
+  std::string precision = "float32";  // NodeCounters's: the arithmetic of its updates
+  std::string quantisation;           // integer precisions: how weights and parameters were rounded
   double approximation_error = std::numeric_limits<double>::quiet_NaN();  // NodeCounters's, at the last window
   OpCounts executed;        // including the packets and hops of its routed output events
   OpCounts always_on;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <sstream>
 
 #include "core/neurobench.hpp"
@@ -158,6 +159,25 @@ std::string format_neurobench(const EnergyReport& report) {
       << ", dense ops " << all.dense_ops << ", neuron updates " << all.neuron_updates << "; activation sparsity "
       << percent(all.activation_sparsity) << ", connection sparsity " << percent(all.connection_sparsity)
       << "; memory footprint " << all.weight_bytes << " B weights + " << all.state_bytes << " B state\n";
+  // Precision: one line when every node shares it, else the nodes per precision (mixing is allowed).
+  std::map<std::string, std::vector<std::string>> by_precision;
+  for (const NodeEnergy& node : report.nodes) {
+    if (node.kind != NodeKind::projection) by_precision[node.precision].push_back(node.node);
+  }
+  if (by_precision.size() == 1) {
+    out << "precision: " << by_precision.begin()->first << " (every node)\n";
+  } else {
+    out << "precision:";
+    for (const auto& [precision, nodes] : by_precision) {
+      out << " " << precision << " (";
+      for (std::size_t k = 0; k < nodes.size(); ++k) out << (k == 0 ? "" : ", ") << nodes[k];
+      out << ")";
+    }
+    out << "\n";
+  }
+  for (const NodeEnergy& node : report.nodes) {
+    if (!node.quantisation.empty()) out << "quantisation: " << node.node << " " << node.quantisation << "\n";
+  }
   for (const NodeEnergy& node : report.nodes) {
     if (std::isfinite(node.approximation_error)) {
       out << "approximation: " << node.node << " max |output - exact output| " << sci(node.approximation_error)

@@ -49,6 +49,8 @@ Json node_json(const NodeEnergy& node) {
               {"units", node.units},
               {"cores", node.cores},
               {"on_host", node.on_host},
+              {"precision", node.precision},
+              {"quantisation", node.quantisation},
               {"approximation_error_max_abs", number_or_null(node.approximation_error)},
               {"executed", counts_json(node.executed)},
               {"always_on", counts_json(node.always_on)},
@@ -111,6 +113,8 @@ NodeEnergy read_node(const Reader& reader) {
   node.units = reader.at("units").size_value();
   node.cores = reader.at("cores").number();
   if (reader.has("on_host")) node.on_host = reader.at("on_host").boolean();  // within schema 1
+  if (reader.has("precision")) node.precision = reader.at("precision").text();  // within schema 1
+  if (reader.has("quantisation")) node.quantisation = reader.at("quantisation").text();
   if (reader.has("approximation_error_max_abs") && !reader.is_null("approximation_error_max_abs")) {
     node.approximation_error = reader.at("approximation_error_max_abs").number();
   }

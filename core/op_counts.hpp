@@ -69,6 +69,8 @@ struct NodeCounters {
   // threshold above 0) and measures it; NaN when it is exact or not measured.
   double approximation_error = std::numeric_limits<double>::quiet_NaN();
   std::vector<std::string> targets;       // nodes of the same engine its output feeds
+  std::string precision = "float32";      // the arithmetic of its updates (core/precision.hpp)
+  std::string quantisation;               // integer precisions: how weights and parameters were rounded
   OpCounts executed;   // what this run did
   OpCounts always_on;  // what the same node does always-on over the same ticks
 };

@@ -175,7 +175,8 @@ class Lowering {
     }
     neurons::PopulationBase* population = nullptr;
     try {
-      population = &snn().add_population(neurons::make_population(pop.model, pop.name, static_cast<std::size_t>(pop.size), values, time_));
+      population = &snn().add_population(neurons::make_population(pop.model, pop.name, static_cast<std::size_t>(pop.size),
+                                                                  values, time_, population_precision(pop)));
     } catch (const InputError& error) {
       const std::string message = error.what();
       std::string where = path + ".parameters";

@@ -6,6 +6,8 @@
 
 #include "core/error.hpp"
 #include "core/recorder.hpp"
+#include "neurons/loihi_lif.hpp"
+#include "neurons/quantisation.hpp"
 
 namespace tandem::io {
 
@@ -26,6 +28,15 @@ struct NirEngine::State {
   std::vector<Tick> delay_ticks;
   std::uint64_t events = 0;
   std::vector<std::uint32_t> spiked;  // this tick's non-zero outputs
+  // Loihi precision. A LIF node: its neurons' arithmetic, integer u and v, refractory counters,
+  // the scale (integer weight units per unit of v) and the a_in that arrives next tick. An
+  // Affine/Linear node feeding one: its weights and bias as integers (row-major [out, in]).
+  std::vector<neurons::LoihiLifArithmetic> loihi;
+  std::vector<std::int32_t> loihi_u, loihi_v;
+  std::vector<std::uint32_t> loihi_refractory;
+  std::vector<double> loihi_scale;
+  std::vector<std::int64_t> loihi_pending;
+  std::vector<double> integer_weight, integer_bias;
 };
 
 struct NirEngine::ProbeEntry {
@@ -55,9 +66,18 @@ NirEngine::NirEngine(std::string name, NirGraph graph, NirImportOptions options)
     order_.push_back(i);
   };
   for (std::size_t i = 0; i < graph_.nodes.size(); ++i) visit(visit, i);
+  if (options_.precision == Precision::loihi) {
+    prepare_loihi();
+  } else if (options_.precision != Precision::float32) {
+    throw InputError(graph_.file + ": a NIR graph imports in float32 or loihi precision, not " +
+                     std::string(to_string(options_.precision)));
+  }
   for (std::size_t i = 0; i < graph_.nodes.size(); ++i) {
     const auto& node = graph_.nodes[i];
     NodeCounters c;
+    c.precision = std::string(to_string(options_.precision == Precision::loihi && node.kind == NirKind::lif
+                                            ? Precision::loihi
+                                            : Precision::float32));
     c.node = node.name;
     c.units = node.size;
     if (is_neuron(node.kind)) {
@@ -96,6 +116,77 @@ NirEngine::NirEngine(std::string name, NirGraph graph, NirImportOptions options)
 }
 
 NirEngine::~NirEngine() = default;
+
+// Loihi precision (docs/precision.md#loihi). Forward Euler's v += dt/tau·(−v + r·W·x) becomes,
+// per LIF neuron k with g_k = r_k·dt/tau_k: integer weights round(W[k][j]·g_k·s) with one scale s
+// per LIF node (its largest |W·g| maps to 127), dv = floor(4096·dt/tau), vth = round(v_th·s),
+// du = 4096 (NIR's LIF has no synaptic current). As on Loihi, where a spike is integrated the
+// tick after it is sent, a LIF reads its input one tick late.
+void NirEngine::prepare_loihi() {
+  const double dt_s = options_.dt_ms / 1000.0;
+  std::vector<int> fed(graph_.nodes.size(), 0);  // how many LIF nodes each Affine/Linear feeds
+  for (std::size_t i = 0; i < graph_.nodes.size(); ++i) {
+    const NirNode& node = graph_.nodes[i];
+    if (node.kind == NirKind::cuba_lif || node.kind == NirKind::cuba_li || node.kind == NirKind::li ||
+        node.kind == NirKind::if_neuron || node.kind == NirKind::integrator) {
+      throw InputError(graph_.file + ": node '" + node.name + "' (" + node.type +
+                       "): loihi precision covers LIF nodes only (docs/precision.md#loihi)");
+    }
+    if (node.kind != NirKind::lif) continue;
+    const auto where = graph_.file + ": node '" + node.name + "' (LIF, loihi precision): ";
+    const auto& tau = node.parameters.at("tau");
+    const auto& r = node.parameters.at("r");
+    const auto& v_leak = node.parameters.at("v_leak");
+    const auto reset = node.parameters.find("v_reset");
+    for (std::size_t k = 0; k < node.size; ++k) {
+      if (v_leak[k] != 0.0 || (reset != node.parameters.end() && reset->second[k] != 0.0)) {
+        throw InputError(where + "Loihi rests and resets at 0; v_leak and v_reset must be 0");
+      }
+    }
+    if (options_.reset == NirReset::subtract) throw InputError(where + "Loihi resets to 0; --reset subtract has no Loihi form");
+    double largest = 0.0;
+    for (const std::size_t src : node.sources) {
+      const NirNode& source = graph_.nodes[src];
+      if (source.kind != NirKind::affine && source.kind != NirKind::linear) {
+        throw InputError(where + "its input '" + source.name + "' must be an Affine or Linear node (integer weights)");
+      }
+      if (++fed[src] > 1) throw InputError(where + "'" + source.name + "' feeds several LIF nodes; give each its own");
+      const auto& w = source.parameters.at("weight");
+      for (std::size_t row = 0; row < node.size; ++row) {
+        const double g = r[row] * dt_s / tau[row];
+        for (std::size_t col = 0; col < source.in_size; ++col) largest = std::max(largest, std::abs(w[row * source.in_size + col] * g));
+      }
+    }
+    const double scale = options_.loihi_scale > 0.0 ? options_.loihi_scale : largest > 0.0 ? 127.0 / largest : 1.0;
+    State& s = states_[i];
+    s.loihi_scale.assign(node.size, scale);
+    s.loihi.clear();
+    for (std::size_t k = 0; k < node.size; ++k) {
+      neurons::LoihiLifArithmetic neuron;
+      neuron.dv = static_cast<std::int64_t>(std::floor(4096.0 * dt_s / tau[k]));
+      neuron.vth = neurons::round_to_int32(node.parameters.at("v_threshold")[k] * scale);
+      if (neuron.dv < 0 || neuron.dv > 4096 || neuron.vth < 0 || neuron.vth > 131071) {
+        throw InputError(where + "decay " + std::to_string(neuron.dv) + " / 4096 or threshold " +
+                         std::to_string(neuron.vth) + " is out of Loihi's range (0 … 4096, 0 … 131071)");
+      }
+      s.loihi.push_back(neuron);
+    }
+    for (const std::size_t src : node.sources) {
+      const NirNode& source = graph_.nodes[src];
+      State& from = states_[src];
+      const auto& w = source.parameters.at("weight");
+      from.integer_weight.assign(w.size(), 0.0);
+      from.integer_bias.assign(source.size, 0.0);
+      for (std::size_t row = 0; row < source.size; ++row) {
+        const double g = r[row] * dt_s / tau[row];
+        for (std::size_t col = 0; col < source.in_size; ++col) {
+          from.integer_weight[row * source.in_size + col] = neurons::round_to_int32(w[row * source.in_size + col] * g * scale);
+        }
+        if (source.kind == NirKind::affine) from.integer_bias[row] = neurons::round_to_int32(source.parameters.at("bias")[row] * g * scale);
+      }
+    }
+  }
+}
 
 void NirEngine::set_input(const std::string& node, std::vector<double> values) {
   for (std::size_t i = 0; i < graph_.nodes.size(); ++i) {
@@ -138,6 +229,12 @@ void NirEngine::reset(const RunContext& context) {
     s.v.assign(is_neuron(node.kind) ? node.size : 0, 0.0);  // states start at 0 (NIR stores no initial state)
     s.i_syn.assign(node.kind == NirKind::cuba_li || node.kind == NirKind::cuba_lif ? node.size : 0, 0.0);
     s.events = 0;
+    if (!s.loihi.empty()) {
+      s.loihi_u.assign(node.size, 0);
+      s.loihi_v.assign(node.size, 0);
+      s.loihi_refractory.assign(node.size, 0);
+      s.loihi_pending.assign(node.size, 0);
+    }
     if (node.kind == NirKind::delay) {
       s.delay_ticks.clear();
       Tick longest = 0;
@@ -193,14 +290,19 @@ void NirEngine::step(Tick tick) {
       case NirKind::affine:
       case NirKind::linear: {
         // y = W x (+ b); W row-major [out, in]. Event mode touches only the columns of non-zero inputs.
-        const auto& w = p("weight");
-        if (node.kind == NirKind::affine) s.out = p("bias");
+        // Feeding a LIF in loihi precision: its integer weights, and the sums rounded to integers.
+        const bool integer = !s.integer_weight.empty();
+        const auto& w = integer ? s.integer_weight : p("weight");
+        if (node.kind == NirKind::affine) s.out = integer ? s.integer_bias : p("bias");
         else std::fill(s.out.begin(), s.out.end(), 0.0);
         std::uint64_t active = 0;
         for (std::size_t col = 0; col < node.in_size; ++col) {
           if (x[col] == 0.0 && mode_ == ExecutionMode::event) continue;
           ++active;
           for (std::size_t row = 0; row < n; ++row) s.out[row] += w[row * node.in_size + col] * x[col];
+        }
+        if (integer) {
+          for (double& value : s.out) value = neurons::round_to_int32(value);
         }
         executed->add(Op::synaptic_op, active * n);
         always_on->add(Op::synaptic_op, node.in_size * n);
@@ -221,6 +323,20 @@ void NirEngine::step(Tick tick) {
         }
         break;
       }
+      case NirKind::lif:
+        if (!s.loihi.empty()) {
+          for (std::size_t k = 0; k < n; ++k) {
+            const std::int64_t a_in = s.loihi_pending[k];
+            s.loihi_pending[k] = neurons::round_to_int32(x[k]);
+            const bool fired = s.loihi[k].step(s.loihi_u[k], s.loihi_v[k], s.loihi_refractory[k], a_in);
+            s.v[k] = s.loihi_v[k] / (64.0 * s.loihi_scale[k]);
+            s.out[k] = fired ? 1.0 : 0.0;
+          }
+          executed->add(Op::neuron_update, n);
+          always_on->add(Op::neuron_update, n);
+          break;
+        }
+        [[fallthrough]];
       default: {
         // Forward Euler. LI/LIF: tau dv/dt = (v_leak - v) + R I. IF/I: dv/dt = R I.
         // CubaLI/CubaLIF: tau_syn dI/dt = -I + w_in x first, then v with the new I.

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/engine.hpp"
+#include "core/precision.hpp"
 #include "io/nir_graph.hpp"
 
 namespace tandem::io {
@@ -16,6 +17,12 @@ enum class NirReset { zero, subtract };  // zero: v <- v_reset (0 when the node 
 struct NirImportOptions {
   double dt_ms = 0.1;  // NIR stores no dt; 0.1 ms = 1e-4 s, the NIR paper's
   NirReset reset = NirReset::zero;
+  // float32: the equations in double (docs/nir.md). loihi: LIF nodes on Loihi's fixed-point LIF
+  // with the weights of the Affine/Linear nodes feeding them quantised (docs/precision.md#loihi).
+  Precision precision = Precision::float32;
+  // loihi: integer units per unit of v for every LIF node; 0 = each node's largest incoming
+  // weight maps to 127 (the default rule of every integer precision).
+  double loihi_scale = 0.0;
 };
 
 class NirEngine final : public Engine {
@@ -44,6 +51,7 @@ class NirEngine final : public Engine {
   struct State;
   struct ProbeEntry;
   void step(Tick tick);
+  void prepare_loihi();
   void sample(Tick tick);
 
   std::string name_;

@@ -102,7 +102,8 @@ void EventEngine::add_poisson_input(const PoissonInputSpec& spec) {
     throw InputError("Poisson input '" + spec.name + "': rate_hz = " + format_number(spec.rate_hz) + " and weight = " +
                      format_number(spec.weight) + " must be finite, rate >= 0");
   }
-  poisson_inputs_.push_back({spec.name, target, receptor, spec.weight, PoissonSampler(mean), RandomStream(1), RandomStream(1)});
+  poisson_inputs_.push_back(
+      {spec.name, target, receptor, spec.weight, spec.weight, PoissonSampler(mean), RandomStream(1), RandomStream(1)});
 }
 
 void EventEngine::add_current(const CurrentSpec& spec) {
@@ -131,7 +132,7 @@ void EventEngine::add_spike_input_port(const std::string& port, const std::strin
                                        const std::string& receptor, float weight) {
   const std::size_t target = population_index(population, "input port '" + port + "'");
   const auto& pop = *populations_[target]->population;
-  input_ports_.push_back({ports_.size(), target, pop.receptor_index(receptor), false, weight, {}, {}, false});
+  input_ports_.push_back({ports_.size(), target, pop.receptor_index(receptor), false, weight, weight, {}, {}, false});
   ports_.push_back(PortSpec{port, PortKind::spikes, PortDirection::in, pop.size(), pop.name()});
 }
 
@@ -139,7 +140,7 @@ void EventEngine::add_dense_input_port(const std::string& port, const std::strin
                                        const std::string& receptor) {
   const std::size_t target = population_index(population, "input port '" + port + "'");
   const auto& pop = *populations_[target]->population;
-  input_ports_.push_back({ports_.size(), target, pop.receptor_index(receptor), true, 1.0F, {}, {}, false});
+  input_ports_.push_back({ports_.size(), target, pop.receptor_index(receptor), true, 1.0F, 1.0F, {}, {}, false});
   ports_.push_back(PortSpec{port, PortKind::dense, PortDirection::in, pop.size(), pop.name()});
 }
 
@@ -180,8 +181,65 @@ void EventEngine::build_synapses(std::uint64_t seed) {
   for (std::size_t p = 0; p < populations_.size(); ++p) {
     populations_[p]->population->configure_slots(static_cast<std::size_t>(longest[p]) + 1);
   }
+  quantise_integer_populations();
   built_ = true;
   built_seed_ = seed;
+}
+
+void EventEngine::quantise_integer_populations() {
+  quantisations_.clear();
+  for (std::size_t p = 0; p < populations_.size(); ++p) {
+    PopulationBase& pop = *populations_[p]->population;
+    if (pop.precision() == Precision::float32) continue;
+    const auto spike_receptor = [&](std::size_t receptor) { return !pop.receptors()[receptor].is_current; };
+    const std::string where = "population '" + pop.name() + "' (" + std::string(pop.model_name()) + ", " +
+                              std::string(to_string(pop.precision())) + " precision)";
+    // The scale: the largest weight arriving on a spike receptor uses the whole weight range.
+    double largest = 0.0;
+    std::vector<std::uint64_t> fan_in(pop.size(), 0);  // integer inputs per neuron and tick, at most
+    for (const auto& entry : projections_) {
+      if (entry->target != p || !spike_receptor(entry->receptor)) continue;
+      largest = std::max(largest, static_cast<double>(entry->built->largest_weight()));
+      const auto degree = entry->built->in_degrees(pop.size());
+      for (std::size_t i = 0; i < degree.size(); ++i) fan_in[i] += degree[i];
+    }
+    for (const auto& port : input_ports_) {
+      if (port.target != p || !spike_receptor(port.receptor)) continue;
+      if (port.dense) {
+        throw InputError(where + ": a dense input port adds float values to receptor '" +
+                         std::string(pop.receptors()[port.receptor].name) +
+                         "', which takes integer weights; wire dense values to a current receptor (i_ext)");
+      }
+      largest = std::max(largest, static_cast<double>(std::abs(port.given_weight)));
+      for (auto& count : fan_in) ++count;
+    }
+    for (const auto& input : poisson_inputs_) {
+      if (input.target == p && spike_receptor(input.receptor)) {
+        largest = std::max(largest, static_cast<double>(std::abs(input.given_weight)));
+      }
+    }
+    PopulationQuantisation q{pop.name(), pop.precision()};
+    q.weight_limit = pop.weight_limit();
+    q.scale = largest > 0.0 ? q.weight_limit / largest : pop.fallback_scale();
+    q.parameters = pop.set_input_scale(q.scale);
+    for (auto& entry : projections_) {
+      if (entry->target == p && spike_receptor(entry->receptor)) entry->built->quantise_weights(q.scale, q.weight_limit, q.weights);
+    }
+    for (auto& port : input_ports_) {
+      if (port.target == p && spike_receptor(port.receptor)) port.weight = quantise_weight(port.given_weight, q.scale, q.weight_limit, q.weights);
+    }
+    for (auto& input : poisson_inputs_) {
+      if (input.target == p && spike_receptor(input.receptor)) input.weight = quantise_weight(input.given_weight, q.scale, q.weight_limit, q.weights);
+    }
+    // Integer weights are summed in the float input rows, exactly while every sum stays below
+    // 2^24; the chip's int32 sums would not saturate below that either.
+    const std::uint64_t most = fan_in.empty() ? 0 : *std::max_element(fan_in.begin(), fan_in.end());
+    if (most * static_cast<std::uint64_t>(q.weight_limit) >= (std::uint64_t{1} << 24)) {
+      throw InputError(where + ": up to " + std::to_string(most) + " integer weights of up to " +
+                       std::to_string(q.weight_limit) + " reach one neuron in a tick; tandem sums them exactly only below 2^24");
+    }
+    quantisations_.push_back(std::move(q));
+  }
 }
 
 void EventEngine::build_counters() {
@@ -190,6 +248,10 @@ void EventEngine::build_counters() {
     const auto& pop = *entry->population;
     NodeCounters node{.node = pop.name(), .kind = pop.kind(), .units = pop.size()};
     node.state_bytes = pop.size() * pop.state_bytes_per_update();
+    node.precision = std::string(to_string(pop.precision()));
+    for (const auto& q : quantisations_) {
+      if (q.population == pop.name()) node.quantisation = q.summary();
+    }
     std::vector<std::uint32_t> fan_in(pop.size(), 0);
     for (const auto& projection : projections_) {
       if (projection->built && &*populations_[projection->target]->population == &pop) {

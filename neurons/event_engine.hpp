@@ -76,6 +76,8 @@ class EventEngine final : public Engine {
   // synaptic_op counter also counts the synapses read without a spike).
   [[nodiscard]] std::uint64_t delivered_synaptic_events() const { return delivered_events_; }
   [[nodiscard]] const TimeBase& time() const { return time_; }
+  // How each population in an integer precision was quantised (after reset(); docs/precision.md).
+  [[nodiscard]] const std::vector<PopulationQuantisation>& quantisations() const { return quantisations_; }
 
   [[nodiscard]] std::string_view name() const override { return name_; }
   [[nodiscard]] std::span<const PortSpec> ports() const override { return ports_; }
@@ -96,6 +98,8 @@ class EventEngine final : public Engine {
   [[nodiscard]] std::size_t population_index(std::string_view name, std::string_view what) const;
   void build_synapses(std::uint64_t seed);
   void build_counters();
+  // Integer-precision populations: picks each one's scale and rounds its incoming weights.
+  void quantise_integer_populations();
   void apply_inputs(Tick tick, const Mailbox& inbox, std::vector<std::size_t>& spike_cursor);
   void deliver(Tick tick);
   void sample_probes(Tick tick);
@@ -111,6 +115,7 @@ class EventEngine final : public Engine {
   std::vector<InputPort> input_ports_;
   std::vector<ProbeEntry> probes_;
   std::vector<NodeCounters> counters_;
+  std::vector<PopulationQuantisation> quantisations_;
   bool built_ = false;
   std::uint64_t built_seed_ = 0;
   std::uint64_t read_checksum_ = 0;

@@ -29,6 +29,7 @@ struct EventEngine::PoissonInputEntry {
   std::size_t target = 0;
   std::size_t receptor = 0;
   float weight = 0.0F;
+  float given_weight = 0.0F;  // as specified; `weight` is its integer in an integer precision
   PoissonSampler sampler;
   RandomStream random;
   RandomStream fallback;  // for means beyond the sampler's table
@@ -49,6 +50,7 @@ struct EventEngine::InputPort {
   std::size_t receptor = 0;
   bool dense = false;
   float weight = 0.0F;
+  float given_weight = 0.0F;  // as specified; `weight` is its integer in an integer precision
   std::vector<float> held;  // dense: the frame in force
   std::vector<std::uint32_t> held_nonzero;  // dense: units where it is not 0
   bool holding = false;

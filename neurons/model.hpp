@@ -36,16 +36,18 @@ ResetMode parse_reset_mode(std::string_view text);  // "to_value" | "subtract"; 
 
 // Raw pointers into a ModelState, what step()/at_rest() work on: the hot loop then keeps them
 // in registers (a float store cannot alias a pointer held in a local).
-template <std::size_t K>
+template <std::size_t K, typename Value = float>
 struct ModelView {
-  std::array<float*, K> var;
+  std::array<Value*, K> var;
   std::uint32_t* refractory_left;
 };
 
-// SoA state of N neurons of a model with `K` float variables (indices follow Model::variables).
-template <std::size_t K>
+// SoA state of N neurons of a model with `K` variables (indices follow Model::variables): float
+// for the float32 models, int32 for the process models of the integer precisions (tianjic, loihi).
+template <std::size_t K, typename Value = float>
 struct ModelState {
-  using View = ModelView<K>;
+  using value_type = Value;
+  using View = ModelView<K, Value>;
   View view() {
     View v{};
     for (std::size_t k = 0; k < K; ++k) v.var[k] = var[k].data();
@@ -53,13 +55,13 @@ struct ModelState {
     return v;
   }
 
-  std::array<std::vector<float>, K> var;
+  std::array<std::vector<Value>, K> var;
   // Ticks still clamped. 32 bits although the period fits 16 (refractory_ticks()): with every
   // lane 32 bits wide the vectorised neuron loops need no packing and fewer registers.
   std::vector<std::uint32_t> refractory_left;
 
   void resize(std::size_t n) {
-    for (auto& v : var) v.assign(n, 0.0F);
+    for (auto& v : var) v.assign(n, Value{});
     refractory_left.assign(n, 0);
   }
   [[nodiscard]] std::size_t size() const { return refractory_left.size(); }

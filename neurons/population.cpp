@@ -32,6 +32,10 @@ bool cpu_has_avx2() {
 #endif
 }
 
+std::vector<QuantisedParameter> PopulationBase::set_input_scale(double /*scale*/) {
+  throw InputError("population '" + name_ + "' (" + std::string(model_name()) + "): float32 has no integer scale");
+}
+
 std::size_t PopulationBase::receptor_index(std::string_view receptor) const {
   return index_by_name(receptors(), receptor, name_, model_name(), "receptor", "accepts", "none");
 }

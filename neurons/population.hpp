@@ -11,15 +11,18 @@
 #include <bit>
 #include <memory>
 #include <span>
+#include <type_traits>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "core/op_counts.hpp"
+#include "core/precision.hpp"
 #include "core/random.hpp"
 #include "core/time.hpp"
 #include "neurons/model.hpp"
 #include "neurons/neuron_set.hpp"
+#include "neurons/quantisation.hpp"
 
 namespace tandem::neurons {
 
@@ -96,8 +99,18 @@ class PopulationBase {
   // and then clearing tick's input row. Spiking neuron indices are appended in ascending order.
   // Counts neuron_update, neuron_update_skipped and spike into `executed`.
   virtual void step(Tick tick, bool event_mode, std::vector<std::uint32_t>& spikes, OpCounts& executed) = 0;
-  // Current values of a state variable (N floats).
+  // Current values of a state variable (N floats; an integer precision's state dequantised
+  // into the variable's unit).
   [[nodiscard]] virtual std::span<const float> values(std::size_t variable) const = 0;
+
+  // The arithmetic of the neuron updates (core/precision.hpp). Integer precisions (tianjic, loihi)
+  // receive integer weights: the engine picks the population's scale (integer units per unit of
+  // spike input) from its largest incoming weight, rounds every weight with it and calls
+  // set_input_scale, which re-derives the integer parameters and says how each was represented.
+  [[nodiscard]] virtual Precision precision() const { return Precision::float32; }
+  [[nodiscard]] virtual std::int32_t weight_limit() const { return 0; }  // largest |integer weight|; 0: float
+  [[nodiscard]] virtual double fallback_scale() const { return 1.0; }     // the scale without any weight
+  virtual std::vector<QuantisedParameter> set_input_scale(double scale);  // InputError for float32
 
  protected:
   virtual void reset_state() = 0;
@@ -148,7 +161,7 @@ template <typename Model>
 class Population final : public PopulationBase {
  public:
   Population(std::string name, std::size_t size, const typename Model::Parameters& parameters, const TimeBase& time)
-      : PopulationBase(std::move(name), size), parameters_(parameters), constants_(Model::derive(parameters, time)) {
+      : PopulationBase(std::move(name), size), parameters_(parameters), time_(time), constants_(derive(parameters, time)) {
     state_.resize(size);
     scratch_.resize(size + 1);
     off_rest_.resize(size);
@@ -159,9 +172,44 @@ class Population final : public PopulationBase {
   [[nodiscard]] std::span<const Receptor> receptors() const override { return Model::receptors; }
   [[nodiscard]] std::span<const Variable> variables() const override { return Model::variables; }
   [[nodiscard]] std::size_t state_bytes_per_update() const override {
-    return Model::variables.size() * sizeof(float) + sizeof(std::uint32_t);
+    return Model::variables.size() * sizeof(Value) + sizeof(std::uint32_t);
   }
-  [[nodiscard]] std::span<const float> values(std::size_t variable) const override { return state_.var.at(variable); }
+  [[nodiscard]] std::span<const float> values(std::size_t variable) const override {
+    if constexpr (integer_state) {
+      return dequantised(variable);
+    } else {
+      return state_.var.at(variable);
+    }
+  }
+  [[nodiscard]] Precision precision() const override {
+    if constexpr (integer_model) {
+      return Model::precision;
+    } else {
+      return Precision::float32;
+    }
+  }
+  [[nodiscard]] std::int32_t weight_limit() const override {
+    if constexpr (integer_model) {
+      return Model::weight_limit;
+    } else {
+      return 0;
+    }
+  }
+  [[nodiscard]] double fallback_scale() const override {
+    if constexpr (integer_model) {
+      return Model::fallback_scale(parameters_);
+    } else {
+      return 1.0;
+    }
+  }
+  std::vector<QuantisedParameter> set_input_scale(double scale) override {
+    if constexpr (integer_model) {
+      constants_ = Model::derive(parameters_, time_, scale);
+      return Model::represented(parameters_, constants_, time_);
+    } else {
+      return PopulationBase::set_input_scale(scale);
+    }
+  }
   [[nodiscard]] const typename Model::State& state() const { return state_; }
   [[nodiscard]] const typename Model::Constants& constants() const { return constants_; }
   [[nodiscard]] const typename Model::Parameters& parameters() const { return parameters_; }
@@ -244,16 +292,56 @@ class Population final : public PopulationBase {
     std::fill(state_.refractory_left.begin(), state_.refractory_left.end(), std::uint32_t{0});
     dense_hint_ = false;
   }
-  void after_reset() override { collect_off_rest(); }
-  std::span<float> mutable_values(std::size_t variable) override { return state_.var.at(variable); }
+  void after_reset() override {
+    if constexpr (integer_state) {
+      // Initial values were written in the variable's unit: quantise them into the state.
+      for (std::size_t k = 0; k < Model::variables.size(); ++k) {
+        if (!initial_written_[k]) continue;
+        for (std::size_t i = 0; i < size(); ++i) state_.var[k][i] = Model::from_float(constants_, k, mirror_[k][i]);
+        initial_written_[k] = false;
+      }
+    }
+    collect_off_rest();
+  }
+  std::span<float> mutable_values(std::size_t variable) override {
+    if constexpr (integer_state) {
+      (void)dequantised(variable);
+      initial_written_.at(variable) = true;
+      return mirror_[variable];
+    } else {
+      return state_.var.at(variable);
+    }
+  }
 
  private:
   static constexpr std::size_t receptor_count = Model::receptors.size();
+  using Value = typename Model::State::value_type;
+  static constexpr bool integer_state = !std::is_same_v<Value, float>;
+  static constexpr bool integer_model = requires { Model::precision; };
+  static typename Model::Constants derive(const typename Model::Parameters& parameters, const TimeBase& time) {
+    if constexpr (integer_model) {
+      return Model::derive(parameters, time, Model::fallback_scale(parameters));
+    } else {
+      return Model::derive(parameters, time);
+    }
+  }
+  // The state of an integer model in the variable's unit, refreshed on each call.
+  std::span<const float> dequantised(std::size_t variable) const {
+    std::vector<float>& out = mirror_.at(variable);
+    const auto& in = state_.var.at(variable);
+    out.resize(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) out[i] = Model::to_float(constants_, variable, in[i]);
+    return out;
+  }
   using InputRows = std::array<float*, receptor_count>;  // this tick's row of each receptor
 
   typename Model::Parameters parameters_;
+  TimeBase time_;
   typename Model::Constants constants_;
   typename Model::State state_;
+  // Integer models: the state in the variables' units, for recording and initial values.
+  mutable std::array<std::vector<float>, Model::variables.size()> mirror_;
+  std::array<bool, Model::variables.size()> initial_written_{};
   std::vector<std::uint32_t> scratch_;    // this tick's spikes, filled without a call per spike
   NeuronSet off_rest_;                    // event mode: neurons not at rest after the last tick
   std::size_t off_rest_count_ = 0;

@@ -190,6 +190,29 @@ Projection::Projection(const ProjectionSpec& spec, std::size_t source_size, std:
   }
 }
 
+float Projection::largest_weight() const {
+  float largest = std::abs(uniform_weight_);
+  if (!weight_.empty()) largest = 0.0F;
+  for (const float w : weight_) largest = std::max(largest, std::abs(w));
+  return synapse_count() == 0 ? 0.0F : largest;
+}
+
+void Projection::quantise_weights(double scale, std::int32_t limit, WeightQuantisation& stats) {
+  if (weight_.empty()) {
+    // One weight for all: its error counts once per synapse, as a per-synapse weight's would.
+    WeightQuantisation one;
+    uniform_weight_ = quantise_weight(uniform_weight_, scale, limit, one);
+    const auto n = static_cast<double>(synapse_count());
+    stats.weights += synapse_count();
+    stats.clipped += one.clipped * synapse_count();
+    stats.largest = std::max(stats.largest, one.largest);
+    stats.max_error = std::max(stats.max_error, one.max_error);
+    stats.sum_squared_error += one.sum_squared_error * n;
+    return;
+  }
+  for (float& w : weight_) w = quantise_weight(w, scale, limit, stats);
+}
+
 std::vector<std::uint32_t> Projection::in_degrees(std::size_t target_size) const {
   std::vector<std::uint32_t> degree(target_size, 0);
   for (const std::uint32_t t : target_index_) ++degree[t];

@@ -9,6 +9,7 @@
 
 #include "core/random.hpp"
 #include "core/time.hpp"
+#include "neurons/quantisation.hpp"
 
 namespace tandem::neurons {
 
@@ -74,6 +75,11 @@ class Projection {
   // (`fired` is a 0/1 flag per source). Returns a checksum of the reads so they are not elided.
   template <typename RowFor, typename Note>
   std::uint64_t scan_all(const std::vector<std::uint8_t>& fired, RowFor&& row_for, Note&& note) const;
+
+  // Integer precisions (neurons/quantisation.hpp): the largest |weight|, and every weight replaced
+  // by its integer (round(w·scale) within ±limit), the error of each added to `stats`.
+  [[nodiscard]] float largest_weight() const;
+  void quantise_weights(double scale, std::int32_t limit, WeightQuantisation& stats);
 
   // Synapses in CSR order, for tests and export.
   [[nodiscard]] std::uint32_t target_of(std::size_t synapse) const { return target_index_[synapse]; }

@@ -1,5 +1,6 @@
 #include "neurons/registry.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <functional>
 #include <tuple>
@@ -75,7 +76,27 @@ const std::vector<Entry>& entries() {
   return all;
 }
 
+struct ProcessEntry {
+  std::string_view model;
+  Precision precision;
+  std::function<std::unique_ptr<PopulationBase>(const std::string&, std::size_t, const ParameterValues&, const TimeBase&)>
+      factory;
+};
+
+const std::vector<ProcessEntry>& process_entries() {
+  static const std::vector<ProcessEntry> all = []<typename... Models>(std::tuple<Models...>*) {
+    return std::vector<ProcessEntry>{ProcessEntry{Models::name, Models::precision, &make<Models>}...};
+  }(static_cast<IntegerProcessModels*>(nullptr));
+  return all;
+}
+
 }  // namespace
+
+bool has_precision(std::string_view model, Precision precision) {
+  if (precision == Precision::float32) return true;
+  return std::any_of(process_entries().begin(), process_entries().end(),
+                     [&](const ProcessEntry& e) { return e.model == model && e.precision == precision; });
+}
 
 const std::vector<ModelInfo>& models() {
   static const std::vector<ModelInfo> all = [] {
@@ -87,7 +108,18 @@ const std::vector<ModelInfo>& models() {
 }
 
 std::unique_ptr<PopulationBase> make_population(std::string_view model, const std::string& name, std::size_t size,
-                                                const ParameterValues& parameters, const TimeBase& time) {
+                                                const ParameterValues& parameters, const TimeBase& time,
+                                                Precision precision) {
+  if (precision != Precision::float32) {
+    std::string with;
+    for (const auto& entry : process_entries()) {
+      if (entry.model == model && entry.precision == precision) return entry.factory(name, size, parameters, time);
+      if (entry.precision == precision) with += (with.empty() ? "" : ", ") + std::string(entry.model);
+    }
+    throw InputError("population '" + name + "': model '" + std::string(model) + "' has no " +
+                     std::string(to_string(precision)) + " precision (models with one: " + (with.empty() ? "none" : with) +
+                     "; float32: every model)");
+  }
   std::string known;
   for (const auto& entry : entries()) {
     if (entry.info.name == model) return entry.factory(name, size, parameters, time);

@@ -25,7 +25,12 @@ struct ModelInfo {
 const std::vector<ModelInfo>& models();
 // A population of model `model`; unknown model or parameter names, unparsable or invalid
 // values → InputError naming the population, the model and the parameter.
+// `precision` picks the process model (float32: the model itself; tianjic, loihi: its integer
+// process model, InputError naming the models that have one when it has none).
 std::unique_ptr<PopulationBase> make_population(std::string_view model, const std::string& name, std::size_t size,
-                                                const ParameterValues& parameters, const TimeBase& time);
+                                                const ParameterValues& parameters, const TimeBase& time,
+                                                Precision precision = Precision::float32);
+// Whether model `model` can run in `precision`.
+bool has_precision(std::string_view model, Precision precision);
 
 }  // namespace tandem::neurons
