@@ -1,6 +1,6 @@
 // Quantising a whole layer graph from float weights: scales are chosen from the float ranges
 // seen on calibration inputs, every layer gets its int8 weights, and the error of the
-// fixed-point forward pass against the float32 one is reported (max and RMS per layer).
+// integer (fixed or tianjic) forward pass against the float32 one is reported (max and RMS per layer).
 #pragma once
 
 #include <string>
@@ -13,7 +13,7 @@ namespace tandem::ann {
 
 struct LayerError {
   std::string layer;
-  ErrorStats error;  // dequantised fixed-point output vs float32 output
+  ErrorStats error;  // dequantised integer output vs float32 output
 };
 
 struct QuantizationReport {

@@ -147,11 +147,10 @@ void LayerRuntime::run(std::span<const std::int8_t> input, ExecutionMode mode, O
   }
   ++runs_;
   std::size_t sent = 0;
-  std::vector<std::int8_t>& next = soma_output_;
-  next.resize(m);
-  apply_soma(q, accumulator_, next, soma_scratch_);
+  soma_output_.resize(m);
+  apply_soma(q, accumulator_, soma_output_, soma_scratch_);
   for (std::size_t i = 0; i < m; ++i) {
-    const std::int8_t value = next[i];
+    const std::int8_t value = soma_output_[i];
     sent += delta ? (value != output_q_[i] ? 1 : 0) : (value != 0 ? 1 : 0);
     output_q_[i] = value;
     output_[static_cast<Eigen::Index>(i)] = static_cast<float>(value) * q.output_scale;
