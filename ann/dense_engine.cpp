@@ -34,6 +34,9 @@ struct DenseEngine::ProbeState {
 DenseEngine::DenseEngine(std::string name, LayerGraph graph, DenseEngineOptions options)
     : name_(std::move(name)), graph_(std::move(graph)), options_(options) {
   if (name_.empty()) throw InputError("a dense engine has an empty name");
+  if (options_.precision == Precision::loihi) {
+    throw InputError("dense engine '" + name_ + "': dense layers compute in float32, fixed or tianjic, not loihi");
+  }
   if (!graph_.finalized()) graph_.finalize();
   const std::size_t input_count = graph_.inputs().size();
   for (const GraphInput& input : graph_.inputs()) {
@@ -115,7 +118,7 @@ void DenseEngine::reset(const RunContext& context) {
 void DenseEngine::set_input(std::size_t input, const Eigen::VectorXf& values, Network& network) const {
   const GraphInput& spec = graph_.inputs()[input];
   network.inputs[input] = values;
-  if (options_.precision == Precision::fixed_point) {
+  if (options_.precision != Precision::float32) {
     for (std::size_t j = 0; j < spec.width; ++j) {
       network.inputs_q[input][j] = quantize_value(values[static_cast<Eigen::Index>(j)], spec.scale);
     }

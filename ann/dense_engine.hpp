@@ -16,6 +16,8 @@
 namespace tandem::ann {
 
 struct DenseEngineOptions {
+  // float32, fixed or tianjic (the integer ones need the graph quantised in that precision);
+  // loihi is an InputError.
   Precision precision = Precision::float32;
   // When some delta layer approximates (threshold > 0), run an always-on copy of the graph
   // alongside and keep each layer's max abs output error against it (not counted as ops).
@@ -43,7 +45,7 @@ class DenseEngine : public Engine {
 
   [[nodiscard]] const LayerGraph& graph() const { return graph_; }
   [[nodiscard]] Precision precision() const { return options_.precision; }
-  // A layer's current output (dequantised in fixed point). InputError for an unknown layer.
+  // A layer's current output (dequantised in fixed and tianjic). InputError for an unknown layer.
   [[nodiscard]] const Eigen::VectorXf& output(const std::string& layer) const;
   // Whether an always-on reference runs alongside (see DenseEngineOptions).
   [[nodiscard]] bool measures_approximation_error() const { return reference_enabled_; }

@@ -5,7 +5,7 @@
 namespace tandem::ann {
 namespace {
 
-// One product term. Fixed point: |w| <= 128 and |c| <= 254 so w * c fits in int16, which lets
+// One product term. Integer: |w| <= 128 and |c| <= 255 so w * c fits in int16, which lets
 // the compiler use 16-bit multiplies; the sum is int32.
 inline float product(float w, float c) { return w * c; }
 inline std::int32_t product(std::int8_t w, std::int32_t c) {

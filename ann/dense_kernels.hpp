@@ -1,4 +1,4 @@
-// The inner loops of a dense layer, float32 and fixed point: the full matrix-vector product
+// The inner loops of a dense layer, float32 and integer (fixed and tianjic precision): the full matrix-vector product
 // (always-on), and column accumulation over a gathered list of inputs (zero-skip, delta).
 // Kernels only compute; callers count operations from the sizes they return.
 #pragma once
@@ -66,7 +66,7 @@ void accumulate_columns(const Eigen::MatrixXf& weight, const Gathered<float>& ga
 void full_product(const MatrixI8& weight, std::span<const std::int32_t> bias, std::span<const std::int8_t> input,
                   std::span<std::int32_t> accumulator);
 // accumulator += sum_k W.col(columns[k]) * coefficients[k]; coefficients are changes in
-// [-254, 254] (or values in [-127, 127]), so every product fits in int16.
+// [-255, 255] (or values in [-128, 127]; -128 only from tianjic's cut), so every product fits in int16.
 void accumulate_columns(const MatrixI8& weight, const Gathered<std::int16_t>& gathered,
                         std::span<std::int32_t> accumulator);
 

@@ -32,12 +32,12 @@ struct DenseLayerSpec {
   Tick phase_ticks = 0;
   EventKind event_kind = EventKind::zero_skip;
   // delta only: an input is sent when |x - x_sent| >= threshold (and the change is non-zero);
-  // in fixed point the threshold is rounded to whole int8 steps of the input scale.
+  // in fixed and tianjic precision the threshold is rounded to whole int8 steps of the input scale.
   float delta_threshold = 0.0f;
   // delta in float only: every refresh_runs runs the pre-activation is recomputed exactly
   // (W·x_sent + b), which bounds float drift; 0 never refreshes.
   std::size_t refresh_runs = 64;
-  // Set by quantize() (or by hand); required for fixed-point runs.
+  // Set by quantize() (or by hand); required for fixed and tianjic runs.
   std::optional<LayerQuantization> quantization;
 
   [[nodiscard]] std::size_t inputs() const { return static_cast<std::size_t>(weight.cols()); }

@@ -34,7 +34,11 @@ void sum_sources(const std::vector<const std::int8_t*>& sources, std::size_t wid
   }
 }
 
-QuantizationReport quantize(LayerGraph& graph, const Batch& calibration) {
+QuantizationReport quantize(LayerGraph& graph, const Batch& calibration, Precision precision) {
+  if (precision != Precision::fixed && precision != Precision::tianjic) {
+    throw InputError("quantize: dense layers quantise to fixed or tianjic precision, not " +
+                     std::string(to_string(precision)));
+  }
   if (!graph.finalized()) graph.finalize();
   Batch pre;
   const Batch outputs = graph.forward(calibration, &pre);
@@ -66,14 +70,35 @@ QuantizationReport quantize(LayerGraph& graph, const Batch& calibration) {
     }
   }
   for (std::size_t i = 0; i < input_count; ++i) graph.set_input_scale(graph.inputs()[i].name, node_scale[i]);
+  // tianjic: outputs summed with others must take the shared scale, which only a lookup can.
+  std::vector<bool> summed(input_count + layers.size(), false);
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    if (graph.source_nodes(i).size() < 2) continue;
+    for (const std::size_t node : graph.source_nodes(i)) summed[node] = true;
+  }
+  // Layers are in topological order, so a source's scale is final when its targets read it.
   for (std::size_t i = 0; i < layers.size(); ++i) {
     DenseLayerSpec& layer = graph.layer(layers[i].name);
     const float input_scale = node_scale[graph.source_nodes(i).front()];
     const float pre_scale = scale_for(largest_magnitude(pre.at(layer.name)));
+    const std::string where = "layer '" + layer.name + "'";
+    if (precision == Precision::tianjic) {
+      const ActivationKind kind = layer.activation.kind;
+      TianjicSoma soma = TianjicSoma::lookup;
+      if (!summed[input_count + i] && (kind == ActivationKind::identity || kind == ActivationKind::softmax)) {
+        soma = TianjicSoma::cut;
+      } else if (!summed[input_count + i] && kind == ActivationKind::relu) {
+        soma = TianjicSoma::compare;
+      }
+      layer.quantization = quantize_layer_tianjic(layer.weight, layer.bias, layer.activation, soma, input_scale,
+                                                  pre_scale, node_scale[input_count + i], where);
+      node_scale[input_count + i] = layer.quantization->output_scale;
+      continue;
+    }
     const float output_scale =
         layer.activation.kind == ActivationKind::softmax ? pre_scale : node_scale[input_count + i];
-    layer.quantization = quantize_layer(layer.weight, layer.bias, layer.activation, input_scale, pre_scale,
-                                        output_scale, "layer '" + layer.name + "'");
+    layer.quantization =
+        quantize_layer(layer.weight, layer.bias, layer.activation, input_scale, pre_scale, output_scale, where);
   }
   return quantization_error(graph, calibration);
 }

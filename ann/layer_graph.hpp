@@ -15,7 +15,7 @@ namespace tandem::ann {
 struct GraphInput {
   std::string name;
   std::size_t width = 0;
-  float scale = 1.0f;  // fixed point: real value per int8 step (set by quantize())
+  float scale = 1.0f;  // fixed and tianjic: real value per int8 step (set by quantize())
 };
 
 // Values per node for a batch: node name -> [width x samples].

@@ -11,20 +11,19 @@ std::uint64_t as_count(std::size_t value) { return static_cast<std::uint64_t>(va
 
 }  // namespace
 
-std::string_view to_string(Precision precision) {
-  return precision == Precision::float32 ? "float32" : "fixed";
-}
-
-Precision parse_precision(std::string_view name, const std::string& where) {
-  if (name == "float32" || name == "float") return Precision::float32;
-  if (name == "fixed" || name == "fixed_point" || name == "int8") return Precision::fixed_point;
-  throw InputError(where + ": unknown precision '" + std::string(name) + "' (float32, fixed)");
-}
-
 LayerRuntime::LayerRuntime(const DenseLayerSpec& spec, Precision precision) : spec_(&spec), precision_(precision) {
-  if (precision == Precision::fixed_point) {
+  if (precision == Precision::loihi) {
+    throw InputError("layer '" + spec.name + "': dense layers compute in float32, fixed or tianjic, not loihi");
+  }
+  if (precision != Precision::float32) {
     if (!spec.quantization) {
-      throw InputError("layer '" + spec.name + "': fixed-point precision needs quantised weights (quantize())");
+      throw InputError("layer '" + spec.name + "': " + std::string(to_string(precision)) +
+                       " precision needs quantised weights (quantize())");
+    }
+    if (spec.quantization->arithmetic != precision) {
+      throw InputError("layer '" + spec.name + "': quantised for " +
+                       std::string(to_string(spec.quantization->arithmetic)) + " precision, not " +
+                       std::string(to_string(precision)) + " (quantize(graph, calibration, precision))");
     }
     // The threshold in whole int8 steps of the input scale (round half away from zero).
     const double steps = std::round(static_cast<double>(spec.delta_threshold) / spec.quantization->input_scale);
@@ -148,8 +147,10 @@ void LayerRuntime::run(std::span<const std::int8_t> input, ExecutionMode mode, O
   }
   ++runs_;
   std::size_t sent = 0;
+  soma_output_.resize(m);
+  apply_soma(q, accumulator_, soma_output_, soma_scratch_);
   for (std::size_t i = 0; i < m; ++i) {
-    const std::int8_t value = q.activate(saturate_int8(q.to_pre.apply(accumulator_[i])));
+    const std::int8_t value = soma_output_[i];
     sent += delta ? (value != output_q_[i] ? 1 : 0) : (value != 0 ? 1 : 0);
     output_q_[i] = value;
     output_[static_cast<Eigen::Index>(i)] = static_cast<float>(value) * q.output_scale;

@@ -1,6 +1,7 @@
 // The run-time state of one dense layer and one run of it in a given execution mode:
 // always-on (full product), zero-skip (non-zero inputs only) or delta (changed inputs only,
-// into a persistent pre-activation), in float32 or fixed point. Counts what it executed.
+// into a persistent pre-activation), in float32, fixed or tianjic precision (core/precision.hpp;
+// both integer precisions run the int8 path, their somas differ). Counts what it executed.
 #pragma once
 
 #include <Eigen/Core>
@@ -13,20 +14,17 @@
 #include "ann/dense_layer.hpp"
 #include "core/execution_mode.hpp"
 #include "core/op_counts.hpp"
+#include "core/precision.hpp"
 
 namespace tandem::ann {
 
-// Bytes of one output accumulator a run writes: a float32 sum or an int32 fixed-point one.
+// Bytes of one output accumulator a run writes: a float32 sum or an int32 integer one.
 inline constexpr std::size_t dense_accumulator_bytes = 4;
-
-enum class Precision { float32, fixed_point };
-std::string_view to_string(Precision precision);
-// "float32" (also "float") or "fixed" (also "fixed_point", "int8"); InputError otherwise.
-Precision parse_precision(std::string_view name, const std::string& where);
 
 class LayerRuntime {
  public:
-  // `spec` must outlive the runtime; fixed point requires spec.quantization.
+  // `spec` must outlive the runtime. fixed and tianjic require spec.quantization in that
+  // arithmetic (quantize(graph, calibration, precision)); InputError for loihi.
   LayerRuntime(const DenseLayerSpec& spec, Precision precision);
 
   // Initial state: outputs 0, nothing sent, pre-activation = bias.
@@ -38,7 +36,7 @@ class LayerRuntime {
   // What one run costs always-on (the analytic baseline).
   void add_always_on(OpCounts& always_on) const;
 
-  // Output after the last run (dequantised in fixed point); zeros before the first run.
+  // Output after the last run (dequantised in fixed and tianjic); zeros before the first run.
   [[nodiscard]] const Eigen::VectorXf& output() const { return output_; }
   [[nodiscard]] std::span<const std::int8_t> output_q() const { return output_q_; }
   [[nodiscard]] std::size_t weight_bytes() const;
@@ -56,12 +54,14 @@ class LayerRuntime {
   Eigen::VectorXf pre_;   // pre-activation (persistent in delta)
   Eigen::VectorXf output_;
   Gathered<float> gathered_;
-  // fixed point
+  // fixed and tianjic
   std::vector<std::int8_t> sent_q_;
   std::vector<std::int32_t> accumulator_;  // persistent in delta
   std::vector<std::int8_t> output_q_;
   Gathered<std::int16_t> gathered_q_;
   std::int16_t threshold_q_ = 0;
+  std::vector<std::int32_t> soma_scratch_;
+  std::vector<std::int8_t> soma_output_;  // the soma's outputs before they replace output_q_
 };
 
 }  // namespace tandem::ann

@@ -183,7 +183,7 @@ void print(const Row& row, bool json, double always_on_ns) {
 
 // A square ReLU layer with weights uniform in [-1, 1] / sqrt(n), the same for a given seed;
 // fixed point is calibrated on a few dense random inputs.
-ann::LayerGraph square_graph(std::size_t n, ann::EventKind kind, ann::Precision precision, std::uint64_t seed) {
+ann::LayerGraph square_graph(std::size_t n, ann::EventKind kind, Precision precision, std::uint64_t seed) {
   RandomStream random(seed);
   ann::DenseLayerSpec layer;
   layer.name = "dense";
@@ -198,7 +198,7 @@ ann::LayerGraph square_graph(std::size_t n, ann::EventKind kind, ann::Precision 
   layer.activation.kind = ann::ActivationKind::relu;
   layer.event_kind = kind;
   ann::LayerGraph graph = ann::sequential("in", n, {std::move(layer)});
-  if (precision == ann::Precision::fixed_point) {
+  if (precision == Precision::fixed) {
     ann::Batch calibration;
     calibration["in"] = Eigen::MatrixXf(size, 8);
     for (Eigen::Index k = 0; k < calibration["in"].size(); ++k) {
@@ -239,7 +239,7 @@ int run_dense_benchmark(const std::vector<std::string>& args, const InterruptGua
     const std::uint64_t weight_seed = 17 + n;
     interrupt.check("timing dense layers of " + std::to_string(n));
     {
-      const ann::LayerGraph graph = square_graph(n, ann::EventKind::zero_skip, ann::Precision::float32, weight_seed);
+      const ann::LayerGraph graph = square_graph(n, ann::EventKind::zero_skip, Precision::float32, weight_seed);
       Row eigen = time_eigen(graph.layers().front().weight, sparse_pool(n, n, random));
       eigen.size = n;
       eigen.activity = 1.0;
@@ -247,7 +247,7 @@ int run_dense_benchmark(const std::vector<std::string>& args, const InterruptGua
       eigen.precision = "float32";
       print(eigen, json, 0.0);
     }
-    for (const ann::Precision precision : {ann::Precision::float32, ann::Precision::fixed_point}) {
+    for (const Precision precision : {Precision::float32, Precision::fixed}) {
       const ann::DenseEngineOptions engine_options{precision, false};
       ann::DenseEngine skip_engine("bench", square_graph(n, ann::EventKind::zero_skip, precision, weight_seed),
                                    engine_options);
@@ -268,7 +268,7 @@ int run_dense_benchmark(const std::vector<std::string>& args, const InterruptGua
         for (Row* row : {&always, &skip, &changed}) {
           row->size = n;
           row->activity = activity;
-          row->precision = std::string(ann::to_string(precision));
+          row->precision = std::string(to_string(precision));
           print(*row, json, always.ns_per_step);
         }
       }

@@ -21,7 +21,7 @@ namespace {
 
 constexpr const char* snn_engine = "snn";
 constexpr const char* bridge_engine = "bridge";
-// Fixed-point layers are calibrated on this many seeded inputs uniform in [0, 1] (the bridge
+// Fixed and tianjic layers are calibrated on this many seeded inputs uniform in [0, 1] (the bridge
 // decoders' default value range), since a network file carries no calibration data.
 constexpr Eigen::Index calibration_samples = 256;
 
@@ -101,10 +101,6 @@ class Lowering {
     }
     if (pop.precision) return *pop.precision;
     return default_precision_ == Precision::fixed ? Precision::float32 : default_precision_;
-  }
-  ann::Precision dense_precision(Precision precision) const {
-    if (precision == Precision::tianjic) fail("layers", "tianjic precision for dense layers is not built yet");
-    return precision == Precision::fixed ? ann::Precision::fixed_point : ann::Precision::float32;
   }
   static std::string layer_engine(Precision precision) {
     if (precision == Precision::fixed) return "ann_fixed";
@@ -340,12 +336,12 @@ class Lowering {
       try {
         graph.set_outputs({outputs.begin(), outputs.end()});
         graph.finalize();
-        if (precision != Precision::float32) quantize_for_calibration(graph);
+        if (precision != Precision::float32) quantize_for_calibration(graph, precision);
       } catch (const InputError& error) {
         fail("layers", error.what());
       }
       ann::DenseEngineOptions options;
-      options.precision = dense_precision(precision);
+      options.precision = precision;  // float32, fixed or tianjic: layer_precision never gives loihi
       sim_->add(std::make_unique<ann::DenseEngine>(engine, std::move(graph), options));
     }
   }
@@ -356,7 +352,7 @@ class Lowering {
     return source + "@" + nodes_.at(layer.name).engine;
   }
 
-  void quantize_for_calibration(ann::LayerGraph& graph) const {
+  void quantize_for_calibration(ann::LayerGraph& graph, Precision precision) const {
     ann::Batch batch;
     RandomStream random = RandomStream::derived(sim_->settings().seed, "calibration");
     for (const auto& input : graph.inputs()) {
@@ -366,7 +362,7 @@ class Lowering {
       }
       batch[input.name] = values;
     }
-    (void)ann::quantize(graph, batch);
+    (void)ann::quantize(graph, batch, precision);
   }
 
   bool is_leaf(const std::string& layer) const {

@@ -1,6 +1,6 @@
 // Lowering a validated network description (docs/network-format.md) onto the engines: one
 // event engine ("snn") for inputs and populations, one bridge engine ("bridge"), one dense
-// engine per precision ("ann", "ann_fixed"), the environment, and the wires between them.
+// engine per precision ("ann", "ann_fixed", "ann_tianjic"), the environment, and the wires between them.
 #pragma once
 
 #include <memory>

@@ -170,7 +170,7 @@ TEST_CASE("dense engine: probes record activations with ticks into the recorder"
 }
 
 TEST_CASE("dense engine: fixed point needs quantised layers", "[ann][engine][fixed]") {
-  CHECK_THROWS_WITH(DenseEngine("ann", counting_graph(EventKind::zero_skip), DenseEngineOptions{Precision::fixed_point}),
+  CHECK_THROWS_WITH(DenseEngine("ann", counting_graph(EventKind::zero_skip), DenseEngineOptions{Precision::fixed}),
                     Contains("layer 'L'") && Contains("quantised"));
 }
 

@@ -35,11 +35,11 @@ std::vector<Eigen::VectorXf> random_sequence(std::uint64_t seed, std::size_t tic
   return inputs;
 }
 
-void quantize_on(LayerGraph& graph, const std::vector<Eigen::VectorXf>& inputs) {
+void quantize_on(LayerGraph& graph, const std::vector<Eigen::VectorXf>& inputs, Precision precision = Precision::fixed) {
   Batch calibration;
   calibration["in"] = Eigen::MatrixXf(24, static_cast<Eigen::Index>(inputs.size()));
   for (std::size_t k = 0; k < inputs.size(); ++k) calibration["in"].col(static_cast<Eigen::Index>(k)) = inputs[k];
-  quantize(graph, calibration);
+  quantize(graph, calibration, precision);
 }
 
 std::vector<DenseFrame> run(LayerGraph graph, Precision precision, ExecutionMode mode,
@@ -57,16 +57,18 @@ std::vector<DenseFrame> run(LayerGraph graph, Precision precision, ExecutionMode
 
 }  // namespace
 
-TEST_CASE("dense modes: fixed point always-on, zero-skip and delta(0) are bit-exact", "[ann][modes][fixed]") {
+TEST_CASE("dense modes: fixed and tianjic always-on, zero-skip and delta(0) are bit-exact", "[ann][modes][fixed]") {
+  const auto precision = GENERATE(Precision::fixed, Precision::tianjic);
+  INFO("precision " << to_string(precision));
   for (std::uint64_t seed = 1; seed <= 4; ++seed) {
     const auto inputs = random_sequence(seed * 101, 60, 0.2);
     LayerGraph zero_skip = random_graph(seed, EventKind::zero_skip, 0.0f);
-    quantize_on(zero_skip, inputs);
+    quantize_on(zero_skip, inputs, precision);
     LayerGraph delta = random_graph(seed, EventKind::delta, 0.0f);
-    quantize_on(delta, inputs);
-    const auto reference = run(zero_skip, Precision::fixed_point, ExecutionMode::always_on, inputs);
-    const auto skipped = run(zero_skip, Precision::fixed_point, ExecutionMode::event, inputs);
-    const auto changed = run(delta, Precision::fixed_point, ExecutionMode::event, inputs);
+    quantize_on(delta, inputs, precision);
+    const auto reference = run(zero_skip, precision, ExecutionMode::always_on, inputs);
+    const auto skipped = run(zero_skip, precision, ExecutionMode::event, inputs);
+    const auto changed = run(delta, precision, ExecutionMode::event, inputs);
     REQUIRE(reference.size() == inputs.size());
     REQUIRE(skipped.size() == reference.size());
     REQUIRE(changed.size() == reference.size());
@@ -151,13 +153,13 @@ TEST_CASE("dense modes: float delta drift is bounded by the periodic exact refre
 TEST_CASE("dense modes: a delta threshold > 0 approximates and the engine reports the error",
           "[ann][modes][approximation]") {
   const auto inputs = random_sequence(21, 80, 0.3);
-  for (const Precision precision : {Precision::float32, Precision::fixed_point}) {
+  for (const Precision precision : {Precision::float32, Precision::fixed, Precision::tianjic}) {
     INFO("precision " << to_string(precision));
     LayerGraph exact_graph = random_graph(5, EventKind::zero_skip, 0.0f);
     LayerGraph approximate_graph = random_graph(5, EventKind::delta, 0.1f);
-    if (precision == Precision::fixed_point) {
-      quantize_on(exact_graph, inputs);
-      quantize_on(approximate_graph, inputs);
+    if (precision != Precision::float32) {
+      quantize_on(exact_graph, inputs, precision);
+      quantize_on(approximate_graph, inputs, precision);
     }
     const auto reference = run(exact_graph, precision, ExecutionMode::always_on, inputs);
     DenseEngine* engine = nullptr;

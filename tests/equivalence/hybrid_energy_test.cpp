@@ -82,7 +82,7 @@ const NodeEnergy& find(const EnergyLedger& ledger, const std::string& name) {
 TEST_CASE("hybrid energy: the analytic always-on baseline equals an executed always-on run", "[equivalence][energy]") {
   const bool tianjic = GENERATE(true, false);
   const ChipModel chip = tianjic ? load_chip("tianjic") : loihi_like_chip();
-  const auto precision = GENERATE(ann::Precision::float32, ann::Precision::fixed_point);
+  const auto precision = GENERATE(Precision::float32, Precision::fixed);
   const testing::HybridShape shape{.inputs = 20, .hidden = 10, .seed = 5, .precision = precision};
   INFO("chip " << chip.name);
   const PricedRun event = priced_hybrid(shape, ExecutionMode::event, chip);

@@ -77,13 +77,13 @@ void require_identical(const HybridRun& event, const HybridRun& always_on) {
 }  // namespace
 
 TEST_CASE("hybrid: event and always-on give bit-identical spikes, frames and state", "[equivalence][hybrid]") {
-  const auto precision = GENERATE(ann::Precision::float32, ann::Precision::fixed_point);
+  const auto precision = GENERATE(Precision::float32, Precision::fixed);
   const auto [inputs, hidden] = GENERATE(std::pair<std::size_t, std::size_t>{4, 3}, std::pair<std::size_t, std::size_t>{16, 8},
                                          std::pair<std::size_t, std::size_t>{60, 24});
   const std::uint64_t seed = GENERATE(1U, 7U, 2024U);
   const HybridShape shape{.inputs = inputs, .hidden = hidden, .seed = seed, .precision = precision};
   INFO("inputs " << inputs << ", hidden " << hidden << ", seed " << seed << ", "
-                 << (precision == ann::Precision::float32 ? "float32" : "fixed point"));
+                 << (precision == Precision::float32 ? "float32" : "fixed point"));
   const auto event = run_hybrid(shape, ExecutionMode::event);
   const auto always_on = run_hybrid(shape, ExecutionMode::always_on);
 

@@ -23,7 +23,7 @@ struct HybridShape {
   std::size_t inputs = 16;     // neurons of the first population ("sensory") = MLP inputs and outputs
   std::size_t hidden = 8;      // hidden units of the MLP
   std::uint64_t seed = 1;      // network weights, spike generator and the run seed
-  ann::Precision precision = ann::Precision::float32;
+  Precision precision = Precision::float32;
   Tick window_ticks = 20;      // decoder/encoder window = MLP period
 };
 
@@ -60,11 +60,11 @@ inline ann::LayerGraph hybrid_mlp(const HybridShape& shape) {
     layer->phase_ticks = 0;
   }
   // Delta with threshold 0 is exact in fixed point (integer sums); float uses zero-skip.
-  if (shape.precision == ann::Precision::fixed_point) hidden.event_kind = ann::EventKind::delta;
+  if (shape.precision == Precision::fixed) hidden.event_kind = ann::EventKind::delta;
   graph.add_layer(std::move(hidden));
   graph.add_layer(std::move(out));
   graph.finalize();
-  if (shape.precision == ann::Precision::fixed_point) {
+  if (shape.precision == Precision::fixed) {
     // Calibrate on spike-count rates in [0, 1], the decoder's output range.
     ann::Batch calibration;
     Eigen::MatrixXf rates(static_cast<Eigen::Index>(shape.inputs), 64);
