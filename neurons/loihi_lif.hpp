@@ -10,8 +10,7 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "neurons/lif.hpp"
-#include "neurons/quantisation.hpp"
+#include "neurons/lif_process_model.hpp"
 
 namespace tandem::neurons {
 
@@ -62,27 +61,15 @@ struct LoihiLifArithmetic {
 // its trace), du = 4096 (lif's inputs are deltas: nothing carries to the next tick). A current I
 // on i_ext adds round(R·I·(1 − exp(−dt/tau_m))·s) to a_in. Loihi resets to 0, so v_reset must
 // equal v_leak; no subtractive reset.
-struct LoihiLif {
-  static constexpr std::string_view name = Lif::name;
+// v is kept; u is not: with du = 4096 it is this tick's input.
+struct LoihiLif : LifProcessModel {
   static constexpr Precision precision = Precision::loihi;
-  static constexpr std::int32_t weight_limit = 127;
-  using Parameters = Lif::Parameters;
-  static constexpr auto fields = Lif::fields;
-  static constexpr auto receptors = Lif::receptors;
-  static constexpr auto variables = Lif::variables;  // v, recorded in mV
   struct Constants {
     LoihiLifArithmetic neuron;
     double scale = 1.0;
     double current_gain = 0.0;
     float v_leak = 0.0F;
   };
-  // v; u is not kept: with du = 4096 it is this tick's input.
-  using State = ModelState<1, std::int32_t>;
-
-  static double fallback_scale(const Parameters& p) {
-    const double span = std::abs(p.v_threshold_mv - p.v_leak_mv);
-    return span > 0.0 ? 4096.0 / span : 1.0;
-  }
 
   static Constants derive(const Parameters& p, const TimeBase& time, double scale) {
     const Lif::Constants f = Lif::derive(p, time);
@@ -114,7 +101,6 @@ struct LoihiLif {
              1.0 - static_cast<double>(c.neuron.dv) / 4096.0}};
   }
 
-  static void rest(const Constants& /*c*/, State& s, std::size_t i) { s.var[0][i] = 0; }
   static bool at_rest(const Constants& c, const State::View& s, std::size_t i) {
     return c.neuron.rests_at(0, s.var[0][i], s.refractory_left[i]);
   }

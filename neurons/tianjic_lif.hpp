@@ -18,21 +18,14 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "neurons/lif.hpp"
-#include "neurons/quantisation.hpp"
+#include "neurons/lif_process_model.hpp"
 #include "tianjic/integer_arithmetic.hpp"
 #include "tianjic/lif_soma.hpp"
 
 namespace tandem::neurons {
 
-struct TianjicLif {
-  static constexpr std::string_view name = Lif::name;
+struct TianjicLif : LifProcessModel {
   static constexpr Precision precision = Precision::tianjic;
-  static constexpr std::int32_t weight_limit = 127;  // int8 weights (−128 is not used: symmetric)
-  using Parameters = Lif::Parameters;
-  static constexpr auto fields = Lif::fields;
-  static constexpr auto receptors = Lif::receptors;  // v: integer weights into Uin; i_ext: a current
-  static constexpr auto variables = Lif::variables;  // v, recorded in mV (V / s + v_leak)
   struct Constants {
     tianjic::LifParameters soma;
     std::int64_t threshold = 0;
@@ -40,13 +33,6 @@ struct TianjicLif {
     double current_gain = 0.0;  // integer units of Uin per unit of i_ext
     float v_leak = 0.0F;
   };
-  using State = ModelState<1, std::int32_t>;
-
-  // Without incoming weights: the threshold at 2^12 units.
-  static double fallback_scale(const Parameters& p) {
-    const double span = std::abs(p.v_threshold_mv - p.v_leak_mv);
-    return span > 0.0 ? 4096.0 / span : 1.0;
-  }
 
   static Constants derive(const Parameters& p, const TimeBase& time, double scale) {
     const Lif::Constants f = Lif::derive(p, time);  // the float model's checks and constants
@@ -92,7 +78,6 @@ struct TianjicLif {
     return list;
   }
 
-  static void rest(const Constants& /*c*/, State& s, std::size_t i) { s.var[0][i] = 0; }
   static bool at_rest(const Constants& c, const State::View& s, std::size_t i) {
     if (s.refractory_left[i] != 0) return false;
     std::int32_t v = s.var[0][i];
