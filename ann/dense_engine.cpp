@@ -61,6 +61,7 @@ DenseEngine::DenseEngine(std::string name, LayerGraph graph, DenseEngineOptions 
                       .synapse_memory_bytes = network_->layers.back().weight_bytes() + network_->layers.back().bias_bytes(),
                       .state_bytes = layers[i].outputs() * dense_accumulator_bytes,
                       .targets = graph_.targets(i)};
+    node.precision = std::string(to_string(options_.precision));
     counters_.push_back(std::move(node));
   }
   for (std::size_t i = 0; i < layers.size(); ++i) {

@@ -8,9 +8,11 @@
 #include "app/cli_options.hpp"
 #include "app/example_report.hpp"
 #include "app/run_session.hpp"
+#include "core/chip_presets.hpp"
 #include "core/error.hpp"
 #include "core/execution_mode.hpp"
 #include "core/interrupt_guard.hpp"
+#include "core/precision.hpp"
 #include "examples/cartpole/cartpole_controller.hpp"
 
 namespace tandem::app {
@@ -23,6 +25,7 @@ struct CartPoleOptions {
   bool pushes = true;
   bool continuous = false;
   ExecutionMode mode = ExecutionMode::event;
+  std::string precision = "float32";  // or native: the chip's
   bool train = false;
   std::string weights;
   examples::CartPoleTrainingSettings training;
@@ -43,6 +46,7 @@ CartPoleOptions cartpole_options_from(const po::variables_map& values) {
   options.pushes = !values["no-pushes"].as<bool>();
   options.continuous = values["continuous"].as<bool>();
   options.mode = parse_execution_mode(values["mode"].as<std::string>());
+  options.precision = values["precision"].as<std::string>();
   options.train = values["train"].as<bool>();
   options.weights = values.count("weights") != 0U ? values["weights"].as<std::string>()
                                                    : examples::shipped_cartpole_weights_path();
@@ -79,6 +83,8 @@ int run_cartpole_example(const std::vector<std::string>& args, const InterruptGu
     ("pushes", po::bool_switch(), "random pushes of ±20 N, p = 0.02 per step (the default)")
     ("no-pushes", po::bool_switch(), "no push disturbances")
     ("mode", po::value<std::string>()->default_value("event"), "event | always-on")
+    ("precision", po::value<std::string>()->default_value("float32"),
+     "float32 | fixed | tianjic | loihi | native (the chip's own): the controller's arithmetic (docs/precision.md)")
     ("continuous", po::bool_switch(), "apply the policy output as a force (clamped to ±10 N) instead of its sign")
     ("train", po::bool_switch(), "regenerate the policy weights first (DAgger on the LQR teacher), then run")
     ("weights", po::value<std::string>(), "weights file to use (and to write with --train); default: the shipped examples/cartpole/weights.h5")
@@ -108,7 +114,9 @@ int run_cartpole_example(const std::vector<std::string>& args, const InterruptGu
   examples::CartPoleParams params;
   params.continuous = run.continuous;
   if (run.pushes) params = params.with_pushes();
-  const examples::HybridControllerConfig config = examples::cartpole_controller_config();
+  examples::HybridControllerConfig config = examples::cartpole_controller_config();
+  config.precision = run.precision == "native" ? load_chip(output.chip).native_precision
+                                               : parse_precision(run.precision, "tandem example cartpole: --precision");
   if (run.train) train_weights(run, config, params);
   const auto weights = load_example_weights("cartpole", run.weights, config);
 
@@ -117,7 +125,7 @@ int run_cartpole_example(const std::vector<std::string>& args, const InterruptGu
   std::ostringstream resolved;
   resolved << "example: cartpole\nepisodes: " << run.episodes << "\nseed: " << run.seed
            << "\npushes: " << (run.pushes ? "true" : "false") << "\ncontinuous: " << (run.continuous ? "true" : "false")
-           << "\nweights: " << run.weights << "\n";
+           << "\nweights: " << run.weights << "\nprecision: " << to_string(config.precision) << "\n";
   output.step_ticks = config.ticks_per_step;
   output.step_name = "control step";
   RunSession session(simulation, output, "example cartpole", resolved.str());
@@ -128,7 +136,7 @@ int run_cartpole_example(const std::vector<std::string>& args, const InterruptGu
   const std::vector<EnergyReport>& reports = session.finish();
   std::cout << "balanced " << result.successes << "/" << run.episodes << " episodes (pushes "
             << (run.pushes ? "on" : "off") << ", " << (run.continuous ? "continuous" : "±10 N") << " actions, mode "
-            << to_string(run.mode) << ", seed " << run.seed << ")\n";
+            << to_string(run.mode) << ", precision " << to_string(config.precision) << ", seed " << run.seed << ")\n";
   for (const EnergyReport& report : reports) print_energy_per_step(report, result.control_steps, run.episodes);
   return exit_ok;
 }

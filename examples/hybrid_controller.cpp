@@ -3,11 +3,15 @@
 #include <cmath>
 
 #include "ann/dense_engine.hpp"
+#include "ann/graph_quantization.hpp"
+#include "core/random.hpp"
 #include "bridge/bridge_engine.hpp"
 #include "bridge/delta_coding.hpp"
 #include "core/error.hpp"
 #include "neurons/event_engine.hpp"
 #include "neurons/lif.hpp"
+#include "neurons/loihi_lif.hpp"
+#include "neurons/tianjic_lif.hpp"
 #include "neurons/projection.hpp"
 
 #ifndef TANDEM_EXAMPLES_DIR
@@ -80,7 +84,31 @@ std::unique_ptr<ann::DenseEngine> make_dense(const HybridControllerConfig& confi
   policy.event_kind = ann::EventKind::zero_skip;
   graph.add_layer(std::move(policy));
   graph.finalize();
-  return std::make_unique<ann::DenseEngine>(names::dense, std::move(graph));
+  ann::DenseEngineOptions options;
+  if (config.precision == Precision::fixed || config.precision == Precision::tianjic) {
+    // Calibrated on the range the decoded values visit, [-1, 1] (seeded: the same scales every run).
+    constexpr Eigen::Index samples = 256;
+    RandomStream random = RandomStream::derived(1, "policy.calibration");
+    Eigen::MatrixXf features(static_cast<Eigen::Index>(config.feature_count()), samples);
+    for (Eigen::Index j = 0; j < samples; ++j) {
+      for (Eigen::Index i = 0; i < features.rows(); ++i) features(i, j) = static_cast<float>(random.uniform(-1.0, 1.0));
+    }
+    ann::quantize(graph, ann::Batch{{"features", features}}, config.precision);
+    options.precision = config.precision;
+  }
+  return std::make_unique<ann::DenseEngine>(names::dense, std::move(graph), options);
+}
+
+// A lif population in the controller's precision (loihi and tianjic: lif's integer process models).
+void add_lif(neurons::EventEngine& engine, Precision precision, const std::string& name, std::size_t size,
+             const neurons::Lif::Parameters& parameters) {
+  if (precision == Precision::tianjic) {
+    engine.add_population<neurons::TianjicLif>(name, size, parameters);
+  } else if (precision == Precision::loihi) {
+    engine.add_population<neurons::LoihiLif>(name, size, parameters);
+  } else {
+    engine.add_population<neurons::Lif>(name, size, parameters);
+  }
 }
 
 std::unique_ptr<bridge::BridgeEngine> make_bridge(const HybridControllerConfig& config) {
@@ -108,9 +136,9 @@ std::unique_ptr<neurons::EventEngine> make_spiking(const HybridControllerConfig&
   relay.v_threshold_mv = 1.0;
   relay.v_reset_mv = 0.0;
   const std::size_t channels = config.spike_channels();
-  engine->add_population<neurons::Lif>(names::afferent, channels, relay);
+  add_lif(*engine, config.precision, names::afferent, channels, relay);
   engine->add_spike_input_port("input", names::afferent, "v", config.relay_weight);
-  engine->add_population<neurons::Lif>(names::population, channels, relay);
+  add_lif(*engine, config.precision, names::population, channels, relay);
   neurons::ProjectionSpec projection{.name = "afferent_to_lif", .source = names::afferent,
                                      .target = names::population, .receptor = "v",
                                      .rule = neurons::Rule::explicit_list};

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ann/weights_hdf5.hpp"
+#include "core/precision.hpp"
 #include "core/simulation.hpp"
 #include "examples/environment_engine.hpp"
 
@@ -66,6 +67,10 @@ struct HybridControllerConfig {
   std::size_t observation_width = 0;
   std::size_t action_width = 0;
   std::vector<double> observation_scale;
+  // The arithmetic (docs/precision.md): float32, or tianjic (LIF somas and the policy's
+  // vector×matrix + cut in Tianjic's integers), loihi (the LIF neurons in Loihi's fixed point;
+  // the policy stays float32), fixed (the policy in generic int8; the neurons stay float32).
+  Precision precision = Precision::float32;
 
   [[nodiscard]] std::size_t encoded_values() const { return observation_scale.size(); }
   // The policy's inputs: the decoded values.

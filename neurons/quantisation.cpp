@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iomanip>
 #include <limits>
+#include <sstream>
 
 #include "core/error.hpp"
 
@@ -12,13 +14,21 @@ double WeightQuantisation::rms_error() const {
   return weights == 0 ? 0.0 : std::sqrt(sum_squared_error / static_cast<double>(weights));
 }
 
+namespace {
+std::string short_number(double value) {
+  std::ostringstream out;
+  out << std::setprecision(6) << value;
+  return out.str();
+}
+}  // namespace
+
 std::string PopulationQuantisation::summary() const {
-  std::string text = "scale " + format_number(scale) + " per unit of input; weights: " + std::to_string(weights.weights) +
-                     ", largest " + format_number(weights.largest) + ", error <= " + format_number(weights.max_error) +
-                     " (rms " + format_number(weights.rms_error()) + ")";
+  std::string text = "scale " + short_number(scale) + " per " + input_unit + "; " + std::to_string(weights.weights) +
+                     " weights up to " + short_number(weights.largest) + " " + input_unit + ", error <= " +
+                     short_number(weights.max_error) + " (rms " + short_number(weights.rms_error()) + ")";
   if (weights.clipped > 0) text += ", " + std::to_string(weights.clipped) + " clipped";
   for (const auto& p : parameters) {
-    text += "; " + p.name + " " + format_number(p.value) + " -> " + format_number(p.represented);
+    text += "; " + p.name + " " + short_number(p.value) + " -> " + short_number(p.represented);
   }
   return text;
 }

@@ -35,10 +35,11 @@ struct PopulationQuantisation {
   std::string population;
   Precision precision = Precision::float32;
   double scale = 0.0;            // integer units per unit of spike input
+  std::string input_unit = "mV";  // that unit (the spike receptors' variable: v of lif)
   std::int32_t weight_limit = 0;  // |integer weight| <= this
   WeightQuantisation weights;
   std::vector<QuantisedParameter> parameters;
-  // "scale 84.67/mV; weights: 1 of max 1.5, error <= 0.0039 (rms 0.0039); v_threshold_mv 1 -> 1.004; …"
+  // "scale 84.6667 per mV; 8 weights up to 1.5 mV, error <= 0 (rms 0); v_threshold_mv 1 -> 1.00394; …"
   [[nodiscard]] std::string summary() const;
 };
 
