@@ -64,6 +64,9 @@ struct TianjicLif : LifProcessModel {
     s.Vleaky_alpha = round_to_int32(256.0 * static_cast<double>(f.decay));
     s.Ref_len = f.spike.refractory_ticks > 0 ? f.spike.refractory_ticks - 1 : 0;
     s.VL = static_cast<std::int32_t>(tianjic::membrane_min);
+    // No time window: one that never finishes (the soma checks the counter against Tw_len even
+    // with Tw_en = 0, so Tw_len = 0 would reset V to Vinit every step).
+    s.Tw_len = INT32_MAX;
     c.threshold = std::max<std::int64_t>(tianjic::clamp_membrane(s.Vth0), s.VL);
     c.current_gain = p.r_mohm * (1.0 - static_cast<double>(f.decay)) * scale;
     return c;

@@ -23,8 +23,9 @@ struct LoopRun {
 };
 
 LoopRun run_loop(std::size_t episodes, ExecutionMode mode, bool pushes, std::uint64_t seed = 1,
-                 bool continuous = false) {
-  const HybridControllerConfig config = cartpole_controller_config();
+                 bool continuous = false, Precision precision = Precision::float32) {
+  HybridControllerConfig config = cartpole_controller_config();
+  config.precision = precision;
   const auto weights = load_hybrid_weights(shipped_cartpole_weights_path(), config);
   CartPoleParams params;
   params.continuous = continuous;
@@ -181,4 +182,21 @@ TEST_CASE("cartpole hybrid: a weights file of the wrong shape names the dataset"
   write_hybrid_weights(path, weights, "test");
   CHECK_THROWS_WITH(load_hybrid_weights(path, config), Catch::Contains("/policy/weight is 1 x 10"));
   std::filesystem::remove(path);
+}
+
+TEST_CASE("cartpole hybrid: in tianjic and loihi precision it balances, and event equals always-on", "[examples][cartpole][precision]") {
+  for (const Precision precision : {Precision::tianjic, Precision::loihi}) {
+    CAPTURE(to_string(precision));
+    const LoopRun event = run_loop(4, ExecutionMode::event, true, 3, false, precision);
+    const LoopRun always_on = run_loop(4, ExecutionMode::always_on, true, 3, false, precision);
+    std::size_t balanced = 0;
+    for (std::size_t k = 0; k < event.episodes.size(); ++k) {
+      balanced += event.episodes[k].success ? 1U : 0U;
+      CHECK(event.episodes[k].steps == always_on.episodes[k].steps);
+    }
+    CHECK(balanced >= 3);
+    CHECK(event.actions == always_on.actions);
+    CHECK(event.spike_ticks == always_on.spike_ticks);
+    CHECK(!event.spike_ticks.empty());
+  }
 }

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <map>
 
 #include "core/error.hpp"
 #include "core/hdf5_recorder.hpp"
@@ -232,4 +233,29 @@ TEST_CASE("network builder: every listed neuron model lowers by name", "[io][bui
     built.simulation->run(10);
     CHECK(built.simulation->now() == 10);
   }
+}
+
+TEST_CASE("network builder: precision per population, network default, and what has no such form", "[io][builder][precision]") {
+  const std::string net =
+      "simulation: {precision: tianjic}\n"
+      "inputs:\n  src: {kind: spike_times, size: 2, times_ms: [[1, 5], [2]]}\n"
+      "populations:\n  a: {model: lif, size: 2}\n  b: {model: lif, size: 2, precision: loihi}\n"
+      "  c: {model: lif, size: 2, precision: float32}\n"
+      "projections:\n  src_a: {from: src, to: a, rule: one_to_one, weight: 30.0}\n"
+      "  src_b: {from: src, to: b, rule: one_to_one, weight: 30.0}\n";
+  auto built = build_network(parse(net));
+  built.simulation->run(10);
+  std::map<std::string, std::string> precision;
+  for (const auto& engine : built.simulation->engines()) {
+    for (const auto& node : engine->counters()) precision[node.node] = node.precision;
+  }
+  CHECK(precision.at("a") == "tianjic");
+  CHECK(precision.at("b") == "loihi");
+  CHECK(precision.at("c") == "float32");
+  CHECK_THAT(build_error("populations:\n  a: {model: lif, size: 2, precision: fixed}\n"),
+             Catch::Contains("populations.a.precision") && Catch::Contains("populations compute in float32, tianjic or loihi"));
+  CHECK_THAT(build_error("populations:\n  a: {model: izhikevich, size: 2, precision: tianjic}\n"),
+             Catch::Contains("model 'izhikevich' has no tianjic precision"));
+  CHECK_THAT(build_error("populations:\n  a: {model: lif, size: 2, precision: double}\n"),
+             Catch::Contains("populations.a.precision"));
 }

@@ -22,13 +22,7 @@ std::unique_ptr<EventEngine> hand_network() {
   engine->connect({.name = "a_b", .source = "a", .target = "b", .receptor = "v", .weight = 3.0F, .delay_ms = 2.0});
   return engine;
 }
-const NodeCounters& node(const testing::RunResult& run, const std::string& name) {
-  for (const auto& counters : run.counters) {
-    if (counters.node == name) return counters;
-  }
-  FAIL("no node " << name);
-  throw;
-}
+using testing::node;
 }  // namespace
 
 TEST_CASE("engine: counters on a hand-countable network", "[neurons][engine][counters]") {

@@ -2,6 +2,8 @@
 // collecting its spikes, and a per-model input weight that makes a model fire.
 #pragma once
 
+#include <catch2/catch.hpp>
+
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -54,6 +56,15 @@ inline RunResult run_engine(EventEngine& engine, Tick ticks, std::uint64_t seed,
   const auto counters = engine.counters();
   result.counters.assign(counters.begin(), counters.end());
   return result;
+}
+
+// The counters of node `name` of a run (fails the test when there is none).
+inline const NodeCounters& node(const RunResult& run, const std::string& name) {
+  for (const auto& counters : run.counters) {
+    if (counters.node == name) return counters;
+  }
+  FAIL("no node " << name);
+  throw;
 }
 
 inline bool bit_identical(const std::vector<float>& a, const std::vector<float>& b) {
