@@ -1,7 +1,9 @@
 #include "ann/dense_engine.hpp"
 
 #include <cmath>
+#include <iomanip>
 #include <limits>
+#include <sstream>
 
 #include "ann/graph_quantization.hpp"
 #include "core/error.hpp"
@@ -258,6 +260,18 @@ const Eigen::VectorXf& DenseEngine::output(const std::string& layer) const {
 
 double DenseEngine::approximation_error(const std::string& layer) const {
   return max_error_[graph_.layer_index(layer)];
+}
+
+void DenseEngine::note_quantisation(const QuantizationReport& report, const std::string& calibration) {
+  for (NodeCounters& node : counters_) {
+    for (const LayerError& layer : report.layers) {
+      if (layer.layer != node.node) continue;
+      std::ostringstream text;
+      text << std::setprecision(4) << "output error vs float32 max " << layer.error.max_abs << ", rms " << layer.error.rms
+           << " on " << layer.error.count << " values (" << calibration << ")";
+      node.quantisation = text.str();
+    }
+  }
 }
 
 DenseSummary summarize_dense(std::span<const NodeCounters> counters) {

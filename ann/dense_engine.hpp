@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "ann/graph_quantization.hpp"
 #include "ann/layer_graph.hpp"
 #include "ann/layer_runtime.hpp"
 #include "core/engine.hpp"
@@ -52,6 +53,9 @@ class DenseEngine : public Engine {
   // Max abs difference of the layer's outputs from the always-on reference since reset
   // (0 when not measured: then every layer is exact by construction or unmeasured).
   [[nodiscard]] double approximation_error(const std::string& layer) const;
+  // The quantisation error quantize() measured (integer precisions), shown per layer in the
+  // energy report (`quantisation`); `calibration` says on what it was measured.
+  void note_quantisation(const QuantizationReport& report, const std::string& calibration);
 
  private:
   struct Network;  // layer runtimes + node values; the engine has one, the reference another

@@ -93,8 +93,11 @@ std::unique_ptr<ann::DenseEngine> make_dense(const HybridControllerConfig& confi
     for (Eigen::Index j = 0; j < samples; ++j) {
       for (Eigen::Index i = 0; i < features.rows(); ++i) features(i, j) = static_cast<float>(random.uniform(-1.0, 1.0));
     }
-    ann::quantize(graph, ann::Batch{{"features", features}}, config.precision);
+    const ann::QuantizationReport report = ann::quantize(graph, ann::Batch{{"features", features}}, config.precision);
     options.precision = config.precision;
+    auto engine = std::make_unique<ann::DenseEngine>(names::dense, std::move(graph), options);
+    engine->note_quantisation(report, "calibration: seeded features uniform in [-1, 1]");
+    return engine;
   }
   return std::make_unique<ann::DenseEngine>(names::dense, std::move(graph), options);
 }

@@ -333,16 +333,19 @@ class Lowering {
         if (layer_precision(layer) != precision) continue;
         if (feeds_other_engine(layer.name, engine) || is_leaf(layer.name)) outputs.insert(layer.name);
       }
+      ann::QuantizationReport quantisation;
       try {
         graph.set_outputs({outputs.begin(), outputs.end()});
         graph.finalize();
-        if (precision != Precision::float32) quantize_for_calibration(graph, precision);
+        if (precision != Precision::float32) quantisation = quantize_for_calibration(graph, precision);
       } catch (const InputError& error) {
         fail("layers", error.what());
       }
       ann::DenseEngineOptions options;
       options.precision = precision;  // float32, fixed or tianjic: layer_precision never gives loihi
-      sim_->add(std::make_unique<ann::DenseEngine>(engine, std::move(graph), options));
+      auto dense = std::make_unique<ann::DenseEngine>(engine, std::move(graph), options);
+      dense->note_quantisation(quantisation, "calibration: seeded inputs uniform in [0, 1)");
+      sim_->add(std::move(dense));
     }
   }
 
@@ -352,7 +355,8 @@ class Lowering {
     return source + "@" + nodes_.at(layer.name).engine;
   }
 
-  void quantize_for_calibration(ann::LayerGraph& graph, Precision precision) const {
+  // Quantises on seeded inputs uniform in [0, 1) and returns the error measured on them.
+  ann::QuantizationReport quantize_for_calibration(ann::LayerGraph& graph, Precision precision) const {
     ann::Batch batch;
     RandomStream random = RandomStream::derived(sim_->settings().seed, "calibration");
     for (const auto& input : graph.inputs()) {
@@ -362,7 +366,7 @@ class Lowering {
       }
       batch[input.name] = values;
     }
-    (void)ann::quantize(graph, batch, precision);
+    return ann::quantize(graph, batch, precision);
   }
 
   bool is_leaf(const std::string& layer) const {
