@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/contained_read.hpp"
 #include "core/error.hpp"
 #include "core/hdf5_reader.hpp"
 
@@ -33,9 +34,7 @@ void check_values(const NumericDataset& data, const std::string& where) {
   }
 }
 
-}  // namespace
-
-DenseWeights load_dense_weights(const std::string& file, const std::string& group, BiasPolicy bias_policy) {
+DenseWeights read_dense_weights(const std::string& file, const std::string& group, BiasPolicy bias_policy) {
   const Hdf5Reader reader(file);
   if (!group.empty() && group != "/" && !reader.is_group(group)) {
     throw InputError(file + ": group '" + group + "' not found");
@@ -75,6 +74,13 @@ DenseWeights load_dense_weights(const std::string& file, const std::string& grou
   check_values(bias, bias_where);
   result.bias = Eigen::Map<const Eigen::VectorXd>(bias.values.data(), rows).cast<float>();
   return result;
+}
+
+}  // namespace
+
+DenseWeights load_dense_weights(const std::string& file, const std::string& group, BiasPolicy bias_policy) {
+  // Weight files are untrusted input read through libhdf5: first in a child process.
+  return read_contained(file, [&] { return read_dense_weights(file, group, bias_policy); });
 }
 
 }  // namespace tandem::ann

@@ -36,7 +36,9 @@ Outcome load_nir_bytes(const std::uint8_t* data, std::size_t size, const std::fi
     if (!out) throw RunError(scratch_file.string() + ": could not write the fuzz input");
   }
   try {
-    auto run = io::import_nir(scratch_file, {});
+    // In this process: the child process of a normal import would hide tandem's own faults from
+    // the fuzzer's sanitizers.
+    auto run = io::import_nir(scratch_file, {.read_limits = {.in_process = true}});
     run.simulation->run(nir_ticks);
   } catch (const InputError&) {
     return Outcome::refused;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/contained_read.hpp"
 #include "bridge/delta_coding.hpp"
 #include "bridge/dense_passthrough.hpp"
 #include "bridge/exponential_decoder.hpp"
@@ -23,8 +24,8 @@ void lowering_error(const NetworkDescription& network, const std::string& path, 
 std::vector<double> read_dataset(const NetworkDescription& network, const Hdf5Ref& ref, const std::string& path,
                                  std::vector<std::size_t>* dims) {
   try {
-    const Hdf5Reader reader(ref.file.string());
-    auto data = reader.read_numeric(ref.dataset);
+    // Untrusted input read through libhdf5: first in a child process (core/contained_read.hpp).
+    auto data = read_contained(ref.file.string(), [&] { return Hdf5Reader(ref.file.string()).read_numeric(ref.dataset); });
     if (dims != nullptr) *dims = data.dims;
     return std::move(data.values);
   } catch (const InputError& error) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/contained_read.hpp"
 #include "core/engine.hpp"
 #include "core/precision.hpp"
 #include "io/nir_graph.hpp"
@@ -23,6 +24,8 @@ struct NirImportOptions {
   // loihi: integer units per unit of v for every LIF node; 0 = each node's largest incoming
   // weight maps to 127 (the default rule of every integer precision).
   double loihi_scale = 0.0;
+  // How the file is read (core/contained_read.hpp): in a child process first, by default.
+  ContainmentLimits read_limits;
 };
 
 class NirEngine final : public Engine {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "core/contained_read.hpp"
 #include "core/error.hpp"
 #include "core/hdf5_reader.hpp"
 #include "io/yaml_reader.hpp"
@@ -291,8 +292,9 @@ const NirNode& NirGraph::node(const std::string& name) const {
   throw InputError(file + ": no NIR node named '" + name + "'");
 }
 
-NirGraph read_nir(const std::filesystem::path& file, const InterruptGuard* interrupt) {
-  return Reader(file, interrupt).read();
+NirGraph read_nir(const std::filesystem::path& file, const InterruptGuard* interrupt, const ContainmentLimits& limits) {
+  // A NIR file is untrusted input read through libhdf5: first in a child process.
+  return read_contained(file.string(), [&] { return Reader(file, interrupt).read(); }, limits);
 }
 
 }  // namespace tandem::io

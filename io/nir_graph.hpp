@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/contained_read.hpp"
 #include "core/interrupt_guard.hpp"
 
 namespace tandem::io {
@@ -37,6 +38,9 @@ struct NirGraph {
 
 // InputError "<file>: node '<name>': <problem>" for a missing parameter, an unknown or
 // unsupported (convolution, pooling) node type, a dangling edge, or a shape mismatch.
-NirGraph read_nir(const std::filesystem::path& file, const InterruptGuard* interrupt = nullptr);
+// The file is read first in a child process within `limits` (core/contained_read.hpp): a file on
+// which libhdf5 crashes, runs out of memory or hangs gives an InputError naming it.
+NirGraph read_nir(const std::filesystem::path& file, const InterruptGuard* interrupt = nullptr,
+                  const ContainmentLimits& limits = {});
 
 }  // namespace tandem::io

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/contained_read.hpp"
 #include "core/error.hpp"
 #include "core/hdf5_reader.hpp"
 
@@ -17,7 +18,7 @@ NirReset parse_nir_reset(const std::string& text) {
 
 NirRun import_nir(const std::filesystem::path& file, const NirImportOptions& options, std::uint64_t seed,
                   ExecutionMode mode, const InterruptGuard* interrupt) {
-  auto graph = read_nir(file, interrupt);
+  auto graph = read_nir(file, interrupt, options.read_limits);
   NirRun run;
   std::ostringstream resolved;
   char dt[40];
@@ -43,8 +44,8 @@ std::vector<double> load_input_table(const std::string& source, std::size_t widt
   const std::string where = "--input " + node + "=" + source;
   const auto colon = source.rfind(':');
   if (colon != std::string::npos && colon > 0 && source.find(".h5") < colon) {
-    const Hdf5Reader reader(source.substr(0, colon));
-    auto data = reader.read_numeric(source.substr(colon + 1));
+    const std::string file = source.substr(0, colon);
+    auto data = read_contained(file, [&] { return Hdf5Reader(file).read_numeric(source.substr(colon + 1)); });
     const bool shaped = (data.dims.size() == 2 && data.dims[1] == width) || (data.dims.size() == 1 && width == 1);
     if (!shaped) throw InputError(where + ": the dataset must be [ticks x " + std::to_string(width) + "]");
     return data.values;
