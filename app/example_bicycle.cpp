@@ -53,7 +53,7 @@ BicycleOptions bicycle_options_from(const po::variables_map& values) {
 }
 
 void train_weights(const BicycleOptions& options, const examples::HybridControllerConfig& config,
-                   const examples::BicycleParams& params) {
+                   const environments::BicycleParams& params) {
   const auto result =
       examples::train_bicycle_controller(config, params, options.training, start_training_report(options.seed, "upright"));
   std::ostringstream note;
@@ -98,7 +98,7 @@ int run_bicycle_example(const std::vector<std::string>& args, const InterruptGua
   run.training.interrupt = &interrupt;
   RunOutputOptions output = run_output_options_from(values);
 
-  examples::BicycleParams params;
+  environments::BicycleParams params;
   params.max_steps = run.steps;
   const examples::HybridControllerConfig config = examples::bicycle_controller_config();
   if (run.train) train_weights(run, config, params);

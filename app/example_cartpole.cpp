@@ -62,7 +62,7 @@ CartPoleOptions cartpole_options_from(const po::variables_map& values) {
 }
 
 void train_weights(const CartPoleOptions& options, const examples::HybridControllerConfig& config,
-                   const examples::CartPoleParams& params) {
+                   const environments::CartPoleParams& params) {
   const auto result =
       examples::train_hybrid_controller(config, params, options.training, start_training_report(options.seed, "balanced"));
   std::ostringstream note;
@@ -111,7 +111,7 @@ int run_cartpole_example(const std::vector<std::string>& args, const InterruptGu
   run.training.interrupt = &interrupt;
   RunOutputOptions output = run_output_options_from(values);
 
-  examples::CartPoleParams params;
+  environments::CartPoleParams params;
   params.continuous = run.continuous;
   if (run.pushes) params = params.with_pushes();
   examples::HybridControllerConfig config = examples::cartpole_controller_config();

@@ -9,7 +9,7 @@
 
 namespace tandem::app {
 
-EpisodesRun run_example_episodes(RunSession& session, const examples::EnvironmentEngine& environment,
+EpisodesRun run_example_episodes(RunSession& session, const environments::EnvironmentEngine& environment,
                                  std::size_t episodes, Tick ticks_per_step, Tick now) {
   EpisodesRun result;
   Tick ticks = 0;
@@ -50,7 +50,7 @@ void save_trained_weights(const std::string& path, const examples::HybridControl
   std::cout << "wrote " << path << "\n";
 }
 
-void print_episode_steps(const std::vector<examples::EpisodeResult>& episodes, std::size_t count) {
+void print_episode_steps(const std::vector<environments::EpisodeResult>& episodes, std::size_t count) {
   std::cout << "episode steps:";
   for (std::size_t k = 0; k < count; ++k) {
     std::cout << (k % 20 == 0 ? "\n  " : " ") << episodes[k].steps;

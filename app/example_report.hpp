@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "app/run_session.hpp"
-#include "examples/environment_engine.hpp"
+#include "environments/environment_engine.hpp"
 #include "examples/hybrid_training.hpp"
 
 namespace tandem::app {
@@ -19,7 +19,7 @@ struct EpisodesRun {
 
 // Runs the loop (run_until_episodes through `session`, from tick `now`) until `episodes` episodes ended, then
 // prints their steps. Returns the successes among the first `episodes`.
-EpisodesRun run_example_episodes(RunSession& session, const examples::EnvironmentEngine& environment,
+EpisodesRun run_example_episodes(RunSession& session, const environments::EnvironmentEngine& environment,
                                  std::size_t episodes, Tick ticks_per_step, Tick now);
 
 // The weights at `path`; InputError naming `tandem example <example>` when the file is missing.
@@ -32,7 +32,7 @@ examples::TrainingProgress start_training_report(std::uint64_t seed, const std::
 void save_trained_weights(const std::string& path, const examples::HybridControllerWeights& weights,
                           const std::string& training_note, const std::string& readme);
 
-void print_episode_steps(const std::vector<examples::EpisodeResult>& episodes, std::size_t count);
+void print_episode_steps(const std::vector<environments::EpisodeResult>& episodes, std::size_t count);
 void print_energy_per_step(const EnergyReport& report, double control_steps, std::size_t episodes);
 
 }  // namespace tandem::app

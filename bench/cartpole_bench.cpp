@@ -31,7 +31,7 @@ CartPoleFigures time_closed_loop(ExecutionMode mode, std::size_t episodes, std::
   const auto weights = examples::load_hybrid_weights(examples::shipped_cartpole_weights_path(), config);
   Simulation simulation({.time = TimeBase{1.0}, .seed = seed, .mode = mode, .interrupt = &interrupt});
   auto& environment =
-      examples::add_cartpole_hybrid(simulation, examples::CartPoleParams{}.with_pushes(), config, weights);
+      examples::add_cartpole_hybrid(simulation, environments::CartPoleParams{}.with_pushes(), config, weights);
   simulation.run(config.ticks_per_step);  // build (synapses, buffers) outside the timing
   const auto wall0 = std::chrono::steady_clock::now();
   const std::clock_t cpu0 = std::clock();

@@ -36,7 +36,7 @@ void RidgeAccumulator::solve(double ridge, Eigen::MatrixXf& weight, Eigen::Vecto
 }
 
 DaggerTap::DaggerTap(DaggerTapSettings settings, std::size_t observation_width, std::size_t features,
-                     Controller teacher, RidgeAccumulator& data)
+                     environments::Controller teacher, RidgeAccumulator& data)
     : settings_(std::move(settings)), teacher_(std::move(teacher)), data_(data) {
   const std::size_t actions = settings_.label_clip.size();
   ports_ = {PortSpec{"observation", PortKind::dense, PortDirection::in, observation_width, settings_.name},

@@ -9,7 +9,7 @@
 
 #include "core/engine.hpp"
 #include "core/random.hpp"
-#include "examples/episode_runner.hpp"
+#include "environments/episode_runner.hpp"
 
 namespace tandem::examples {
 
@@ -45,7 +45,7 @@ struct DaggerTapSettings {
 // are empty: it is not part of the chip.
 class DaggerTap : public Engine {
  public:
-  DaggerTap(DaggerTapSettings settings, std::size_t observation_width, std::size_t features, Controller teacher,
+  DaggerTap(DaggerTapSettings settings, std::size_t observation_width, std::size_t features, environments::Controller teacher,
             RidgeAccumulator& data);
 
   [[nodiscard]] std::string_view name() const override { return settings_.name; }
@@ -58,7 +58,7 @@ class DaggerTap : public Engine {
 
  private:
   DaggerTapSettings settings_;
-  Controller teacher_;
+  environments::Controller teacher_;
   RidgeAccumulator& data_;
   std::vector<PortSpec> ports_;
   Eigen::VectorXf observation_;

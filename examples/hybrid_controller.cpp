@@ -154,11 +154,11 @@ std::unique_ptr<neurons::EventEngine> make_spiking(const HybridControllerConfig&
 
 }  // namespace
 
-EnvironmentEngine& add_hybrid_controller(Simulation& simulation, std::unique_ptr<EnvironmentEngine> environment_engine,
+environments::EnvironmentEngine& add_hybrid_controller(Simulation& simulation, std::unique_ptr<environments::EnvironmentEngine> environment_engine,
                                          const HybridControllerConfig& config,
                                          const HybridControllerWeights& weights, const HybridWiring& wiring) {
   config.validate();
-  const Environment& env = environment_engine->environment();
+  const environments::Environment& env = environment_engine->environment();
   if (env.observation_width() != config.observation_width || env.action_width() != config.action_width) {
     throw InputError(config.label + ": the environment '" + std::string(env.kind()) + "' has " +
                      std::to_string(env.observation_width()) + " observations and " +
@@ -198,9 +198,9 @@ void add_hybrid_trace_probes(Simulation& simulation, const std::string& environm
   simulation.add_probe({names::policy_layer, "activations", {}, config.ticks_per_step});
 }
 
-Tick run_until_episodes(const EnvironmentEngine& environment, std::size_t episodes, Tick ticks_per_step, Tick now,
+Tick run_until_episodes(const environments::EnvironmentEngine& environment, std::size_t episodes, Tick ticks_per_step, Tick now,
                         const std::function<void(Tick)>& run) {
-  const Environment& env = environment.environment();
+  const environments::Environment& env = environment.environment();
   const Tick start = now;
   while (environment.finished_episodes().size() < episodes) {
     // Step ticks are multiples of ticks_per_step; the next one at or after `now`.

@@ -1,7 +1,7 @@
 // The hybrid controller shared by the closed-loop examples: a delta (send-on-change) encoder
 // (bridge) with a threshold per observed value, a spiking core of input afferents and LIF neurons (event
 // engine), a delta decoder (bridge) and a dense linear policy layer, wired in a closed loop with
-// an EnvironmentEngine. Only changes of the observation travel as spikes, so a state that
+// an environments::EnvironmentEngine. Only changes of the observation travel as spikes, so a state that
 // barely moves costs little and a push shows up as a burst. Timing: below.
 #pragma once
 
@@ -13,7 +13,7 @@
 #include "ann/weights_hdf5.hpp"
 #include "core/precision.hpp"
 #include "core/simulation.hpp"
-#include "examples/environment_engine.hpp"
+#include "environments/environment_engine.hpp"
 
 namespace tandem::examples {
 
@@ -108,7 +108,7 @@ struct HybridWiring {
 // Adds `environment` (its ticks_per_step must be config.ticks_per_step, its widths the config's)
 // and the controller's engines and wires to `simulation`. Returns the environment engine (owned
 // by the simulation).
-EnvironmentEngine& add_hybrid_controller(Simulation& simulation, std::unique_ptr<EnvironmentEngine> environment,
+environments::EnvironmentEngine& add_hybrid_controller(Simulation& simulation, std::unique_ptr<environments::EnvironmentEngine> environment,
                                          const HybridControllerConfig& config,
                                          const HybridControllerWeights& weights, const HybridWiring& wiring = {});
 
@@ -125,7 +125,7 @@ void add_hybrid_trace_probes(Simulation& simulation, const std::string& environm
 // current episode can be registered (its cap), so a recorded run makes few run() calls; only
 // the last episode goes in chunks of at most 10 steps, so a run whose last episode fails early
 // runs at most 9 steps of the next one. `ticks_per_step` must be the environment's. Returns the ticks run.
-Tick run_until_episodes(const EnvironmentEngine& environment, std::size_t episodes, Tick ticks_per_step, Tick now,
+Tick run_until_episodes(const environments::EnvironmentEngine& environment, std::size_t episodes, Tick ticks_per_step, Tick now,
                         const std::function<void(Tick)>& run);
 
 }  // namespace tandem::examples

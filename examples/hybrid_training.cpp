@@ -4,7 +4,7 @@
 
 #include "core/error.hpp"
 #include "examples/dagger_tap.hpp"
-#include "examples/environment.hpp"
+#include "environments/environment.hpp"
 
 namespace tandem::examples {
 
@@ -26,7 +26,7 @@ TrainingResult train_hybrid_controller(const HybridControllerConfig& config, con
   for (std::size_t iteration = 0; iteration < settings.iterations; ++iteration) {
     // Each iteration its own seed, so its episodes differ from the previous ones.
     Simulation simulation(
-        {.time = TimeBase{config.dt_ms}, .seed = episode_seed(settings.seed, iteration), .interrupt = settings.interrupt});
+        {.time = TimeBase{config.dt_ms}, .seed = environments::episode_seed(settings.seed, iteration), .interrupt = settings.interrupt});
     DaggerTapSettings tap{.name = "dagger",
                           .ticks_per_step = config.ticks_per_step,
                           .phase = config.policy_phase() + 1,

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "examples/episode_runner.hpp"
+#include "environments/episode_runner.hpp"
 #include "examples/hybrid_controller.hpp"
 
 namespace tandem::examples {
@@ -29,8 +29,8 @@ struct TrainingSettings {
 // controller's ticks_per_step and the episode cap `max_steps`), the teacher and the clip of its
 // labels (one per action: the action's range).
 struct TrainingProblem {
-  std::function<std::unique_ptr<EnvironmentEngine>(std::int64_t max_steps)> make_environment;
-  Controller teacher;
+  std::function<std::unique_ptr<environments::EnvironmentEngine>(std::int64_t max_steps)> make_environment;
+  environments::Controller teacher;
   std::vector<double> label_clip;
 };
 

@@ -12,8 +12,8 @@
 #include "bridge/window_encoders.hpp"
 #include "core/error.hpp"
 #include "core/hdf5_reader.hpp"
-#include "examples/bicycle/bicycle_engine.hpp"
-#include "examples/cartpole/cartpole_engine.hpp"
+#include "environments/bicycle/bicycle_engine.hpp"
+#include "environments/cartpole/cartpole_engine.hpp"
 
 namespace tandem::io {
 
@@ -191,36 +191,36 @@ struct NumberField {
   double Params::*member;
 };
 
-constexpr NumberField<examples::CartPoleParams> cartpole_fields[] = {
-    {"gravity_m_s2", &examples::CartPoleParams::gravity_m_s2},
-    {"cart_mass_kg", &examples::CartPoleParams::cart_mass_kg},
-    {"pole_mass_kg", &examples::CartPoleParams::pole_mass_kg},
-    {"pole_half_length_m", &examples::CartPoleParams::pole_half_length_m},
-    {"force_n", &examples::CartPoleParams::force_n},
-    {"tau_s", &examples::CartPoleParams::tau_s},
-    {"theta_limit_rad", &examples::CartPoleParams::theta_limit_rad},
-    {"x_limit_m", &examples::CartPoleParams::x_limit_m},
-    {"start_range", &examples::CartPoleParams::start_range},
-    {"push_probability", &examples::CartPoleParams::push_probability},
-    {"push_force_n", &examples::CartPoleParams::push_force_n}};
+constexpr NumberField<environments::CartPoleParams> cartpole_fields[] = {
+    {"gravity_m_s2", &environments::CartPoleParams::gravity_m_s2},
+    {"cart_mass_kg", &environments::CartPoleParams::cart_mass_kg},
+    {"pole_mass_kg", &environments::CartPoleParams::pole_mass_kg},
+    {"pole_half_length_m", &environments::CartPoleParams::pole_half_length_m},
+    {"force_n", &environments::CartPoleParams::force_n},
+    {"tau_s", &environments::CartPoleParams::tau_s},
+    {"theta_limit_rad", &environments::CartPoleParams::theta_limit_rad},
+    {"x_limit_m", &environments::CartPoleParams::x_limit_m},
+    {"start_range", &environments::CartPoleParams::start_range},
+    {"push_probability", &environments::CartPoleParams::push_probability},
+    {"push_force_n", &environments::CartPoleParams::push_force_n}};
 
-constexpr NumberField<examples::BicycleParams> bicycle_fields[] = {
-    {"dt_s", &examples::BicycleParams::dt_s},
-    {"speed_m_s", &examples::BicycleParams::speed_m_s},
-    {"gravity_m_s2", &examples::BicycleParams::gravity_m_s2},
-    {"bicycle_mass_kg", &examples::BicycleParams::bicycle_mass_kg},
-    {"tyre_mass_kg", &examples::BicycleParams::tyre_mass_kg},
-    {"rider_mass_kg", &examples::BicycleParams::rider_mass_kg},
-    {"tyre_radius_m", &examples::BicycleParams::tyre_radius_m},
-    {"wheelbase_m", &examples::BicycleParams::wheelbase_m},
-    {"front_contact_to_cm_m", &examples::BicycleParams::front_contact_to_cm_m},
-    {"cm_height_m", &examples::BicycleParams::cm_height_m},
-    {"cm_offset_m", &examples::BicycleParams::cm_offset_m},
-    {"max_torque_nm", &examples::BicycleParams::max_torque_nm},
-    {"max_displacement_m", &examples::BicycleParams::max_displacement_m},
-    {"displacement_noise_m", &examples::BicycleParams::displacement_noise_m},
-    {"handlebar_limit_rad", &examples::BicycleParams::handlebar_limit_rad},
-    {"lean_limit_rad", &examples::BicycleParams::lean_limit_rad}};
+constexpr NumberField<environments::BicycleParams> bicycle_fields[] = {
+    {"dt_s", &environments::BicycleParams::dt_s},
+    {"speed_m_s", &environments::BicycleParams::speed_m_s},
+    {"gravity_m_s2", &environments::BicycleParams::gravity_m_s2},
+    {"bicycle_mass_kg", &environments::BicycleParams::bicycle_mass_kg},
+    {"tyre_mass_kg", &environments::BicycleParams::tyre_mass_kg},
+    {"rider_mass_kg", &environments::BicycleParams::rider_mass_kg},
+    {"tyre_radius_m", &environments::BicycleParams::tyre_radius_m},
+    {"wheelbase_m", &environments::BicycleParams::wheelbase_m},
+    {"front_contact_to_cm_m", &environments::BicycleParams::front_contact_to_cm_m},
+    {"cm_height_m", &environments::BicycleParams::cm_height_m},
+    {"cm_offset_m", &environments::BicycleParams::cm_offset_m},
+    {"max_torque_nm", &environments::BicycleParams::max_torque_nm},
+    {"max_displacement_m", &environments::BicycleParams::max_displacement_m},
+    {"displacement_noise_m", &environments::BicycleParams::displacement_noise_m},
+    {"handlebar_limit_rad", &environments::BicycleParams::handlebar_limit_rad},
+    {"lean_limit_rad", &environments::BicycleParams::lean_limit_rad}};
 
 template <typename Params, std::size_t N>
 void read_fields(Params& params, const NumberField<Params> (&fields)[N], ParameterReader& reader) {
@@ -232,22 +232,22 @@ void read_fields(Params& params, const NumberField<Params> (&fields)[N], Paramet
 
 std::unique_ptr<Engine> make_environment(const NetworkDescription& network, const EnvironmentDescription& environment) {
   ParameterReader reader(network, environment.parameters, "environment.parameters");
-  examples::EnvironmentEngineSettings settings{environment.name, 0};
+  environments::EnvironmentEngineSettings settings{environment.name, 0};
   std::unique_ptr<Engine> engine;
   try {
     if (environment.name == "cartpole") {
-      examples::CartPoleParams params;
+      environments::CartPoleParams params;
       read_fields(params, cartpole_fields, reader);
       params.continuous = reader.number("continuous", 0.0) != 0.0;
       settings.ticks_per_step = static_cast<Tick>(reader.number("ticks_per_step", 0.0));
       reader.finish();
-      engine = examples::make_cartpole_engine(params, settings);
+      engine = environments::make_cartpole_engine(params, settings);
     } else if (environment.name == "bicycle") {
-      examples::BicycleParams params;
+      environments::BicycleParams params;
       read_fields(params, bicycle_fields, reader);
       settings.ticks_per_step = static_cast<Tick>(reader.number("ticks_per_step", 0.0));
       reader.finish();
-      engine = examples::make_bicycle_engine(params, settings);
+      engine = environments::make_bicycle_engine(params, settings);
     } else {
       lowering_error(network, "environment.name", "unknown environment '" + environment.name +
                                                       "'; known: cartpole, bicycle");

@@ -1,7 +1,7 @@
 #include "examples/bicycle/bicycle_controller.hpp"
 
-#include "examples/bicycle/bicycle_engine.hpp"
-#include "examples/bicycle/bicycle_lqr.hpp"
+#include "environments/bicycle/bicycle_engine.hpp"
+#include "environments/bicycle/bicycle_lqr.hpp"
 
 namespace tandem::examples {
 
@@ -23,11 +23,11 @@ HybridControllerConfig bicycle_controller_config() {
 
 std::string shipped_bicycle_weights_path() { return shipped_weights_path("bicycle"); }
 
-EnvironmentEngine& add_bicycle_hybrid(Simulation& simulation, const BicycleParams& params,
+environments::EnvironmentEngine& add_bicycle_hybrid(Simulation& simulation, const environments::BicycleParams& params,
                                       const HybridControllerConfig& config,
                                       const HybridControllerWeights& weights, const HybridWiring& wiring) {
   return add_hybrid_controller(simulation,
-                               make_bicycle_engine(params, {bicycle_environment_name, config.ticks_per_step}),
+                               environments::make_bicycle_engine(params, {bicycle_environment_name, config.ticks_per_step}),
                                config, weights, wiring);
 }
 
@@ -35,15 +35,15 @@ void add_bicycle_trace_probes(Simulation& simulation, const HybridControllerConf
   add_hybrid_trace_probes(simulation, bicycle_environment_name, config);
 }
 
-TrainingResult train_bicycle_controller(const HybridControllerConfig& config, const BicycleParams& params,
+TrainingResult train_bicycle_controller(const HybridControllerConfig& config, const environments::BicycleParams& params,
                                         const TrainingSettings& settings, const TrainingProgress& progress) {
-  const BicycleLqr teacher(params);
+  const environments::BicycleLqr teacher(params);
   const TrainingProblem problem{
       .make_environment =
           [&](std::int64_t max_steps) {
-            BicycleParams capped = params;
+            environments::BicycleParams capped = params;
             capped.max_steps = max_steps;
-            return make_bicycle_engine(capped, {bicycle_environment_name, config.ticks_per_step});
+            return environments::make_bicycle_engine(capped, {bicycle_environment_name, config.ticks_per_step});
           },
       .teacher = teacher,
       .label_clip = {params.max_torque_nm, params.max_displacement_m}};

@@ -1,9 +1,9 @@
 // The bicycle configuration of the shared hybrid controller (examples/hybrid_controller.hpp), as
-// on the Tianjic bicycle: its observation scales and timing, the closed loop with the Bicycle
+// on the Tianjic bicycle: its observation scales and timing, the closed loop with the environments::Bicycle
 // engine (two actions: handlebar torque, rider displacement), its trace and its training.
 #pragma once
 
-#include "examples/bicycle/bicycle.hpp"
+#include "environments/bicycle/bicycle.hpp"
 #include "examples/hybrid_controller.hpp"
 #include "examples/hybrid_training.hpp"
 
@@ -19,15 +19,15 @@ HybridControllerConfig bicycle_controller_config();
 // examples/bicycle/weights.h5.
 std::string shipped_bicycle_weights_path();
 
-EnvironmentEngine& add_bicycle_hybrid(Simulation& simulation, const BicycleParams& params,
+environments::EnvironmentEngine& add_bicycle_hybrid(Simulation& simulation, const environments::BicycleParams& params,
                                       const HybridControllerConfig& config,
                                       const HybridControllerWeights& weights, const HybridWiring& wiring = {});
 
 // /env/bicycle/..., /snn/lif/spikes, /ann/policy/activations.
 void add_bicycle_trace_probes(Simulation& simulation, const HybridControllerConfig& config);
 
-// DAgger on the BicycleLqr teacher; labels clipped to the action ranges (±2 N m, ±0.02 m).
-TrainingResult train_bicycle_controller(const HybridControllerConfig& config, const BicycleParams& params,
+// DAgger on the environments::BicycleLqr teacher; labels clipped to the action ranges (±2 N m, ±0.02 m).
+TrainingResult train_bicycle_controller(const HybridControllerConfig& config, const environments::BicycleParams& params,
                                         const TrainingSettings& settings, const TrainingProgress& progress = {});
 
 }  // namespace tandem::examples

@@ -1,7 +1,7 @@
 #include "examples/cartpole/cartpole_controller.hpp"
 
-#include "examples/cartpole/cartpole_engine.hpp"
-#include "examples/cartpole/cartpole_lqr.hpp"
+#include "environments/cartpole/cartpole_engine.hpp"
+#include "environments/cartpole/cartpole_lqr.hpp"
 
 namespace tandem::examples {
 
@@ -18,11 +18,11 @@ HybridControllerConfig cartpole_controller_config() {
 
 std::string shipped_cartpole_weights_path() { return shipped_weights_path("cartpole"); }
 
-EnvironmentEngine& add_cartpole_hybrid(Simulation& simulation, const CartPoleParams& params,
+environments::EnvironmentEngine& add_cartpole_hybrid(Simulation& simulation, const environments::CartPoleParams& params,
                                        const HybridControllerConfig& config,
                                        const HybridControllerWeights& weights, const HybridWiring& wiring) {
   return add_hybrid_controller(simulation,
-                               make_cartpole_engine(params, {cartpole_environment_name, config.ticks_per_step}),
+                               environments::make_cartpole_engine(params, {cartpole_environment_name, config.ticks_per_step}),
                                config, weights, wiring);
 }
 
@@ -30,16 +30,16 @@ void add_cartpole_trace_probes(Simulation& simulation, const HybridControllerCon
   add_hybrid_trace_probes(simulation, cartpole_environment_name, config);
 }
 
-TrainingResult train_hybrid_controller(const HybridControllerConfig& config, const CartPoleParams& params,
+TrainingResult train_hybrid_controller(const HybridControllerConfig& config, const environments::CartPoleParams& params,
                                        const CartPoleTrainingSettings& settings, const TrainingProgress& progress) {
-  const CartPoleParams collect = settings.pushes ? params.with_pushes() : params;
-  const CartPoleLqr teacher(collect);
+  const environments::CartPoleParams collect = settings.pushes ? params.with_pushes() : params;
+  const environments::CartPoleLqr teacher(collect);
   const TrainingProblem problem{
       .make_environment =
           [&](std::int64_t max_steps) {
-            CartPoleParams capped = collect;
+            environments::CartPoleParams capped = collect;
             capped.max_steps = max_steps;
-            return make_cartpole_engine(capped, {cartpole_environment_name, config.ticks_per_step});
+            return environments::make_cartpole_engine(capped, {cartpole_environment_name, config.ticks_per_step});
           },
       .teacher = teacher,
       .label_clip = {settings.label_clip_n}};

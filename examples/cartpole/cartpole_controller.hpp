@@ -1,8 +1,8 @@
 // The cart-pole configuration of the shared hybrid controller (examples/hybrid_controller.hpp):
-// its observation scales, the closed loop with the CartPole engine, its trace and its training.
+// its observation scales, the closed loop with the environments::CartPole engine, its trace and its training.
 #pragma once
 
-#include "examples/cartpole/cartpole.hpp"
+#include "environments/cartpole/cartpole.hpp"
 #include "examples/hybrid_controller.hpp"
 #include "examples/hybrid_training.hpp"
 
@@ -19,7 +19,7 @@ HybridControllerConfig cartpole_controller_config();
 // examples/cartpole/weights.h5.
 std::string shipped_cartpole_weights_path();
 
-EnvironmentEngine& add_cartpole_hybrid(Simulation& simulation, const CartPoleParams& params,
+environments::EnvironmentEngine& add_cartpole_hybrid(Simulation& simulation, const environments::CartPoleParams& params,
                                        const HybridControllerConfig& config,
                                        const HybridControllerWeights& weights, const HybridWiring& wiring = {});
 
@@ -31,8 +31,8 @@ struct CartPoleTrainingSettings : TrainingSettings {
   double label_clip_n = 10.0;  // the controller's force range
 };
 
-// DAgger on the CartPoleLqr teacher (see train_hybrid_controller).
-TrainingResult train_hybrid_controller(const HybridControllerConfig& config, const CartPoleParams& params,
+// DAgger on the environments::CartPoleLqr teacher (see train_hybrid_controller).
+TrainingResult train_hybrid_controller(const HybridControllerConfig& config, const environments::CartPoleParams& params,
                                        const CartPoleTrainingSettings& settings,
                                        const TrainingProgress& progress = {});
 

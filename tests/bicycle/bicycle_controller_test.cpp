@@ -7,10 +7,11 @@
 #include "core/error.hpp"
 #include "core/memory_recorder.hpp"
 #include "examples/bicycle/bicycle_controller.hpp"
-#include "examples/cartpole/cartpole_engine.hpp"
+#include "environments/cartpole/cartpole_engine.hpp"
 
 using namespace tandem;
 using namespace tandem::examples;
+using namespace tandem::environments;
 
 namespace {
 

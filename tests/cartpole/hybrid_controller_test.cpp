@@ -9,6 +9,7 @@
 
 using namespace tandem;
 using namespace tandem::examples;
+using namespace tandem::environments;
 
 namespace {
 

@@ -8,6 +8,7 @@
 
 using namespace tandem;
 using namespace tandem::examples;
+using namespace tandem::environments;
 
 TEST_CASE("cartpole training: the ridge fit recovers linear maps from noiseless samples", "[examples][cartpole]") {
   // Two targets at once (the bicycle's torque and displacement): each is fitted on its own.

@@ -15,9 +15,9 @@
 #include <numbers>
 
 #include "core/random.hpp"
-#include "examples/environment.hpp"
+#include "environments/environment.hpp"
 
-namespace tandem::examples {
+namespace tandem::environments {
 
 struct CartPoleState {
   double x_m = 0.0;
@@ -102,4 +102,4 @@ class CartPole : public Environment {
   bool failed_ = false;
 };
 
-}  // namespace tandem::examples
+}  // namespace tandem::environments

@@ -1,4 +1,4 @@
-#include "examples/bicycle/bicycle.hpp"
+#include "environments/bicycle/bicycle.hpp"
 
 #include <algorithm>
 #include <array>
@@ -7,7 +7,7 @@
 
 #include "core/error.hpp"
 
-namespace tandem::examples {
+namespace tandem::environments {
 namespace {
 
 const std::array<SignalInfo, 13> bicycle_signals{{{"omega", "rad"},
@@ -198,4 +198,4 @@ void Bicycle::set_state(const BicycleState& state) {
   failed_ = !(std::abs(state_.omega_rad) <= params_.lean_limit_rad);
 }
 
-}  // namespace tandem::examples
+}  // namespace tandem::environments

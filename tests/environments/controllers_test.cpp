@@ -2,13 +2,13 @@
 #include <Eigen/Eigenvalues>
 #include <cmath>
 
-#include "examples/bicycle/bicycle_lqr.hpp"
-#include "examples/cartpole/cartpole_lqr.hpp"
-#include "examples/episode_runner.hpp"
-#include "examples/lqr.hpp"
+#include "environments/bicycle/bicycle_lqr.hpp"
+#include "environments/cartpole/cartpole_lqr.hpp"
+#include "environments/episode_runner.hpp"
+#include "environments/lqr.hpp"
 
 using namespace tandem;
-using namespace tandem::examples;
+using namespace tandem::environments;
 
 namespace {
 

@@ -6,9 +6,9 @@
 #include <Eigen/Core>
 #include <span>
 
-#include "examples/bicycle/bicycle.hpp"
+#include "environments/bicycle/bicycle.hpp"
 
-namespace tandem::examples {
+namespace tandem::environments {
 
 struct BicycleLqrWeights {
   // State cost diag(omega, omega_dot, theta, theta_dot) and input cost diag(torque,
@@ -37,4 +37,4 @@ class BicycleLqr {
   Eigen::Matrix<double, 2, 4> gain_;
 };
 
-}  // namespace tandem::examples
+}  // namespace tandem::environments

@@ -1,10 +1,10 @@
-#include "examples/lqr.hpp"
+#include "environments/lqr.hpp"
 
 #include <string>
 
 #include "core/error.hpp"
 
-namespace tandem::examples {
+namespace tandem::environments {
 
 LqrSolution solve_discrete_lqr(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b,
                                const Eigen::MatrixXd& q, const Eigen::MatrixXd& r,
@@ -35,4 +35,4 @@ LqrSolution solve_discrete_lqr(const Eigen::MatrixXd& a, const Eigen::MatrixXd& 
                  std::to_string(max_iterations) + " iterations");
 }
 
-}  // namespace tandem::examples
+}  // namespace tandem::environments

@@ -5,12 +5,12 @@
 
 #include <memory>
 
-#include "examples/cartpole/cartpole.hpp"
-#include "examples/environment_engine.hpp"
+#include "environments/cartpole/cartpole.hpp"
+#include "environments/environment_engine.hpp"
 
-namespace tandem::examples {
+namespace tandem::environments {
 
 std::unique_ptr<EnvironmentEngine> make_cartpole_engine(const CartPoleParams& params = {},
                                                         EnvironmentEngineSettings settings = {});
 
-}  // namespace tandem::examples
+}  // namespace tandem::environments

@@ -1,11 +1,11 @@
-#include "examples/environment_engine.hpp"
+#include "environments/environment_engine.hpp"
 
 #include <algorithm>
 #include <string>
 
 #include "core/error.hpp"
 
-namespace tandem::examples {
+namespace tandem::environments {
 namespace {
 
 constexpr std::size_t action_port = 0;
@@ -181,4 +181,4 @@ void EnvironmentEngine::record(Recorder& recorder) {
   }
 }
 
-}  // namespace tandem::examples
+}  // namespace tandem::environments

@@ -1,8 +1,8 @@
-#include "examples/cartpole/cartpole_lqr.hpp"
+#include "environments/cartpole/cartpole_lqr.hpp"
 
-#include "examples/lqr.hpp"
+#include "environments/lqr.hpp"
 
-namespace tandem::examples {
+namespace tandem::environments {
 
 CartPoleLqr::CartPoleLqr(const CartPoleParams& params, const CartPoleLqrWeights& weights) {
   params.validate();
@@ -42,4 +42,4 @@ void CartPoleLqr::operator()(std::span<const double> observation, std::span<doub
   action[0] = force_n(CartPoleState{observation[0], observation[1], observation[2], observation[3]});
 }
 
-}  // namespace tandem::examples
+}  // namespace tandem::environments

@@ -1,4 +1,4 @@
-#include "examples/environment.hpp"
+#include "environments/environment.hpp"
 
 #include <cmath>
 #include <string>
@@ -6,7 +6,7 @@
 #include "core/error.hpp"
 #include "core/random.hpp"
 
-namespace tandem::examples {
+namespace tandem::environments {
 
 std::uint64_t episode_seed(std::uint64_t run_seed, std::uint64_t episode) {
   return RandomStream::derived(run_seed, "episode/" + std::to_string(episode)).next_u64();
@@ -20,4 +20,4 @@ void require_positive(std::string_view where, std::string_view what, double valu
   }
 }
 
-}  // namespace tandem::examples
+}  // namespace tandem::environments

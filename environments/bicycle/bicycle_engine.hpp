@@ -5,12 +5,12 @@
 
 #include <memory>
 
-#include "examples/bicycle/bicycle.hpp"
-#include "examples/environment_engine.hpp"
+#include "environments/bicycle/bicycle.hpp"
+#include "environments/environment_engine.hpp"
 
-namespace tandem::examples {
+namespace tandem::environments {
 
 std::unique_ptr<EnvironmentEngine> make_bicycle_engine(const BicycleParams& params = {},
                                                        EnvironmentEngineSettings settings = {});
 
-}  // namespace tandem::examples
+}  // namespace tandem::environments

@@ -6,7 +6,7 @@
 
 #include <Eigen/Dense>
 
-namespace tandem::examples {
+namespace tandem::environments {
 
 struct LqrSolution {
   Eigen::MatrixXd gain;      // K, inputs x states
@@ -20,4 +20,4 @@ LqrSolution solve_discrete_lqr(const Eigen::MatrixXd& a, const Eigen::MatrixXd& 
                                const Eigen::MatrixXd& q, const Eigen::MatrixXd& r,
                                int max_iterations = 100000, double tolerance = 1e-12);
 
-}  // namespace tandem::examples
+}  // namespace tandem::environments

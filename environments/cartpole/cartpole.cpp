@@ -1,4 +1,4 @@
-#include "examples/cartpole/cartpole.hpp"
+#include "environments/cartpole/cartpole.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -6,7 +6,7 @@
 
 #include "core/error.hpp"
 
-namespace tandem::examples {
+namespace tandem::environments {
 namespace {
 
 const std::array<SignalInfo, 6> cartpole_signals{{{"x", "m"},
@@ -129,4 +129,4 @@ bool CartPole::out_of_bounds() const {
          !(std::abs(state_.theta_rad) <= params_.theta_limit_rad);
 }
 
-}  // namespace tandem::examples
+}  // namespace tandem::environments

@@ -8,9 +8,9 @@
 #include <span>
 #include <vector>
 
-#include "examples/environment.hpp"
+#include "environments/environment.hpp"
 
-namespace tandem::examples {
+namespace tandem::environments {
 
 // observation (env.observation_width() values) -> action (env.action_width() values).
 using Controller = std::function<void(std::span<const double> observation, std::span<double> action)>;
@@ -33,4 +33,4 @@ struct EpisodeSummary {
 EpisodeSummary run_episodes(Environment& environment, const Controller& controller,
                             std::size_t episodes, std::uint64_t seed);
 
-}  // namespace tandem::examples
+}  // namespace tandem::environments

@@ -6,9 +6,9 @@
 #include <Eigen/Core>
 #include <span>
 
-#include "examples/cartpole/cartpole.hpp"
+#include "environments/cartpole/cartpole.hpp"
 
-namespace tandem::examples {
+namespace tandem::environments {
 
 struct CartPoleLqrWeights {
   // State cost diag(x, x_dot, theta, theta_dot) and force cost. Angle errors dominate because
@@ -38,4 +38,4 @@ class CartPoleLqr {
   Eigen::RowVector4d gain_;
 };
 
-}  // namespace tandem::examples
+}  // namespace tandem::environments

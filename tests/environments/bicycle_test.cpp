@@ -3,10 +3,10 @@
 #include <numbers>
 
 #include "core/error.hpp"
-#include "examples/bicycle/bicycle.hpp"
+#include "environments/bicycle/bicycle.hpp"
 
 using namespace tandem;
-using namespace tandem::examples;
+using namespace tandem::environments;
 
 namespace {
 

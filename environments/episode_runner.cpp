@@ -1,8 +1,8 @@
-#include "examples/episode_runner.hpp"
+#include "environments/episode_runner.hpp"
 
 #include <vector>
 
-namespace tandem::examples {
+namespace tandem::environments {
 
 std::size_t EpisodeSummary::successes() const {
   std::size_t count = 0;
@@ -43,4 +43,4 @@ EpisodeSummary run_episodes(Environment& environment, const Controller& controll
   return summary;
 }
 
-}  // namespace tandem::examples
+}  // namespace tandem::environments

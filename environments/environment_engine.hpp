@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "core/engine.hpp"
-#include "examples/environment.hpp"
-#include "examples/episode_runner.hpp"
+#include "environments/environment.hpp"
+#include "environments/episode_runner.hpp"
 
-namespace tandem::examples {
+namespace tandem::environments {
 
 struct EnvironmentEngineSettings {
   std::string name;           // engine and node name; empty: the environment's kind()
@@ -77,4 +77,4 @@ class EnvironmentEngine : public Engine {
   std::uint64_t episode_ = 0;
 };
 
-}  // namespace tandem::examples
+}  // namespace tandem::environments

@@ -5,13 +5,13 @@
 #include "core/error.hpp"
 #include "core/memory_recorder.hpp"
 #include "core/simulation.hpp"
-#include "examples/bicycle/bicycle_engine.hpp"
-#include "examples/bicycle/bicycle_lqr.hpp"
-#include "examples/cartpole/cartpole_engine.hpp"
-#include "examples/cartpole/cartpole_lqr.hpp"
+#include "environments/bicycle/bicycle_engine.hpp"
+#include "environments/bicycle/bicycle_lqr.hpp"
+#include "environments/cartpole/cartpole_engine.hpp"
+#include "environments/cartpole/cartpole_lqr.hpp"
 
 using namespace tandem;
-using namespace tandem::examples;
+using namespace tandem::environments;
 
 namespace {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace tandem::examples {
+namespace tandem::environments {
 
 // One recorded quantity of an environment: /env/<engine>/<name>, with its unit attribute.
 struct SignalInfo {
@@ -57,4 +57,4 @@ std::uint64_t episode_seed(std::uint64_t run_seed, std::uint64_t episode);
 void require_positive(std::string_view where, std::string_view what, double value,
                       bool allow_zero = false);
 
-}  // namespace tandem::examples
+}  // namespace tandem::environments

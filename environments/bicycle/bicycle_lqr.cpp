@@ -1,8 +1,8 @@
-#include "examples/bicycle/bicycle_lqr.hpp"
+#include "environments/bicycle/bicycle_lqr.hpp"
 
-#include "examples/lqr.hpp"
+#include "environments/lqr.hpp"
 
-namespace tandem::examples {
+namespace tandem::environments {
 
 BicycleLqr::BicycleLqr(const BicycleParams& params, const BicycleLqrWeights& weights) {
   params.validate();
@@ -64,4 +64,4 @@ void BicycleLqr::operator()(std::span<const double> observation, std::span<doubl
   action[1] = u[1];
 }
 
-}  // namespace tandem::examples
+}  // namespace tandem::environments

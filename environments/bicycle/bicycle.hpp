@@ -9,9 +9,9 @@
 #include <numbers>
 
 #include "core/random.hpp"
-#include "examples/environment.hpp"
+#include "environments/environment.hpp"
 
-namespace tandem::examples {
+namespace tandem::environments {
 
 struct BicycleState {
   double omega_rad = 0.0;         // lean of the bicycle from vertical
@@ -97,4 +97,4 @@ struct BicycleInertia {
 };
 BicycleInertia bicycle_inertia(const BicycleParams& params);
 
-}  // namespace tandem::examples
+}  // namespace tandem::environments

@@ -2,10 +2,10 @@
 #include <cmath>
 
 #include "core/error.hpp"
-#include "examples/cartpole/cartpole.hpp"
+#include "environments/cartpole/cartpole.hpp"
 
 using namespace tandem;
-using namespace tandem::examples;
+using namespace tandem::environments;
 
 namespace {
 
