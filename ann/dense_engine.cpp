@@ -59,7 +59,7 @@ DenseEngine::DenseEngine(std::string name, LayerGraph graph, DenseEngineOptions 
     NodeCounters node{.node = layers[i].name,
                       .kind = NodeKind::dense,
                       .units = layers[i].outputs(),
-                      .fan_in = layers[i].inputs(),
+                      .fan_in = layers[i].fan_in(),
                       .synapse_memory_bytes = network_->layers.back().weight_bytes() + network_->layers.back().bias_bytes(),
                       .state_bytes = layers[i].outputs() * dense_accumulator_bytes,
                       .targets = graph_.targets(i)};

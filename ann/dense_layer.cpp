@@ -8,6 +8,17 @@ namespace tandem::ann {
 
 std::string_view to_string(EventKind kind) { return kind == EventKind::zero_skip ? "zero-skip" : "delta"; }
 
+std::string_view to_string(LayerKind kind) {
+  switch (kind) {
+    case LayerKind::dense: return "dense";
+    case LayerKind::convolution: return "convolution";
+    case LayerKind::sum_pool: return "sum_pool";
+    case LayerKind::average_pool: return "average_pool";
+    case LayerKind::flatten: return "flatten";
+  }
+  return "dense";
+}
+
 EventKind parse_event_kind(std::string_view name, const std::string& where) {
   if (name == "zero-skip" || name == "zero_skip") return EventKind::zero_skip;
   if (name == "delta" || name == "sigma-delta") return EventKind::delta;
@@ -18,7 +29,27 @@ void validate(const DenseLayerSpec& layer) {
   const std::string where = "layer '" + layer.name + "'";
   if (layer.name.empty()) throw InputError("a dense layer has an empty name");
   if (layer.sources.empty()) throw InputError(where + ": no sources (inputs or layers feeding it)");
-  if (layer.weight.rows() == 0 || layer.weight.cols() == 0) {
+  const bool structured = layer.kind != LayerKind::dense && layer.kind != LayerKind::flatten;
+  if (structured != layer.convolution.has_value()) {
+    throw InputError(where + ": a " + std::string(to_string(layer.kind)) + " layer " +
+                     (structured ? "needs" : "cannot have") + " a convolution shape");
+  }
+  if (layer.kind == LayerKind::flatten) {
+    if (layer.flatten_width == 0) throw InputError(where + ": a flatten layer needs a width > 0");
+    if (layer.weight.size() != 0 || layer.bias.size() != 0 || layer.activation.kind != ActivationKind::identity) {
+      throw InputError(where + ": a flatten layer has no weights, no bias and the identity activation");
+    }
+  } else if (layer.convolution) {
+    const ConvolutionShape& shape = *layer.convolution;
+    validate(shape, where);
+    if (static_cast<std::size_t>(layer.weight.rows()) != shape.out_channels ||
+        static_cast<std::size_t>(layer.weight.cols()) != shape.kernel_columns()) {
+      throw InputError(where + ": kernel is " + std::to_string(layer.weight.rows()) + " x " +
+                       std::to_string(layer.weight.cols()) + ", the convolution needs out_channels x in_channels/groups·kh·kw = " +
+                       std::to_string(shape.out_channels) + " x " + std::to_string(shape.kernel_columns()));
+    }
+  }
+  if (layer.kind != LayerKind::flatten && (layer.weight.rows() == 0 || layer.weight.cols() == 0)) {
     throw InputError(where + ": weight is empty (" + std::to_string(layer.weight.rows()) + " x " +
                      std::to_string(layer.weight.cols()) + ")");
   }
@@ -53,7 +84,7 @@ void validate(const DenseLayerSpec& layer) {
   if (layer.quantization) {
     const LayerQuantization& q = *layer.quantization;
     if (q.weight.rows() != layer.weight.rows() || q.weight.cols() != layer.weight.cols() ||
-        q.bias.size() != layer.outputs()) {
+        q.bias.size() != static_cast<std::size_t>(layer.bias.size())) {
       throw InputError(where + ": quantised weights do not match the layer's shape");
     }
   }

@@ -10,6 +10,7 @@
 
 #include "ann/activation.hpp"
 #include "ann/quantization.hpp"
+#include "core/convolution_shape.hpp"
 #include "core/time.hpp"
 
 namespace tandem::ann {
@@ -22,11 +23,21 @@ enum class EventKind {
 std::string_view to_string(EventKind kind);
 EventKind parse_event_kind(std::string_view name, const std::string& where);
 
+// What a layer computes from its (summed) input. Convolution and pooling layers keep one shared
+// kernel (ann/convolution.hpp, docs/convolution.md); flatten passes its input through.
+enum class LayerKind { dense, convolution, sum_pool, average_pool, flatten };
+std::string_view to_string(LayerKind kind);
+
 struct DenseLayerSpec {
   std::string name;
   std::vector<std::string> sources;  // graph inputs or layers; their outputs are summed
-  Eigen::MatrixXf weight;            // [outputs x inputs], column-major (a column per input)
-  Eigen::VectorXf bias;              // [outputs]
+  // dense: [outputs x inputs], column-major (a column per input). convolution and pooling: the
+  // kernel [out_channels x in_channels/groups·kh·kw] (column (i·kh + u)·kw + v). flatten: empty.
+  Eigen::MatrixXf weight;
+  Eigen::VectorXf bias;  // dense: [outputs]; convolution and pooling: [out_channels]; flatten: empty
+  LayerKind kind = LayerKind::dense;
+  std::optional<ConvolutionShape> convolution;  // convolution and pooling kinds
+  std::size_t flatten_width = 0;                // flatten: values in = values out
   Activation activation;
   Tick period_ticks = 1;  // runs at ticks t with t % period_ticks == phase_ticks
   Tick phase_ticks = 0;
@@ -40,12 +51,24 @@ struct DenseLayerSpec {
   // Set by quantize() (or by hand); required for fixed and tianjic runs.
   std::optional<LayerQuantization> quantization;
 
-  [[nodiscard]] std::size_t inputs() const { return static_cast<std::size_t>(weight.cols()); }
-  [[nodiscard]] std::size_t outputs() const { return static_cast<std::size_t>(weight.rows()); }
+  [[nodiscard]] bool is_convolution() const { return convolution.has_value(); }
+  [[nodiscard]] std::size_t inputs() const {
+    if (kind == LayerKind::flatten) return flatten_width;
+    return convolution ? convolution->inputs() : static_cast<std::size_t>(weight.cols());
+  }
+  [[nodiscard]] std::size_t outputs() const {
+    if (kind == LayerKind::flatten) return flatten_width;
+    return convolution ? convolution->outputs() : static_cast<std::size_t>(weight.rows());
+  }
+  // Largest number of inputs one output reads (kernel taps for a convolution).
+  [[nodiscard]] std::size_t fan_in() const {
+    if (kind == LayerKind::flatten) return 1;
+    return convolution ? convolution->kernel_columns() : static_cast<std::size_t>(weight.cols());
+  }
 };
 
 // InputError naming the layer for: empty name, no sources, empty weight, bias size != outputs,
-// non-finite weights/biases, period < 1, phase outside [0, period), bad threshold, bad activation.
+// a convolution's bad shape or kernel size (core/convolution_shape.hpp), non-finite weights/biases, period < 1, phase outside [0, period), bad threshold, bad activation.
 void validate(const DenseLayerSpec& layer);
 
 // Builds a layer from row-major [outputs x inputs] weights (as HDF5/NIR/numpy store them).

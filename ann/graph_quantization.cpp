@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "ann/convolution.hpp"
 #include "core/error.hpp"
 
 namespace tandem::ann {
@@ -54,14 +55,16 @@ QuantizationReport quantize(LayerGraph& graph, const Batch& calibration, Precisi
                                       ? 1.0f / 127.0f
                                       : scale_for(largest_magnitude(outputs.at(layers[i].name)));
   }
-  // Sources summed by one layer must share a scale; raising scales only, so this terminates.
+  // Sources summed by one layer must share a scale, and a flatten layer passes its input's int8
+  // values (and scale) on unchanged; raising scales only, so this terminates.
   for (bool changed = true; changed;) {
     changed = false;
     for (std::size_t i = 0; i < layers.size(); ++i) {
-      const auto& sources = graph.source_nodes(i);
+      std::vector<std::size_t> tied = graph.source_nodes(i);
+      if (layers[i].kind == LayerKind::flatten) tied.push_back(input_count + i);
       float shared = 0.0f;
-      for (const std::size_t node : sources) shared = std::max(shared, node_scale[node]);
-      for (const std::size_t node : sources) {
+      for (const std::size_t node : tied) shared = std::max(shared, node_scale[node]);
+      for (const std::size_t node : tied) {
         if (node_scale[node] != shared) {
           node_scale[node] = shared;
           changed = true;
@@ -82,6 +85,13 @@ QuantizationReport quantize(LayerGraph& graph, const Batch& calibration, Precisi
     const float input_scale = node_scale[graph.source_nodes(i).front()];
     const float pre_scale = scale_for(largest_magnitude(pre.at(layer.name)));
     const std::string where = "layer '" + layer.name + "'";
+    if (layer.kind == LayerKind::flatten) {
+      LayerQuantization pass;
+      pass.arithmetic = precision;
+      pass.input_scale = pass.pre_scale = pass.output_scale = input_scale;
+      layer.quantization = std::move(pass);
+      continue;
+    }
     if (precision == Precision::tianjic) {
       const ActivationKind kind = layer.activation.kind;
       TianjicSoma soma = TianjicSoma::lookup;
@@ -138,7 +148,7 @@ Batch fixed_point_forward(const LayerGraph& graph, const Batch& inputs) {
       layer_input.resize(layer.inputs());
       sum_sources(sources, layer.inputs(), layer_input.data());
       std::vector<std::int8_t>& out = node_q[input_count + i];
-      fixed_forward(q, layer_input.data(), accumulator, out);
+      fixed_forward(layer, layer_input.data(), accumulator, out);
       auto column = result[layer.name].col(s);
       for (std::size_t r = 0; r < out.size(); ++r) {
         column[static_cast<Eigen::Index>(r)] = static_cast<float>(out[r]) * q.output_scale;

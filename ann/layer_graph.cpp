@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "ann/convolution.hpp"
 #include "core/error.hpp"
 
 namespace tandem::ann {
@@ -189,8 +190,7 @@ Batch LayerGraph::forward(const Batch& inputs, Batch* pre_activations) const {
     const DenseLayerSpec& layer = layers_[i];
     Eigen::MatrixXf x = Eigen::MatrixXf::Zero(static_cast<Eigen::Index>(layer.inputs()), samples);
     for (const std::size_t node : source_nodes_[i]) x += *node_values[node];
-    Eigen::MatrixXf pre = layer.weight * x;
-    pre.colwise() += layer.bias;
+    Eigen::MatrixXf pre = pre_activation(layer, x);
     if (pre_activations != nullptr) (*pre_activations)[layer.name] = pre;
     apply_activation(layer.activation, Eigen::Ref<Eigen::MatrixXf>(pre));
     auto [position, inserted] = outputs.emplace(layer.name, std::move(pre));

@@ -1,6 +1,6 @@
 // The run-time state of one dense layer and one run of it in a given execution mode:
 // always-on (full product), zero-skip (non-zero inputs only) or delta (changed inputs only,
-// into a persistent pre-activation), in float32, fixed or tianjic precision (core/precision.hpp;
+// into a persistent pre-activation), for every layer kind (dense, convolution, pooling, flatten), in float32, fixed or tianjic precision (core/precision.hpp;
 // both integer precisions run the int8 path, their somas differ). Counts what it executed.
 #pragma once
 
@@ -43,12 +43,24 @@ class LayerRuntime {
   [[nodiscard]] std::size_t bias_bytes() const;
 
  private:
-  void finish_fixed(OpCounts& executed, std::size_t macs, std::size_t events, ExecutionMode mode);
-  void count(OpCounts& executed, std::size_t columns, std::size_t events, std::size_t sent) const;
+  // The products of each layer kind; they return the MACs done. `x` all inputs, `gathered` some.
+  std::size_t product_all(const Eigen::VectorXf& x);
+  std::size_t product_all(std::span<const std::int8_t> x);
+  std::size_t accumulate(const Gathered<float>& gathered);
+  std::size_t accumulate(const Gathered<std::int16_t>& gathered);
+  // Weight bytes a run reads for these inputs: a dense layer its columns; a convolution the
+  // kernel slice of every input channel with an event, once per run (the kernel is shared).
+  [[nodiscard]] std::size_t weight_bytes_read(const std::vector<std::uint32_t>& columns) const;
+  void run_flatten(const Eigen::VectorXf& input, ExecutionMode mode, OpCounts& executed);
+  void run_flatten(std::span<const std::int8_t> input, ExecutionMode mode, OpCounts& executed);
+  void count(OpCounts& executed, std::size_t macs, std::size_t bytes_read, std::size_t events, std::size_t sent) const;
 
   const DenseLayerSpec* spec_;
   Precision precision_;
   std::size_t runs_ = 0;
+  std::size_t always_on_macs_ = 0;
+  std::vector<float> bias_;               // per output (a convolution's bias expanded over positions)
+  std::vector<std::int32_t> bias_q_;
   // float32
   Eigen::VectorXf sent_;  // delta: input values last sent
   Eigen::VectorXf pre_;   // pre-activation (persistent in delta)

@@ -107,7 +107,61 @@ Csr fixed_in_degree(const std::string& name, std::size_t n_source, std::size_t n
   return csr;
 }
 
+// One synapse per (input, output) pair a kernel tap joins, weighted by the tap.
+Csr convolution(const std::string& name, const ConvolutionShape& shape, const std::vector<float>& kernel,
+                std::size_t n_source, std::size_t n_target, std::vector<float>& weights) {
+  const std::string where = "projection '" + name + "'";
+  validate(shape, where);
+  if (n_source != shape.inputs() || n_target != shape.outputs()) {
+    fail(name, "the convolution maps " + std::to_string(shape.in_channels) + "x" + std::to_string(shape.in_height) +
+                   "x" + std::to_string(shape.in_width) + " = " + std::to_string(shape.inputs()) + " sources to " +
+                   std::to_string(shape.out_channels) + "x" + std::to_string(shape.out_height()) + "x" +
+                   std::to_string(shape.out_width()) + " = " + std::to_string(shape.outputs()) +
+                   " targets, but the populations have " + std::to_string(n_source) + " and " +
+                   std::to_string(n_target));
+  }
+  if (kernel.size() != shape.kernel_values()) {
+    fail(name, "kernel has " + std::to_string(kernel.size()) + " values, expected out_channels x in_channels/groups x "
+                   "kh x kw = " + std::to_string(shape.out_channels) + " x " + std::to_string(shape.in_per_group()) +
+                   " x " + std::to_string(shape.kernel_height) + " x " + std::to_string(shape.kernel_width));
+  }
+  for (const float w : kernel) {
+    if (!std::isfinite(w)) fail(name, "a kernel weight is not finite");
+  }
+  Csr csr;
+  csr.row_start.reserve(n_source + 1);
+  csr.row_start.push_back(0);
+  const std::size_t plane = shape.out_height() * shape.out_width();
+  const std::size_t columns = shape.kernel_columns();
+  for (std::size_t j = 0; j < n_source; ++j) {
+    for_each_reach(shape, j, [&](std::size_t first, std::size_t position, std::size_t column) {
+      for (std::size_t o = first; o < first + shape.out_per_group(); ++o) {
+        csr.target.push_back(static_cast<std::uint32_t>(o * plane + position));
+        weights.push_back(kernel[o * columns + column]);
+      }
+    });
+    csr.row_start.push_back(csr.target.size());
+  }
+  return csr;
+}
+
 }  // namespace
+
+ProjectionSpec make_convolution_projection(std::string name, std::string source, std::string target,
+                                           std::string receptor, const ConvolutionShape& shape,
+                                           std::vector<float> kernel_row_major, double delay_ms) {
+  ProjectionSpec spec{.name = std::move(name), .source = std::move(source), .target = std::move(target),
+                      .receptor = std::move(receptor), .rule = Rule::convolution, .delay_ms = delay_ms};
+  spec.convolution = shape;
+  spec.kernel = std::move(kernel_row_major);
+  return spec;
+}
+
+ProjectionSpec make_pooling_projection(std::string name, std::string source, std::string target, std::string receptor,
+                                       const ConvolutionShape& shape, PoolKind kind, double delay_ms) {
+  return make_convolution_projection(std::move(name), std::move(source), std::move(target), std::move(receptor), shape,
+                                     std::vector<float>(shape.kernel_values(), pool_tap_weight(shape, kind)), delay_ms);
+}
 
 Projection::Projection(const ProjectionSpec& spec, std::size_t source_size, std::size_t target_size,
                        bool same_population, std::size_t receptor, const TimeBase& time, std::uint64_t seed)
@@ -141,6 +195,10 @@ Projection::Projection(const ProjectionSpec& spec, std::size_t source_size, std:
     case Rule::fixed_in_degree:
       csr = fixed_in_degree(name_, source_size, target_size, spec.in_degree, skip_self, random);
       break;
+    case Rule::convolution:
+      if (!spec.weights.empty()) fail(name_, "a convolution takes its weights from `kernel`, not `weights`");
+      csr = convolution(name_, spec.convolution, spec.kernel, source_size, target_size, weight_);
+      break;
     case Rule::explicit_list: {
       std::vector<ExplicitSynapse> list = spec.synapses;
       std::stable_sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.source < b.source; });
@@ -170,7 +228,7 @@ Projection::Projection(const ProjectionSpec& spec, std::size_t source_size, std:
   row_start_ = std::move(csr.row_start);
   target_index_ = std::move(csr.target);
   if (spec.rule != Rule::explicit_list) {
-    if (!spec.weights.empty()) {
+    if (!spec.weights.empty() && spec.rule != Rule::convolution) {
       if (spec.weights.size() != target_index_.size()) {
         fail(name_, std::to_string(spec.weights.size()) + " weights for " + std::to_string(target_index_.size()) +
                         " synapses");

@@ -1,19 +1,21 @@
 // Projections: synapses from one population to another, stored per source as CSR fan-out rows
 // (target index uint32 + weight float, or one weight for the whole projection; delay in ticks
-// uint8 per synapse, or one delay for the whole projection), built by seeded connectivity rules.
+// uint8 per synapse, or one delay for the whole projection), built by seeded connectivity rules
+// or from a convolution kernel (Rule::convolution: conv and pooling layers of NIR graphs).
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "core/convolution_shape.hpp"
 #include "core/random.hpp"
 #include "core/time.hpp"
 #include "neurons/quantisation.hpp"
 
 namespace tandem::neurons {
 
-enum class Rule { all_to_all, one_to_one, fixed_probability, fixed_in_degree, explicit_list };
+enum class Rule { all_to_all, one_to_one, fixed_probability, fixed_in_degree, explicit_list, convolution };
 
 struct ExplicitSynapse {
   std::uint32_t source = 0;
@@ -40,7 +42,25 @@ struct ProjectionSpec {
   double delay_ms = 0.0;  // 0 → one tick
   double delay_max_ms = 0.0;
   std::vector<ExplicitSynapse> synapses;  // explicit_list
+  // convolution: source population = C×H×W, target = O×H'×W' (flattened row-major, as
+  // core/convolution_shape.hpp defines them); `kernel` is [O, C/groups, kh, kw] row-major (NIR's
+  // Conv2d weight; Conv1d: kh = 1). Every (input, output) pair a kernel tap joins becomes one
+  // synapse with that tap's weight: the kernel is expanded to CSR, so synapse memory counts per
+  // synapse (not per kernel value), which is what lets a spike reach its fan-out row directly.
+  // A bias is not part of a projection. Row order: kernel taps ascending, output channels inside.
+  ConvolutionShape convolution;
+  std::vector<float> kernel;
 };
+
+// A convolutional projection (Rule::convolution) from NIR-style arrays; `kernel_row_major` as above.
+// Shapes are checked when the projection is built (InputError naming it).
+ProjectionSpec make_convolution_projection(std::string name, std::string source, std::string target,
+                                           std::string receptor, const ConvolutionShape& shape,
+                                           std::vector<float> kernel_row_major, double delay_ms = 0.0);
+// Sum or average pooling (shape from pooling_shape()): a convolution whose every tap weighs
+// pool_tap_weight(shape, kind) — 1 for sum, 1/(kh·kw) for average.
+ProjectionSpec make_pooling_projection(std::string name, std::string source, std::string target, std::string receptor,
+                                       const ConvolutionShape& shape, PoolKind kind, double delay_ms = 0.0);
 
 class Projection {
  public:
