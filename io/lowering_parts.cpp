@@ -4,12 +4,7 @@
 #include <cstdio>
 
 #include "core/contained_read.hpp"
-#include "bridge/delta_coding.hpp"
-#include "bridge/dense_passthrough.hpp"
-#include "bridge/exponential_decoder.hpp"
-#include "bridge/poisson_encoder.hpp"
-#include "bridge/window_decoders.hpp"
-#include "bridge/window_encoders.hpp"
+#include "bridge/unit_kinds.hpp"
 #include "core/error.hpp"
 #include "core/hdf5_reader.hpp"
 #include "environments/bicycle/bicycle_engine.hpp"
@@ -96,91 +91,37 @@ std::string parameter_text(const NetworkDescription& network, const ParameterVal
 
 namespace {
 
-bridge::Window window_of(const BridgeUnitDescription& unit, ParameterReader& parameters) {
-  return {unit.window_ticks, static_cast<Tick>(parameters.number("phase_ticks", 0.0))};
-}
+// A unit kind's parameters read from the network file; a bad input width is reported at `.input`.
+class NetworkUnitSettings final : public bridge::UnitSettings {
+ public:
+  NetworkUnitSettings(const NetworkDescription& network, std::string path, ParameterReader& parameters)
+      : network_(network), path_(std::move(path)), parameters_(parameters) {}
+  double number(const std::string& key, double fallback) override { return parameters_.number(key, fallback); }
+  [[noreturn]] void reject_input(const std::string& problem) override { lowering_error(network_, path_ + ".input", problem); }
 
-bridge::ValueRange range_of(ParameterReader& parameters) {
-  return {parameters.number("value_min", 0.0), parameters.number("value_max", 1.0)};
-}
-
-bridge::PopulationCode code_of(ParameterReader& parameters) {
-  bridge::PopulationCode code;
-  code.neurons_per_channel = static_cast<std::size_t>(parameters.number("neurons_per_channel", 8.0));
-  code.range = range_of(parameters);
-  code.sigma = parameters.number("sigma", code.spacing());
-  return code;
-}
-
-std::size_t divided(const NetworkDescription& network, const std::string& path, std::size_t width, std::size_t by) {
-  if (by == 0 || width % by != 0) {
-    lowering_error(network, path, "input width " + std::to_string(width) + " is not a multiple of " + std::to_string(by));
-  }
-  return width / by;
-}
+ private:
+  const NetworkDescription& network_;
+  std::string path_;
+  ParameterReader& parameters_;
+};
 
 }  // namespace
 
-const std::vector<std::string>& bridge_kinds() {
-  static const std::vector<std::string> kinds = {
-      "rate_encoder",       "poisson_encoder",   "latency_encoder",    "population_encoder", "delta_encoder",
-      "delta_encoder_graded", "current_injection", "population_current", "count_decoder",     "rate_decoder",
-      "exponential_decoder", "first_spike_decoder", "population_decoder", "delta_decoder",    "membrane_readout"};
-  return kinds;
-}
-
 std::unique_ptr<bridge::Unit> make_bridge_unit(const NetworkDescription& network, const BridgeUnitDescription& unit,
                                                std::size_t width, ParameterReader& p) {
-  using namespace bridge;
   const std::string path = "bridge." + unit.name;
-  const std::string& kind = unit.kind;
+  const bridge::UnitKind* kind = bridge::find_unit_kind(unit.kind);
+  if (kind == nullptr) {
+    std::string known;
+    for (const auto& k : bridge::unit_kinds()) known += (known.empty() ? "" : ", ") + std::string(k.name);
+    lowering_error(network, path + ".kind", "unknown bridge kind '" + unit.kind + "'; known: " + known);
+  }
+  NetworkUnitSettings settings(network, path, p);
   try {
-    if (kind == "rate_encoder" || kind == "latency_encoder" || kind == "count_decoder" || kind == "rate_decoder" ||
-        kind == "first_spike_decoder") {
-      const WindowedParams params{unit.name, width, window_of(unit, p), range_of(p)};
-      if (kind == "rate_encoder") return make_rate_encoder(params);
-      if (kind == "latency_encoder") return make_latency_encoder(params);
-      if (kind == "first_spike_decoder") return make_first_spike_decoder(params);
-      return make_count_decoder(params);  // rate_decoder: the count decoder (spikes per window → value)
-    }
-    if (kind == "poisson_encoder") {
-      const auto range = range_of(p);
-      return make_poisson_encoder({unit.name, width, range, p.number("max_rate_hz", 100.0)});
-    }
-    if (kind == "population_encoder") return make_population_encoder({unit.name, width, window_of(unit, p), code_of(p)});
-    if (kind == "population_decoder") {
-      const auto window = window_of(unit, p);
-      const auto code = code_of(p);
-      return make_population_decoder(
-          {unit.name, divided(network, path + ".input", width, code.neurons_per_channel), window, code});
-    }
-    if (kind == "population_current") {
-      const auto code = code_of(p);
-      return make_population_current({unit.name, width, code, p.number("gain", 1.0)});
-    }
-    if (kind == "delta_encoder" || kind == "delta_encoder_graded") {
-      return make_delta_encoder({.name = unit.name, .channels = width, .threshold = p.number("threshold", 0.1),
-                                 .output = kind == "delta_encoder" ? DeltaOutput::on_off_spikes : DeltaOutput::graded});
-    }
-    if (kind == "delta_decoder") {
-      return make_delta_decoder({unit.name, divided(network, path + ".input", width, 2), p.number("threshold", 0.1)});
-    }
-    if (kind == "exponential_decoder") {
-      const double tau_ms = p.number("tau_ms", 20.0);
-      const auto window = window_of(unit, p);
-      return make_exponential_decoder({unit.name, width, tau_ms, window, range_of(p)});
-    }
-    if (kind == "current_injection" || kind == "membrane_readout") {
-      const double gain = p.number("gain", 1.0);
-      const AffineParams params{unit.name, width, gain, p.number("offset", 0.0)};
-      return kind == "current_injection" ? make_current_injection(params) : make_membrane_readout(params);
-    }
+    return kind->make({unit.name, width, unit.window_ticks}, settings);
   } catch (const InputError& error) {
     lowering_error(network, path + ".parameters", error.what());
   }
-  std::string known;
-  for (const auto& name : bridge_kinds()) known += (known.empty() ? "" : ", ") + name;
-  lowering_error(network, path + ".kind", "unknown bridge kind '" + kind + "'; known: " + known);
 }
 
 namespace {

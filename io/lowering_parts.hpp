@@ -44,9 +44,7 @@ class ParameterReader {
 // Model parameters as the neurons registry wants them (text), numbers printed exactly.
 std::string parameter_text(const NetworkDescription& network, const ParameterValue& value, const std::string& path);
 
-// The kinds `make_bridge_unit` knows, for error messages and docs.
-const std::vector<std::string>& bridge_kinds();
-// A bridge unit of `unit.kind` reading `input_width` values or spike channels.
+// A bridge unit of `unit.kind` (bridge/unit_kinds.hpp) reading `input_width` values or spike channels.
 // Reads the kind's parameters from `parameters` (the caller may read more, then finish()).
 std::unique_ptr<bridge::Unit> make_bridge_unit(const NetworkDescription& network, const BridgeUnitDescription& unit,
                                                std::size_t input_width, ParameterReader& parameters);

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 
+#include "bridge/unit_kinds.hpp"
 #include "core/error.hpp"
 #include "core/hdf5_recorder.hpp"
 #include "core/memory_recorder.hpp"
@@ -121,7 +122,8 @@ projections:
 }
 
 TEST_CASE("network builder: every bridge kind lowers", "[io][builder]") {
-  for (const auto& kind : bridge_kinds()) {
+  for (const auto& unit_kind : bridge::unit_kinds()) {
+    const std::string kind(unit_kind.name);
     const bool spike_input = kind.find("decoder") != std::string::npos;
     const std::string source = spike_input ? "pop" : "cartpole";
     const std::string text = R"(
