@@ -1,6 +1,12 @@
 // `tandem info FILE.h5`: what a trace holds — /meta (status, versions, settings), duration,
 // every dataset with shape, type and unit, spike counts per population, energy totals.
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -9,6 +15,7 @@
 #include "core/error.hpp"
 #include "core/interrupt_guard.hpp"
 #include "core/trace_file.hpp"
+#include "io/network_file.hpp"
 
 namespace tandem::app {
 
@@ -45,22 +52,117 @@ void print_row(const std::string& key, const std::string& value, std::size_t wid
   if (first) std::cout << "\n";
 }
 
+// Lists longer than this are summarised: the first few values, the count, min, max and mean.
+constexpr std::size_t long_list = 8;
+constexpr std::size_t shown_values = 4;
+
+// A copy of `node` with every list of more than `long_list` numbers (at any depth; a list of
+// lists counts its numbers) replaced by a one-line summary.
+YAML::Node summarised(const YAML::Node& node) {
+  if (node.IsMap()) {
+    YAML::Node out(YAML::NodeType::Map);
+    for (const auto& entry : node) out[entry.first] = summarised(entry.second);
+    return out;
+  }
+  if (!node.IsSequence()) return node;
+  std::vector<double> numbers;
+  std::vector<std::string> first;
+  bool all_numbers = true;
+  const std::function<void(const YAML::Node&)> collect = [&](const YAML::Node& item) {
+    if (!all_numbers) return;
+    if (item.IsSequence()) {
+      for (const auto& inner : item) collect(inner);
+      return;
+    }
+    double value = 0.0;
+    if (!item.IsScalar() || !YAML::convert<double>::decode(item, value)) {
+      all_numbers = false;
+      return;
+    }
+    if (first.size() < shown_values) first.push_back(item.Scalar());
+    numbers.push_back(value);
+  };
+  collect(node);
+  if (!all_numbers || numbers.size() <= long_list) {
+    YAML::Node out(YAML::NodeType::Sequence);
+    for (const auto& item : node) out.push_back(summarised(item));
+    if (node.Style() == YAML::EmitterStyle::Flow) out.SetStyle(YAML::EmitterStyle::Flow);
+    return out;
+  }
+  double sum = 0.0;
+  for (const double v : numbers) sum += v;
+  const auto short_number = [](double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.6g", value);
+    return std::string(text);
+  };
+  std::string text = "[";
+  for (const auto& v : first) text += v + ", ";
+  text += "…] " + std::to_string(numbers.size()) + " values, min " + short_number(*std::min_element(numbers.begin(), numbers.end())) +
+          ", max " + short_number(*std::max_element(numbers.begin(), numbers.end())) + ", mean " +
+          short_number(sum / static_cast<double>(numbers.size()));
+  return YAML::Node(text);
+}
+
+// A YAML mapping text with its long lists summarised; other text unchanged.
+std::string summarise_yaml_text(const std::string& text) {
+  if (text.find('\n') == std::string::npos) return text;
+  try {
+    const YAML::Node root = YAML::Load(text);
+    if (!root.IsMap()) return text;
+    YAML::Emitter out;
+    out << summarised(root);
+    return out.c_str();
+  } catch (const YAML::Exception&) {
+    return text;
+  }
+}
+
+// `tandem info NET.yaml`: the file checked and read, a line per node, the resolved configuration.
+int network_info(const std::string& file) {
+  const auto network = io::load_network(file, {});
+  std::cout << "network " << file << "\n";
+  std::size_t width = 12;
+  for (const auto& pop : network.populations) width = std::max(width, pop.name.size());
+  for (const auto& input : network.inputs) width = std::max(width, input.name.size());
+  for (const auto& proj : network.projections) width = std::max(width, proj.name.size());
+  std::int64_t neurons = 0;
+  if (!network.inputs.empty()) std::cout << "inputs\n";
+  for (const auto& input : network.inputs) print_row(input.name, std::to_string(input.size) + " units", width);
+  if (!network.populations.empty()) std::cout << "populations\n";
+  for (const auto& pop : network.populations) {
+    neurons += pop.size;
+    print_row(pop.name, pop.model + ", " + std::to_string(pop.size) + " neurons", width);
+  }
+  if (!network.projections.empty()) std::cout << "projections\n";
+  for (const auto& proj : network.projections) print_row(proj.name, proj.from + " -> " + proj.to, width);
+  std::cout << "total\n";
+  print_row("neurons", std::to_string(neurons), width);
+  std::cout << "configuration (lists of more than " << long_list << " numbers summarised)\n";
+  print_row("", summarise_yaml_text(network.resolved_yaml), 0);
+  return 0;
+}
+
 }  // namespace
 
 int run_info_command(const std::vector<std::string>& args, const InterruptGuard& /*interrupt*/) {
   po::options_description options("options");
   add_common_options(options);
-  options.add_options()("file", po::value<std::string>(), "trace file (.h5)");
+  options.add_options()("file", po::value<std::string>(), "trace file (.h5) or network file (.yaml)");
   po::positional_options_description positional;
   positional.add("file", 1);
   po::variables_map values;
-  const CommandHelp help{"tandem info FILE.h5",
+  const CommandHelp help{"tandem info FILE.h5|NETWORK.yaml",
                          "Summarise a trace recorded with --record: run metadata and status, "
                          "duration, every dataset with shape, type and unit, spike counts per "
-                         "population and energy totals.",
-                         "  tandem info run.h5\n"};
+                         "population and energy totals. For a network file: its nodes and its "
+                         "resolved configuration. Long lists are summarised (first values, count, "
+                         "min, max, mean).",
+                         "  tandem info run.h5\n  tandem info examples/networks/coba.yaml\n"};
   if (!parse_command_line("info", args, options, positional, help, values)) return 0;
   if (!values.count("file")) throw InputError("info: give the trace file, e.g. 'tandem info run.h5'");
+  const std::string extension = std::filesystem::path(values["file"].as<std::string>()).extension().string();
+  if (extension == ".yaml" || extension == ".yml") return network_info(values["file"].as<std::string>());
   const TraceFile trace(values["file"].as<std::string>());
   const auto meta = trace.meta();
   const auto datasets = trace.datasets();
@@ -69,7 +171,7 @@ int run_info_command(const std::vector<std::string>& args, const InterruptGuard&
   std::size_t width = 12;
   for (const auto& [key, value] : meta) width = std::max(width, key.size());
   std::cout << "meta\n";
-  for (const auto& [key, value] : meta) print_row(key, value, width);
+  for (const auto& [key, value] : meta) print_row(key, summarise_yaml_text(value), width);
   if (meta.empty()) std::cout << "  (no /meta group: not a tandem trace?)\n";
 
   if (meta.count("ticks_completed")) {

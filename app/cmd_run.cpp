@@ -1,6 +1,9 @@
 // `tandem run NETWORK`: a network file (YAML, docs/network-format.md) is read with its --set
 // overrides, lowered onto the engines (io/network_builder.hpp) and run; the energy table is
 // printed and the trace (--record) holds the resolved YAML in /meta.
+#include <spdlog/spdlog.h>
+
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <iostream>
@@ -58,6 +61,7 @@ int run_with_session(Simulation& simulation, const RunOutputOptions& output, con
 
 // `tandem run model.nir`: import options, input tables, and a summary of the Output nodes.
 int run_nir(const std::string& file, const po::variables_map& values, const InterruptGuard& interrupt) {
+  const auto build_start = std::chrono::steady_clock::now();
   io::NirImportOptions options;
   options.dt_ms = values["dt-ms"].as<double>();
   options.reset = io::parse_nir_reset(values["reset"].as<std::string>());
@@ -86,6 +90,7 @@ int run_nir(const std::string& file, const po::variables_map& values, const Inte
   if (longest_input > 0) timing.simulation.ticks = longest_input;
   const Tick ticks = run_ticks(values, timing);
   RunOutputOptions output = run_output_options_from(values);
+  output.build_wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - build_start).count();
   if (!output.record_path.empty()) output.probes.insert(output.probes.begin(), run.output_probes.begin(), run.output_probes.end());
   const int code = run_with_session(*run.simulation, output, file, run.resolved, ticks);
   if (code == 0 && !output.quiet) {
@@ -98,6 +103,32 @@ int run_nir(const std::string& file, const po::variables_map& values, const Inte
     }
   }
   return code;
+}
+
+// --record without any probe (from the file or --probe): every population's spikes, unless the
+// run is so large (neurons × ticks above default_spike_record_limit) that even a modest rate
+// would write gigabytes; what was and was not recorded is logged and written to /meta "recorded".
+constexpr double default_spike_record_limit = 1e9;  // neuron-ticks: at 1 % per tick, 1e7 spikes, 120 MB
+
+void add_default_spike_probes(const io::NetworkDescription& network, Tick ticks, RunOutputOptions& output) {
+  double neuron_ticks = 0.0;
+  std::string names;
+  for (const auto& pop : network.populations) {
+    neuron_ticks += static_cast<double>(pop.size) * static_cast<double>(ticks);
+    names += (names.empty() ? "" : ", ") + pop.name;
+  }
+  if (network.populations.empty()) return;
+  if (neuron_ticks > default_spike_record_limit) {
+    output.recorded_note = "nothing by default: " + format_number(neuron_ticks) + " neuron-ticks exceed " +
+                           format_number(default_spike_record_limit) + "; name probes with --probe POP.spikes";
+    spdlog::warn("--record without probes records every population's spikes by default, but this run has {} neuron-ticks "
+                 "(over {}): nothing is recorded; name what to record, e.g. --probe {}.spikes",
+                 format_number(neuron_ticks), format_number(default_spike_record_limit), network.populations.front().name);
+    return;
+  }
+  for (const auto& pop : network.populations) output.probes.push_back(Probe{pop.name, "spikes", {}, 1});
+  output.recorded_note = "spikes of every population (no probe was named): " + names;
+  spdlog::info("recording the spikes of every population (no probe was named): {}", names);
 }
 
 }  // namespace
@@ -144,6 +175,7 @@ int run_run_command(const std::vector<std::string>& args, const InterruptGuard& 
   if (values.count("set")) {
     for (const auto& text : values["set"].as<std::vector<std::string>>()) overrides.push_back(io::parse_override(text));
   }
+  const auto build_start = std::chrono::steady_clock::now();
   const auto network = io::load_network(values["network"].as<std::string>(), overrides);
   for (const std::string& advice : io::large_inline_list_advice(network)) std::cerr << "tandem: note: " << advice << "\n";
   io::BuildOptions build_options;
@@ -156,9 +188,11 @@ int run_run_command(const std::vector<std::string>& args, const InterruptGuard& 
   if (values.count("precision")) build_options.precision = precision_option(values["precision"].as<std::string>(), output.chip);
   auto built = io::build_network(network, build_options);
 
+  output.build_wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - build_start).count();
   output.pinned = network.placement;
   // The file's probes go into the trace; without --record they have nowhere to go.
   if (!output.record_path.empty()) output.probes.insert(output.probes.begin(), built.probes.begin(), built.probes.end());
+  if (!output.record_path.empty() && output.probes.empty()) add_default_spike_probes(network, ticks, output);
   return run_with_session(*built.simulation, output, network.source, network.resolved_yaml, ticks);
 }
 

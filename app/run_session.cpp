@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 
@@ -171,6 +173,7 @@ RunSession::RunSession(Simulation& simulation, RunOutputOptions options, std::st
     trace_ = std::make_unique<Hdf5Recorder>(options_.record_path);
     write_run_metadata(*trace_, simulation_.settings(), options_.chip, resolved_config);
     trace_->write_metadata("network", network_label_);
+    if (!options_.recorded_note.empty()) trace_->write_metadata("recorded", options_.recorded_note);
     simulation_.set_recorder(trace_.get());
     for (const Probe& probe : options_.probes) simulation_.add_probe(probe);
   } else if (!options_.probes.empty()) {
@@ -235,6 +238,12 @@ void RunSession::show_progress(Tick total_ticks) {
 }
 
 void RunSession::run(Tick ticks) {
+  const auto started = std::chrono::steady_clock::now();
+  struct AddWallTime {  // on every way out, so an interrupted run reports its wall time too
+    std::chrono::steady_clock::time_point started;
+    double& total;
+    ~AddWallTime() { total += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); }
+  } add_wall_time{started, run_wall_s_};
   try {
     start();  // builds the network, which a signal can stop too
     if (trace_) {
@@ -270,6 +279,13 @@ const std::vector<EnergyReport>& RunSession::close_outputs(const RunInterrupted*
   if (progress_) progress_->finish();  // end the progress line before the table
   start();
   for (auto& ledger : ledgers_) ledger->finish();
+  char wall[64];
+  if (trace_) {
+    std::snprintf(wall, sizeof wall, "%.6f", options_.build_wall_s);
+    trace_->write_metadata("wall_build_s", wall);
+    std::snprintf(wall, sizeof wall, "%.6f", run_wall_s_);
+    trace_->write_metadata("wall_run_s", wall);
+  }
   if (trace_) trace_->close();  // "complete" unless run_recorded wrote "interrupted"
   for (const auto& ledger : ledgers_) {
     reports_.push_back(make_energy_report(*ledger, network_label_));
@@ -293,6 +309,14 @@ const std::vector<EnergyReport>& RunSession::close_outputs(const RunInterrupted*
     std::cout << "energy report: " << report_path(k) << "\n";
   }
   if (!options_.record_path.empty()) std::cout << "trace: " << options_.record_path << "\n";
+  if (options_.print_energy_table && !reports_.empty()) {
+    std::uint64_t spikes = 0;
+    for (const auto& node : reports_.front().nodes) {
+      if (node.kind == NodeKind::spiking) spikes += node.executed[Op::spike];
+    }
+    std::snprintf(wall, sizeof wall, "%.3f s build, %.3f s run", options_.build_wall_s, run_wall_s_);
+    std::cout << "wall time: " << wall << " (" << reports_.front().ticks << " ticks, " << spikes << " spikes)\n";
+  }
   std::cout.flush();
   return reports_;
 }

@@ -41,6 +41,11 @@ struct RunOutputOptions {
   std::string step_name;
   bool quiet = false;
   bool print_energy_table = true;
+  // Wall time the caller spent reading and building the network before the session: printed
+  // with the run's own wall time at the end and written to the trace's /meta (wall_build_s).
+  double build_wall_s = 0.0;
+  // What was recorded without being asked for (the default spike probes), for /meta "recorded".
+  std::string recorded_note;
 };
 
 // Adds the output options to `options` (defaults from `defaults`).
@@ -100,6 +105,7 @@ class RunSession {
   std::vector<std::unique_ptr<EnergyLedger>> ledgers_;
   std::unique_ptr<ProgressReporter> progress_;
   std::vector<EnergyReport> reports_;  // empty until the outputs are closed
+  double run_wall_s_ = 0.0;            // wall time inside run(), summed over calls
 };
 
 }  // namespace tandem::app

@@ -12,6 +12,7 @@
 #include "core/hdf5_reader.hpp"
 #include "core/random.hpp"
 #include "io/lowering_parts.hpp"
+#include "io/synapse_files.hpp"
 #include "neurons/event_engine.hpp"
 #include "neurons/registry.hpp"
 
@@ -54,6 +55,7 @@ class Lowering {
     settings.seed = options.seed.value_or(network.simulation.seed);
     settings.mode = options.mode.value_or(network.simulation.mode);
     time_ = settings.time;
+    seed_ = settings.seed;
     sim_ = std::make_unique<Simulation>(settings);
   }
 
@@ -134,7 +136,8 @@ class Lowering {
         std::sort(spikes.begin(), spikes.end());
         snn().add_spike_generator(input.name, size, std::move(spikes));
       } else {
-        nodes_[input.name] = {"inputs", "", "", PortKind::dense, size};  // lowered with its projections
+        // current and poisson_drive inputs are lowered with their projections
+        nodes_[input.name] = {"inputs", "", "", PortKind::dense, size};
         continue;
       }
       nodes_[input.name] = {"inputs", snn_engine, input.name + ".spikes", PortKind::spikes, size};
@@ -154,13 +157,36 @@ class Lowering {
       known += (known.empty() ? "" : ", ") + std::string(model.name);
     }
     if (info == nullptr) fail(path + ".model", "unknown model '" + pop.model + "'; known: " + known);
+    // The constant input current (bias) is lowered to currents into the model's i_ext; every other
+    // parameter is one number per population (the models hold one set of constants).
+    const std::string bias_key = bias_parameter(pop.model);
+    const bool has_current = std::any_of(info->receptors.begin(), info->receptors.end(),
+                                         [](const neurons::Receptor& r) { return r.name == "i_ext"; });
+    std::vector<double> bias;
     neurons::ParameterValues values;
+    for (const auto& [key, value] : pop.drawn_parameters) {
+      if (key == bias_key && has_current) {
+        bias = drawn_values(value, static_cast<std::size_t>(pop.size), path + ".parameters." + key);
+        continue;
+      }
+      check_parameter_name(*info, pop, key, path);
+      fail(path + ".parameters." + key, per_neuron_limit(bias_key));
+    }
     for (const auto& [key, value] : pop.parameters) {
       const std::string key_path = path + ".parameters." + key;
-      if (std::find(info->parameters.begin(), info->parameters.end(), key) == info->parameters.end()) {
-        std::string names;
-        for (const auto name : info->parameters) names += (names.empty() ? "" : ", ") + std::string(name);
-        fail(key_path, "unknown parameter of model '" + pop.model + "'; known: " + names);
+      if (key == bias_key && has_current) {
+        if (std::holds_alternative<std::string>(value)) fail(key_path, "must be a number or one per neuron");
+        const DrawnValues drawn = std::holds_alternative<double>(value) ? DrawnValues{std::get<double>(value)}
+                                                                        : DrawnValues{std::get<std::vector<double>>(value)};
+        bias = drawn_values(drawn, static_cast<std::size_t>(pop.size), key_path);
+        continue;
+      }
+      check_parameter_name(*info, pop, key, path);
+      if (const auto* list = std::get_if<std::vector<double>>(&value)) {
+        const bool uniform = !list->empty() && std::all_of(list->begin(), list->end(), [&](double v) { return v == list->front(); });
+        if (!uniform) fail(key_path, per_neuron_limit(bias_key));
+        values[key] = parameter_text(net_, list->front(), key_path);
+        continue;
       }
       values[key] = parameter_text(net_, value, key_path);
     }
@@ -181,23 +207,91 @@ class Lowering {
       }
       fail(where, message);
     }
+    add_bias(pop, bias, path + ".parameters." + bias_key);
     for (const auto& [variable, value] : pop.initial) {
       const std::string key_path = path + ".initial." + variable;
-      std::vector<float> initial;
-      if (const auto* number = std::get_if<double>(&value)) initial.assign(population->size(), static_cast<float>(*number));
-      else if (const auto* list = std::get_if<std::vector<double>>(&value)) {
-        if (list->size() != population->size()) fail(key_path, "needs one value per neuron (" + std::to_string(population->size()) + ")");
-        for (const double v : *list) initial.push_back(static_cast<float>(v));
-      } else {
-        fail(key_path, "must be a number or a list of numbers");
-      }
       try {
-        population->set_initial(variable, std::move(initial));
+        const auto* distribution = std::get_if<Distribution>(&value);
+        if (distribution != nullptr && distribution->kind == "uniform") {
+          // Drawn at every reset from the run seed and "<pop>.initial.<variable>", as C++ networks
+          // do with set_initial_uniform (bench/coba.cpp): the same network gives the same draws.
+          population->set_initial_uniform(variable, distribution->a, distribution->b);
+          continue;
+        }
+        const auto drawn = drawn_values(value, population->size(), key_path, pop.name + ".initial." + variable);
+        population->set_initial(variable, std::vector<float>(drawn.begin(), drawn.end()));
       } catch (const InputError& error) {
         fail(key_path, error.what());
       }
     }
     nodes_[pop.name] = {"populations", snn_engine, pop.name + ".spikes", PortKind::spikes, population->size()};
+  }
+
+  // The bias parameter's name: the unit of the model's i_ext (mV of drive for lif_coba, else nA).
+  static std::string bias_parameter(const std::string& model) { return model == "lif_coba" ? "bias_mv" : "bias_na"; }
+
+  static std::string per_neuron_limit(const std::string& bias_key) {
+    return "one value per neuron is not supported for model parameters: a population's neurons share one set of "
+           "constants (the vectorised neuron loops read them once); give one number, split the population, or use "
+           "per-neuron values where they are supported: '" + bias_key + "' (a constant current) and 'initial'";
+  }
+
+  void check_parameter_name(const neurons::ModelInfo& info, const PopulationDescription& pop, const std::string& key,
+                            const std::string& path) const {
+    if (std::find(info.parameters.begin(), info.parameters.end(), key) != info.parameters.end()) return;
+    std::string names;
+    for (const auto name : info.parameters) names += (names.empty() ? "" : ", ") + std::string(name);
+    const bool has_current = std::any_of(info.receptors.begin(), info.receptors.end(),
+                                         [](const neurons::Receptor& r) { return r.name == "i_ext"; });
+    if (has_current) names += ", " + bias_parameter(pop.model);
+    fail(path + ".parameters." + key, "unknown parameter of model '" + pop.model + "'; known: " + names);
+  }
+
+  // `count` values: one number repeated, a list of `count`, an HDF5 dataset, or drawn from a
+  // stream derived from the run seed and `stream` (default: the key path).
+  std::vector<double> drawn_values(const DrawnValues& value, std::size_t count, const std::string& path,
+                                   const std::string& stream = "") const {
+    if (const auto* number = std::get_if<double>(&value)) return std::vector<double>(count, *number);
+    if (const auto* list = std::get_if<std::vector<double>>(&value)) {
+      if (list->size() != count) {
+        fail(path, "needs one value per neuron (" + std::to_string(count) + "), got " + std::to_string(list->size()));
+      }
+      return *list;
+    }
+    if (const auto* ref = std::get_if<Hdf5Ref>(&value)) return expand_values(net_, *ref, count, path);
+    return draw(std::get<Distribution>(value), count, stream.empty() ? path : stream);
+  }
+
+  std::vector<double> draw(const Distribution& distribution, std::size_t count, const std::string& stream) const {
+    RandomStream random = RandomStream::derived(seed_, stream);
+    std::vector<double> values(count);
+    for (double& v : values) {
+      v = distribution.kind == "uniform" ? random.uniform(distribution.a, distribution.b)
+                                         : distribution.a + distribution.b * random.normal();
+    }
+    return values;
+  }
+
+  // A constant current per neuron into i_ext, added every tick like an input current: one
+  // current per distinct value, neurons with bias 0 left out (they can still come to rest).
+  void add_bias(const PopulationDescription& pop, const std::vector<double>& bias, const std::string& path) {
+    std::map<double, std::vector<std::uint32_t>> units_by_amplitude;
+    for (std::size_t i = 0; i < bias.size(); ++i) {
+      if (bias[i] != 0.0) units_by_amplitude[bias[i]].push_back(static_cast<std::uint32_t>(i));
+    }
+    int part = 0;
+    for (const auto& [amplitude, units] : units_by_amplitude) {
+      neurons::CurrentSpec spec;
+      spec.name = pop.name + ".bias." + std::to_string(part++);
+      spec.target = pop.name;
+      spec.units = units.size() == bias.size() ? std::vector<std::uint32_t>{} : units;
+      spec.amplitudes = {static_cast<float>(amplitude)};
+      try {
+        snn().add_current(spec);
+      } catch (const InputError& error) {
+        fail(path, error.what());
+      }
+    }
   }
 
   void add_environment() {
@@ -394,6 +488,31 @@ class Lowering {
   }
 
   void add_projections();
+  void lower_input_projection(const ProjectionDescription& proj, const NodeInfo& from, const neurons::PopulationBase& target,
+                              const std::string& path);
+  void read_synapses_file(const ProjectionDescription& proj, const std::string& path,
+                          std::vector<std::pair<std::int64_t, std::int64_t>>& pairs,
+                          std::optional<std::vector<double>>& weights, std::optional<std::vector<double>>& delays_ms) const;
+  // Whole ticks uniform in [low_ms, high_ms], as ProjectionSpec::delay_max_ms draws them.
+  std::vector<double> draw_delays(const Distribution& distribution, std::size_t count, const std::string& stream) const {
+    RandomStream random = RandomStream::derived(seed_, stream);
+    const Tick low = ticks_of_ms(distribution.a);
+    const Tick high = ticks_of_ms(distribution.b);
+    std::vector<double> values(count);
+    for (double& v : values) v = time_.ms_from_ticks(low + static_cast<Tick>(random.below(static_cast<std::uint64_t>(high - low + 1))));
+    return values;
+  }
+  // Per-synapse delays from a list or file: each a whole number of ticks, at least one.
+  void check_delays(const std::vector<double>& delays_ms, const std::string& path) const {
+    for (std::size_t i = 0; i < delays_ms.size(); ++i) {
+      const double ticks = delays_ms[i] / time_.dt_ms();
+      if (!(ticks >= 1.0 - 1e-9) || std::abs(ticks - std::round(ticks)) > 1e-6) {
+        fail(path, "synapse " + std::to_string(i) + ": delay " + format_number(delays_ms[i]) +
+                       " ms must be a whole number of ticks (dt_ms = " + format_number(time_.dt_ms()) +
+                       "), at least one: a spike reaches its targets one tick after it is fired at the soonest");
+      }
+    }
+  }
   void collect_edges();
   void connect(const Edge& edge);
   std::string population_input_port(const std::string& population, const std::string& receptor, PortKind kind,
@@ -401,6 +520,7 @@ class Lowering {
 
   const NetworkDescription& net_;
   TimeBase time_{1.0};
+  std::uint64_t seed_ = 1;
   std::unique_ptr<Simulation> sim_;
   const InterruptGuard* interrupt_;
   Precision default_precision_;
@@ -447,33 +567,15 @@ void Lowering::add_projections() {
     const NodeInfo& from = nodes_.at(proj.from);
     const auto& target = snn().population(proj.to);
     const auto scalar_weight = std::get_if<double>(&proj.weight);
-    if (from.engine.empty()) {  // a current input: a constant current per unit
-      if (proj.rule != ConnectionRule::one_to_one) fail(path + ".rule", "a current input needs rule one_to_one");
-      if (scalar_weight == nullptr) fail(path + ".weight", "a current input takes one weight (a number)");
-      const auto& input = *std::find_if(net_.inputs.begin(), net_.inputs.end(), [&](const auto& i) { return i.name == proj.from; });
-      const auto values = expand_values(net_, std::get<CurrentInput>(input.source).value, from.width, "inputs." + proj.from + ".value");
-      std::map<double, std::vector<std::uint32_t>> units_by_amplitude;
-      for (std::size_t i = 0; i < values.size(); ++i) units_by_amplitude[values[i] * *scalar_weight].push_back(static_cast<std::uint32_t>(i));
-      int part = 0;
-      for (const auto& [amplitude, units] : units_by_amplitude) {
-        neurons::CurrentSpec spec;
-        spec.name = proj.name + "." + std::to_string(part++);
-        spec.target = proj.to;
-        spec.receptor = proj.target.empty() ? "i_ext" : proj.target;
-        spec.units = units;
-        spec.amplitudes = {static_cast<float>(amplitude)};
-        try {
-          snn().add_current(spec);
-        } catch (const InputError& error) {
-          fail(path, error.what());
-        }
-      }
+    if (from.engine.empty()) {  // a current or poisson_drive input, lowered onto the target's neurons
+      lower_input_projection(proj, from, target, path);
       continue;
     }
     if (from.engine != snn_engine) {  // a bridge encoder: its spikes enter the population one to one
       if (from.kind != PortKind::spikes) fail(path + ".from", "'" + proj.from + "' sends values, not spikes");
       if (proj.rule != ConnectionRule::one_to_one) fail(path + ".rule", "spikes from a bridge unit need rule one_to_one");
-      if (scalar_weight == nullptr) fail(path + ".weight", "spikes from a bridge unit take one weight (a number)");
+      if (scalar_weight == nullptr || proj.weight_distribution) fail(path + ".weight", "spikes from a bridge unit take one weight (a number)");
+      if (proj.delays_ms || proj.delay_distribution) fail(path + ".delay_ms", "spikes from a bridge unit take one delay (a number)");
       const std::string port = population_input_port(proj.to, proj.target, PortKind::spikes, static_cast<float>(*scalar_weight), path + ".target");
       edges_.push_back({{proj.from, ""}, {proj.to, ""}, std::max<Tick>(1, proj.delay_ticks), path, snn_engine, port});
       continue;
@@ -486,43 +588,137 @@ void Lowering::add_projections() {
     spec.delay_ms = proj.delay_ms;
     std::size_t synapses = 0;
     switch (proj.rule) {
-      case ConnectionRule::all_to_all: spec.rule = neurons::Rule::all_to_all; synapses = from.width * target.size(); break;
+      case ConnectionRule::all_to_all:  // onto itself without autapses: n (n - 1)
+        spec.rule = neurons::Rule::all_to_all;
+        synapses = from.width * target.size() - (proj.from == proj.to ? target.size() : 0);
+        break;
       case ConnectionRule::one_to_one: spec.rule = neurons::Rule::one_to_one; synapses = target.size(); break;
       case ConnectionRule::fixed_probability: spec.rule = neurons::Rule::fixed_probability; spec.probability = proj.p; break;
       case ConnectionRule::fixed_indegree: spec.rule = neurons::Rule::fixed_in_degree; spec.in_degree = static_cast<std::size_t>(proj.k); break;
       case ConnectionRule::explicit_list: spec.rule = neurons::Rule::explicit_list; break;
     }
     std::vector<std::pair<std::int64_t, std::int64_t>> pairs = proj.pairs;
+    std::optional<std::vector<double>> file_weights;
+    std::optional<std::vector<double>> delays_ms;
     if (proj.pairs_file) {
       std::vector<std::size_t> dims;
       const auto flat = read_dataset(net_, *proj.pairs_file, path + ".pairs", &dims);
       if (dims.size() != 2 || dims[1] != 2) fail(path + ".pairs", "the dataset must be [n x 2] (pre, post)");
       for (std::size_t i = 0; i < dims[0]; ++i) pairs.emplace_back(static_cast<std::int64_t>(flat[2 * i]), static_cast<std::int64_t>(flat[2 * i + 1]));
     }
+    if (proj.synapses_file) read_synapses_file(proj, path, pairs, file_weights, delays_ms);
     if (proj.rule == ConnectionRule::explicit_list) synapses = pairs.size();
+    if (proj.rule == ConnectionRule::fixed_indegree) synapses = static_cast<std::size_t>(proj.k) * target.size();
     std::vector<double> weights;
-    if (scalar_weight != nullptr) {
+    if (file_weights) {
+      weights = std::move(*file_weights);
+    } else if (proj.weight_distribution) {
+      weights = draw(*proj.weight_distribution, synapses, path + ".weight");
+      if (proj.rule != ConnectionRule::explicit_list) spec.weights.assign(weights.begin(), weights.end());
+    } else if (scalar_weight != nullptr) {
       spec.weight = static_cast<float>(*scalar_weight);
-      weights.assign(synapses, *scalar_weight);
-    } else if (synapses == 0) {
+      weights.assign(proj.rule == ConnectionRule::explicit_list ? synapses : 0, *scalar_weight);
+    } else if (proj.rule == ConnectionRule::fixed_probability || proj.rule == ConnectionRule::fixed_indegree) {
       fail(path + ".weight", "rule " + std::string(proj.rule == ConnectionRule::fixed_probability ? "fixed_probability" : "fixed_indegree") +
-                                 " takes one weight (a number)");
+                                 " takes one weight (a number) or {distribution: …}");
     } else {
       weights = expand_values(net_, proj.weight, synapses, path + ".weight");
       if (proj.rule != ConnectionRule::explicit_list) spec.weights.assign(weights.begin(), weights.end());
     }
+    if (proj.delays_ms) delays_ms = expand_values(net_, *proj.delays_ms, synapses, path + ".delay_ms");
+    if (proj.delay_distribution) {
+      spec.delay_ms = proj.delay_distribution->a;
+      spec.delay_max_ms = proj.delay_distribution->b;
+      if (proj.rule == ConnectionRule::explicit_list) delays_ms = draw_delays(*proj.delay_distribution, synapses, path + ".delay_ms");
+    }
+    if (delays_ms) check_delays(*delays_ms, path + ".delay_ms");
     for (std::size_t i = 0; i < pairs.size(); ++i) {
       const auto [pre, post] = pairs[i];
       if (pre < 0 || post < 0 || static_cast<std::size_t>(pre) >= from.width || static_cast<std::size_t>(post) >= target.size()) {
-        fail(path + ".pairs." + std::to_string(i), "pair (" + std::to_string(pre) + ", " + std::to_string(post) + ") is out of range");
+        fail((proj.synapses_file ? path + ".synapses: synapse " : path + ".pairs.") + std::to_string(i),
+             "pair (" + std::to_string(pre) + ", " + std::to_string(post) + ") is out of range");
       }
-      spec.synapses.push_back({static_cast<std::uint32_t>(pre), static_cast<std::uint32_t>(post), static_cast<float>(weights[i]), proj.delay_ms});
+      spec.synapses.push_back({static_cast<std::uint32_t>(pre), static_cast<std::uint32_t>(post), static_cast<float>(weights[i]),
+                               delays_ms ? (*delays_ms)[i] : proj.delay_ms});
     }
     try {
       snn().connect(std::move(spec));
     } catch (const InputError& error) {
       fail(path, error.what());
     }
+  }
+}
+
+void Lowering::lower_input_projection(const ProjectionDescription& proj, const NodeInfo& from,
+                                      const neurons::PopulationBase& target, const std::string& path) {
+  const auto* scalar_weight = std::get_if<double>(&proj.weight);
+  const auto& input = *std::find_if(net_.inputs.begin(), net_.inputs.end(), [&](const auto& i) { return i.name == proj.from; });
+  const bool drive = std::holds_alternative<PoissonDriveInput>(input.source);
+  const std::string kind = drive ? "a poisson_drive input" : "a current input";
+  if (proj.rule != ConnectionRule::one_to_one) fail(path + ".rule", kind + " needs rule one_to_one");
+  if (scalar_weight == nullptr || proj.weight_distribution) fail(path + ".weight", kind + " takes one weight (a number)");
+  if (drive) {
+    neurons::PoissonInputSpec spec;
+    spec.name = proj.name;  // its random stream: derived from the run seed and this name
+    spec.target = proj.to;
+    spec.receptor = proj.target.empty() ? std::string(target.receptors().front().name) : proj.target;
+    spec.rate_hz = std::get<PoissonDriveInput>(input.source).rate_hz;
+    spec.weight = static_cast<float>(*scalar_weight);
+    try {
+      snn().add_poisson_input(spec);
+    } catch (const InputError& error) {
+      fail(path, error.what());
+    }
+    return;
+  }
+  const auto values = expand_values(net_, std::get<CurrentInput>(input.source).value, from.width, "inputs." + proj.from + ".value");
+  std::map<double, std::vector<std::uint32_t>> units_by_amplitude;
+  for (std::size_t i = 0; i < values.size(); ++i) units_by_amplitude[values[i] * *scalar_weight].push_back(static_cast<std::uint32_t>(i));
+  int part = 0;
+  for (const auto& [amplitude, units] : units_by_amplitude) {
+    neurons::CurrentSpec spec;
+    spec.name = proj.name + "." + std::to_string(part++);
+    spec.target = proj.to;
+    spec.receptor = proj.target.empty() ? "i_ext" : proj.target;
+    spec.units = units;
+    spec.amplitudes = {static_cast<float>(amplitude)};
+    try {
+      snn().add_current(spec);
+    } catch (const InputError& error) {
+      fail(path, error.what());
+    }
+  }
+}
+
+void Lowering::read_synapses_file(const ProjectionDescription& proj, const std::string& path,
+                                  std::vector<std::pair<std::int64_t, std::int64_t>>& pairs,
+                                  std::optional<std::vector<double>>& weights,
+                                  std::optional<std::vector<double>>& delays_ms) const {
+  const std::string where = path + ".synapses";
+  SynapseList list;
+  try {
+    list = read_synapse_list(proj.synapses_file->file, proj.synapses_file->group);
+  } catch (const InputError& error) {
+    fail(where, proj.synapses_file->file.string() + ": " + error.what());
+  }
+  for (std::size_t i = 0; i < list.pre.size(); ++i) {
+    const double pre = list.pre[i], post = list.post[i];
+    if (pre != std::floor(pre) || post != std::floor(post) || pre < 0 || post < 0) {
+      fail(where, "synapse " + std::to_string(i) + ": pre and post must be indices >= 0, got (" + format_number(pre) + ", " +
+                      format_number(post) + ")");
+    }
+    pairs.emplace_back(static_cast<std::int64_t>(pre), static_cast<std::int64_t>(post));
+  }
+  if (list.weight) {
+    if (proj.weight_given) fail(path + ".weight", "the synapse file " + proj.synapses_file->file.string() + " gives the weights already");
+    for (const double w : *list.weight) {
+      if (!std::isfinite(w)) fail(where, "a weight is not a finite number");
+    }
+    weights = std::move(list.weight);
+  }
+  if (list.delay_ms) {
+    if (proj.delay_given) fail(path + ".delay_ms", "the synapse file " + proj.synapses_file->file.string() + " gives the delays already");
+    delays_ms = std::move(list.delay_ms);
   }
 }
 
@@ -577,7 +773,7 @@ void Lowering::collect_edges() {
 
 void Lowering::connect(const Edge& edge) {
   const NodeInfo& from = nodes_.at(edge.from.node);
-  if (from.engine.empty()) fail(edge.path, "current input '" + edge.from.node + "' feeds populations only, through a projection");
+  if (from.engine.empty()) fail(edge.path, "input '" + edge.from.node + "' (current or poisson_drive) feeds populations only, through a one_to_one projection");
   if (edge.latency_ticks < 1) fail(edge.path, "engines exchange data with a latency of at least 1 tick");
   std::string from_port = from.out_port;
   if (!edge.from.port.empty()) from_port = from.section == "environment" ? edge.from.port : edge.from.node + "." + edge.from.port;

@@ -185,7 +185,7 @@ class NetworkChecker {
     const auto pre = static_cast<double>(size_of(proj.from));
     const auto post = static_cast<double>(size_of(proj.to));
     switch (proj.rule) {
-      case ConnectionRule::all_to_all: return pre * post;
+      case ConnectionRule::all_to_all: return proj.from == proj.to ? pre * (post - 1) : pre * post;  // no autapses
       case ConnectionRule::one_to_one: return post;
       case ConnectionRule::fixed_probability: return proj.p * pre * post;
       case ConnectionRule::fixed_indegree: return static_cast<double>(proj.k) * post;
@@ -223,7 +223,18 @@ class NetworkChecker {
         }
       }
       const bool countable = proj.rule == ConnectionRule::all_to_all || proj.rule == ConnectionRule::one_to_one ||
-                             (proj.rule == ConnectionRule::explicit_list && !proj.pairs_file);
+                             (proj.rule == ConnectionRule::explicit_list && !proj.pairs_file && !proj.synapses_file);
+      if (proj.delays_ms) {
+        if (proj.rule != ConnectionRule::explicit_list) {
+          fail(path + ".delay_ms", "one delay per synapse needs rule explicit (the synapses of other rules are drawn at "
+                                   "build time); give one number or {distribution: uniform, low_ms, high_ms}");
+        }
+        if (countable) check_list_length(*proj.delays_ms, static_cast<std::int64_t>(synapses(proj)), path + ".delay_ms", "one per synapse");
+      }
+      if (proj.weight_distribution && proj.rule == ConnectionRule::fixed_probability) {
+        fail(path + ".weight", "weights drawn from a distribution need a known synapse count (all_to_all, one_to_one, "
+                               "fixed_indegree, explicit); fixed_probability draws its synapses when the network is built");
+      }
       if (countable) {
         check_list_length(proj.weight, static_cast<std::int64_t>(synapses(proj)), path + ".weight", "one per synapse");
       } else if (std::holds_alternative<std::vector<double>>(proj.weight)) {

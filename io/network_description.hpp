@@ -41,6 +41,20 @@ struct Matrix {
 // A number for every element, one number per element, a matrix, or data in a file.
 using ValueSource = std::variant<double, std::vector<double>, Matrix, Hdf5Ref>;
 
+// Values drawn per element: `{distribution: uniform, low, high}` (a, b = low, high) or
+// `{distribution: normal, mean, sd}` (a, b = mean, sd), from a stream derived from the run seed
+// and the key path (docs/network-format.md, "Distributions").
+struct Distribution {
+  std::string kind;  // uniform | normal
+  double a = 0.0;
+  double b = 0.0;
+  bool operator==(const Distribution&) const = default;
+};
+
+// Per-element values: one number for all, one per element, an HDF5 dataset, or drawn.
+using DrawnValues = std::variant<double, std::vector<double>, Hdf5Ref, Distribution>;
+using DrawnMap = std::map<std::string, DrawnValues, std::less<>>;
+
 struct SimulationDescription {
   double dt_ms = 1.0;
   std::optional<Tick> ticks;  // from duration_ms or ticks; unset = left to the command line
@@ -56,6 +70,13 @@ struct PoissonInput {
   ValueSource rate_hz;  // number or one per unit
   bool operator==(const PoissonInput&) const = default;
 };
+// Every tick each unit receives a Poisson count of events with mean rate_hz·dt (NEST's
+// poisson_generator per neuron, Brian2's PoissonInput); reaches a population one to one, each
+// event adding the projection's weight.
+struct PoissonDriveInput {
+  double rate_hz = 0.0;
+  bool operator==(const PoissonDriveInput&) const = default;
+};
 struct SpikeTimesInput {
   std::vector<std::vector<double>> times_ms;  // one list per unit (inline) ...
   std::optional<Hdf5Ref> file;                // ... or from a file
@@ -69,7 +90,7 @@ struct CurrentInput {
 struct InputDescription {
   std::string name;
   std::int64_t size = 0;
-  std::variant<PoissonInput, SpikeTimesInput, CurrentInput> source;
+  std::variant<PoissonInput, SpikeTimesInput, CurrentInput, PoissonDriveInput> source;
   bool operator==(const InputDescription&) const = default;
 };
 
@@ -78,8 +99,10 @@ struct PopulationDescription {
   std::string model;  // e.g. "lif"; the lowering looks it up in the model list
   std::int64_t size = 0;
   ParameterMap parameters;
+  // Parameters given per neuron from a file or a distribution (lists stay in `parameters`).
+  DrawnMap drawn_parameters;
   std::string reset = "value";  // value (v <- v_reset) | subtract (v <- v - v_th)
-  ParameterMap initial;         // variable -> number or one per unit
+  DrawnMap initial;             // variable -> number, one per unit, a file or a distribution
   std::optional<Precision> precision;  // unset: the network's default
   bool operator==(const PopulationDescription&) const = default;
 };
@@ -96,9 +119,17 @@ struct ProjectionDescription {
   std::int64_t k = 0;         // fixed_indegree
   std::vector<std::pair<std::int64_t, std::int64_t>> pairs;  // explicit_list (pre, post), inline
   std::optional<Hdf5Ref> pairs_file;                          // explicit_list from a file
+  // explicit_list from one file holding pre, post and optionally weight and delay_ms
+  // (HDF5 group with those datasets, NPY [n x 2..4] or CSV with a header naming the columns).
+  std::optional<Hdf5Ref> synapses_file;
   ValueSource weight = 0.0;   // number, one per synapse, or a file
-  double delay_ms = 0.0;
-  Tick delay_ticks = 0;
+  std::optional<Distribution> weight_distribution;  // drawn per synapse instead
+  bool weight_given = false;  // `weight` is in the file (a synapse file's weights would conflict)
+  double delay_ms = 0.0;      // unset in the file: one tick (dt_ms)
+  Tick delay_ticks = 1;
+  std::optional<ValueSource> delays_ms;             // one per synapse (explicit lists) or a file
+  std::optional<Distribution> delay_distribution;   // uniform in whole ticks [a, b] ms
+  bool delay_given = false;   // `delay_ms` is in the file
   bool operator==(const ProjectionDescription&) const = default;
 };
 

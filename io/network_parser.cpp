@@ -101,6 +101,46 @@ void require_non_negative(const ValueSource& values, const YAML::Node& node, std
   }
 }
 
+// {distribution: uniform, low, high} | {distribution: normal, mean, sd}; `suffix` names the
+// keys' unit ("_ms" for delays: low_ms, high_ms).
+Distribution parse_distribution(const YAML::Node& node, std::string_view path, const YamlReader& reader,
+                                std::string_view suffix = "") {
+  const std::string kind =
+      reader.choice(reader.required(node, path, "distribution"), join_path(path, "distribution"), {"uniform", "normal"});
+  const std::string low = "low" + std::string(suffix), high = "high" + std::string(suffix);
+  const std::string mean = "mean" + std::string(suffix), sd = "sd" + std::string(suffix);
+  Distribution distribution{kind, 0.0, 0.0};
+  if (kind == "uniform") {
+    reader.expect_map(node, path, {"distribution", low, high});
+    distribution.a = reader.number(reader.required(node, path, low), join_path(path, low));
+    distribution.b = reader.number(reader.required(node, path, high), join_path(path, high));
+    if (!(distribution.b >= distribution.a)) {
+      reader.fail(node[high], join_path(path, high), "must be >= " + low + " (" + format_number(distribution.a) + ")");
+    }
+  } else {
+    reader.expect_map(node, path, {"distribution", mean, sd});
+    distribution.a = reader.number(reader.required(node, path, mean), join_path(path, mean));
+    distribution.b = reader.non_negative(reader.required(node, path, sd), join_path(path, sd));
+  }
+  return distribution;
+}
+
+bool is_distribution(const YAML::Node& node) { return node.IsMap() && has(node, "distribution"); }
+
+// number | [numbers] | {file, dataset} | {distribution: …}
+DrawnValues parse_drawn(const YAML::Node& node, std::string_view path, const ParseContext& context) {
+  if (is_distribution(node)) return parse_distribution(node, path, context.reader);
+  if (node.IsMap()) return parse_hdf5_ref(node, path, context, false);
+  if (node.IsSequence()) return context.reader.numbers(node, path);
+  if (node.IsScalar()) {
+    if (double ignored = 0.0; !YAML::convert<double>::decode(node, ignored)) {
+      context.reader.fail(node, path, "must be a number, a list with one per neuron, {file, dataset} or "
+                                      "{distribution: uniform|normal, ...}, got '" + node.Scalar() + "'");
+    }
+  }
+  return context.reader.number(node, path);
+}
+
 NodePort parse_node_port(const YAML::Node& node, std::string_view path, const YamlReader& reader) {
   const std::string text = reader.text(node, path);
   const auto dot = text.find('.');
@@ -191,11 +231,17 @@ InputDescription parse_input(const std::string& name, const YAML::Node& node, co
   const std::string kind = reader.choice(reader.required(node, path, "kind"), path + ".kind", input_kinds());
   reader.expect_map(node, path, input_keys(kind));
   InputDescription input{name, reader.size(reader.required(node, path, "size"), path + ".size"), {}};
-  if (kind == "poisson") {
+  if (kind == "poisson" || kind == "poisson_drive") {
     const YAML::Node rate = reader.required(node, path, "rate_hz");
     PoissonInput poisson{parse_values(rate, path + ".rate_hz", context)};
     require_non_negative(poisson.rate_hz, rate, path + ".rate_hz", reader);
-    input.source = poisson;
+    if (kind == "poisson_drive") {
+      const auto* single = std::get_if<double>(&poisson.rate_hz);
+      if (single == nullptr) reader.fail(rate, path + ".rate_hz", "a poisson_drive has one rate for all units (a number)");
+      input.source = PoissonDriveInput{*single};
+    } else {
+      input.source = poisson;
+    }
   } else if (kind == "spike_times") {
     const YAML::Node times = reader.required(node, path, "times_ms");
     const std::string times_path = path + ".times_ms";
@@ -223,10 +269,75 @@ InputDescription parse_input(const std::string& name, const YAML::Node& node, co
 
 PopulationDescription parse_population(const std::string& name, const YAML::Node& node, const ParseContext& context) {
   const Fields fields(context.reader, node, "populations." + name, population_keys());
-  PopulationDescription population{name, fields.text("model"), fields.size("size"), fields.parameters("parameters"),
-                                   fields.choice("reset", {"value", "subtract"}, "value"), fields.parameters("initial")};
+  // Parameters given as {file, dataset} or {distribution: …} are drawn per neuron; the rest are
+  // typed values for the model.
+  YAML::Node plain(YAML::NodeType::Map);
+  DrawnMap drawn;
+  if (fields.has("parameters")) {
+    const YAML::Node parameters = fields.at("parameters");
+    context.reader.expect_open_map(parameters, fields.path("parameters"));
+    for (const auto& entry : parameters) {
+      const std::string key = entry.first.Scalar();
+      if (entry.second.IsMap()) {
+        drawn[key] = parse_drawn(entry.second, join_path(fields.path("parameters"), key), context);
+      } else {
+        plain[entry.first] = entry.second;
+      }
+    }
+  }
+  PopulationDescription population{name, fields.text("model"), fields.size("size"),
+                                   context.reader.parameters(plain, fields.path("parameters")), std::move(drawn),
+                                   fields.choice("reset", {"value", "subtract"}, "value"), {}};
+  if (fields.has("initial")) {
+    const YAML::Node initial = fields.at("initial");
+    context.reader.expect_open_map(initial, fields.path("initial"));
+    for (const auto& entry : initial) {
+      const std::string key = entry.first.Scalar();
+      population.initial[key] = parse_drawn(entry.second, join_path(fields.path("initial"), key), context);
+    }
+  }
   if (fields.has("precision")) population.precision = *precision_from_name(fields.choice("precision", precision_names(), ""));
   return population;
+}
+
+// `delay_ms`: a number, one per synapse (inline or {file, dataset}: explicit lists), or
+// {distribution: uniform, low_ms, high_ms} drawn in whole ticks; each at least one tick.
+void parse_delay(const Fields& fields, const ParseContext& context, ProjectionDescription& proj) {
+  const YamlReader& reader = context.reader;
+  const YAML::Node node = fields.at("delay_ms");
+  const std::string path = fields.path("delay_ms");
+  const auto at_least_one_tick = [&](const YAML::Node& at, const std::string& at_path, double ms) {
+    if (ms <= 0.0) {
+      reader.fail(at, at_path, "must be at least one tick (dt_ms = " + format_number(context.dt_ms) + "), got " +
+                                   format_number(ms) + ": a spike reaches its targets one tick after it is fired at the "
+                                   "soonest, and engines step in epochs as long as the shortest delay");
+    }
+    return ticks_from_ms(at, at_path, ms, context.dt_ms, reader);
+  };
+  if (is_distribution(node)) {
+    const Distribution distribution = parse_distribution(node, path, reader, "_ms");
+    if (distribution.kind != "uniform") {
+      reader.fail(node["distribution"], join_path(path, "distribution"), "delays are drawn uniform in whole ticks");
+    }
+    at_least_one_tick(node["low_ms"], join_path(path, "low_ms"), distribution.a);
+    at_least_one_tick(node["high_ms"], join_path(path, "high_ms"), distribution.b);
+    proj.delay_distribution = distribution;
+    proj.delay_ms = distribution.a;
+    proj.delay_ticks = ticks_from_ms(node["low_ms"], join_path(path, "low_ms"), distribution.a, context.dt_ms, reader);
+    return;
+  }
+  if (node.IsMap() || node.IsSequence()) {
+    const ValueSource values = parse_values(node, path, context);
+    if (const auto* list = std::get_if<std::vector<double>>(&values)) {
+      for (std::size_t i = 0; i < list->size(); ++i) {
+        at_least_one_tick(node[i], join_path(path, std::to_string(i)), (*list)[i]);
+      }
+    }
+    proj.delays_ms = values;
+    return;
+  }
+  proj.delay_ms = reader.number(node, path);
+  proj.delay_ticks = at_least_one_tick(node, path, proj.delay_ms);
 }
 
 ProjectionDescription parse_projection(const std::string& name, const YAML::Node& node, const ParseContext& context) {
@@ -239,7 +350,8 @@ ProjectionDescription parse_projection(const std::string& name, const YAML::Node
   fields.text("target", proj.target);
   const std::string rule = fields.choice(
       "rule", {"all_to_all", "one_to_one", "fixed_probability", "fixed_indegree", "explicit"}, "all_to_all");
-  for (const auto& [key, wanted] : {std::pair{"p", "fixed_probability"}, {"k", "fixed_indegree"}, {"pairs", "explicit"}}) {
+  for (const auto& [key, wanted] :
+       {std::pair{"p", "fixed_probability"}, {"k", "fixed_indegree"}, {"pairs", "explicit"}, {"synapses", "explicit"}}) {
     if (fields.has(key) && rule != wanted) fields.fail(key, "is used only with rule " + std::string(wanted));
   }
   if (rule == "one_to_one") proj.rule = ConnectionRule::one_to_one;
@@ -252,8 +364,31 @@ ProjectionDescription parse_projection(const std::string& name, const YAML::Node
     proj.k = reader.positive_integer(fields.required("k"), fields.path("k"));
   } else if (rule == "explicit") {
     proj.rule = ConnectionRule::explicit_list;
-    const YAML::Node pairs = fields.required("pairs");
-    if (pairs.IsMap()) {
+    if (fields.has("pairs") == fields.has("synapses")) {
+      reader.fail(node, fields.path("rule"), "rule explicit needs exactly one of 'pairs' or 'synapses' (a file)");
+    }
+    if (fields.has("synapses")) {
+      const std::string synapses_path = fields.path("synapses");
+      const YAML::Node synapses = fields.at("synapses");
+      if (!synapses.IsMap()) {
+        reader.fail(synapses, synapses_path, "must be {file: x.h5, group: /g}, {file: x.npy} or {file: x.csv}");
+      }
+      reader.expect_map(synapses, synapses_path, {"file", "group"});
+      Hdf5Ref ref;
+      ref.file = resolve_file(synapses, synapses_path, context);
+      const std::string extension = ref.file.extension().string();
+      if (has(synapses, "group")) ref.group = reader.text(synapses["group"], join_path(synapses_path, "group"));
+      if (extension == ".npy" || extension == ".csv") {
+        if (!ref.group.empty()) reader.fail(synapses["group"], join_path(synapses_path, "group"), "is for HDF5 files only");
+      } else if (ref.group.empty()) {
+        ref.group = "/";
+      }
+      proj.synapses_file = ref;
+    }
+    const YAML::Node pairs = fields.at("pairs");
+    if (!fields.has("pairs")) {
+      // synapses from a file
+    } else if (pairs.IsMap()) {
       proj.pairs_file = parse_hdf5_ref(pairs, fields.path("pairs"), context, false);
     } else {
       reader.expect_sequence(pairs, fields.path("pairs"));
@@ -267,11 +402,20 @@ ProjectionDescription parse_projection(const std::string& name, const YAML::Node
       }
     }
   }
-  if (fields.has("weight")) proj.weight = parse_values(fields.at("weight"), fields.path("weight"), context);
-  if (fields.has("delay_ms")) {
-    proj.delay_ms = reader.non_negative(fields.at("delay_ms"), fields.path("delay_ms"));
-    proj.delay_ticks = ticks_from_ms(fields.at("delay_ms"), fields.path("delay_ms"), proj.delay_ms, context.dt_ms, reader);
+  proj.weight_given = fields.has("weight");
+  proj.delay_given = fields.has("delay_ms");
+  if (fields.has("weight")) {
+    if (is_distribution(fields.at("weight"))) {
+      proj.weight_distribution = parse_distribution(fields.at("weight"), fields.path("weight"), reader);
+    } else {
+      proj.weight = parse_values(fields.at("weight"), fields.path("weight"), context);
+    }
   }
+  // Unset: one tick. A spike crosses a projection in at least one tick (the engine reads the
+  // inputs of tick t before its neurons spike at t), so 0 is refused rather than rounded up.
+  proj.delay_ms = context.dt_ms;
+  proj.delay_ticks = 1;
+  if (fields.has("delay_ms")) parse_delay(fields, context, proj);
   return proj;
 }
 

@@ -24,7 +24,7 @@ const Keys& population_keys() {
   return keys;
 }
 const Keys& projection_keys() {
-  static const Keys keys{"from", "to", "target", "rule", "p", "k", "pairs", "weight", "delay_ms"};
+  static const Keys keys{"from", "to", "target", "rule", "p", "k", "pairs", "synapses", "weight", "delay_ms"};
   return keys;
 }
 const Keys& layer_keys() {
@@ -49,14 +49,14 @@ const Keys& probe_keys() {
   return keys;
 }
 const Keys& input_kinds() {
-  static const Keys keys{"poisson", "spike_times", "current"};
+  static const Keys keys{"poisson", "poisson_drive", "spike_times", "current"};
   return keys;
 }
 const Keys& input_keys(std::string_view kind) {
   static const Keys poisson{"kind", "size", "rate_hz"};
   static const Keys spike_times{"kind", "size", "times_ms"};
   static const Keys current{"kind", "size", "value"};
-  if (kind == "poisson") return poisson;
+  if (kind == "poisson" || kind == "poisson_drive") return poisson;
   if (kind == "spike_times") return spike_times;
   return current;
 }

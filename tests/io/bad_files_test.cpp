@@ -46,7 +46,8 @@ TEST_CASE("network file: every bad file is refused naming file, place and key pa
       {"empty.yaml", "", "must be a mapping", false},
       {"missing_model.yaml", "populations.exc.model", "is required", true},
       {"probability_above_one.yaml", "projections.recurrent.p", "must be <= 1", true},
-      {"negative_delay.yaml", "projections.recurrent.delay_ms", "must be >= 0", true},
+      {"negative_delay.yaml", "projections.recurrent.delay_ms", "must be at least one tick", true},
+      {"zero_delay.yaml", "projections.recurrent.delay_ms", "must be at least one tick (dt_ms = 1), got 0", true},
       {"bad_wire_port.yaml", "wires.0.from", "'node' or 'node.port'", true},
       {"input_key_of_other_kind.yaml", "inputs.drive.value", "unknown key", true},
   };

@@ -14,6 +14,7 @@
 #include "io/network_builder.hpp"
 #include "io/network_file.hpp"
 #include "neurons/registry.hpp"
+#include "tests/io/network_fixture.hpp"
 #include "tests/io/nir_fixture.hpp"
 
 using namespace tandem;
@@ -26,25 +27,13 @@ const std::filesystem::path demo = std::filesystem::path(TANDEM_SOURCE_DIR) / "e
 // Runs `network` for `ticks` and returns the spike ticks of population `population`.
 std::vector<double> spike_ticks(const NetworkDescription& network, const std::string& population, Tick ticks,
                                 BuildOptions options = {}) {
-  auto built = build_network(network, options);
   MemoryRecorder recorder;
-  built.simulation->set_recorder(&recorder);
-  built.simulation->add_probe(Probe{population, "spikes", {}, 1});
-  built.simulation->run(ticks);
-  built.simulation->set_recorder(nullptr);
+  tandem::testing::run_probed(network, Probe{population, "spikes", {}, 1}, ticks, recorder, options);
   return recorder.stream("/snn/" + population + "/spikes/tick").values;
 }
 
-NetworkDescription parse(const std::string& text) { return parse_network_text(text, "net.yaml", TANDEM_BINARY_DIR); }
-
-std::string build_error(const std::string& text) {
-  try {
-    (void)build_network(parse(text));
-  } catch (const InputError& error) {
-    return error.what();
-  }
-  return "no error";
-}
+NetworkDescription parse(const std::string& text) { return tandem::testing::parse_network(text); }
+using tandem::testing::build_error;
 
 }  // namespace
 

@@ -52,7 +52,7 @@ TEST_CASE("network file: the hybrid example parses to what the file says", "[io]
   CHECK(exc.parameters.at("tau_m_ms") == ParameterValue{20.0});
   CHECK(exc.parameters.size() == 5);
   CHECK(exc.reset == "value");
-  CHECK(exc.initial.at("v") == ParameterValue{-65.0});
+  CHECK(exc.initial.at("v") == DrawnValues{-65.0});
 
   REQUIRE(net.projections.size() == 1);
   CHECK(net.projections[0].rule == ConnectionRule::fixed_probability);
