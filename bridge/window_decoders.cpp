@@ -52,8 +52,10 @@ struct PopulationReadout {
 
 // Collects per input channel the spike count and first-spike offset of the current window and
 // emits a frame of readouts in the window's last tick. Event mode touches a channel only when
-// a spike arrives and clears only touched channels; always-on integrates every channel every
-// tick. Both hold the same integers, so the frames are identical.
+// a spike arrives, clears only touched channels and reads out only the outputs that received a
+// spike: an output that received none reads its silent value (the readout of zero counts, fixed
+// for the run), which it gets without a conversion. Always-on integrates and reads out every
+// channel every tick. Both hold the same integers, so the frames are identical.
 template <typename Readout>
 class WindowedDecoder final : public Unit {
  public:
@@ -65,6 +67,10 @@ class WindowedDecoder final : public Unit {
     first_.assign(description().input_width, 0);
     tick_counts_.assign(description().input_width, 0);
     touched_.clear();
+    const std::vector<std::uint32_t> no_counts(readout_.fan_in(), 0);
+    const std::vector<Tick> no_first(readout_.fan_in(), 0);
+    silent_ = static_cast<float>(readout_.read(no_counts.data(), no_first.data()));
+    read_.clear();
   }
 
   void advance(const Epoch& epoch, const PortTraffic& in, PortTraffic& out, ExecutionMode mode,
@@ -102,12 +108,22 @@ class WindowedDecoder final : public Unit {
     const std::size_t outputs = description().output_width;
     const std::size_t fan_in = readout_.fan_in();
     DenseFrame frame{t, Eigen::VectorXf(static_cast<Eigen::Index>(outputs))};
-    for (std::size_t k = 0; k < outputs; ++k) {
+    const auto read_out = [&](std::size_t k) {
       frame.values[static_cast<Eigen::Index>(k)] =
           static_cast<float>(readout_.read(&counts_[k * fan_in], &first_[k * fan_in]));
+    };
+    if (always_on) {
+      for (std::size_t k = 0; k < outputs; ++k) read_out(k);
+    } else {
+      frame.values.setConstant(silent_);
+      read_.clear();
+      for (const std::uint32_t c : touched_) read_.push_back(c / static_cast<std::uint32_t>(fan_in));
+      std::sort(read_.begin(), read_.end());
+      read_.erase(std::unique(read_.begin(), read_.end()), read_.end());
+      for (const std::uint32_t k : read_) read_out(k);
+      executed.add(conversion_op(), read_.size());
     }
     out.frames.push_back(std::move(frame));
-    if (!always_on) executed.add(conversion_op(), outputs);
     executed.add(Op::spike, outputs);
     if (always_on) {
       std::fill(counts_.begin(), counts_.end(), 0U);
@@ -123,6 +139,8 @@ class WindowedDecoder final : public Unit {
   std::vector<Tick> first_;                 // offset of the first of them (valid when count > 0)
   std::vector<std::uint32_t> tick_counts_;  // always-on: spikes per channel in the current tick
   std::vector<std::uint32_t> touched_;      // event: channels with spikes in the current window
+  std::vector<std::uint32_t> read_;         // event: outputs with a touched channel (scratch)
+  float silent_ = 0.0F;                     // the readout of an output that received nothing
 };
 
 UnitDescription decoder_description(const std::string& name, std::string kind, std::size_t outputs,

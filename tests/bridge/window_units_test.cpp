@@ -151,3 +151,21 @@ TEST_CASE("windowed units: bad parameters name the unit and the parameter", "[br
                     Contains("neurons_per_channel"));
   CHECK_THROWS_AS(make_first_spike_decoder({.name = "f", .range = {2.0, -1.0}}), InputError);
 }
+
+TEST_CASE("windowed decoders: event mode reads out only outputs that received spikes", "[bridge][activity]") {
+  // 100 channels, window 5: spikes reach channels 3 and 70 in the first window, none later.
+  auto dec = make_count_decoder({.name = "dec", .channels = 100, .window = {5, 0}, .range = {-1.0, 1.0}});
+  PortTraffic in;
+  in.spikes.push(1, 3);
+  in.spikes.push(2, 3);
+  in.spikes.push(2, 70);
+  const UnitRun event = run_unit(*dec, in, 20, ExecutionMode::event);
+  const UnitRun always_on = run_unit(*dec, in, 20, ExecutionMode::always_on);
+  REQUIRE(event.frames.size() == 4);
+  CHECK(same_frames(event.frames, always_on.frames));
+  CHECK(event.frames[0].values[3] == Approx(-1.0 + 2.0 * 2.0 / 5.0));
+  CHECK(event.frames[0].values[0] == -1.0F);  // the silent value: zero counts read range.min
+  CHECK(event.frames[1].values[3] == -1.0F);
+  CHECK(event.executed[Op::decoder_conversion] == 2);  // channels 3 and 70 in the first window only
+  CHECK(always_on.executed[Op::decoder_conversion] == 100 * 20);
+}
