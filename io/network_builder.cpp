@@ -8,6 +8,7 @@
 #include "ann/dense_engine.hpp"
 #include "ann/graph_quantization.hpp"
 #include "bridge/bridge_engine.hpp"
+#include "core/contained_read.hpp"
 #include "core/error.hpp"
 #include "core/hdf5_reader.hpp"
 #include "core/random.hpp"
@@ -366,11 +367,15 @@ class Lowering {
       Hdf5Ref w = *ref, b = *ref;
       w.group.clear();
       b.group.clear();
-      const Hdf5Reader probe_reader(ref->file.string());
-      w.dataset = ref->group + (probe_reader.exists(ref->group + "/weights") ? "/weights" : "/weight");
+      // Which datasets the group holds, asked in a child process like every read of a user's HDF5 file.
+      const auto [has_weights, has_bias] = read_contained(ref->file.string(), [&] {
+        const Hdf5Reader reader(ref->file.string());
+        return std::pair{reader.exists(ref->group + "/weights"), reader.exists(ref->group + "/bias")};
+      });
+      w.dataset = ref->group + (has_weights ? "/weights" : "/weight");
       b.dataset = ref->group + "/bias";
       weights = expand_values(net_, w, rows * fan_in, path + ".weights");
-      if (probe_reader.exists(b.dataset)) bias = expand_values(net_, b, rows, path + ".weights");
+      if (has_bias) bias = expand_values(net_, b, rows, path + ".weights");
     } else {
       weights = expand_values(net_, *layer.weights, rows * fan_in, path + ".weights");
     }

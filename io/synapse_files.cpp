@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/contained_read.hpp"
 #include "core/error.hpp"
 #include "core/hdf5_reader.hpp"
 
@@ -133,7 +134,14 @@ SynapseList read_npy_list(const std::filesystem::path& file) {
   return list;
 }
 
+SynapseList read_hdf5_list_here(const std::filesystem::path& file, const std::string& group);
+
 SynapseList read_hdf5_list(const std::filesystem::path& file, const std::string& group) {
+  // Untrusted input read through libhdf5: first in a child process (core/contained_read.hpp).
+  return read_contained(file.string(), [&] { return read_hdf5_list_here(file, group); });
+}
+
+SynapseList read_hdf5_list_here(const std::filesystem::path& file, const std::string& group) {
   const Hdf5Reader reader(file.string());
   const std::string prefix = group == "/" ? "" : group;
   SynapseList list;
