@@ -46,7 +46,8 @@ Tick run_ticks(const po::variables_map& values, const io::NetworkDescription& ne
 // --precision: a precision's name, or "native" for the chip's own (its preset's native_precision).
 Precision precision_option(const std::string& text, const std::string& chip) {
   if (text == "native") return load_chip(chip).native_precision;
-  return parse_precision(text, "run: --precision");
+  if (const auto precision = precision_from_name(text)) return *precision;
+  throw InputError("run: --precision: unknown precision '" + text + "' (float32, fixed, tianjic, loihi, native)");
 }
 
 // Runs `simulation` through a RunSession with progress on a terminal.

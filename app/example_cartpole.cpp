@@ -115,8 +115,14 @@ int run_cartpole_example(const std::vector<std::string>& args, const InterruptGu
   params.continuous = run.continuous;
   if (run.pushes) params = params.with_pushes();
   examples::HybridControllerConfig config = examples::cartpole_controller_config();
-  config.precision = run.precision == "native" ? load_chip(output.chip).native_precision
-                                               : parse_precision(run.precision, "tandem example cartpole: --precision");
+  if (run.precision == "native") {
+    config.precision = load_chip(output.chip).native_precision;
+  } else if (const auto precision = precision_from_name(run.precision)) {
+    config.precision = *precision;
+  } else {
+    throw InputError("tandem example cartpole: --precision: unknown precision '" + run.precision +
+                     "' (float32, fixed, tianjic, loihi, native)");
+  }
   if (run.train) train_weights(run, config, params);
   const auto weights = load_example_weights("cartpole", run.weights, config);
 
