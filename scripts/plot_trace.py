@@ -3,6 +3,11 @@
 environment signals — only the panels the file has data for. Layout: docs/traces.md.
 
     scripts/plot_trace.py run.h5 [-o run.png] [--state POP/VAR ...] [--units N]
+                          [--from-ms T0] [--to-ms T1] [--episode N]
+
+A long closed-loop run (100 episodes are 10^6 ms) plots as one solid band; --from-ms/--to-ms or
+--episode N (the index in /env/<name>/episode, from 0) show a window of it, where a burst after
+a push can be seen.
 """
 import argparse
 import sys
@@ -113,6 +118,21 @@ def energy_panels(trace, dt_ms):
     return panels
 
 
+def episode_window_ms(trace, episode):
+    """[start, end) in ms of episode `episode` from /env/<name>/episode (one sample per step)."""
+    for group in trace.get("env", {}).values():
+        dataset = group.get("episode") if isinstance(group, h5py.Group) else None
+        if dataset is None or "step_ms" not in dataset.attrs:
+            continue
+        samples = np.flatnonzero(dataset[:] == episode)
+        if samples.size == 0:
+            last = int(dataset[:].max()) if dataset.shape[0] else -1
+            raise SystemExit("plot_trace: %s has no episode %d (episodes 0 ... %d)" % (trace.filename, episode, last))
+        step_ms = float(dataset.attrs["step_ms"])
+        return samples[0] * step_ms, (samples[-1] + 1) * step_ms
+    raise SystemExit("plot_trace: %s records no episodes (no /env/<name>/episode)" % trace.filename)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("trace", help="trace file written by tandem --record")
@@ -120,7 +140,14 @@ def main(argv=None):
     parser.add_argument("--state", nargs="*", default=[], metavar="POP/VAR",
                         help="state traces to plot, e.g. exc/v (default: none)")
     parser.add_argument("--units", type=int, default=5, help="units per state trace (default 5)")
+    parser.add_argument("--from-ms", type=float, help="start of the time window shown (ms)")
+    parser.add_argument("--to-ms", type=float, help="end of the time window shown (ms)")
+    parser.add_argument("--episode", type=int, help="show episode N only (index in /env/<name>/episode, from 0)")
     args = parser.parse_args(argv)
+    if args.episode is not None and (args.from_ms is not None or args.to_ms is not None):
+        parser.error("give --episode or --from-ms/--to-ms, not both")
+    if args.from_ms is not None and args.to_ms is not None and args.to_ms <= args.from_ms:
+        parser.error("--to-ms must be after --from-ms")
     output = args.output or (args.trace.rsplit(".", 1)[0] + ".png")
 
     try:
@@ -130,8 +157,18 @@ def main(argv=None):
         return 2
     with trace:
         dt_ms = dt_ms_of(trace)
+        window = (args.from_ms, args.to_ms)
+        if args.episode is not None:
+            window = episode_window_ms(trace, args.episode)
         panels = []  # (title, draw(axis))
         for pop, ticks, index in spike_panels(trace):
+            # Only the spikes inside the window: a long run's raster is millions of marks.
+            keep = np.ones(ticks.shape[0], dtype=bool)
+            if window[0] is not None:
+                keep &= ticks * dt_ms >= window[0]
+            if window[1] is not None:
+                keep &= ticks * dt_ms < window[1]
+            ticks, index = ticks[keep], index[keep]
             panels.append(("spikes: %s" % pop,
                            lambda ax, t=ticks, i=index: (ax.plot(t * dt_ms, i, "|", markersize=3),
                                                          ax.set_ylabel("unit"))))
@@ -156,7 +193,9 @@ def main(argv=None):
         for axis, (title, draw) in zip(axes[:, 0], panels):
             draw(axis)
             axis.set_title(title, fontsize=9, loc="left")
-        axes[-1, 0].set_xlabel("time (ms)")
+        if window != (None, None):
+            axes[-1, 0].set_xlim(left=window[0], right=window[1])  # shared by every panel
+        axes[-1, 0].set_xlabel("time (ms)" + ("" if args.episode is None else ", episode %d" % args.episode))
         status = text(trace["meta"].attrs.get("status", "")) if "meta" in trace else ""
         figure.suptitle("%s%s" % (args.trace, " (%s)" % status if status else ""), fontsize=10)
         figure.tight_layout()
