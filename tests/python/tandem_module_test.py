@@ -172,6 +172,40 @@ class Errors(unittest.TestCase):
             self.assertEqual(tandem.load(DEMO).run(ticks=20, record=trace, force=True).ticks, 20)
 
 
+class CtrlC(unittest.TestCase):
+    """SIGINT during a run stops it cleanly: Interrupted carries the partial result, the trace
+    says "interrupted", and Python goes on."""
+
+    SCRIPT = """
+import sys, tandem
+net = tandem.load(sys.argv[1])
+print("ready", flush=True)
+try:
+    net.run(ticks=200_000_000, record=sys.argv[2])
+except tandem.Interrupted as stop:
+    print("interrupted:", stop, "|", stop.result.status, stop.result.ticks, stop.result.energy["status"], flush=True)
+print("after", flush=True)
+"""
+
+    def test_sigint_keeps_what_was_recorded(self):
+        import signal
+        import time
+        with tempfile.TemporaryDirectory() as folder:
+            trace = os.path.join(folder, "long.h5")
+            process = subprocess.Popen([sys.executable, "-c", self.SCRIPT, DEMO, trace], stdout=subprocess.PIPE,
+                                       text=True, env=os.environ)
+            self.assertEqual(process.stdout.readline().strip(), "ready")
+            time.sleep(1.5)
+            process.send_signal(signal.SIGINT)
+            output, _ = process.communicate(timeout=120)
+            self.assertEqual(process.returncode, 0, output)
+            self.assertRegex(output, r"interrupted: interrupted by SIGINT after \d+ ticks \| interrupted [1-9]\d* interrupted")
+            self.assertIn("after", output)
+            read = tandem.read_trace(trace)
+            self.assertEqual(read.status, "interrupted")
+            self.assertGreater(len(read.spikes("exc")[0]), 0)
+
+
 class Chips(unittest.TestCase):
     def test_chips_list_presets_with_costs(self):
         chips = {c["name"]: c for c in tandem.chips()}
