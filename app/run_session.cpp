@@ -306,9 +306,9 @@ const std::vector<EnergyReport>& RunSession::close_outputs(const RunInterrupted*
   }
   for (std::size_t k = 0; k < reports_.size() && !options_.energy_report_path.empty(); ++k) {
     write_energy_report(reports_[k], report_path(k));
-    std::cout << "energy report: " << report_path(k) << "\n";
+    if (options_.announce_outputs) std::cout << "energy report: " << report_path(k) << "\n";
   }
-  if (!options_.record_path.empty()) std::cout << "trace: " << options_.record_path << "\n";
+  if (options_.announce_outputs && !options_.record_path.empty()) std::cout << "trace: " << options_.record_path << "\n";
   if (options_.print_energy_table && !reports_.empty()) {
     std::uint64_t spikes = 0;
     for (const auto& node : reports_.front().nodes) {

@@ -41,6 +41,8 @@ struct RunOutputOptions {
   std::string step_name;
   bool quiet = false;
   bool print_energy_table = true;
+  // The "trace: FILE" / "energy report: FILE" lines at the end (the Python module leaves them out).
+  bool announce_outputs = true;
   // Wall time the caller spent reading and building the network before the session: printed
   // with the run's own wall time at the end and written to the trace's /meta (wall_build_s).
   double build_wall_s = 0.0;

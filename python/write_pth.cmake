@@ -1,0 +1,20 @@
+# Writes SITE_DIR/tandem.pth naming PACKAGE_PARENT (the folder holding the tandem package), so the
+# system interpreter finds `tandem` from any directory. Without write access (not root) it says
+# how to use the module instead of failing the build.
+set(pth ${SITE_DIR}/tandem.pth)
+if(EXISTS ${pth})
+  file(READ ${pth} current)
+  if(current STREQUAL "${PACKAGE_PARENT}\n")
+    return()
+  endif()
+endif()
+execute_process(COMMAND test -w ${SITE_DIR} RESULT_VARIABLE not_writable)
+if(NOT EXISTS ${SITE_DIR})
+  execute_process(COMMAND mkdir -p ${SITE_DIR} RESULT_VARIABLE not_writable)
+endif()
+if(not_writable)
+  message(STATUS "tandem: cannot write ${pth} (not root?); use the module with PYTHONPATH=${PACKAGE_PARENT}")
+  return()
+endif()
+file(WRITE ${pth} "${PACKAGE_PARENT}\n")
+message(STATUS "tandem: ${pth} -> ${PACKAGE_PARENT} (import tandem works from any directory)")
