@@ -7,8 +7,8 @@
 
 #include "app/cli_options.hpp"
 #include "app/example_report.hpp"
+#include "app/network_run.hpp"
 #include "app/run_session.hpp"
-#include "core/chip_presets.hpp"
 #include "core/error.hpp"
 #include "core/execution_mode.hpp"
 #include "core/interrupt_guard.hpp"
@@ -115,14 +115,7 @@ int run_cartpole_example(const std::vector<std::string>& args, const InterruptGu
   params.continuous = run.continuous;
   if (run.pushes) params = params.with_pushes();
   examples::HybridControllerConfig config = examples::cartpole_controller_config();
-  if (run.precision == "native") {
-    config.precision = load_chip(output.chip).native_precision;
-  } else if (const auto precision = precision_from_name(run.precision)) {
-    config.precision = *precision;
-  } else {
-    throw InputError("tandem example cartpole: --precision: unknown precision '" + run.precision +
-                     "' (float32, fixed, tianjic, loihi, native)");
-  }
+  config.precision = precision_option(run.precision, output.chip, "tandem example cartpole");
   if (run.train) train_weights(run, config, params);
   const auto weights = load_example_weights("cartpole", run.weights, config);
 

@@ -94,10 +94,10 @@ Tick run_length_ticks(std::optional<std::int64_t> ticks, std::optional<double> d
   throw InputError("run: " + network.source + " sets no duration; give --ticks N or --duration-ms T");
 }
 
-Precision precision_option(const std::string& text, const std::string& chip) {
+Precision precision_option(const std::string& text, const std::string& chip, const std::string& command) {
   if (text == "native") return load_chip(chip).native_precision;
   if (const auto precision = precision_from_name(text)) return *precision;
-  throw InputError("run: --precision: unknown precision '" + text + "' (float32, fixed, tianjic, loihi, native)");
+  throw InputError(command + ": --precision: unknown precision '" + text + "' (float32, fixed, tianjic, loihi, native)");
 }
 
 void add_default_spike_probes(const io::NetworkDescription& network, Tick ticks, RunOutputOptions& output) {

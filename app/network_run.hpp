@@ -57,8 +57,9 @@ void check_network_file(const NetworkRunRequest& request);
 Tick run_length_ticks(std::optional<std::int64_t> ticks, std::optional<double> duration_ms,
                       const io::NetworkDescription& network);
 
-// A precision's name, or "native" for the chip's own (its preset's native_precision).
-Precision precision_option(const std::string& text, const std::string& chip);
+// A precision's name, or "native" for the chip's own (its preset's native_precision); an unknown
+// name is an InputError "<command>: --precision: unknown precision …" listing the choices.
+Precision precision_option(const std::string& text, const std::string& chip, const std::string& command = "run");
 
 // --record without any probe: every population's spikes, unless the run is so large (neurons ×
 // ticks above default_spike_record_limit) that even a modest rate would write gigabytes; what

@@ -52,7 +52,8 @@ void write_all(int fd, const std::string& text) {
 
 [[noreturn]] void run_child(int fd, const std::function<void()>& read, std::size_t memory_bytes) {
 #if !defined(TANDEM_ASAN)
-  const rlimit limit{virtual_size() + memory_bytes, virtual_size() + memory_bytes};
+  const std::size_t allowed = virtual_size() + memory_bytes;
+  const rlimit limit{allowed, allowed};
   setrlimit(RLIMIT_AS, &limit);
 #else
   (void)memory_bytes;
