@@ -24,12 +24,21 @@ int run_prepared(PreparedRun& run) {
   session.run(run.ticks);
   session.finish();
   if (run.nir_engine == nullptr || run.output.quiet) return exit_ok;
-  for (const auto& probe : run.nir_outputs) {
-    const auto& last = run.nir_engine->output(probe.node);
-    std::cout << "output " << probe.node << ": " << run.nir_engine->events(probe.node) << " non-zero values in " << run.ticks
-              << " ticks; last [";
-    for (std::size_t i = 0; i < std::min<std::size_t>(last.size(), 10); ++i) std::cout << (i ? " " : "") << last[i];
-    std::cout << (last.size() > 10 ? " ...]\n" : "]\n");
+  for (const auto& [node, population] : run.nir_outputs) {
+    std::uint64_t events = 0;
+    for (const auto& counters : run.nir_engine->counters()) {
+      if (counters.node == population) events = counters.executed[Op::spike];
+    }
+    const auto& pop = run.nir_engine->population(population);
+    std::cout << "output " << node << (node == population ? "" : " (population " + population + ")") << ": " << events
+              << (pop.graded() ? " non-zero values" : " spikes") << " in " << run.ticks << " ticks";
+    if (pop.graded()) {
+      const auto last = pop.values(0);
+      std::cout << "; last v [";
+      for (std::size_t i = 0; i < std::min<std::size_t>(last.size(), 10); ++i) std::cout << (i ? " " : "") << last[i];
+      std::cout << (last.size() > 10 ? " ...]" : "]");
+    }
+    std::cout << "\n";
   }
   return exit_ok;
 }

@@ -46,13 +46,13 @@ PreparedRun prepare_nir(const NetworkRunRequest& request, RunOutputOptions outpu
   const auto mode = request.mode ? parse_execution_mode(*request.mode) : ExecutionMode::event;
   auto run = io::import_nir(request.file, options, request.seed.value_or(1), mode, request.interrupt);
   Tick longest_input = 0;
-  const auto add_input = [&](const std::string& node, std::vector<double> table) {
-    const auto width = run.engine->graph().node(node).size;
+  const auto add_input = [&](const std::string& node, const std::vector<double>& table) {
+    const auto width = run.input_width(node);
     longest_input = std::max(longest_input, static_cast<Tick>(table.size() / width));
-    run.engine->set_input(node, std::move(table));
+    run.set_input(node, table);
   };
   for (const auto& [node, source] : request.input_files) {
-    add_input(node, io::load_input_table(source, run.engine->graph().node(node).size, node));
+    add_input(node, io::load_input_table(source, run.input_width(node), node));
   }
   for (const auto& [node, table] : request.input_tables) add_input(node, table);
   io::NetworkDescription timing;  // run length: ticks, duration, else the longest input
@@ -65,7 +65,7 @@ PreparedRun prepare_nir(const NetworkRunRequest& request, RunOutputOptions outpu
   if (!output.record_path.empty()) output.probes.insert(output.probes.begin(), run.output_probes.begin(), run.output_probes.end());
   prepared.simulation = std::move(run.simulation);
   prepared.nir_engine = run.engine;
-  prepared.nir_outputs = std::move(run.output_probes);
+  for (const auto& [node, population] : run.lowering.outputs) prepared.nir_outputs.emplace_back(node, population);
   prepared.output = std::move(output);
   prepared.label = request.file;
   prepared.resolved = std::move(run.resolved);

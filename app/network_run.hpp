@@ -12,7 +12,7 @@
 #include "app/run_session.hpp"
 #include "core/precision.hpp"
 #include "io/network_description.hpp"
-#include "io/nir_engine.hpp"
+#include "neurons/event_engine.hpp"
 #include "io/overrides.hpp"
 
 namespace tandem::app {
@@ -38,8 +38,9 @@ struct NetworkRunRequest {
 
 struct PreparedRun {
   std::unique_ptr<Simulation> simulation;
-  io::NirEngine* nir_engine = nullptr;  // NIR files: the engine, for the Output nodes' summary
-  std::vector<Probe> nir_outputs;       // NIR files: a spike probe per Output node
+  neurons::EventEngine* nir_engine = nullptr;  // NIR files: the engine, for the Output nodes' summary
+  // NIR files: each Output node and the population whose events it gives.
+  std::vector<std::pair<std::string, std::string>> nir_outputs;
   RunOutputOptions output;              // the caller's, completed (chip, probes, pinned cores, build time)
   std::string label;                    // the file, as given
   std::string resolved;                 // the resolved configuration for /meta

@@ -1,5 +1,7 @@
 #include "io/nir_import.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -18,26 +20,54 @@ NirReset parse_nir_reset(const std::string& text) {
 
 NirRun import_nir(const std::filesystem::path& file, const NirImportOptions& options, std::uint64_t seed,
                   ExecutionMode mode, const InterruptGuard* interrupt) {
-  auto graph = read_nir(file, interrupt, options.read_limits);
+  if (!(options.dt_ms > 0.0) || !std::isfinite(options.dt_ms)) {
+    throw InputError(file.string() + ": --dt-ms must be a positive number of ms");
+  }
   NirRun run;
+  run.graph = read_nir(file, interrupt, options.read_limits);
   std::ostringstream resolved;
   char dt[40];
   std::snprintf(dt, sizeof dt, "%.15g", options.dt_ms);
-  resolved << "nir_import:\n  file: " << std::filesystem::absolute(file).string() << "\n  nir_version: '" << graph.version
-           << "'\n  dt_ms: " << dt << "\n  reset: " << (options.reset == NirReset::zero ? "zero" : "subtract")
-           << "\n  nodes: " << graph.nodes.size() << "\n";
-  for (const auto& node : graph.nodes) {
-    if (node.kind == NirKind::output && node.top_level) run.output_probes.push_back(Probe{node.name, "spikes", {}, 1});
-  }
-  run.resolved = resolved.str();
+  resolved << "nir_import:\n  file: " << std::filesystem::absolute(file).string() << "\n  nir_version: '"
+           << run.graph.version << "'\n  dt_ms: " << dt << "\n  reset: " << (options.reset == NirReset::zero ? "zero" : "subtract")
+           << "\n  precision: " << to_string(options.precision) << "\n  nodes: " << run.graph.nodes.size() << "\n";
   SimulationSettings settings;
   settings.time = TimeBase(options.dt_ms);
   settings.seed = seed;
   settings.mode = mode;
   settings.interrupt = interrupt;
   run.simulation = std::make_unique<Simulation>(settings);
-  run.engine = &run.simulation->add_engine(std::make_unique<NirEngine>("nir", std::move(graph), options));
+  run.engine = &run.simulation->add_engine(std::make_unique<neurons::EventEngine>("snn", settings.time));
+  run.lowering = lower_nir(run.graph, options, *run.engine);
+  for (const auto& [output, population] : run.lowering.outputs) {
+    run.output_probes.push_back(Probe{population, "spikes", {}, 1});
+    resolved << "  output " << output << ": " << population << "\n";
+  }
+  run.resolved = resolved.str();
   return run;
+}
+
+std::size_t NirRun::input_width(const std::string& node) const {
+  if (std::find(lowering.inputs.begin(), lowering.inputs.end(), node) == lowering.inputs.end()) {
+    std::string names;
+    for (const auto& name : lowering.inputs) names += (names.empty() ? "" : ", ") + name;
+    throw InputError(graph.file + ": no top-level Input node named '" + node + "' (inputs: " + names + ")");
+  }
+  return graph.node(node).size;
+}
+
+void NirRun::set_input(const std::string& node, const std::vector<double>& values) {
+  const std::size_t width = input_width(node);
+  if (values.size() % width != 0) {
+    throw InputError(graph.file + ": input for '" + node + "' must have " + std::to_string(width) + " columns");
+  }
+  std::vector<float> rows;
+  rows.reserve(values.size());
+  for (const double value : values) {
+    if (!std::isfinite(value)) throw InputError(graph.file + ": input for '" + node + "' holds a value that is not finite");
+    rows.push_back(static_cast<float>(value));
+  }
+  engine->set_values(node, std::move(rows));
 }
 
 std::vector<double> load_input_table(const std::string& source, std::size_t width, const std::string& node) {

@@ -1,5 +1,6 @@
-// `tandem run model.nir` as an API: a NIR file becomes a Simulation holding one NirEngine
-// (named "nir"), with input tables for its Input nodes and a probe per Output node.
+// `tandem run model.nir` as an API: a NIR file read (io/nir_graph.hpp) and lowered onto an event
+// engine (io/nir_lowering.hpp) in a Simulation, with a value table per Input node and a probe
+// per Output node.
 #pragma once
 
 #include <filesystem>
@@ -8,15 +9,23 @@
 #include <vector>
 
 #include "core/simulation.hpp"
-#include "io/nir_engine.hpp"
+#include "io/nir_lowering.hpp"
 
 namespace tandem::io {
 
 struct NirRun {
   std::unique_ptr<Simulation> simulation;
-  NirEngine* engine = nullptr;
-  std::vector<Probe> output_probes;  // "spikes" of every Output node
+  neurons::EventEngine* engine = nullptr;  // named "snn"
+  NirGraph graph;
+  NirLowering lowering;
+  std::vector<Probe> output_probes;  // "spikes" (events) of every Output node's population
   std::string resolved;              // import settings as YAML text for /meta
+
+  // Values for a top-level Input node, row-major [ticks x width]; nothing after the last row.
+  // InputError naming the node when it is not an Input or the rows do not fit its width.
+  void set_input(const std::string& node, const std::vector<double>& values);
+  // The width of a top-level Input node (InputError naming it otherwise).
+  [[nodiscard]] std::size_t input_width(const std::string& node) const;
 };
 
 // `interrupt` is checked while the file is read and, through the Simulation's settings, while

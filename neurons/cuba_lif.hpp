@@ -1,7 +1,7 @@
 // NIR CubaLIF: current-based LIF with one synaptic current:
 //   tau_syn dI/dt = −I + w_in·S,   tau_mem dv/dt = (v_leak − v) + R·(I + I_ext)
 // Per tick: I += w_in·(values arriving on `i_syn`); v by exponential Euler holding I fixed;
-// v += inputs on `v`; I decays exactly; threshold/reset (to value or subtract); refractory clamp.
+// v += inputs on `v`; I decays exactly (integration: euler → both decays 1 − dt/tau, NIR's scheme); threshold/reset (to value or subtract); refractory clamp.
 // Rest: not refractory, |v − v_leak| <= rest_tolerance_mv and |I| <= rest_tolerance_na → v = v_leak,
 // I = 0 (model.hpp).
 #pragma once
@@ -24,6 +24,7 @@ struct CubaLif {
     ResetMode reset_mode = ResetMode::to_value;
     double rest_tolerance_mv = default_rest_tolerance_mv;
     double rest_tolerance_na = default_rest_tolerance_na;
+    Integration integration = Integration::exact;  // euler: NIR's forward Euler (model.hpp)
   };
   static constexpr std::array fields = {
       Field<Parameters>{"tau_mem_ms", &Parameters::tau_mem_ms}, Field<Parameters>{"tau_syn_ms", &Parameters::tau_syn_ms},
@@ -48,7 +49,8 @@ struct CubaLif {
     require_finite(name, "r_mohm", p.r_mohm);
     require_finite(name, "w_in", p.w_in);
     const double dt = time.dt_ms();
-    return {decay_factor(dt, p.tau_mem_ms), decay_factor(dt, p.tau_syn_ms), static_cast<float>(p.v_leak_mv),
+    return {decay_factor(name, "tau_mem_ms", dt, p.tau_mem_ms, p.integration),
+            decay_factor(name, "tau_syn_ms", dt, p.tau_syn_ms, p.integration), static_cast<float>(p.v_leak_mv),
             static_cast<float>(p.r_mohm), static_cast<float>(p.w_in),
             make_spike_rule(name, p.v_threshold_mv, p.v_reset_mv, p.reset_mode, p.refractory_ms, time),
             rest_tolerance(name, "rest_tolerance_mv", p.rest_tolerance_mv),

@@ -14,11 +14,13 @@ namespace tandem::neurons {
 //     dense ports (held frames), currents, Poisson inputs — each in the order they were added.
 //     Synaptic input for t was already added to row t when the sources spiked (t − delay).
 //  2. populations step in the order they were added, reading and clearing row t; a neuron's
-//     spikes are listed in ascending index order.
-//  3. every population's spikes go through its outgoing projections (in the order connected)
-//     into rows t + delay (delay >= 1) of the targets: event mode walks only the rows of the
+//     spikes are listed in ascending index order (a graded population lists its events).
+//  3. right after it steps, a population's spikes go through its outgoing projections (in the
+//     order connected) into rows t + delay of the targets: event mode walks only the rows of the
 //     sources that spiked; always-on reads every row and adds only the spiking sources' rows,
-//     so both add the same values in the same order.
+//     so both add the same values in the same order. A same-tick projection (delay 0) reaches
+//     a population stepped later in this tick; delay >= 1 rows are read in later ticks, so each
+//     row still receives its inputs in population order.
 //  4. spikes leave on "<pop>.spikes" stamped t; probes sample state at the end of t.
 
 EventEngine::EventEngine(std::string name, TimeBase time) : name_(std::move(name)), time_(time) {}
@@ -70,6 +72,33 @@ PopulationBase& EventEngine::add_spike_generator_ms(const std::string& name,
   return add_spike_generator(name, times_ms.size(), std::move(spikes));
 }
 
+PopulationBase& EventEngine::add_value_table(const std::string& name, std::size_t size) {
+  return add_population(std::make_unique<ValueTable>(name, size));
+}
+
+void EventEngine::set_values(std::string_view source, std::vector<float> rows) {
+  auto* table = dynamic_cast<ValueTable*>(&population(source));
+  if (table == nullptr) throw InputError("engine '" + name_ + "': '" + std::string(source) + "' is not a value table");
+  table->set_values(std::move(rows));
+}
+
+void EventEngine::set_graded_output(std::string_view population_name, std::string_view variable) {
+  try {
+    population(population_name).set_graded_output(variable);
+  } catch (const InputError& error) {
+    throw InputError("graded output of population '" + std::string(population_name) + "': " + error.what());
+  }
+}
+
+void EventEngine::set_quantisation_scale(std::string_view population_name, double scale) {
+  if (!(scale > 0.0) || !std::isfinite(scale)) {
+    throw InputError("population '" + std::string(population_name) + "': quantisation scale " + format_number(scale) +
+                     " must be a positive number");
+  }
+  populations_[population_index(population_name, "quantisation scale")]->fixed_scale = scale;
+  built_ = false;
+}
+
 void EventEngine::connect(ProjectionSpec spec) {
   for (const auto& entry : projections_) {
     if (entry->spec.name == spec.name) throw InputError("engine '" + name_ + "': projection '" + spec.name + "' is defined twice");
@@ -87,6 +116,10 @@ void EventEngine::connect(ProjectionSpec spec) {
   if (target.receptors()[entry->receptor].is_current) {
     throw InputError(what + ": receptor '" + spec.receptor + "' of '" + target.name() +
                      "' is a current input; spikes need a jump receptor");
+  }
+  if (spec.same_tick && entry->target <= entry->source) {
+    throw InputError(what + " is same-tick (delay 0), so its target '" + target.name() +
+                     "' must be added after its source '" + spec.source + "' (a feed-forward path)");
   }
   entry->spec = std::move(spec);
   populations_[entry->source]->outgoing.push_back(projections_.size());
@@ -220,7 +253,9 @@ void EventEngine::quantise_integer_populations() {
     }
     PopulationQuantisation q{pop.name(), pop.precision()};
     q.weight_limit = pop.weight_limit();
-    q.scale = largest > 0.0 ? q.weight_limit / largest : pop.fallback_scale();
+    q.scale = populations_[p]->fixed_scale > 0.0 ? populations_[p]->fixed_scale
+              : largest > 0.0                    ? q.weight_limit / largest
+                                                 : pop.fallback_scale();
     q.parameters = pop.set_input_scale(q.scale);
     for (auto& entry : projections_) {
       if (entry->target == p && spike_receptor(entry->receptor)) entry->built->quantise_weights(q.scale, q.weight_limit, q.weights);
@@ -286,7 +321,9 @@ void EventEngine::reset(const RunContext& context) {
   for (auto& entry : populations_) {
     entry->population->reset(context.seed);
     entry->spikes.clear();
+    entry->payloads.clear();
     entry->fired.assign(entry->population->size(), 0);
+    entry->payload_of.assign(entry->population->graded() ? entry->population->size() : 0, 0.0F);
   }
   delivered_events_ = 0;
   for (auto& input : poisson_inputs_) {
@@ -390,42 +427,45 @@ void EventEngine::apply_inputs(Tick tick, const Mailbox& inbox, std::vector<std:
   }
 }
 
-void EventEngine::deliver(Tick tick) {
+void EventEngine::deliver(PopulationEntry& source, Tick tick) {
   const bool event_mode = mode_ == ExecutionMode::event;
+  if (event_mode && source.spikes.empty()) return;
+  if (source.outgoing.empty()) return;
+  const bool graded = source.population->graded();
+  if (!event_mode) {
+    for (std::size_t k = 0; k < source.spikes.size(); ++k) {
+      source.fired[source.spikes[k]] = 1;
+      if (graded) source.payload_of[source.spikes[k]] = source.payloads[k];
+    }
+  }
   const std::size_t population_nodes = populations_.size();
-  for (auto& source : populations_) {
-    if (event_mode && source->spikes.empty()) continue;
-    if (!event_mode) {
-      for (const std::uint32_t i : source->spikes) source->fired[i] = 1;
+  for (const std::size_t projection_index : source.outgoing) {
+    ProjectionEntry& entry = *projections_[projection_index];
+    const Projection& projection = *entry.built;
+    PopulationBase& target = *populations_[entry.target]->population;
+    for (std::size_t d = 0; d < entry.rows.size(); ++d) {
+      entry.rows[d] = target.input_row(entry.receptor, tick + static_cast<Tick>(d));
     }
-    for (const std::size_t index : source->outgoing) {
-      ProjectionEntry& entry = *projections_[index];
-      const Projection& projection = *entry.built;
-      PopulationBase& target = *populations_[entry.target]->population;
-      for (std::size_t d = 1; d < entry.rows.size(); ++d) {
-        entry.rows[d] = target.input_row(entry.receptor, tick + static_cast<Tick>(d));
-      }
-      const auto row_for = [&entry](Tick delay) { return entry.rows[static_cast<std::size_t>(delay)]; };
-      const auto note = [&target, tick](Tick delay, const std::uint32_t* first, const std::uint32_t* last) {
-        target.note_inputs(tick + delay, first, last);
-      };
-      std::uint64_t delivered = 0;
-      for (const std::uint32_t s : source->spikes) delivered += projection.row_length(s);
-      delivered_events_ += delivered;
-      OpCounts& executed = counters_[population_nodes + index].executed;
-      if (event_mode) {
-        projection.deliver(source->spikes, row_for, note);
-        executed.add(Op::synaptic_op, delivered);
-        executed.add(Op::memory_byte_read, delivered * projection.bytes_per_synapse());
-      } else {
-        read_checksum_ += projection.scan_all(source->fired, row_for, note);
-        executed.add(Op::synaptic_op, projection.synapse_count());
-        executed.add(Op::memory_byte_read, projection.synapse_count() * projection.bytes_per_synapse());
-      }
+    const auto row_for = [&entry](Tick delay) { return entry.rows[static_cast<std::size_t>(delay)]; };
+    const auto note = [&target, tick](Tick delay, const std::uint32_t* first, const std::uint32_t* last) {
+      target.note_inputs(tick + delay, first, last);
+    };
+    std::uint64_t delivered = 0;
+    for (const std::uint32_t s : source.spikes) delivered += projection.row_length(s);
+    delivered_events_ += delivered;
+    OpCounts& executed = counters_[population_nodes + projection_index].executed;
+    if (event_mode) {
+      projection.deliver(source.spikes, graded ? source.payloads.data() : nullptr, row_for, note);
+      executed.add(Op::synaptic_op, delivered);
+      executed.add(Op::memory_byte_read, delivered * projection.bytes_per_synapse());
+    } else {
+      read_checksum_ += projection.scan_all(source.fired, graded ? source.payload_of.data() : nullptr, row_for, note);
+      executed.add(Op::synaptic_op, projection.synapse_count());
+      executed.add(Op::memory_byte_read, projection.synapse_count() * projection.bytes_per_synapse());
     }
-    if (!event_mode) {
-      for (const std::uint32_t i : source->spikes) source->fired[i] = 0;
-    }
+  }
+  if (!event_mode) {
+    for (const std::uint32_t i : source.spikes) source.fired[i] = 0;
   }
 }
 
@@ -439,11 +479,15 @@ void EventEngine::advance(const Epoch& epoch, const Mailbox& inbox, Mailbox& out
       PopulationEntry& entry = *populations_[p];
       entry.spikes.clear();
       entry.population->step(tick, event_mode, entry.spikes, counters_[p].executed);
+      if (entry.population->graded()) {
+        entry.population->graded_events(tick, entry.spikes, entry.payloads);
+        counters_[p].executed.add(Op::spike, entry.spikes.size());
+      }
       SpikeBatch& out = outbox.port(entry.out_port).spikes;
       for (const std::uint32_t i : entry.spikes) out.push(tick, i);
       counters_[p].always_on.add(Op::spike, entry.spikes.size());
+      deliver(entry, tick);
     }
-    deliver(tick);
     if (!probes_.empty()) sample_probes(tick);
   }
   // The always-on baseline in bulk: every neuron and every synapse, every tick.

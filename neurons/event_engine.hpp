@@ -57,7 +57,8 @@ class EventEngine final : public Engine {
                                       std::vector<std::pair<Tick, std::uint32_t>> spikes);
   // Spike times in ms per unit (unit = index in `times_ms`), rounded to the nearest tick.
   PopulationBase& add_spike_generator_ms(const std::string& name, const std::vector<std::vector<double>>& times_ms);
-  // Checked now (names, receptor); synapses are built at reset() from the run seed
+  // Checked now (names, receptor; a same-tick projection's target added after its source);
+  // synapses are built at reset() from the run seed
   // (RandomStream::derived(seed, projection name)) and rebuilt only when the seed changes.
   void connect(ProjectionSpec spec);
   void add_poisson_input(const PoissonInputSpec& spec);
@@ -67,6 +68,16 @@ class EventEngine final : public Engine {
   void add_spike_input_port(const std::string& port, const std::string& population, const std::string& receptor,
                             float weight);
   void add_dense_input_port(const std::string& port, const std::string& population, const std::string& receptor);
+
+  // A source replaying a table of values [ticks x size] as graded events (neurons/spike_sources.hpp);
+  // the table is given with set_values (before or between runs).
+  PopulationBase& add_value_table(const std::string& name, std::size_t size);
+  void set_values(std::string_view source, std::vector<float> rows);
+  // The population sends `variable`'s value instead of spikes (PopulationBase::set_graded_output).
+  void set_graded_output(std::string_view population, std::string_view variable);
+  // An integer-precision population's scale (integer weight units per unit of input), instead of
+  // the default that maps its largest incoming weight to the largest integer weight.
+  void set_quantisation_scale(std::string_view population, double scale);
 
   [[nodiscard]] PopulationBase& population(std::string_view name) const;
   [[nodiscard]] const Projection& projection(std::string_view name) const;  // after reset()
@@ -101,7 +112,8 @@ class EventEngine final : public Engine {
   // Integer-precision populations: picks each one's scale and rounds its incoming weights.
   void quantise_integer_populations();
   void apply_inputs(Tick tick, const Mailbox& inbox, std::vector<std::size_t>& spike_cursor);
-  void deliver(Tick tick);
+  // The population's events through its outgoing projections into rows tick + delay.
+  void deliver(PopulationEntry& source, Tick tick);
   void sample_probes(Tick tick);
 
   std::string name_;

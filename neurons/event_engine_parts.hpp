@@ -9,8 +9,11 @@ namespace tandem::neurons {
 struct EventEngine::PopulationEntry {
   std::unique_ptr<PopulationBase> population;
   std::size_t out_port = 0;
-  std::vector<std::uint32_t> spikes;  // this tick's
+  std::vector<std::uint32_t> spikes;  // this tick's (a graded population: its events)
+  std::vector<float> payloads;        // a graded population: this tick's values, parallel to spikes
   std::vector<std::uint8_t> fired;    // always-on: 0/1 per neuron for this tick
+  std::vector<float> payload_of;      // always-on, graded: this tick's value per neuron
+  double fixed_scale = 0.0;           // integer precisions: a given scale; 0 = from the weights
   std::vector<std::size_t> outgoing;  // projection indices
   std::uint64_t ticks_spikes = 0;
 };

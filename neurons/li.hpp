@@ -14,6 +14,7 @@ struct Li {
     double v_leak_mv = 0.0;
     double r_mohm = 1.0;
     double rest_tolerance_mv = default_rest_tolerance_mv;
+    Integration integration = Integration::exact;  // euler: NIR's forward Euler (model.hpp)
   };
   static constexpr std::array fields = {Field<Parameters>{"tau_ms", &Parameters::tau_ms},
                                         Field<Parameters>{"v_leak_mv", &Parameters::v_leak_mv},
@@ -30,7 +31,8 @@ struct Li {
     require_positive(name, "tau_ms", p.tau_ms);
     require_finite(name, "v_leak_mv", p.v_leak_mv);
     require_finite(name, "r_mohm", p.r_mohm);
-    return {decay_factor(time.dt_ms(), p.tau_ms), static_cast<float>(p.v_leak_mv), static_cast<float>(p.r_mohm),
+    return {decay_factor(name, "tau_ms", time.dt_ms(), p.tau_ms, p.integration), static_cast<float>(p.v_leak_mv),
+            static_cast<float>(p.r_mohm),
             rest_tolerance(name, "rest_tolerance_mv", p.rest_tolerance_mv)};
   }
   static void rest(const Constants& c, State& s, std::size_t i) { s.var[0][i] = c.v_leak; }

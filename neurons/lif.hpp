@@ -1,7 +1,8 @@
 // NIR LIF with delta inputs: the Brunel (2000) network's neuron. Equations:
 //   tau_m dv/dt = (v_leak − v) + R·I        (I: the `i_ext` current held over the tick)
 //   a value arriving on `v` is added to v after the leak step (delta synapse); v > v_th → reset.
-// Per tick: v ← v_inf + (v − v_inf)·exp(−dt/tau_m), v_inf = v_leak + R·I; v += Σ inputs on v;
+// Per tick: v ← v_inf + (v − v_inf)·exp(−dt/tau_m) (integration: euler → 1 − dt/tau_m),
+// v_inf = v_leak + R·I; v += Σ inputs on v;
 // threshold. While refractory v is clamped and inputs on v are dropped (NEST iaf_psc_delta).
 // Rest: not refractory and |v − v_leak| <= rest_tolerance_mv → v = v_leak (model.hpp).
 #pragma once
@@ -21,6 +22,7 @@ struct Lif {
     double refractory_ms = 0.0;
     ResetMode reset_mode = ResetMode::to_value;
     double rest_tolerance_mv = default_rest_tolerance_mv;
+    Integration integration = Integration::exact;  // euler: NIR's forward Euler (model.hpp)
   };
   static constexpr std::array fields = {
       Field<Parameters>{"tau_m_ms", &Parameters::tau_m_ms}, Field<Parameters>{"v_leak_mv", &Parameters::v_leak_mv},
@@ -40,7 +42,8 @@ struct Lif {
     require_positive(name, "tau_m_ms", p.tau_m_ms);
     require_finite(name, "v_leak_mv", p.v_leak_mv);
     require_finite(name, "r_mohm", p.r_mohm);
-    return {decay_factor(time.dt_ms(), p.tau_m_ms), static_cast<float>(p.v_leak_mv), static_cast<float>(p.r_mohm),
+    return {decay_factor(name, "tau_m_ms", time.dt_ms(), p.tau_m_ms, p.integration), static_cast<float>(p.v_leak_mv),
+            static_cast<float>(p.r_mohm),
             make_spike_rule(name, p.v_threshold_mv, p.v_reset_mv, p.reset_mode, p.refractory_ms, time),
             rest_tolerance(name, "rest_tolerance_mv", p.rest_tolerance_mv)};
   }

@@ -88,16 +88,18 @@ struct LoihiLif : LifProcessModel {
     Constants c;
     c.scale = scale;
     c.v_leak = f.v_leak;
-    c.neuron.dv = static_cast<std::int64_t>(std::floor(4096.0 * (1.0 - static_cast<double>(f.decay))));
+    // Forward Euler's leak is dt/tau exactly (no float decay to undo: NIR's Loihi reference truncates 4096·dt/tau).
+    const double leak = p.integration == Integration::euler ? time.dt_ms() / p.tau_m_ms : 1.0 - static_cast<double>(f.decay);
+    c.neuron.dv = static_cast<std::int64_t>(std::floor(4096.0 * leak));
     c.neuron.vth = static_cast<std::int64_t>(vth);
     c.neuron.refractory_ticks = f.spike.refractory_ticks > 0 ? f.spike.refractory_ticks - 1U : 0U;
-    c.current_gain = p.r_mohm * (1.0 - static_cast<double>(f.decay)) * scale;
+    c.current_gain = p.r_mohm * leak * scale;
     return c;
   }
 
   static std::vector<QuantisedParameter> represented(const Parameters& p, const Constants& c, const TimeBase& time) {
     return {{"v_threshold_mv", p.v_threshold_mv, static_cast<double>(c.neuron.vth) / c.scale + p.v_leak_mv},
-            {"decay per tick", static_cast<double>(decay_factor(time.dt_ms(), p.tau_m_ms)),
+            {"decay per tick", static_cast<double>(decay_factor("lif", "tau_m_ms", time.dt_ms(), p.tau_m_ms, p.integration)),
              1.0 - static_cast<double>(c.neuron.dv) / 4096.0}};
   }
 

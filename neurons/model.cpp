@@ -59,6 +59,29 @@ std::uint16_t refractory_ticks(std::string_view model, double refractory_ms, con
 
 float decay_factor(double dt_ms, double tau_ms) { return static_cast<float>(std::exp(-dt_ms / tau_ms)); }
 
+Integration parse_integration(std::string_view text) {
+  if (text == "exact") return Integration::exact;
+  if (text == "euler") return Integration::euler;
+  throw InputError("integration '" + std::string(text) + "' is not one of exact, euler");
+}
+
+double leak_per_tick(std::string_view model, std::string_view parameter, double dt_ms, double tau_ms,
+                     Integration integration) {
+  if (integration == Integration::exact) return -std::expm1(-dt_ms / tau_ms);
+  if (tau_ms < dt_ms) {
+    throw InputError(std::string(model) + ": parameter " + std::string(parameter) + " = " + format_number(tau_ms) +
+                     " ms is shorter than the tick (" + format_number(dt_ms) +
+                     " ms): forward Euler (integration: euler) would overshoot rest");
+  }
+  return dt_ms / tau_ms;
+}
+
+float decay_factor(std::string_view model, std::string_view parameter, double dt_ms, double tau_ms,
+                   Integration integration) {
+  if (integration == Integration::exact) return decay_factor(dt_ms, tau_ms);
+  return static_cast<float>(1.0 - leak_per_tick(model, parameter, dt_ms, tau_ms, integration));
+}
+
 SpikeRule make_spike_rule(std::string_view model, double v_threshold_mv, double v_reset_mv,
                           ResetMode mode, double refractory_ms, const TimeBase& time) {
   require_finite(model, "v_reset_mv", v_reset_mv);

@@ -114,8 +114,21 @@ void require_greater(std::string_view model, std::string_view parameter, double 
                      std::string_view other, double other_value);
 // A refractory period in ms that must be a whole number of ticks, fitting the 16-bit counter.
 std::uint16_t refractory_ticks(std::string_view model, double refractory_ms, const TimeBase& time);
+// How a leaky model integrates a tick: `exact` — exponential Euler, decay exp(−dt/tau), exact
+// for input held over the tick (the default); `euler` — forward Euler, decay 1 − dt/tau, the
+// scheme of NIR's reference equations, which imported NIR graphs use to reproduce their
+// reference behaviour (docs/nir.md). Forward Euler needs tau >= dt (else the decay is negative).
+enum class Integration { exact, euler };
+Integration parse_integration(std::string_view text);  // "exact" | "euler"; InputError otherwise
+// The fraction of the distance to v_inf covered in one tick: 1 − exp(−dt/tau) or dt/tau, in double.
+// InputError naming the model and parameter when forward Euler's tau is shorter than dt.
+double leak_per_tick(std::string_view model, std::string_view parameter, double dt_ms, double tau_ms,
+                     Integration integration);
 // exp(−dt/tau) computed in double and rounded once to float.
 float decay_factor(double dt_ms, double tau_ms);
+// The decay per tick of `integration`: decay_factor() for exact, 1 − dt/tau rounded once for euler.
+float decay_factor(std::string_view model, std::string_view parameter, double dt_ms, double tau_ms,
+                   Integration integration);
 
 // Shared spike logic of the threshold models. Clamped ticks after a spike at tick t are
 // t+1 … t+R−1 (R = refractory ticks; Brian2's timestep(t − lastspike) < timestep(refractory)),

@@ -66,6 +66,18 @@ void PopulationBase::set_initial_uniform(std::string_view variable, double low, 
   initializers_.push_back({index, {}, low, high});
 }
 
+void PopulationBase::graded_events(Tick /*tick*/, std::vector<std::uint32_t>& indices, std::vector<float>& values) const {
+  indices.clear();
+  values.clear();
+  const std::span<const float> state = this->values(graded_variable_);
+  for (std::size_t i = 0; i < state.size(); ++i) {
+    if (state[i] != 0.0F) {
+      indices.push_back(static_cast<std::uint32_t>(i));
+      values.push_back(state[i]);
+    }
+  }
+}
+
 void PopulationBase::configure_slots(std::size_t slots) {
   slots_ = std::max<std::size_t>(slots, 1);
   ring_.clear();

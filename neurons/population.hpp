@@ -103,6 +103,15 @@ class PopulationBase {
   // into the variable's unit).
   [[nodiscard]] virtual std::span<const float> values(std::size_t variable) const = 0;
 
+  // Graded output (docs/neurons.md#graded-outputs): instead of spikes the population sends the
+  // value of one state variable, as an event carrying that value, for every neuron where it is
+  // not 0 — Loihi 2's graded spikes. NIR's LI, I and CubaLI nodes pass v on this way; projections
+  // from the population add weight × value.
+  void set_graded_output(std::string_view variable) { graded_variable_ = variable_index(variable); }
+  [[nodiscard]] virtual bool graded() const { return graded_variable_ != no_graded_variable; }
+  // This tick's graded events (after step()), ascending indices with their values.
+  virtual void graded_events(Tick tick, std::vector<std::uint32_t>& indices, std::vector<float>& values) const;
+
   // The arithmetic of the neuron updates (core/precision.hpp). Integer precisions (tianjic, loihi)
   // receive integer weights: the engine picks the population's scale (integer units per unit of
   // spike input) from its largest incoming weight, rounds every weight with it and calls
@@ -154,6 +163,8 @@ class PopulationBase {
   std::vector<std::uint8_t> noted_all_;            // per slot, 1: every neuron's rows were
   bool noting_ = true;
   std::vector<Initializer> initializers_;
+  static constexpr std::size_t no_graded_variable = static_cast<std::size_t>(-1);
+  std::size_t graded_variable_ = no_graded_variable;
 };
 
 // N neurons of `Model` (see model_list.hpp for the static interface a model provides).

@@ -170,9 +170,12 @@ Projection::Projection(const ProjectionSpec& spec, std::size_t source_size, std:
   RandomStream random = RandomStream::derived(seed, spec.name);
   if (target_size > std::numeric_limits<std::uint32_t>::max()) fail(name_, "target population too large");
   if (!std::isfinite(spec.weight)) fail(name_, "weight is not finite");
-  // Delays: whole ticks, >= 1.
+  // Delays: whole ticks, >= 1; 0 only for a same-tick projection.
+  if (spec.same_tick && (spec.delay_ms != 0.0 || spec.delay_max_ms != 0.0)) {
+    fail(name_, "a same-tick projection has no delay (delay_ms " + format_number(spec.delay_ms) + ")");
+  }
   const auto delay_ticks = [&](double ms, const char* what) -> Tick {
-    if (ms == 0.0) return 1;
+    if (ms == 0.0) return spec.same_tick ? 0 : 1;
     const Tick ticks = time.exact_ticks_from_ms(ms, "projection '" + name_ + "': " + what);
     if (ticks < 1) fail(name_, std::string(what) + " = " + format_number(ms) + " ms is shorter than one tick");
     return ticks;
@@ -205,7 +208,7 @@ Projection::Projection(const ProjectionSpec& spec, std::size_t source_size, std:
       csr.row_start.assign(source_size + 1, 0);
       weight_.reserve(list.size());
       delay_.reserve(list.size());
-      Tick longest = 1;
+      Tick longest = spec.same_tick ? 0 : 1;
       for (const auto& syn : list) {
         if (syn.source >= source_size || syn.target >= target_size) {
           fail(name_, "synapse (" + std::to_string(syn.source) + " -> " + std::to_string(syn.target) +
@@ -214,6 +217,7 @@ Projection::Projection(const ProjectionSpec& spec, std::size_t source_size, std:
         if (!std::isfinite(syn.weight)) fail(name_, "synapse weight is not finite");
         const Tick d = delay_ticks(syn.delay_ms, "delay_ms");
         if (d > std::numeric_limits<std::uint8_t>::max()) fail(name_, "per-synapse delays are limited to 255 ticks");
+        if (spec.same_tick && d != 0) fail(name_, "a same-tick projection's synapses have no delay");
         ++csr.row_start[syn.source + 1];
         csr.target.push_back(syn.target);
         weight_.push_back(syn.weight);
@@ -246,6 +250,7 @@ Projection::Projection(const ProjectionSpec& spec, std::size_t source_size, std:
       max_delay_ = delay_max;
     }
   }
+  if (spec.same_tick) delay_.clear();  // every synapse's delay is 0 = max_delay_
 }
 
 float Projection::largest_weight() const {

@@ -27,7 +27,7 @@ struct ExplicitSynapse {
 // What to build. Weight: `weight` for every synapse, unless `weights` (CSR order after the build:
 // sources ascending, then targets in generation order) or explicit synapses give one each.
 // Delay: `delay_ms` for all, or uniform per synapse in [delay_ms, delay_max_ms] whole ticks when
-// delay_max_ms > delay_ms. Delays >= 1 tick.
+// delay_max_ms > delay_ms. Delays >= 1 tick, except a `same_tick` projection (delay 0).
 struct ProjectionSpec {
   std::string name;
   std::string source;    // population
@@ -41,6 +41,10 @@ struct ProjectionSpec {
   std::vector<float> weights;
   double delay_ms = 0.0;  // 0 → one tick
   double delay_max_ms = 0.0;
+  // Delivered in the tick the source spikes (delay 0), as NIR graphs pass values along a
+  // feed-forward path within one time step. The target must be stepped after the source (added
+  // to the engine later); delay_ms, delay_max_ms and explicit synapses' delays must be 0.
+  bool same_tick = false;
   std::vector<ExplicitSynapse> synapses;  // explicit_list
   // convolution: source population = C×H×W, target = O×H'×W' (flattened row-major, as
   // core/convolution_shape.hpp defines them); `kernel` is [O, C/groups, kh, kw] row-major (NIR's
@@ -89,12 +93,16 @@ class Projection {
   // of its target at tick + delay. `row_for(delay)` gives that row's base pointer;
   // `note(delay, first, last)` is told the targets written in that row (the target
   // population's active set), a whole CSR row at once where the delay is uniform.
+  // Graded events (docs/neurons.md#graded-outputs): `payloads` (nullptr for spikes) holds one value
+  // per entry of `spiking`, and each synapse adds weight × value.
   template <typename RowFor, typename Note>
-  void deliver(const std::vector<std::uint32_t>& spiking, RowFor&& row_for, Note&& note) const;
+  void deliver(const std::vector<std::uint32_t>& spiking, const float* payloads, RowFor&& row_for, Note&& note) const;
   // Always-on: reads every synapse; adds exactly what deliver() adds, in the same order
-  // (`fired` is a 0/1 flag per source). Returns a checksum of the reads so they are not elided.
+  // (`fired` is a 0/1 flag per source; `payload_of`, nullptr for spikes, a value per source).
+  // Returns a checksum of the reads so they are not elided.
   template <typename RowFor, typename Note>
-  std::uint64_t scan_all(const std::vector<std::uint8_t>& fired, RowFor&& row_for, Note&& note) const;
+  std::uint64_t scan_all(const std::vector<std::uint8_t>& fired, const float* payload_of, RowFor&& row_for,
+                         Note&& note) const;
 
   // Integer precisions (neurons/quantisation.hpp): the largest |weight|, and every weight replaced
   // by its integer (round(w·scale) within ±limit), the error of each added to `stats`.
@@ -108,8 +116,10 @@ class Projection {
   [[nodiscard]] std::uint64_t row_begin(std::uint32_t source) const { return row_start_[source]; }
 
  private:
+  // `factor`: 1 for a spike, the value of a graded event (w·1 is w exactly, so spikes add the
+  // same bits as before graded events existed).
   template <typename RowFor, typename Note>
-  void deliver_row(std::uint32_t source, RowFor& row_for, Note& note) const;
+  void deliver_row(std::uint32_t source, float factor, RowFor& row_for, Note& note) const;
 
   std::string name_;
   std::size_t receptor_;
@@ -122,7 +132,7 @@ class Projection {
 };
 
 template <typename RowFor, typename Note>
-void Projection::deliver_row(std::uint32_t source, RowFor& row_for, Note& note) const {
+void Projection::deliver_row(std::uint32_t source, float factor, RowFor& row_for, Note& note) const {
   const std::uint64_t begin = row_start_[source];
   const std::uint64_t end = row_start_[source + 1];
   const std::uint32_t* targets = target_index_.data();
@@ -130,31 +140,37 @@ void Projection::deliver_row(std::uint32_t source, RowFor& row_for, Note& note) 
     note(max_delay_, targets + begin, targets + end);
     float* row = row_for(max_delay_);
     if (weight_.empty()) {
-      const float w = uniform_weight_;
+      const float w = uniform_weight_ * factor;
       for (std::uint64_t k = begin; k < end; ++k) row[targets[k]] += w;
     } else {
       const float* w = weight_.data();
-      for (std::uint64_t k = begin; k < end; ++k) row[targets[k]] += w[k];
+      for (std::uint64_t k = begin; k < end; ++k) row[targets[k]] += w[k] * factor;
     }
   } else {
     for (std::uint64_t k = begin; k < end; ++k) {
-      row_for(delay_[k])[targets[k]] += weight_of(k);
+      row_for(delay_[k])[targets[k]] += weight_of(k) * factor;
       note(static_cast<Tick>(delay_[k]), targets + k, targets + k + 1);
     }
   }
 }
 
 template <typename RowFor, typename Note>
-void Projection::deliver(const std::vector<std::uint32_t>& spiking, RowFor&& row_for, Note&& note) const {
-  for (const std::uint32_t source : spiking) deliver_row(source, row_for, note);
+void Projection::deliver(const std::vector<std::uint32_t>& spiking, const float* payloads, RowFor&& row_for,
+                         Note&& note) const {
+  if (payloads == nullptr) {
+    for (const std::uint32_t source : spiking) deliver_row(source, 1.0F, row_for, note);
+    return;
+  }
+  for (std::size_t k = 0; k < spiking.size(); ++k) deliver_row(spiking[k], payloads[k], row_for, note);
 }
 
 template <typename RowFor, typename Note>
-std::uint64_t Projection::scan_all(const std::vector<std::uint8_t>& fired, RowFor&& row_for, Note&& note) const {
+std::uint64_t Projection::scan_all(const std::vector<std::uint8_t>& fired, const float* payload_of, RowFor&& row_for,
+                                   Note&& note) const {
   std::uint64_t checksum = 0;
   for (std::uint32_t source = 0; source + 1 < row_start_.size(); ++source) {
     if (fired[source] != 0) {
-      deliver_row(source, row_for, note);
+      deliver_row(source, payload_of == nullptr ? 1.0F : payload_of[source], row_for, note);
       continue;
     }
     for (std::uint64_t k = row_start_[source]; k < row_start_[source + 1]; ++k) {

@@ -14,6 +14,8 @@ namespace {
 
 template <typename Model>
 concept HasResetMode = requires(typename Model::Parameters p) { p.reset_mode; };
+template <typename Model>
+concept HasIntegration = requires(typename Model::Parameters p) { p.integration; };
 
 double parse_number(const std::string& where, const std::string& text) {
   double value = 0.0;
@@ -29,13 +31,23 @@ std::unique_ptr<PopulationBase> make(const std::string& name, std::size_t size, 
   typename Model::Parameters parameters{};
   for (const auto& [key, text] : values) {
     const std::string where = "population '" + name + "' (" + std::string(Model::name) + "): parameter " + key;
+    // Named choices ("subtract", "euler"): their parser's message, prefixed with the place.
+    const auto choice = [&](auto parse) {
+      try {
+        return parse(text);
+      } catch (const InputError& error) {
+        throw InputError(where + ": " + error.what());
+      }
+    };
     if constexpr (HasResetMode<Model>) {
       if (key == "reset_mode") {
-        try {
-          parameters.reset_mode = parse_reset_mode(text);
-        } catch (const InputError& error) {
-          throw InputError(where + ": " + error.what());
-        }
+        parameters.reset_mode = choice(parse_reset_mode);
+        continue;
+      }
+    }
+    if constexpr (HasIntegration<Model>) {
+      if (key == "integration") {
+        parameters.integration = choice(parse_integration);
         continue;
       }
     }
@@ -66,6 +78,7 @@ Entry entry_for() {
   ModelInfo info{Model::name, {}, Model::receptors, Model::variables};
   for (const auto& field : Model::fields) info.parameters.push_back(field.name);
   if constexpr (HasResetMode<Model>) info.parameters.push_back("reset_mode");
+  if constexpr (HasIntegration<Model>) info.parameters.push_back("integration");
   return {info, &make<Model>};
 }
 

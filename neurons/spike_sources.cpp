@@ -47,4 +47,25 @@ void SpikeGenerator::step(Tick tick, bool, std::vector<std::uint32_t>& spikes, O
   executed.add(Op::spike, spikes.size() - before);
 }
 
+void ValueTable::set_values(std::vector<float> rows) {
+  if (size() == 0 ? !rows.empty() : rows.size() % size() != 0) {
+    throw InputError("input '" + name() + "': " + std::to_string(rows.size()) + " values are not whole rows of " +
+                     std::to_string(size()));
+  }
+  values_ = std::move(rows);
+}
+
+void ValueTable::graded_events(Tick tick, std::vector<std::uint32_t>& indices, std::vector<float>& values) const {
+  indices.clear();
+  values.clear();
+  if (tick < 0 || static_cast<std::size_t>(tick) >= rows()) return;
+  const float* row = values_.data() + static_cast<std::size_t>(tick) * size();
+  for (std::size_t i = 0; i < size(); ++i) {
+    if (row[i] != 0.0F) {
+      indices.push_back(static_cast<std::uint32_t>(i));
+      values.push_back(row[i]);
+    }
+  }
+}
+
 }  // namespace tandem::neurons

@@ -1,5 +1,6 @@
 // Spike sources that behave like populations (projections can start from them): a group of
-// independent Poisson spike trains and a generator replaying given spike times.
+// independent Poisson spike trains, a generator replaying given spike times and a table of values
+// replayed as graded events.
 #pragma once
 
 #include <utility>
@@ -51,6 +52,24 @@ class SpikeGenerator final : public SourceBase {
  private:
   std::vector<std::pair<Tick, std::uint32_t>> spikes_;
   std::size_t next_ = 0;
+};
+
+// Replays a table of values [ticks x N] as graded events: at tick t every unit whose value in
+// row t is not 0 sends it (the values a NIR graph's Input node receives each step); nothing after
+// the last row. Projections from it add weight × value.
+class ValueTable final : public SourceBase {
+ public:
+  ValueTable(std::string name, std::size_t size) : SourceBase(std::move(name), size) {}
+  [[nodiscard]] std::string_view model_name() const override { return "value_table"; }
+  // Row-major [ticks x N]; InputError naming the source when the length is not a multiple of N.
+  void set_values(std::vector<float> rows);
+  [[nodiscard]] std::size_t rows() const { return size() == 0 ? 0 : values_.size() / size(); }
+  void step(Tick /*tick*/, bool /*event_mode*/, std::vector<std::uint32_t>& /*spikes*/, OpCounts& /*executed*/) override {}
+  [[nodiscard]] bool graded() const override { return true; }
+  void graded_events(Tick tick, std::vector<std::uint32_t>& indices, std::vector<float>& values) const override;
+
+ private:
+  std::vector<float> values_;
 };
 
 }  // namespace tandem::neurons

@@ -73,7 +73,7 @@ struct TianjicLif : LifProcessModel {
   }
 
   static std::vector<QuantisedParameter> represented(const Parameters& p, const Constants& c, const TimeBase& time) {
-    const double decay = static_cast<double>(decay_factor(time.dt_ms(), p.tau_m_ms));
+    const double decay = static_cast<double>(decay_factor("lif", "tau_m_ms", time.dt_ms(), p.tau_m_ms, p.integration));
     std::vector<QuantisedParameter> list{
         {"v_threshold_mv", p.v_threshold_mv, c.soma.Vth0 / c.scale + p.v_leak_mv},
         {"decay per tick", decay, c.soma.Vleaky_alpha / 256.0}};

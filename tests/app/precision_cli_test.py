@@ -74,7 +74,7 @@ class Precision(unittest.TestCase):
                    "--record", trace, "--force")
         self.assertEqual(done.returncode, 0, done.stderr)
         with h5py.File(trace, "r") as f:
-            self.assertEqual(list(f["snn/output/spikes/tick"][:]), [461, 511, 711, 761])
+            self.assertEqual(list(f["snn/1/spikes/tick"][:]), [461, 511, 711, 761])
 
     def test_unknown_precision_exits_2(self):
         done = run("run", DEMO, "--precision", "double")

@@ -22,7 +22,7 @@ Projection build(const ProjectionSpec& spec, std::size_t n_source, std::size_t n
 std::vector<float> delivered(const Projection& projection, const std::vector<std::uint32_t>& spiking,
                              std::size_t n_target) {
   std::vector<float> row(n_target, 0.0F);
-  projection.deliver(spiking, [&](Tick) { return row.data(); }, [](Tick, const std::uint32_t*, const std::uint32_t*) {});
+  projection.deliver(spiking, nullptr, [&](Tick) { return row.data(); }, [](Tick, const std::uint32_t*, const std::uint32_t*) {});
   return row;
 }
 

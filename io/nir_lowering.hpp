@@ -1,0 +1,52 @@
+// Lowering an imported NIR graph (io/nir_graph.hpp) onto the event engine that network files use
+// (docs/nir.md#lowering): neuron nodes become populations of the neurons/ models, integrated with
+// forward Euler as NIR's reference equations are; every path of linear nodes (Affine, Linear,
+// Scale, Flatten, Delay, nested Input/Output) between two populations becomes one projection whose
+// weights are the product of the path's matrices, with the biases as constant currents; top-level
+// Input nodes become value tables replayed as graded events; LI, I and CubaLI send v as graded
+// events. A feed-forward path passes its values within the tick (same-tick projections), an edge
+// closing a loop one tick later, as NIR's reference does.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/contained_read.hpp"
+#include "core/precision.hpp"
+#include "io/nir_graph.hpp"
+#include "neurons/event_engine.hpp"
+
+namespace tandem::io {
+
+enum class NirReset { zero, subtract };  // zero: v <- v_reset (0 when the node has none)
+
+struct NirImportOptions {
+  double dt_ms = 0.1;  // NIR stores no dt; 0.1 ms = 1e-4 s, the NIR paper's
+  NirReset reset = NirReset::zero;
+  // The precision of the LIF nodes (float32, tianjic, loihi: docs/precision.md); every other node
+  // runs in float32. In loihi precision a LIF reads its input one tick late, as Loihi does.
+  Precision precision = Precision::float32;
+  // Integer precisions: integer units per unit of v for every LIF node; 0 = each node's largest
+  // incoming weight maps to the largest integer weight (the default rule of every integer precision).
+  double loihi_scale = 0.0;
+  // How the file is read (core/contained_read.hpp): in a child process first, by default.
+  ContainmentLimits read_limits;
+};
+
+// What became of the graph's nodes.
+struct NirLowering {
+  std::vector<std::string> inputs;  // top-level Input nodes: value tables of the same name
+  // Top-level Output nodes: the population whose events are the output (the node feeding it, or a
+  // relay population named after the Output node when linear nodes lie in between).
+  std::map<std::string, std::string> outputs;
+  std::map<std::string, std::string> populations;  // NIR node -> population (neuron nodes, relays)
+  std::vector<std::string> folded;  // linear nodes, folded into the projections (nothing to probe)
+};
+
+// Adds the graph to `engine` (whose dt must be options.dt_ms). InputError "<file>: node '<name>':
+// <problem>" for what the engines cannot express (parameters that differ between the units of one
+// node, a loop of linear nodes without a neuron, a parameter a model refuses).
+NirLowering lower_nir(const NirGraph& graph, const NirImportOptions& options, neurons::EventEngine& engine);
+
+}  // namespace tandem::io
