@@ -208,3 +208,66 @@ TEST_CASE("engine: bad wiring is refused with names", "[neurons][engine][validat
   CHECK_THROWS_AS(engine.add_population<LifCoba>("exc", 2), InputError);
   CHECK_THROWS_AS(engine.reset(RunContext{TimeBase(1.0), 1, ExecutionMode::event}), InputError);
 }
+
+TEST_CASE("engine: a same-tick projection reaches a later population in the tick its source spikes",
+          "[neurons][engine][same_tick]") {
+  // g spikes at tick 3; with delay 0 a (lif, +25 mV) fires at tick 3 too, b (+25 mV, delay 0
+  // from a) also at 3: a two-layer path crossed within one tick.
+  EventEngine engine("snn", TimeBase(1.0));
+  engine.add_spike_generator("g", 1, {{3, 0}});
+  engine.add_population<Lif>("a", 1);
+  engine.add_population<Lif>("b", 1);
+  engine.connect({.name = "g_a", .source = "g", .target = "a", .receptor = "v", .weight = 25.0F, .same_tick = true});
+  engine.connect({.name = "a_b", .source = "a", .target = "b", .receptor = "v", .weight = 25.0F, .same_tick = true});
+  for (const ExecutionMode mode : {ExecutionMode::event, ExecutionMode::always_on}) {
+    const auto run = run_engine(engine, 6, 1, mode);
+    REQUIRE(run.spikes.size() == 3);
+    for (std::size_t i = 0; i < 3; ++i) CHECK(run.spikes.tick[i] == 3);
+  }
+  // Backwards (b stepped before a would read it) is refused, naming both.
+  EventEngine backwards("snn", TimeBase(1.0));
+  backwards.add_population<Lif>("first", 1);
+  backwards.add_population<Lif>("second", 1);
+  CHECK_THROWS_WITH(backwards.connect({.name = "back", .source = "second", .target = "first", .receptor = "v",
+                                       .weight = 1.0F, .same_tick = true}),
+                    Catch::Contains("target 'first' must be added after its source 'second'"));
+  EventEngine delayed("snn", TimeBase(1.0));
+  delayed.add_population<Lif>("x", 1);
+  delayed.add_population<Lif>("y", 1);
+  delayed.connect({.name = "xy", .source = "x", .target = "y", .receptor = "v", .weight = 1.0F, .delay_ms = 2.0,
+                   .same_tick = true});
+  CHECK_THROWS_WITH(run_engine(delayed, 2, 1, ExecutionMode::event),
+                    Catch::Contains("a same-tick projection has no delay"));
+}
+
+TEST_CASE("engine: graded events carry values; a projection adds weight × value", "[neurons][engine][graded]") {
+  // A value table sends (0.5, 0, -2) at tick 0 and (0, 3, 0) at tick 1 to li neurons with decay 0
+  // (forward Euler, tau = dt), which therefore hold exactly what arrives: 4 × value. The li
+  // population sends its v on, graded, to a second one through weight -1.
+  EventEngine engine("snn", TimeBase(1.0));
+  engine.add_value_table("table", 3);
+  engine.set_values("table", {0.5F, 0.0F, -2.0F, 0.0F, 3.0F, 0.0F});
+  Li::Parameters holding;
+  holding.tau_ms = 1.0;
+  holding.integration = Integration::euler;
+  holding.rest_tolerance_mv = 0.0;
+  engine.add_population<Li>("hold", 3, holding);
+  engine.add_population<Li>("negated", 3, holding);
+  engine.set_graded_output("hold", "v");
+  engine.connect({.name = "in", .source = "table", .target = "hold", .receptor = "v", .rule = Rule::one_to_one,
+                  .weight = 4.0F, .same_tick = true});
+  engine.connect({.name = "neg", .source = "hold", .target = "negated", .receptor = "v", .rule = Rule::one_to_one,
+                  .weight = -1.0F, .same_tick = true});
+  for (const ExecutionMode mode : {ExecutionMode::event, ExecutionMode::always_on}) {
+    CAPTURE(mode == ExecutionMode::event);
+    auto run = run_engine(engine, 1, 1, mode);
+    CHECK(run.state[0] == std::vector<float>{2.0F, 0.0F, -8.0F});   // hold after tick 0
+    CHECK(run.state[1] == std::vector<float>{-2.0F, 0.0F, 8.0F});   // negated
+    run = run_engine(engine, 2, 1, mode);
+    CHECK(run.state[0] == std::vector<float>{0.0F, 12.0F, 0.0F});
+    CHECK(run.state[1] == std::vector<float>{0.0F, -12.0F, 0.0F});
+    CHECK(node(run, "hold").executed[Op::spike] == 3);  // graded events: 2 at tick 0, 1 at tick 1
+  }
+  CHECK_THROWS_WITH(engine.set_values("table", {1.0F, 2.0F}), Catch::Contains("not whole rows of 3"));
+  CHECK_THROWS_WITH(engine.set_values("hold", {1.0F}), Catch::Contains("is not a value table"));
+}
