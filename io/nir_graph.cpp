@@ -11,6 +11,10 @@
 
 namespace tandem::io {
 
+bool is_convolution(NirKind kind) {
+  return kind == NirKind::conv1d || kind == NirKind::conv2d || kind == NirKind::sum_pool || kind == NirKind::avg_pool;
+}
+
 namespace {
 
 struct KindInfo {
@@ -35,6 +39,10 @@ const std::vector<KindInfo>& kinds() {
       {"CubaLIF", NirKind::cuba_lif, {"tau_syn", "tau_mem", "r", "v_leak", "v_threshold"}},
       {"I", NirKind::integrator, {"r"}},
       {"Delay", NirKind::delay, {"delay"}},
+      {"Conv1d", NirKind::conv1d, {"weight"}},
+      {"Conv2d", NirKind::conv2d, {"weight"}},
+      {"SumPool2d", NirKind::sum_pool, {"kernel_size"}},
+      {"AvgPool2d", NirKind::avg_pool, {"kernel_size"}},
   };
   return all;
 }
@@ -42,7 +50,7 @@ const std::vector<KindInfo>& kinds() {
 // Neuron-like nodes: every array parameter has one value or one per unit.
 bool is_elementwise(NirKind kind) {
   return kind != NirKind::input && kind != NirKind::output && kind != NirKind::affine && kind != NirKind::linear &&
-         kind != NirKind::flatten;
+         kind != NirKind::flatten && !is_convolution(kind);
 }
 
 // Units a node may have: the network-file limit (io/yaml_reader.hpp), so a huge declared shape
@@ -103,11 +111,7 @@ class Reader {
         continue;
       }
       const auto info = std::find_if(kinds().begin(), kinds().end(), [&](const KindInfo& k) { return type == k.type; });
-      if (info == kinds().end()) {
-        const bool convolution = type.find("Conv") != std::string::npos || type.find("Pool") != std::string::npos;
-        fail_node(name, (convolution ? "unsupported NIR node type " : "unknown NIR node type ") + type +
-                            (convolution ? " (convolution and pooling are not supported)" : ""));
-      }
+      if (info == kinds().end()) fail_node(name, "unknown NIR node type " + type);
       NirNode node;
       node.name = name;
       node.type = type;
@@ -136,6 +140,8 @@ class Reader {
           if (!std::isfinite(v)) fail_node(name, "parameter '" + parameter + "' holds a value that is not finite");
         }
         if (parameter == "weight") node.weight_dims = data.dims;
+        // A neuron node's shape is that of its parameter arrays (IF r of shape [16, 16, 16]).
+        if (is_elementwise(info->kind) && data.values.size() > 1 && data.values.size() > shape_product(node.dims)) node.dims = data.dims;
         node.parameters[parameter] = std::move(data.values);
       }
       for (const auto& required : info->required) {
@@ -185,6 +191,10 @@ class Reader {
     fail(where, "graph '" + name + "' has several " + (as_target ? "Input" : "Output") + " nodes; name one");
   }
 
+  static std::size_t shape_product(const std::vector<std::size_t>& dims) {
+    return dims.empty() ? 0 : std::accumulate(dims.begin(), dims.end(), std::size_t{1}, std::multiplies<>());
+  }
+
   // The number of units of a `shape` parameter: positive whole numbers whose product is at most
   // max_nir_size (checked before multiplying, so nothing overflows).
   std::size_t shape_size(const NirNode& node) const {
@@ -204,18 +214,88 @@ class Reader {
     return static_cast<std::size_t>(n);
   }
 
+  // A parameter of whole non-negative numbers (convolution geometry).
+  std::vector<std::size_t> whole_numbers(const NirNode& node, const std::string& key) const {
+    std::vector<std::size_t> out;
+    const auto found = node.parameters.find(key);
+    if (found == node.parameters.end()) return out;
+    for (const double d : found->second) {
+      if (!(d >= 0.0) || d != std::floor(d) || d > max_nir_size) {
+        fail_node(node.name, "parameter '" + key + "' must hold whole numbers >= 0, got " + std::to_string(d));
+      }
+      out.push_back(static_cast<std::size_t>(d));
+    }
+    return out;
+  }
+
+  // Conv1d/Conv2d from their own fields (NIR stores the input's spatial shape; the channels are
+  // the weight's); output dims [O, H', W'] ([O, L'] for Conv1d).
+  void infer_convolution(NirNode& node) const {
+    NirConvolutionFields fields;
+    fields.input_shape = whole_numbers(node, "input_shape");
+    fields.weight_shape = node.weight_dims;
+    fields.stride = whole_numbers(node, "stride");
+    fields.padding = whole_numbers(node, "padding");
+    fields.dilation = whole_numbers(node, "dilation");
+    const auto groups = whole_numbers(node, "groups");
+    fields.groups = groups.empty() ? 1 : groups.front();
+    if (fields.input_shape.empty()) fail_node(node.name, "missing parameter 'input_shape' of " + node.type);
+    if ((node.kind == NirKind::conv1d) != (fields.weight_shape.size() == 3)) {
+      fail_node(node.name, node.type + " weight must have " + (node.kind == NirKind::conv1d ? "3" : "4") + " dimensions");
+    }
+    node.convolution = convolution_shape_from_nir(fields, file_ + ": node '" + node.name + "'");
+    const ConvolutionShape& c = *node.convolution;
+    const auto bias = node.parameters.find("bias");
+    if (bias != node.parameters.end() && bias->second.size() != c.out_channels) {
+      fail_node(node.name, "bias has " + std::to_string(bias->second.size()) + " values for " +
+                               std::to_string(c.out_channels) + " output channels");
+    }
+    node.size = c.outputs();
+    node.in_size = c.inputs();
+    node.dims = node.kind == NirKind::conv1d ? std::vector<std::size_t>{c.out_channels, c.out_width()}
+                                             : std::vector<std::size_t>{c.out_channels, c.out_height(), c.out_width()};
+  }
+
+  // SumPool2d/AvgPool2d over their input's [C, H, W] (known once the source's dims are).
+  void infer_pooling(NirNode& node, const NirNode& source) const {
+    if (source.dims.size() != 3) {
+      fail_node(node.name, node.type + " needs a [C, H, W] input; '" + source.name + "' gives " +
+                               std::to_string(source.size) + " values without that shape");
+    }
+    const auto pick = [&](const std::vector<std::size_t>& values, std::size_t axis, std::size_t fallback, const char* key) {
+      if (values.empty()) return fallback;
+      if (values.size() != 1 && values.size() != 2) fail_node(node.name, std::string("parameter '") + key + "' needs 1 or 2 entries");
+      return values.size() == 1 ? values[0] : values[axis];
+    };
+    const auto kernel = whole_numbers(node, "kernel_size");
+    const auto stride = whole_numbers(node, "stride");
+    const auto padding = whole_numbers(node, "padding");
+    const std::size_t kh = pick(kernel, 0, 1, "kernel_size"), kw = pick(kernel, 1, 1, "kernel_size");
+    node.convolution = pooling_shape(source.dims[0], source.dims[1], source.dims[2], kh, kw, pick(stride, 0, kh, "stride"),
+                                     pick(stride, 1, kw, "stride"), pick(padding, 0, 0, "padding"),
+                                     pick(padding, 1, 0, "padding"), file_ + ": node '" + node.name + "'");
+    const ConvolutionShape& c = *node.convolution;
+    node.size = c.outputs();
+    node.in_size = c.inputs();
+    node.dims = {c.out_channels, c.out_height(), c.out_width()};
+  }
+
   // Fixed sizes from parameters, then the rest from what arrives (repeated until stable).
   void infer_sizes() {
     for (auto& node : nodes_) {
       if (node.kind == NirKind::input || (node.kind == NirKind::output && node.parameters.count("shape"))) {
         node.size = shape_size(node);
         node.in_size = node.kind == NirKind::output || !node.external_input ? node.size : 0;
+        node.dims = whole_numbers(node, "shape");
+      } else if (node.kind == NirKind::conv1d || node.kind == NirKind::conv2d) {
+        infer_convolution(node);
       } else if (node.kind == NirKind::affine || node.kind == NirKind::linear) {
         const auto& dims = node.weight_dims;
         if (dims.size() != 2) fail_node(node.name, "weight must be a matrix [out, in]");
         if (dims[0] == 0 || dims[1] == 0) fail_node(node.name, "weight has an empty dimension");
         node.size = dims[0];
         node.in_size = dims[1];
+        node.dims = {node.size};
         if (node.kind == NirKind::affine && node.parameters.at("bias").size() != node.size) {
           fail_node(node.name, "bias has " + std::to_string(node.parameters.at("bias").size()) + " values, weight has " +
                                    std::to_string(node.size) + " rows");
@@ -235,18 +315,38 @@ class Reader {
     for (bool changed = true; changed;) {
       changed = false;
       for (auto& node : nodes_) {
-        if (node.size != 0 || node.sources.empty()) continue;
-        // Edges into a node are summed, so any sized source gives the width.
-        for (const auto s : node.sources) {
-          if (nodes_[s].size != 0) {
-            node.size = nodes_[s].size;
+        if (node.sources.empty()) continue;
+        const NirNode& source = nodes_[node.sources.front()];
+        if (node.kind == NirKind::sum_pool || node.kind == NirKind::avg_pool) {
+          if (node.size == 0 && !source.dims.empty()) {
+            infer_pooling(node, source);
             changed = true;
-            break;
           }
+          continue;
+        }
+        if (node.size == 0) {
+          // Edges into a node are summed, so any sized source gives the width.
+          for (const auto s : node.sources) {
+            if (nodes_[s].size != 0) {
+              node.size = nodes_[s].size;
+              changed = true;
+              break;
+            }
+          }
+        }
+        // Shapes pass through nodes that keep the layout (neurons with scalar parameters, Scale,
+        // Delay, Output); Flatten makes its input one-dimensional.
+        if (node.dims.empty() && node.size != 0 && source.size == node.size && !source.dims.empty()) {
+          node.dims = node.kind == NirKind::flatten ? std::vector<std::size_t>{node.size} : source.dims;
+          changed = true;
         }
       }
     }
     for (auto& node : nodes_) {
+      if ((node.kind == NirKind::sum_pool || node.kind == NirKind::avg_pool) && node.size == 0 && !node.sources.empty() &&
+          nodes_[node.sources.front()].size != 0) {
+        infer_pooling(node, nodes_[node.sources.front()]);  // fails naming the missing [C, H, W]
+      }
       if (node.size == 0) fail_node(node.name, "its size cannot be inferred (no shape and no sized input)");
       if (is_elementwise(node.kind)) {
         for (auto& [key, values] : node.parameters) {

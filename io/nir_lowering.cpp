@@ -45,17 +45,27 @@ struct SparseMatrix {
   }
 };
 
-// dense [out x in] row-major times m [in x cols].
-SparseMatrix multiply(const std::vector<double>& dense, std::size_t out, std::size_t in, const SparseMatrix& m) {
-  SparseMatrix result{m.cols, std::vector<std::vector<std::pair<std::uint32_t, double>>>(out)};
-  std::vector<double> sum(m.cols, 0.0);
-  std::vector<std::uint8_t> touched(m.cols, 0);
-  std::vector<std::uint32_t> columns;
+// A dense [out x in] row-major matrix (an Affine/Linear weight) without its zeros.
+SparseMatrix sparse_from_dense(const std::vector<double>& dense, std::size_t out, std::size_t in) {
+  SparseMatrix m{in, std::vector<std::vector<std::pair<std::uint32_t, double>>>(out)};
   for (std::size_t r = 0; r < out; ++r) {
-    for (std::size_t k = 0; k < in; ++k) {
-      const double w = dense[r * in + k];
-      if (w == 0.0) continue;
-      for (const auto& [c, value] : m.rows[k]) {
+    for (std::size_t c = 0; c < in; ++c) {
+      if (dense[r * in + c] != 0.0) m.rows[r].emplace_back(static_cast<std::uint32_t>(c), dense[r * in + c]);
+    }
+  }
+  return m;
+}
+
+// sparse a [out x k] times sparse b [k x cols]; b = identity is a copy of a.
+SparseMatrix multiply(const SparseMatrix& a, const SparseMatrix& b) {
+  if (b.is_identity()) return a;
+  SparseMatrix result{b.cols, std::vector<std::vector<std::pair<std::uint32_t, double>>>(a.rows.size())};
+  std::vector<double> sum(b.cols, 0.0);
+  std::vector<std::uint8_t> touched(b.cols, 0);
+  std::vector<std::uint32_t> columns;
+  for (std::size_t r = 0; r < a.rows.size(); ++r) {
+    for (const auto& [k, w] : a.rows[r]) {
+      for (const auto& [c, value] : b.rows[k]) {
         if (touched[c] == 0) {
           touched[c] = 1;
           columns.push_back(c);
@@ -72,6 +82,29 @@ SparseMatrix multiply(const std::vector<double>& dense, std::size_t out, std::si
     columns.clear();
   }
   return result;
+}
+
+// A convolution or pooling (core/convolution_shape.hpp) as the sparse matrix [outputs x inputs] it
+// is: output o·H'·W' + position takes input j with the weight of the kernel tap joining them.
+SparseMatrix convolution_matrix(const ConvolutionShape& shape, const std::vector<double>& kernel, double pool_tap) {
+  SparseMatrix m{shape.inputs(), std::vector<std::vector<std::pair<std::uint32_t, double>>>(shape.outputs())};
+  const std::size_t plane = shape.out_height() * shape.out_width();
+  for (std::size_t j = 0; j < shape.inputs(); ++j) {
+    for_each_reach(shape, j, [&](std::size_t first_channel, std::size_t position, std::size_t column) {
+      for (std::size_t o = 0; o < shape.out_per_group(); ++o) {
+        const std::size_t channel = first_channel + o;
+        const double w = kernel.empty() ? pool_tap : kernel[channel * shape.kernel_columns() + column];
+        m.rows[channel * plane + position].emplace_back(static_cast<std::uint32_t>(j), w);  // j ascending: sorted rows
+      }
+    });
+  }
+  return m;
+}
+
+[[nodiscard]] std::size_t non_zeros(const SparseMatrix& m) {
+  std::size_t n = 0;
+  for (const auto& row : m.rows) n += row.size();
+  return n;
 }
 
 void add_into(SparseMatrix& a, const SparseMatrix& b) {
@@ -256,9 +289,8 @@ class Lowering {
       case NirKind::linear: {
         const auto& w = p("weight");
         Expression out;
-        for (const Term& term : in.terms) {
-          out.terms.push_back(Term{term.population, term.delay, multiply(w, node.size, node.in_size, term.matrix)});
-        }
+        const SparseMatrix weight = sparse_from_dense(w, node.size, node.in_size);
+        for (const Term& term : in.terms) out.terms.push_back(Term{term.population, term.delay, multiply(weight, term.matrix)});
         for (const auto& [from_tick, values] : in.bias) {
           auto& b = out.bias[from_tick];
           b.assign(node.size, 0.0);
@@ -314,6 +346,33 @@ class Lowering {
             }
             out.terms.push_back(std::move(part));
           }
+        }
+        return out;
+      }
+      case NirKind::conv1d:
+      case NirKind::conv2d:
+      case NirKind::sum_pool:
+      case NirKind::avg_pool: {
+        const ConvolutionShape& shape = *node.convolution;
+        const bool pooling = node.kind == NirKind::sum_pool || node.kind == NirKind::avg_pool;
+        const SparseMatrix conv = convolution_matrix(
+            shape, pooling ? std::vector<double>{} : p("weight"),
+            pool_tap_weight(shape, node.kind == NirKind::sum_pool ? PoolKind::sum : PoolKind::average));
+        Expression out;
+        for (const Term& term : in.terms) out.terms.push_back(Term{term.population, term.delay, multiply(conv, term.matrix)});
+        for (const auto& [from_tick, values] : in.bias) {
+          auto& b = out.bias[from_tick];
+          b.assign(node.size, 0.0);
+          for (std::size_t r = 0; r < node.size; ++r) {
+            for (const auto& [k, w] : conv.rows[r]) b[r] += w * values[k];
+          }
+        }
+        const auto bias = node.parameters.find("bias");
+        if (!pooling && bias != node.parameters.end()) {
+          auto& b = out.bias[0];
+          if (b.empty()) b.assign(node.size, 0.0);
+          const std::size_t plane = node.size / shape.out_channels;
+          for (std::size_t r = 0; r < node.size; ++r) b[r] += bias->second[r / plane];
         }
         return out;
       }
@@ -489,6 +548,15 @@ class Lowering {
         spec.weights.assign(node.size, 0.0F);
         for (std::size_t r = 0; r < node.size; ++r) {
           if (!term.matrix.rows[r].empty()) spec.weights[r] = static_cast<float>(term.matrix.rows[r][0].second * entry.gain[r]);
+        }
+      } else if (2 * non_zeros(term.matrix) < node.size * source.size) {
+        // Mostly zeros (convolutions, pooling, their products): only the synapses that exist.
+        spec.rule = neurons::Rule::explicit_list;
+        spec.synapses.reserve(non_zeros(term.matrix));
+        for (std::size_t r = 0; r < node.size; ++r) {
+          for (const auto& [c, value] : term.matrix.rows[r]) {
+            spec.synapses.push_back({c, static_cast<std::uint32_t>(r), static_cast<float>(value * entry.gain[r]), spec.delay_ms});
+          }
         }
       } else {
         // all_to_all stores source-major: synapse j·N + r joins source j to target r.
