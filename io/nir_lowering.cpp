@@ -130,10 +130,18 @@ void add_into(SparseMatrix& a, const SparseMatrix& b) {
 // `delay` ticks ago), plus constants (biases), each present from its tick on (a bias reached
 // through a Delay or a loop starts that many ticks later, as in NIR's reference, where the delay
 // line and previous outputs start at 0).
+// A convolution applied directly to a population's output: lowered as a kernel-only projection
+// (Rule::convolution) instead of its expanded matrix.
+struct ConvolutionTerm {
+  ConvolutionShape shape;
+  std::vector<double> kernel;  // [O, C/groups, kh, kw]; pooling: every tap's weight
+};
+
 struct Term {
   std::size_t population = 0;  // node index of the population
   Tick delay = 0;
   SparseMatrix matrix;  // [node width x population size]
+  std::optional<ConvolutionTerm> convolution;  // set while the path is exactly one convolution
 };
 struct Expression {
   std::vector<Term> terms;
@@ -145,8 +153,12 @@ void add_into(Expression& into, const Expression& from) {
     const auto same = std::find_if(into.terms.begin(), into.terms.end(), [&](const Term& t) {
       return t.population == term.population && t.delay == term.delay;
     });
-    if (same == into.terms.end()) into.terms.push_back(term);
-    else add_into(same->matrix, term.matrix);
+    if (same == into.terms.end()) {
+      into.terms.push_back(term);
+    } else {
+      add_into(same->matrix, term.matrix);
+      same->convolution.reset();  // a sum of paths is no longer one kernel
+    }
   }
   for (const auto& [from_tick, values] : from.bias) {
     auto& sum = into.bias[from_tick];
@@ -252,7 +264,7 @@ class Lowering {
     if (state_[i] == 2) return expressions_[i];
     const NirNode& node = graph_.nodes[i];
     if (is_population(i)) {
-      expressions_[i] = Expression{{Term{i, 0, SparseMatrix::identity(node.size)}}, {}};
+      expressions_[i] = Expression{{Term{i, 0, SparseMatrix::identity(node.size), std::nullopt}}, {}};
       state_[i] = 2;
       return expressions_[i];
     }
@@ -280,6 +292,11 @@ class Lowering {
     return sum;
   }
 
+  // A pooling's tap weight (1 for sum, 1/(kh·kw) for average); unused for convolutions.
+  static double conv_tap(const NirNode& node) {
+    return pool_tap_weight(*node.convolution, node.kind == NirKind::avg_pool ? PoolKind::average : PoolKind::sum);
+  }
+
   // A linear node applied to its input expression.
   Expression through(std::size_t i, Expression in) {
     const NirNode& node = graph_.nodes[i];
@@ -290,7 +307,7 @@ class Lowering {
         const auto& w = p("weight");
         Expression out;
         const SparseMatrix weight = sparse_from_dense(w, node.size, node.in_size);
-        for (const Term& term : in.terms) out.terms.push_back(Term{term.population, term.delay, multiply(weight, term.matrix)});
+        for (const Term& term : in.terms) out.terms.push_back(Term{term.population, term.delay, multiply(weight, term.matrix), std::nullopt});
         for (const auto& [from_tick, values] : in.bias) {
           auto& b = out.bias[from_tick];
           b.assign(node.size, 0.0);
@@ -308,6 +325,7 @@ class Lowering {
       case NirKind::scale: {
         const auto& s = p("scale");
         for (Term& term : in.terms) {
+          term.convolution.reset();  // a scaled kernel per output is no longer one shared kernel
           for (std::size_t r = 0; r < term.matrix.rows.size(); ++r) {
             for (auto& entry : term.matrix.rows[r]) entry.second *= s[r];
           }
@@ -340,7 +358,7 @@ class Lowering {
         }
         for (const Term& term : in.terms) {
           for (const Tick d : distinct) {
-            Term part{term.population, term.delay + d, term.matrix};
+            Term part{term.population, term.delay + d, term.matrix, distinct.size() == 1 ? term.convolution : std::nullopt};
             for (std::size_t r = 0; r < part.matrix.rows.size(); ++r) {
               if (ticks[r] != d) part.matrix.rows[r].clear();
             }
@@ -355,11 +373,16 @@ class Lowering {
       case NirKind::avg_pool: {
         const ConvolutionShape& shape = *node.convolution;
         const bool pooling = node.kind == NirKind::sum_pool || node.kind == NirKind::avg_pool;
-        const SparseMatrix conv = convolution_matrix(
-            shape, pooling ? std::vector<double>{} : p("weight"),
-            pool_tap_weight(shape, node.kind == NirKind::sum_pool ? PoolKind::sum : PoolKind::average));
+        const SparseMatrix conv = convolution_matrix(shape, pooling ? std::vector<double>{} : p("weight"), conv_tap(node));
         Expression out;
-        for (const Term& term : in.terms) out.terms.push_back(Term{term.population, term.delay, multiply(conv, term.matrix)});
+        for (const Term& term : in.terms) {
+          Term next{term.population, term.delay, multiply(conv, term.matrix), std::nullopt};
+          if (term.matrix.is_identity() && !term.convolution) {
+            next.convolution = ConvolutionTerm{shape, pooling ? std::vector<double>(shape.kernel_values(), conv_tap(node))
+                                                              : p("weight")};
+          }
+          out.terms.push_back(std::move(next));
+        }
         for (const auto& [from_tick, values] : in.bias) {
           auto& b = out.bias[from_tick];
           b.assign(node.size, 0.0);
@@ -543,7 +566,12 @@ class Lowering {
       spec.allow_autapses = true;
       spec.same_tick = delay == 0;
       spec.delay_ms = static_cast<double>(delay) * options_.dt_ms;
-      if (term.matrix.is_diagonal()) {
+      if (term.convolution) {
+        // The kernel alone; the target's gain is uniform (one value per population parameter).
+        spec.rule = neurons::Rule::convolution;
+        spec.convolution = term.convolution->shape;
+        for (const double w : term.convolution->kernel) spec.kernel.push_back(static_cast<float>(w * entry.gain[0]));
+      } else if (term.matrix.is_diagonal()) {
         spec.rule = neurons::Rule::one_to_one;
         spec.weights.assign(node.size, 0.0F);
         for (std::size_t r = 0; r < node.size; ++r) {

@@ -108,8 +108,9 @@ Csr fixed_in_degree(const std::string& name, std::size_t n_source, std::size_t n
 }
 
 // One synapse per (input, output) pair a kernel tap joins, weighted by the tap.
-Csr convolution(const std::string& name, const ConvolutionShape& shape, const std::vector<float>& kernel,
-                std::size_t n_source, std::size_t n_target, std::vector<float>& weights) {
+// The checks of a convolution projection; it stores the kernel alone (no CSR).
+void check_convolution(const std::string& name, const ConvolutionShape& shape, const std::vector<float>& kernel,
+                       std::size_t n_source, std::size_t n_target) {
   const std::string where = "projection '" + name + "'";
   validate(shape, where);
   if (n_source != shape.inputs() || n_target != shape.outputs()) {
@@ -128,21 +129,6 @@ Csr convolution(const std::string& name, const ConvolutionShape& shape, const st
   for (const float w : kernel) {
     if (!std::isfinite(w)) fail(name, "a kernel weight is not finite");
   }
-  Csr csr;
-  csr.row_start.reserve(n_source + 1);
-  csr.row_start.push_back(0);
-  const std::size_t plane = shape.out_height() * shape.out_width();
-  const std::size_t columns = shape.kernel_columns();
-  for (std::size_t j = 0; j < n_source; ++j) {
-    for_each_reach(shape, j, [&](std::size_t first, std::size_t position, std::size_t column) {
-      for (std::size_t o = first; o < first + shape.out_per_group(); ++o) {
-        csr.target.push_back(static_cast<std::uint32_t>(o * plane + position));
-        weights.push_back(kernel[o * columns + column]);
-      }
-    });
-    csr.row_start.push_back(csr.target.size());
-  }
-  return csr;
 }
 
 }  // namespace
@@ -200,7 +186,11 @@ Projection::Projection(const ProjectionSpec& spec, std::size_t source_size, std:
       break;
     case Rule::convolution:
       if (!spec.weights.empty()) fail(name_, "a convolution takes its weights from `kernel`, not `weights`");
-      csr = convolution(name_, spec.convolution, spec.kernel, source_size, target_size, weight_);
+      if (delay_max != delay_min) fail(name_, "a convolution has one delay for all its synapses");
+      check_convolution(name_, spec.convolution, spec.kernel, source_size, target_size);
+      convolution_ = spec.convolution;
+      convolution_synapses_ = convolution_macs(spec.convolution);
+      weight_ = spec.kernel;
       break;
     case Rule::explicit_list: {
       std::vector<ExplicitSynapse> list = spec.synapses;
@@ -229,9 +219,10 @@ Projection::Projection(const ProjectionSpec& spec, std::size_t source_size, std:
       break;
     }
   }
+  sources_ = source_size;
   row_start_ = std::move(csr.row_start);
   target_index_ = std::move(csr.target);
-  if (spec.rule != Rule::explicit_list) {
+  if (spec.rule != Rule::explicit_list && spec.rule != Rule::convolution) {
     if (!spec.weights.empty() && spec.rule != Rule::convolution) {
       if (spec.weights.size() != target_index_.size()) {
         fail(name_, std::to_string(spec.weights.size()) + " weights for " + std::to_string(target_index_.size()) +
@@ -278,8 +269,24 @@ void Projection::quantise_weights(double scale, std::int32_t limit, WeightQuanti
 
 std::vector<std::uint32_t> Projection::in_degrees(std::size_t target_size) const {
   std::vector<std::uint32_t> degree(target_size, 0);
+  if (convolution_) {
+    const std::size_t plane = convolution_->out_height() * convolution_->out_width();
+    for (std::size_t j = 0; j < sources_; ++j) {
+      for_each_reach(*convolution_, j, [&](std::size_t first, std::size_t position, std::size_t) {
+        for (std::size_t o = first; o < first + convolution_->out_per_group(); ++o) ++degree[o * plane + position];
+      });
+    }
+    return degree;
+  }
   for (const std::uint32_t t : target_index_) ++degree[t];
   return degree;
+}
+
+std::size_t Projection::row_length(std::uint32_t source) const {
+  if (!convolution_) return static_cast<std::size_t>(row_start_[source + 1] - row_start_[source]);
+  std::size_t taps = 0;
+  for_each_reach(*convolution_, source, [&](std::size_t, std::size_t, std::size_t) { ++taps; });
+  return taps * convolution_->out_per_group();
 }
 
 }  // namespace tandem::neurons

@@ -1,10 +1,12 @@
 // Projections: synapses from one population to another, stored per source as CSR fan-out rows
 // (target index uint32 + weight float, or one weight for the whole projection; delay in ticks
-// uint8 per synapse, or one delay for the whole projection), built by seeded connectivity rules
-// or from a convolution kernel (Rule::convolution: conv and pooling layers of NIR graphs).
+// uint8 per synapse, or one delay for the whole projection), built by seeded connectivity rules —
+// or, for a convolution (Rule::convolution: conv and pooling layers of NIR graphs), as the shared
+// kernel alone: a spike computes its targets from the kernel geometry on delivery.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,10 +50,10 @@ struct ProjectionSpec {
   std::vector<ExplicitSynapse> synapses;  // explicit_list
   // convolution: source population = C×H×W, target = O×H'×W' (flattened row-major, as
   // core/convolution_shape.hpp defines them); `kernel` is [O, C/groups, kh, kw] row-major (NIR's
-  // Conv2d weight; Conv1d: kh = 1). Every (input, output) pair a kernel tap joins becomes one
-  // synapse with that tap's weight: the kernel is expanded to CSR, so synapse memory counts per
-  // synapse (not per kernel value), which is what lets a spike reach its fan-out row directly.
-  // A bias is not part of a projection. Row order: kernel taps ascending, output channels inside.
+  // Conv2d weight; Conv1d: kh = 1). The kernel is all that is stored (memory: O·C/groups·kh·kw
+  // weights); a spike on input j visits the outputs its taps reach (for_each_reach), kernel taps
+  // ascending, output channels inside. Every (input, output) pair a tap joins counts as one synapse.
+  // One delay for all. A bias is not part of a projection.
   ConvolutionShape convolution;
   std::vector<float> kernel;
 };
@@ -74,15 +76,18 @@ class Projection {
 
   [[nodiscard]] const std::string& name() const { return name_; }
   [[nodiscard]] std::size_t receptor() const { return receptor_; }
-  [[nodiscard]] std::size_t source_size() const { return row_start_.size() - 1; }
-  [[nodiscard]] std::size_t synapse_count() const { return target_index_.size(); }
-  [[nodiscard]] std::size_t row_length(std::uint32_t source) const {
-    return static_cast<std::size_t>(row_start_[source + 1] - row_start_[source]);
-  }
+  [[nodiscard]] std::size_t source_size() const { return sources_; }
+  [[nodiscard]] std::size_t synapse_count() const { return convolution_ ? convolution_synapses_ : target_index_.size(); }
+  [[nodiscard]] bool is_convolution() const { return convolution_.has_value(); }
+  [[nodiscard]] std::size_t row_length(std::uint32_t source) const;
+  // Bytes read per synaptic event: the target index, the weight and the delay where stored per
+  // synapse; a convolution reads one kernel weight (its targets are computed).
   [[nodiscard]] std::size_t bytes_per_synapse() const {
+    if (convolution_) return sizeof(float);
     return sizeof(std::uint32_t) + (weight_.empty() ? 0 : sizeof(float)) + (delay_.empty() ? 0 : sizeof(std::uint8_t));
   }
   [[nodiscard]] std::size_t memory_bytes() const {
+    if (convolution_) return weight_.size() * sizeof(float);  // the kernel
     return synapse_count() * bytes_per_synapse() + row_start_.size() * sizeof(std::uint64_t);
   }
   [[nodiscard]] Tick max_delay_ticks() const { return max_delay_; }
@@ -109,7 +114,7 @@ class Projection {
   [[nodiscard]] float largest_weight() const;
   void quantise_weights(double scale, std::int32_t limit, WeightQuantisation& stats);
 
-  // Synapses in CSR order, for tests and export.
+  // Synapses in CSR order, for tests and export (not for convolutions, which store no synapses).
   [[nodiscard]] std::uint32_t target_of(std::size_t synapse) const { return target_index_[synapse]; }
   [[nodiscard]] float weight_of(std::size_t synapse) const { return weight_.empty() ? uniform_weight_ : weight_[synapse]; }
   [[nodiscard]] Tick delay_of(std::size_t synapse) const { return delay_.empty() ? max_delay_ : delay_[synapse]; }
@@ -123,6 +128,9 @@ class Projection {
 
   std::string name_;
   std::size_t receptor_;
+  std::size_t sources_ = 0;
+  std::optional<ConvolutionShape> convolution_;  // set: weight_ is the kernel, no CSR
+  std::size_t convolution_synapses_ = 0;         // (input, output) pairs its taps join
   std::vector<std::uint64_t> row_start_;     // per source, index of its first synapse; size N_source + 1
   std::vector<std::uint32_t> target_index_;  // per synapse
   std::vector<float> weight_;                // per synapse, or empty: uniform_weight_
@@ -133,6 +141,20 @@ class Projection {
 
 template <typename RowFor, typename Note>
 void Projection::deliver_row(std::uint32_t source, float factor, RowFor& row_for, Note& note) const {
+  if (convolution_) {
+    const ConvolutionShape& shape = *convolution_;
+    const std::size_t plane = shape.out_height() * shape.out_width();
+    const std::size_t columns = shape.kernel_columns();
+    float* row = row_for(max_delay_);
+    for_each_reach(shape, source, [&](std::size_t first, std::size_t position, std::size_t column) {
+      for (std::size_t o = first; o < first + shape.out_per_group(); ++o) {
+        const auto target = static_cast<std::uint32_t>(o * plane + position);
+        row[target] += weight_[o * columns + column] * factor;
+        note(max_delay_, &target, &target + 1);
+      }
+    });
+    return;
+  }
   const std::uint64_t begin = row_start_[source];
   const std::uint64_t end = row_start_[source + 1];
   const std::uint32_t* targets = target_index_.data();
@@ -168,9 +190,15 @@ template <typename RowFor, typename Note>
 std::uint64_t Projection::scan_all(const std::vector<std::uint8_t>& fired, const float* payload_of, RowFor&& row_for,
                                    Note&& note) const {
   std::uint64_t checksum = 0;
-  for (std::uint32_t source = 0; source + 1 < row_start_.size(); ++source) {
+  for (std::uint32_t source = 0; source < sources_; ++source) {
     if (fired[source] != 0) {
       deliver_row(source, payload_of == nullptr ? 1.0F : payload_of[source], row_for, note);
+      continue;
+    }
+    if (convolution_) {
+      for_each_reach(*convolution_, source, [&](std::size_t first, std::size_t position, std::size_t column) {
+        checksum += first + position + column;
+      });
       continue;
     }
     for (std::uint64_t k = row_start_[source]; k < row_start_[source + 1]; ++k) {

@@ -71,8 +71,10 @@ TEST_CASE("convolution projection: sum and average pooling", "[neurons][projecti
   const auto expected = tandem::testing::reference_pooling(2, 5, 4, 2, 2, 2, 2, 1, 0, average, x);
   const auto got = delivered(p, spiking, 12);
   for (std::size_t i = 0; i < 12; ++i) CHECK(got[i] == Approx(expected[i]));
-  // Synapses are counted one by one: 4 bytes of target + 4 of weight each, plus the row starts.
-  CHECK(p.memory_bytes() == p.synapse_count() * 8 + 41 * 8);
+  // Only the kernel is stored (the taps' weights, 4 bytes each); synapses still count one by one.
+  CHECK(p.memory_bytes() == shape.kernel_values() * 4);
+  CHECK(p.synapse_count() == convolution_macs(shape));
+  CHECK(p.bytes_per_synapse() == 4);
 }
 
 TEST_CASE("convolution projection: shape errors name the projection", "[neurons][projection][convolution]") {
