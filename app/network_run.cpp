@@ -41,6 +41,10 @@ void refuse_nir_options(const NetworkRunRequest& request) {
 }
 
 PreparedRun prepare_nir(const NetworkRunRequest& request, RunOutputOptions output) {
+  if (request.external_outputs) {
+    throw InputError("run: " + request.file + ": a NIR file cannot be stepped from a program yet; run it whole with "
+                     "its input tables");
+  }
   const auto build_start = std::chrono::steady_clock::now();
   const auto options = nir_options(request, output.chip);
   const auto mode = request.mode ? parse_execution_mode(*request.mode) : ExecutionMode::event;
@@ -122,6 +126,7 @@ void add_default_spike_probes(const io::NetworkDescription& network, Tick ticks,
 }
 
 void check_network_file(const NetworkRunRequest& request) {
+  if (request.network) return;
   if (is_nir(request.file)) {
     const auto options = nir_options(request, "tianjic");
     io::import_nir(request.file, options, request.seed.value_or(1), ExecutionMode::event, request.interrupt);
@@ -132,17 +137,24 @@ void check_network_file(const NetworkRunRequest& request) {
 }
 
 PreparedRun prepare_network_run(const NetworkRunRequest& request, RunOutputOptions output) {
-  if (is_nir(request.file)) return prepare_nir(request, std::move(output));
+  if (!request.network && is_nir(request.file)) return prepare_nir(request, std::move(output));
   refuse_nir_options(request);
   const auto build_start = std::chrono::steady_clock::now();
-  const auto network = io::load_network(request.file, request.overrides);
-  for (const std::string& advice : io::large_inline_list_advice(network)) std::cerr << "tandem: note: " << advice << "\n";
+  std::shared_ptr<const io::NetworkDescription> loaded = request.network;
+  if (!loaded) {
+    loaded = std::make_shared<const io::NetworkDescription>(io::load_network(request.file, request.overrides));
+    for (const std::string& advice : io::large_inline_list_advice(*loaded)) std::cerr << "tandem: note: " << advice << "\n";
+  }
+  const io::NetworkDescription& network = *loaded;
   io::BuildOptions build_options;
+  build_options.external_outputs = request.external_outputs;
   build_options.interrupt = request.interrupt;
   build_options.seed = request.seed;
   if (request.mode) build_options.mode = parse_execution_mode(*request.mode);
   PreparedRun prepared;
-  prepared.ticks = run_length_ticks(request.ticks, request.duration_ms, network);
+  // A stepped run has no length of its own: the program decides when it ends.
+  const bool open_ended = request.external_outputs && !request.ticks && !request.duration_ms && !network.simulation.ticks;
+  prepared.ticks = open_ended ? 0 : run_length_ticks(request.ticks, request.duration_ms, network);
   if (!request.chip_given && !network.simulation.chip.empty()) output.chip = network.simulation.chip;
   if (request.precision) build_options.precision = precision_option(*request.precision, output.chip);
   auto built = io::build_network(network, build_options);
@@ -152,6 +164,7 @@ PreparedRun prepare_network_run(const NetworkRunRequest& request, RunOutputOptio
   if (!output.record_path.empty()) output.probes.insert(output.probes.begin(), built.probes.begin(), built.probes.end());
   if (!output.record_path.empty() && output.probes.empty()) add_default_spike_probes(network, prepared.ticks, output);
   prepared.simulation = std::move(built.simulation);
+  prepared.external = built.external;
   prepared.output = std::move(output);
   prepared.label = network.source;
   prepared.resolved = network.resolved_yaml;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "app/run_session.hpp"
+#include "core/external_engine.hpp"
 #include "core/precision.hpp"
 #include "io/network_description.hpp"
 #include "neurons/event_engine.hpp"
@@ -34,11 +35,17 @@ struct NetworkRunRequest {
   std::vector<std::pair<std::string, std::vector<double>>> input_tables;
   bool chip_given = false;  // the output options' chip was asked for (else the file's simulation.chip)
   const InterruptGuard* interrupt = nullptr;
+  // A network a program described instead of a file (the Python module's tandem.Network), parsed
+  // already; `file` then only labels it. Network files are read from `file` at every prepare.
+  std::shared_ptr<const io::NetworkDescription> network;
+  // The run is stepped by a program that reads the network's `outputs` (io::BuildOptions).
+  bool external_outputs = false;
 };
 
 struct PreparedRun {
   std::unique_ptr<Simulation> simulation;
   neurons::EventEngine* nir_engine = nullptr;  // NIR files: the engine, for the Output nodes' summary
+  ExternalEngine* external = nullptr;          // external inputs and outputs (io::BuiltNetwork::external)
   // NIR files: each Output node and the population whose events it gives.
   std::vector<std::pair<std::string, std::string>> nir_outputs;
   RunOutputOptions output;              // the caller's, completed (chip, probes, pinned cores, build time)

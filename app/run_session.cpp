@@ -274,6 +274,17 @@ void RunSession::run(Tick ticks) {
 
 const std::vector<EnergyReport>& RunSession::finish() { return close_outputs(nullptr); }
 
+const std::vector<EnergyReport>& RunSession::stop(int signal_number, const std::string& reason) {
+  if (!reports_.empty()) return reports_;
+  const RunInterrupted interrupted(signal_number, reason);
+  if (trace_) {
+    trace_->write_metadata("status", trace_status_interrupted);
+    trace_->write_metadata("stop_reason", reason);
+    trace_->write_metadata("ticks_completed", std::to_string(simulation_.now()));
+  }
+  return close_outputs(&interrupted);
+}
+
 const std::vector<EnergyReport>& RunSession::close_outputs(const RunInterrupted* interrupted) {
   if (!reports_.empty()) return reports_;
   if (progress_) progress_->finish();  // end the progress line before the table

@@ -90,6 +90,12 @@ class RunSession {
   // Closes the trace, prints the energy table of every chip (and, for several, them side by
   // side), writes the JSON reports. Returns the reports, one per chip in the order given.
   const std::vector<EnergyReport>& finish();
+  // Closes every output for a run that a program stepping it stopped between two run() calls
+  // (Ctrl-C in its own code, an exception): the trace gets status "interrupted" with `reason`,
+  // the reports are marked "interrupted". Idempotent, like finish().
+  const std::vector<EnergyReport>& stop(int signal_number, const std::string& reason);
+  // finish() or stop() was called.
+  [[nodiscard]] bool finished() const { return !reports_.empty(); }
 
  private:
   // finish(), or the same for a run stopped by `interrupted`. Idempotent.

@@ -6,6 +6,7 @@
 #include "bridge/poisson_encoder.hpp"
 #include "bridge/window_decoders.hpp"
 #include "bridge/window_encoders.hpp"
+#include "core/error.hpp"
 
 namespace tandem::bridge {
 
@@ -44,6 +45,20 @@ AffineParams affine(const UnitRequest& request, UnitSettings& settings) {
   return {request.name, request.input_width, gain, settings.number("offset", 0.0)};
 }
 
+// `threshold` (one for all), or `thresholds` (one per channel); `channels`: the first values of
+// the input that are encoded (default: all of them, the rest are neither read nor counted).
+DeltaEncoderParams delta_encoder_params(const UnitRequest& request, UnitSettings& settings, DeltaOutput output) {
+  const double threshold = settings.number("threshold", 0.1);
+  const double channels = settings.number("channels", static_cast<double>(request.input_width));
+  if (!(channels >= 1.0) || channels != static_cast<double>(static_cast<std::size_t>(channels)) ||
+      channels > static_cast<double>(request.input_width)) {
+    settings.reject_input("channels must be a whole number from 1 to the input width " +
+                          std::to_string(request.input_width) + ", got " + format_number(channels));
+  }
+  return {.name = request.name, .channels = static_cast<std::size_t>(channels), .threshold = threshold,
+          .thresholds = settings.numbers("thresholds"), .output = output, .input_width = request.input_width};
+}
+
 }  // namespace
 
 const std::vector<UnitKind>& unit_kinds() {
@@ -64,15 +79,9 @@ const std::vector<UnitKind>& unit_kinds() {
          return make_population_encoder({r.name, r.input_width, window, code_of(s)});
        }},
       {"delta_encoder", "value change -> on/off spikes",
-       [](R r, S s) {
-         return make_delta_encoder({.name = r.name, .channels = r.input_width, .threshold = s.number("threshold", 0.1),
-                                    .output = DeltaOutput::on_off_spikes});
-       }},
+       [](R r, S s) { return make_delta_encoder(delta_encoder_params(r, s, DeltaOutput::on_off_spikes)); }},
       {"delta_encoder_graded", "value change -> graded spike",
-       [](R r, S s) {
-         return make_delta_encoder({.name = r.name, .channels = r.input_width, .threshold = s.number("threshold", 0.1),
-                                    .output = DeltaOutput::graded});
-       }},
+       [](R r, S s) { return make_delta_encoder(delta_encoder_params(r, s, DeltaOutput::graded)); }},
       {"current_injection", "value -> current", [](R r, S s) { return make_current_injection(affine(r, s)); }},
       {"population_current", "value -> tuning-curve currents",
        [](R r, S s) {

@@ -19,6 +19,8 @@ class UnitSettings {
  public:
   virtual ~UnitSettings() = default;
   virtual double number(const std::string& key, double fallback) = 0;
+  // A list of numbers (one per channel, say); empty when the key is not given.
+  virtual std::vector<double> numbers(const std::string& key) = 0;
   // The input's width does not suit the kind (e.g. not a multiple of its group size): throws.
   [[noreturn]] virtual void reject_input(const std::string& problem) = 0;
 };

@@ -75,6 +75,9 @@ class Simulation {
   [[nodiscard]] Tick now() const { return now_; }
   [[nodiscard]] Tick epoch_ticks() const { return epoch_ticks_; }
   [[nodiscard]] const SimulationSettings& settings() const { return settings_; }
+  // Replaces settings().interrupt: a program that runs the simulation in steps installs a guard
+  // for each step only (the Python module), so Ctrl-C between steps stays its own.
+  void set_interrupt(const InterruptGuard* interrupt) { settings_.interrupt = interrupt; }
   [[nodiscard]] const std::vector<std::unique_ptr<Engine>>& engines() const { return engines_; }
   [[nodiscard]] const std::vector<Wire>& wires() const { return wires_; }
   [[nodiscard]] Engine& engine(std::string_view name) const;

@@ -138,4 +138,27 @@ std::vector<double> TraceFile::values(const std::string& dataset_path) const {
   return impl_->reader->read_numeric(dataset_path).values;
 }
 
+void TraceFile::read_into(const std::string& dataset_path, const std::string& type, void* out, std::size_t count) const {
+  const std::string where = "trace file '" + impl_->path + "': " + dataset_path;
+  const H5::PredType* memory = nullptr;
+  if (type == "int64") memory = &H5::PredType::NATIVE_INT64;
+  if (type == "uint32") memory = &H5::PredType::NATIVE_UINT32;
+  if (type == "float32") memory = &H5::PredType::NATIVE_FLOAT;
+  if (type == "float64") memory = &H5::PredType::NATIVE_DOUBLE;
+  if (memory == nullptr) throw InputError(where + ": cannot read as '" + type + "'");
+  try {
+    const H5::DataSet dataset = impl_->file.openDataSet(dataset_path);
+    const H5T_class_t type_class = dataset.getDataType().getClass();
+    if (type_class != H5T_INTEGER && type_class != H5T_FLOAT) throw InputError(where + ": not numeric data");
+    const H5::DataSpace space = dataset.getSpace();
+    if (static_cast<std::size_t>(space.getSimpleExtentNpoints()) != count) {
+      throw InputError(where + ": holds " + std::to_string(space.getSimpleExtentNpoints()) + " values, not " +
+                       std::to_string(count));
+    }
+    if (count > 0) dataset.read(out, *memory);
+  } catch (const H5::Exception& error) {
+    throw InputError(where + ": cannot be read: " + error.getDetailMsg());
+  }
+}
+
 }  // namespace tandem

@@ -63,6 +63,14 @@ double ParameterReader::number(const std::string& key, double fallback) {
   lowering_error(network_, path_ + "." + key, "must be a number");
 }
 
+std::vector<double> ParameterReader::numbers(const std::string& key) {
+  const ParameterValue* value = take(key);
+  if (value == nullptr) return {};
+  if (const auto* list = std::get_if<std::vector<double>>(value)) return *list;
+  if (const auto* number = std::get_if<double>(value)) return {*number};
+  lowering_error(network_, path_ + "." + key, "must be a list of numbers");
+}
+
 std::string ParameterReader::text(const std::string& key, const std::string& fallback) {
   const ParameterValue* value = take(key);
   if (value == nullptr) return fallback;
@@ -97,6 +105,7 @@ class NetworkUnitSettings final : public bridge::UnitSettings {
   NetworkUnitSettings(const NetworkDescription& network, std::string path, ParameterReader& parameters)
       : network_(network), path_(std::move(path)), parameters_(parameters) {}
   double number(const std::string& key, double fallback) override { return parameters_.number(key, fallback); }
+  std::vector<double> numbers(const std::string& key) override { return parameters_.numbers(key); }
   [[noreturn]] void reject_input(const std::string& problem) override { lowering_error(network_, path_ + ".input", problem); }
 
  private:

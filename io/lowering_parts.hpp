@@ -30,6 +30,8 @@ class ParameterReader {
   ParameterReader(const NetworkDescription& network, const ParameterMap& parameters, std::string path);
   double number(const std::string& key, double fallback);
   std::string text(const std::string& key, const std::string& fallback);
+  // A list of numbers (a single number is a list of one); empty when not given.
+  std::vector<double> numbers(const std::string& key);
   // Throws for keys never asked for, listing the known ones.
   void finish() const;
 

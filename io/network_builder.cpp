@@ -57,6 +57,7 @@ class Lowering {
     settings.mode = options.mode.value_or(network.simulation.mode);
     time_ = settings.time;
     seed_ = settings.seed;
+    external_outputs_ = options.external_outputs;
     sim_ = std::make_unique<Simulation>(settings);
   }
 
@@ -67,8 +68,10 @@ class Lowering {
     add_layers();
     add_projections();
     collect_edges();
+    add_external();
     for (const auto& edge : edges_) connect(edge);
     BuiltNetwork built;
+    built.external = external_;
     for (const auto& probe : net_.probes) {
       Probe p{probe.node, probe.variable, {}, probe.every_ticks};
       for (const auto unit : probe.units) p.units.push_back(static_cast<std::uint32_t>(unit));
@@ -136,6 +139,10 @@ class Lowering {
         }
         std::sort(spikes.begin(), spikes.end());
         snn().add_spike_generator(input.name, size, std::move(spikes));
+      } else if (std::holds_alternative<ExternalValuesInput>(input.source)) {
+        nodes_[input.name] = {"inputs", external_engine_name, input.name, PortKind::dense, size};
+        external_inputs_.push_back({input.name, size});
+        continue;
       } else {
         // current and poisson_drive inputs are lowered with their projections
         nodes_[input.name] = {"inputs", "", "", PortKind::dense, size};
@@ -394,6 +401,7 @@ class Lowering {
     }
     auto spec = ann::make_dense_layer(layer.name, sources, rows, fan_in, w, b, activation);
     spec.period_ticks = layer.period_ticks;
+    spec.phase_ticks = layer.phase_ticks;
     spec.event_kind = layer.event_kind == DenseEventKind::delta ? ann::EventKind::delta : ann::EventKind::zero_skip;
     spec.delta_threshold = static_cast<float>(layer.event_threshold);
     return spec;
@@ -492,6 +500,33 @@ class Lowering {
     return false;
   }
 
+  // The external engine: `kind: external` inputs, and (external_outputs_) every output wired to it.
+  void add_external() {
+    std::vector<ExternalOutput> outputs;
+    if (external_outputs_) {
+      for (std::size_t i = 0; i < net_.outputs.size(); ++i) {
+        const NodePort& output = net_.outputs[i];
+        const std::string path = "outputs." + std::to_string(i);
+        const NodeInfo& from = nodes_.at(output.node);
+        if (from.engine.empty() || from.engine == external_engine_name) {
+          fail(path, "'" + output.node + "' is an input that sends nothing out of the network");
+        }
+        std::string port = from.out_port;
+        if (!output.port.empty()) port = from.section == "environment" ? output.port : output.node + "." + output.port;
+        const PortSpec* spec = nullptr;
+        for (const PortSpec& candidate : sim_->engine(from.engine).ports()) {
+          if (candidate.name == port && candidate.direction == PortDirection::out) spec = &candidate;
+        }
+        if (spec == nullptr) fail(path, "'" + output.node + "' has no output port '" + port + "'");
+        const std::string name = output.port.empty() ? output.node : output.node + "." + output.port;
+        outputs.push_back({name, spec->kind, spec->width});
+        edges_.push_back({output, {name, ""}, 1, path, external_engine_name, name});
+      }
+    }
+    if (external_inputs_.empty() && outputs.empty()) return;
+    external_ = &sim_->add_engine(std::make_unique<ExternalEngine>(external_engine_name, external_inputs_, std::move(outputs)));
+  }
+
   void add_projections();
   void lower_input_projection(const ProjectionDescription& proj, const NodeInfo& from, const neurons::PopulationBase& target,
                               const std::string& path);
@@ -540,6 +575,9 @@ class Lowering {
   std::map<std::string, std::string> unit_receptor_;
   std::vector<Edge> edges_;
   int port_counter_ = 0;
+  bool external_outputs_ = false;
+  std::vector<ExternalInput> external_inputs_;
+  ExternalEngine* external_ = nullptr;
 };
 
 std::string Lowering::population_input_port(const std::string& population, const std::string& receptor,

@@ -106,12 +106,18 @@ class NetworkChecker {
     return it->second;
   }
 
+  static bool keeps_width(const std::string& kind) {
+    return kind != "delta_encoder" && kind != "delta_decoder" && kind.rfind("population_", 0) != 0;
+  }
+
   std::int64_t size_of(const std::string& name) const {
     const auto it = nodes_.find(name);
     if (it == nodes_.end()) return 0;
     if (it->second.size == 0 && it->second.section == "bridge") {
       for (const auto& unit : network_.bridge) {
-        if (unit.name == name && unit.input != name) return size_of(unit.input);
+        // Kinds that give one output per input keep its width; the others (on/off pairs,
+        // tuning-curve groups) are sized when they are built, where the width is checked.
+        if (unit.name == name && unit.input != name) return keeps_width(unit.kind) ? size_of(unit.input) : 0;
       }
     }
     return it->second.size;
@@ -207,7 +213,7 @@ class NetworkChecker {
       const std::string path = "projections." + proj.name;
       const std::int64_t pre = size_of(proj.from);
       const std::int64_t post = size_of(proj.to);
-      if (proj.rule == ConnectionRule::one_to_one && pre != post) {
+      if (proj.rule == ConnectionRule::one_to_one && pre > 0 && pre != post) {
         fail(path + ".rule", "one_to_one needs equal sizes, '" + proj.from + "' has " + std::to_string(pre) +
                                  " and '" + proj.to + "' has " + std::to_string(post));
       }

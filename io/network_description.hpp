@@ -87,10 +87,16 @@ struct CurrentInput {
   bool operator==(const CurrentInput&) const = default;
 };
 
+// Dense values sent by a program that steps the network (the Python module's Simulation.step:
+// an observation, a sensor frame); a run nobody steps sends none.
+struct ExternalValuesInput {
+  bool operator==(const ExternalValuesInput&) const = default;
+};
+
 struct InputDescription {
   std::string name;
   std::int64_t size = 0;
-  std::variant<PoissonInput, SpikeTimesInput, CurrentInput, PoissonDriveInput> source;
+  std::variant<PoissonInput, SpikeTimesInput, CurrentInput, PoissonDriveInput, ExternalValuesInput> source;
   bool operator==(const InputDescription&) const = default;
 };
 
@@ -144,6 +150,7 @@ struct DenseLayerDescription {
   DenseEventKind event_kind = DenseEventKind::zero_skip;
   double event_threshold = 0.0;  // delta mode: changes smaller than this are not sent
   Tick period_ticks = 1;
+  Tick phase_ticks = 0;  // runs at ticks t with t % period_ticks == phase_ticks
   std::optional<ValueSource> weights;  // Matrix [size x fan_in], Hdf5Ref (dataset or group)
   std::optional<ValueSource> bias;     // number, one per unit, or Hdf5Ref
   bool operator==(const DenseLayerDescription&) const = default;

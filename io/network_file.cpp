@@ -9,8 +9,11 @@
 namespace tandem::io {
 
 NetworkDescription parse_network_text(const std::string& yaml_text, const std::string& source_name,
-                                      const std::filesystem::path& base_dir, const std::vector<Override>& overrides) {
+                                      const std::filesystem::path& base_dir, const std::vector<Override>& overrides,
+                                      const ParseOptions& options) {
   YamlReader reader(source_name);
+  reader.show_positions(options.positions);
+  reader.use_arrays(options.arrays);
   YAML::Node root;
   try {
     root = YAML::Load(yaml_text);

@@ -8,6 +8,7 @@
 
 #include "io/network_description.hpp"
 #include "io/overrides.hpp"
+#include "io/yaml_reader.hpp"
 
 namespace tandem::io {
 
@@ -15,10 +16,19 @@ namespace tandem::io {
 NetworkDescription load_network(const std::filesystem::path& file,
                                 const std::vector<Override>& overrides = {});
 
+// How text that a program generated (rather than a file a user wrote) is read.
+struct ParseOptions {
+  // Values handed over in memory, referred to as `{array: NAME}` in the text (the Python module).
+  const ArrayTable* arrays = nullptr;
+  // Errors name "file:line:col"; off, they name only `source_name` and the key path (line
+  // numbers of generated text mean nothing to whoever described the network).
+  bool positions = true;
+};
+
 // The same for YAML text; `source_name` labels errors, `base_dir` resolves relative paths.
 NetworkDescription parse_network_text(const std::string& yaml_text, const std::string& source_name,
                                       const std::filesystem::path& base_dir,
-                                      const std::vector<Override>& overrides = {});
+                                      const std::vector<Override>& overrides = {}, const ParseOptions& options = {});
 
 // Inline lists above this many entries are slow to read as YAML (every number a node: 320 k
 // synapses take ~6 s and ~700 MB); the same data from HDF5 loads in a fraction of a second.

@@ -1,6 +1,7 @@
 // Section parsers: structure, types, finite numbers, bounded sizes, resolved file paths.
 // Cross-section checks (references, shapes, cycles) are in network_checks.cpp.
 #include <algorithm>
+#include <cmath>
 
 #include "core/error.hpp"
 #include "io/network_parts.hpp"
@@ -69,6 +70,10 @@ Hdf5Ref parse_hdf5_ref(const YAML::Node& node, std::string_view path, const Pars
 ValueSource parse_values(const YAML::Node& node, std::string_view path, const ParseContext& context,
                          bool allow_matrix = false, bool allow_group = false) {
   const YamlReader& reader = context.reader;
+  if (const InlineArray* array = reader.array(node, path, allow_matrix ? 2 : 1)) {
+    if (array->shape.size() == 1) return array->values;
+    return Matrix{static_cast<std::int64_t>(array->shape[0]), static_cast<std::int64_t>(array->shape[1]), array->values};
+  }
   if (node.IsMap()) return parse_hdf5_ref(node, path, context, allow_group);
   if (!node.IsSequence()) return reader.number(node, path);
   if (!allow_matrix || node.size() == 0 || !node[0].IsSequence()) return reader.numbers(node, path);
@@ -129,6 +134,7 @@ bool is_distribution(const YAML::Node& node) { return node.IsMap() && has(node, 
 
 // number | [numbers] | {file, dataset} | {distribution: …}
 DrawnValues parse_drawn(const YAML::Node& node, std::string_view path, const ParseContext& context) {
+  if (const InlineArray* array = context.reader.array(node, path)) return array->values;
   if (is_distribution(node)) return parse_distribution(node, path, context.reader);
   if (node.IsMap()) return parse_hdf5_ref(node, path, context, false);
   if (node.IsSequence()) return context.reader.numbers(node, path);
@@ -261,6 +267,8 @@ InputDescription parse_input(const std::string& name, const YAML::Node& node, co
       }
     }
     input.source = spikes;
+  } else if (kind == "external") {
+    input.source = ExternalValuesInput{};
   } else {
     input.source = CurrentInput{parse_values(reader.required(node, path, "value"), path + ".value", context)};
   }
@@ -330,7 +338,7 @@ void parse_delay(const Fields& fields, const ParseContext& context, ProjectionDe
     const ValueSource values = parse_values(node, path, context);
     if (const auto* list = std::get_if<std::vector<double>>(&values)) {
       for (std::size_t i = 0; i < list->size(); ++i) {
-        at_least_one_tick(node[i], join_path(path, std::to_string(i)), (*list)[i]);
+        at_least_one_tick(node.IsSequence() ? node[i] : node, join_path(path, std::to_string(i)), (*list)[i]);
       }
     }
     proj.delays_ms = values;
@@ -386,8 +394,21 @@ ProjectionDescription parse_projection(const std::string& name, const YAML::Node
       proj.synapses_file = ref;
     }
     const YAML::Node pairs = fields.at("pairs");
+    const InlineArray* pair_array = fields.has("pairs") ? reader.array(pairs, fields.path("pairs"), 2) : nullptr;
     if (!fields.has("pairs")) {
       // synapses from a file
+    } else if (pair_array != nullptr) {
+      if (pair_array->shape.size() != 2 || pair_array->shape[1] != 2) {
+        reader.fail(pairs, fields.path("pairs"), "must be an array [synapses x 2] of (pre, post)");
+      }
+      for (std::size_t i = 0; i < pair_array->shape[0]; ++i) {
+        const double pre = pair_array->values[2 * i], post = pair_array->values[2 * i + 1];
+        if (pre != std::floor(pre) || post != std::floor(post) || pre < 0 || post < 0 || pre > 9e18 || post > 9e18) {
+          reader.fail(pairs, join_path(fields.path("pairs"), std::to_string(i)),
+                      "indices must be whole numbers >= 0, got (" + format_number(pre) + ", " + format_number(post) + ")");
+        }
+        proj.pairs.emplace_back(static_cast<std::int64_t>(pre), static_cast<std::int64_t>(post));
+      }
     } else if (pairs.IsMap()) {
       proj.pairs_file = parse_hdf5_ref(pairs, fields.path("pairs"), context, false);
     } else {
@@ -447,6 +468,13 @@ DenseLayerDescription parse_layer(const std::string& name, const YAML::Node& nod
     }
   }
   fields.positive_integer("period_ticks", layer.period_ticks);
+  if (fields.has("phase_ticks")) {
+    layer.phase_ticks = reader.integer(fields.at("phase_ticks"), fields.path("phase_ticks"));
+    if (layer.phase_ticks < 0 || layer.phase_ticks >= layer.period_ticks) {
+      fields.fail("phase_ticks", "must be in [0, period_ticks = " + std::to_string(layer.period_ticks) + "), got " +
+                                     std::to_string(layer.phase_ticks));
+    }
+  }
   if (fields.has("weights")) layer.weights = parse_values(fields.at("weights"), fields.path("weights"), context, true, true);
   if (fields.has("bias")) {
     const auto* ref = layer.weights ? std::get_if<Hdf5Ref>(&*layer.weights) : nullptr;

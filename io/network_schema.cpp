@@ -29,7 +29,7 @@ const Keys& projection_keys() {
 }
 const Keys& layer_keys() {
   static const Keys keys{"inputs", "size", "activation", "precision", "event", "period_ticks",
-                         "weights", "bias"};
+                         "phase_ticks", "weights", "bias"};
   return keys;
 }
 const Keys& layer_event_keys() {
@@ -49,15 +49,17 @@ const Keys& probe_keys() {
   return keys;
 }
 const Keys& input_kinds() {
-  static const Keys keys{"poisson", "poisson_drive", "spike_times", "current"};
+  static const Keys keys{"poisson", "poisson_drive", "spike_times", "current", "external"};
   return keys;
 }
 const Keys& input_keys(std::string_view kind) {
   static const Keys poisson{"kind", "size", "rate_hz"};
   static const Keys spike_times{"kind", "size", "times_ms"};
   static const Keys current{"kind", "size", "value"};
+  static const Keys external{"kind", "size"};
   if (kind == "poisson" || kind == "poisson_drive") return poisson;
   if (kind == "spike_times") return spike_times;
+  if (kind == "external") return external;
   return current;
 }
 const Keys& any_input_keys() {

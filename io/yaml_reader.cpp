@@ -58,7 +58,7 @@ std::string closest_key(std::string_view key, const std::vector<std::string_view
 
 std::string YamlReader::location(const YAML::Node& node) const {
   const YAML::Mark mark = node.IsDefined() ? node.Mark() : YAML::Mark::null_mark();
-  if (mark.is_null()) return file_name_;
+  if (mark.is_null() || !positions_) return file_name_;
   return file_name_ + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
 }
 
@@ -175,7 +175,26 @@ std::string YamlReader::choice(const YAML::Node& node, std::string_view path,
   fail(node, path, "must be one of " + list + ", got '" + value + "'");
 }
 
+const InlineArray* YamlReader::array(const YAML::Node& node, std::string_view path, std::size_t max_dims) const {
+  if (arrays_ == nullptr || !node.IsMap() || node.size() != 1 || !node["array"].IsDefined()) return nullptr;
+  const std::string name = text(node["array"], join_path(path, "array"));
+  const auto found = arrays_->find(name);
+  if (found == arrays_->end()) fail(node, path, "no array named '" + name + "' was handed over");
+  const InlineArray& array = found->second;
+  if (array.shape.empty() || array.shape.size() > max_dims) {
+    fail(node, path, "must be an array of " + std::string(max_dims == 1 ? "one dimension" : "one or two dimensions") +
+                         ", got " + std::to_string(array.shape.size()));
+  }
+  for (std::size_t i = 0; i < array.values.size(); ++i) {
+    if (!std::isfinite(array.values[i])) {
+      fail(node, join_path(path, std::to_string(i)), "must be a finite number, got " + format_number(array.values[i]));
+    }
+  }
+  return &array;
+}
+
 std::vector<double> YamlReader::numbers(const YAML::Node& node, std::string_view path) const {
+  if (const InlineArray* values = array(node, path)) return values->values;
   expect_sequence(node, path);
   std::vector<double> values;
   values.reserve(node.size());
@@ -191,7 +210,7 @@ ParameterMap YamlReader::parameters(const YAML::Node& node, std::string_view pat
     const std::string& key = entry.first.Scalar();
     const std::string key_path = join_path(path, key);
     const YAML::Node& value = entry.second;
-    if (value.IsSequence()) {
+    if (value.IsSequence() || array(value, key_path) != nullptr) {
       map.emplace(key, numbers(value, key_path));
     } else if (double number_value = 0.0; value.IsScalar() && YAML::convert<double>::decode(value, number_value)) {
       map.emplace(key, number(value, key_path));  // re-read to refuse nan/inf with the path

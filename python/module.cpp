@@ -1,153 +1,80 @@
 // tandem._tandem: the compiled half of the Python module `tandem` (python/tandem/*.py is the
 // public half, docs/python.md the guide). It runs networks through the code `tandem run` uses
-// (app/network_run.hpp, app/run_session.hpp), so a run from Python and from the command line
-// with the same file, seed and options give the same spikes, traces and energy reports.
+// (app/network_run.hpp, app/run_session.hpp; python/network_runs.hpp), so a run from Python and
+// from the command line with the same network, seed and options give the same spikes, traces and
+// energy reports.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+#include <yaml-cpp/yaml.h>
 
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "app/network_run.hpp"
-#include "app/run_session.hpp"
 #include "core/chip_presets.hpp"
 #include "core/energy_report.hpp"
 #include "core/error.hpp"
 #include "core/interrupt_guard.hpp"
 #include "core/logging.hpp"
+#include "core/random.hpp"
 #include "core/trace_file.hpp"
 #include "core/version.hpp"
-#include "io/overrides.hpp"
+#include "environments/environment.hpp"
+#include "python/network_runs.hpp"
 
 namespace py = pybind11;
 
 namespace tandem::python {
 namespace {
 
-// A network as load() read it: the file and the settings every run of it starts from.
-class LoadedNetwork {
- public:
-  explicit LoadedNetwork(app::NetworkRunRequest request) : request_(std::move(request)) {}
+// The numpy type a trace dataset is read as (the four the recorder writes; others widen).
+std::string read_type(const std::string& type) {
+  if (type == "int64" || type == "uint32" || type == "float32" || type == "float64") return type;
+  if (type.rfind("float", 0) == 0) return "float64";
+  return "int64";
+}
 
-  [[nodiscard]] const std::string& file() const { return request_.file; }
-
-  // Runs the network once (see tandem.Network.run); returns the JSON energy report of every chip
-  // and, when a signal stopped the run, its stop reason (the reports then cover what ran).
-  py::tuple run(const py::kwargs& settings) const {
-    app::NetworkRunRequest request = request_;
-    app::RunOutputOptions output;
-    output.quiet = true;
-    output.print_energy_table = false;
-    output.announce_outputs = false;
-    const auto text = [&](const char* key) -> std::optional<std::string> {
-      if (!settings.contains(key) || settings[key].is_none()) return std::nullopt;
-      return settings[key].cast<std::string>();
-    };
-    if (settings.contains("ticks") && !settings["ticks"].is_none()) request.ticks = settings["ticks"].cast<std::int64_t>();
-    if (settings.contains("duration_ms") && !settings["duration_ms"].is_none()) {
-      request.duration_ms = settings["duration_ms"].cast<double>();
-    }
-    if (auto mode = text("mode")) request.mode = mode;
-    if (auto precision = text("precision")) request.precision = precision;
-    if (settings.contains("seed") && !settings["seed"].is_none()) request.seed = settings["seed"].cast<std::uint64_t>();
-    if (auto chip = text("chip")) {
-      output.chip = *chip;
-      request.chip_given = true;
-    }
-    output.record_path = text("record").value_or("");
-    output.energy_report_path = text("energy_report").value_or("");
-    output.force = settings.contains("force") && settings["force"].cast<bool>();
-    if (settings.contains("probes")) {
-      for (const auto& probe : settings["probes"].cast<std::vector<std::string>>()) output.probes.push_back(app::parse_probe(probe));
-    }
-    if (settings.contains("inputs")) {
-      for (const auto& [node, table] : settings["inputs"].cast<py::dict>()) {
-        const auto name = node.cast<std::string>();
-        if (py::isinstance<py::str>(table)) {
-          request.input_files.emplace_back(name, table.cast<std::string>());
-        } else {
-          const auto values = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(table);
-          if (!values) throw InputError("run: inputs['" + name + "'] must be a file name or an array [ticks x units]");
-          request.input_tables.emplace_back(name, std::vector<double>(values.data(), values.data() + values.size()));
-        }
-      }
-    }
-    const bool main_thread =
-        py::module_::import("threading").attr("current_thread")().is(py::module_::import("threading").attr("main_thread")());
-    std::vector<EnergyReport> reports;
-    std::optional<std::string> stopped;
-    {
-      py::gil_scoped_release release;
-      // Ctrl-C stops the run after the current epoch, as in the command line; only the main
-      // thread receives signals, and only one guard may live at a time.
-      std::unique_ptr<InterruptGuard> guard;
-      if (main_thread) guard = std::make_unique<InterruptGuard>();
-      request.interrupt = guard.get();
-      auto prepared = app::prepare_network_run(request, output);
-      app::RunSession session(*prepared.simulation, prepared.output, prepared.label, prepared.resolved);
-      try {
-        session.run(prepared.ticks);
-      } catch (const RunInterrupted& interrupted) {
-        stopped = interrupted.what();
-      }
-      reports = session.finish();
-    }
-    py::list json;
-    for (const auto& report : reports) json.append(energy_report_to_json(report));
-    return py::make_tuple(json, stopped ? py::object(py::str(*stopped)) : py::object(py::none()));
-  }
-
- private:
-  app::NetworkRunRequest request_;
-};
-
-LoadedNetwork load(const std::string& file, const std::vector<std::string>& overrides, std::optional<double> dt_ms,
-                   std::optional<std::string> reset, std::optional<std::string> precision) {
-  app::NetworkRunRequest request;
-  request.file = file;
-  for (const auto& text : overrides) request.overrides.push_back(io::parse_override(text));
-  request.dt_ms = dt_ms;
-  request.reset = std::move(reset);
-  request.precision = std::move(precision);
+template <typename T>
+py::array read_dataset(const TraceFile& trace, const TraceDataset& dataset, const std::string& type) {
+  std::vector<py::ssize_t> shape(dataset.shape.begin(), dataset.shape.end());
+  py::array_t<T> array(shape);
+  T* out = array.mutable_data();
+  const auto count = static_cast<std::size_t>(array.size());
   {
     py::gil_scoped_release release;
-    app::check_network_file(request);
+    trace.read_into(dataset.path, type, out, count);
   }
-  return LoadedNetwork(std::move(request));
+  return array;
 }
 
-py::array typed_array(const TraceDataset& dataset, const std::vector<double>& values) {
-  std::vector<py::ssize_t> shape(dataset.shape.begin(), dataset.shape.end());
-  const auto fill = [&](auto tag) {
-    using T = decltype(tag);
-    py::array_t<T> array(shape);
-    T* out = array.mutable_data();
-    for (std::size_t i = 0; i < values.size(); ++i) out[i] = static_cast<T>(values[i]);
-    return py::array(array);
-  };
-  if (dataset.type == "int64") return fill(std::int64_t{});
-  if (dataset.type == "uint32") return fill(std::uint32_t{});
-  if (dataset.type == "float32") return fill(float{});
-  return fill(double{});
-}
-
-// Every numeric dataset of a trace with its attributes, and /meta.
+// Every numeric dataset of a trace, read straight into numpy arrays of its own type, with its
+// attributes; and /meta.
 py::tuple read_trace(const std::string& path) {
-  const TraceFile trace(path);
-  py::dict datasets;
-  for (const TraceDataset& dataset : trace.datasets()) {
-    if (dataset.type.rfind("float", 0) != 0 && dataset.type.rfind("int", 0) != 0 && dataset.type.rfind("uint", 0) != 0) continue;
-    std::vector<double> values;
-    {
-      py::gil_scoped_release release;
-      values = trace.values(dataset.path);
-    }
-    datasets[py::str(dataset.path)] = py::make_tuple(typed_array(dataset, values), dataset.attributes);
+  std::unique_ptr<TraceFile> trace;
+  std::vector<TraceDataset> datasets;
+  std::map<std::string, std::string> meta;
+  {
+    py::gil_scoped_release release;
+    trace = std::make_unique<TraceFile>(path);
+    datasets = trace->datasets();
+    meta = trace->meta();
   }
-  return py::make_tuple(trace.meta(), datasets);
+  py::dict out;
+  for (const TraceDataset& dataset : datasets) {
+    const bool numeric = dataset.type.rfind("float", 0) == 0 || dataset.type.rfind("int", 0) == 0 ||
+                         dataset.type.rfind("uint", 0) == 0;
+    if (!numeric) continue;
+    const std::string type = read_type(dataset.type);
+    py::array values;
+    if (type == "int64") values = read_dataset<std::int64_t>(*trace, dataset, type);
+    if (type == "uint32") values = read_dataset<std::uint32_t>(*trace, dataset, type);
+    if (type == "float32") values = read_dataset<float>(*trace, dataset, type);
+    if (type == "float64") values = read_dataset<double>(*trace, dataset, type);
+    out[py::str(dataset.path)] = py::make_tuple(values, dataset.attributes);
+  }
+  return py::make_tuple(meta, out);
 }
 
 std::vector<EnergyReport> parse_reports(const std::vector<std::string>& json) {
@@ -197,6 +124,59 @@ py::dict chip_dict(const ChipModel& chip) {
   return d;
 }
 
+// Maps of `overlay` merge into those of `target`; every other value replaces.
+void merge_into(YAML::Node target, const YAML::Node& overlay) {
+  for (const auto& entry : overlay) {
+    const std::string key = entry.first.Scalar();
+    YAML::Node current = target[key];
+    if (entry.second.IsMap() && current.IsDefined() && current.IsMap()) {
+      merge_into(current, entry.second);
+    } else {
+      target[key] = YAML::Clone(entry.second);
+    }
+  }
+}
+
+// A chip described in Python (JSON text of the chip file's schema, docs/energy.md), optionally
+// `base`d on a preset whose values it changes: the chip file text, checked by parsing it.
+std::string chip_yaml(const std::string& json, const std::string& label) {
+  YAML::Node given;
+  try {
+    given = YAML::Load(json);
+  } catch (const YAML::Exception& error) {
+    throw InputError(label + ": " + error.msg);
+  }
+  if (!given.IsMap()) throw InputError(label + ": a chip is a dict of the chip file's keys (docs/energy.md)");
+  // (yaml-cpp's Node::operator= rebinds what a node refers to, so every node here is made once.)
+  YAML::Emitter emitter;
+  if (given["base"].IsDefined()) {
+    if (!given["base"].IsScalar()) throw InputError(label + ": base: must be a preset name or chip YAML file");
+    const std::string base = given["base"].Scalar();
+    YAML::Node chip = YAML::LoadFile(resolve_chip_path(base));
+    YAML::Node overlay = YAML::Clone(given);
+    overlay.remove("base");
+    if (!overlay["name"].IsDefined()) overlay["name"] = base + "-custom";
+    merge_into(chip, overlay);
+    emitter << chip;
+  } else {
+    emitter << given;
+  }
+  std::string text = std::string(emitter.c_str()) + "\n";
+  try {
+    parse_chip_text(text, label);  // every error now, naming the key
+  } catch (const InputError& error) {
+    // Line numbers of the generated text mean nothing to whoever wrote the dict: name the key only.
+    std::string message = error.what();
+    const std::string line = label + ": line ";
+    if (message.rfind(line, 0) == 0) {
+      const std::size_t end = message.find(": ", line.size());
+      if (end != std::string::npos) message = label + ": " + message.substr(end + 2);
+    }
+    throw InputError(message);
+  }
+  return text;
+}
+
 }  // namespace
 }  // namespace tandem::python
 
@@ -205,15 +185,32 @@ PYBIND11_MODULE(_tandem, m) {
   using namespace tandem::python;
   m.doc() = "tandem's compiled core; use the package `tandem` (help(tandem)).";
   configure_logging("warn");
-  // Messages are the command line's; InputError is bad input (exit 2 there), RunError a failed run.
+  // Messages are the command line's; InputError is bad input (exit 2 there), RunError a failed
+  // run, Interrupted a run stopped by SIGINT/SIGTERM (registered last: tried first, before RunError).
   py::register_exception<InputError>(m, "InputError", PyExc_ValueError);
   py::register_exception<RunError>(m, "RunError", PyExc_RuntimeError);
+  py::register_exception<RunInterrupted>(m, "Interrupted", PyExc_KeyboardInterrupt);
 
-  py::class_<LoadedNetwork>(m, "LoadedNetwork", "A network file or NIR file read by load().")
-      .def_property_readonly("file", &LoadedNetwork::file, "The file, as given to load().")
-      .def("run", &LoadedNetwork::run, "Runs the network once; see tandem.Network.run.");
-  m.def("load", &load, py::arg("file"), py::arg("overrides"), py::arg("dt_ms"), py::arg("reset"), py::arg("precision"),
+  py::class_<Stepper>(m, "Stepper", "A run stepped from Python; see tandem.Simulation.")
+      .def("step", &Stepper::step, py::arg("inputs") = py::none(), py::arg("ticks") = py::none())
+      .def("send", &Stepper::send, py::arg("input"), py::arg("values"))
+      .def_property_readonly("now", &Stepper::now)
+      .def_property_readonly("ticks_per_step", &Stepper::ticks_per_step)
+      .def_property_readonly("finished", &Stepper::finished)
+      .def("inputs", &Stepper::input_names)
+      .def("outputs", &Stepper::output_names)
+      .def("finish", &Stepper::finish)
+      .def("stop", &Stepper::stop, py::arg("reason"))
+      .def("run_steps_in_cpp", &Stepper::run_steps_in_cpp, py::arg("inputs"));
+  py::class_<NetworkHandle>(m, "NetworkHandle", "A network ready to run; see tandem.Network.")
+      .def_property_readonly("label", &NetworkHandle::label)
+      .def("run", &NetworkHandle::run)
+      .def("start", &NetworkHandle::start)
+      .def("check", &NetworkHandle::check);
+  m.def("load", &load_file, py::arg("file"), py::arg("overrides"), py::arg("dt_ms"), py::arg("reset"), py::arg("precision"),
         "Reads and checks a network or NIR file; see tandem.load.");
+  m.def("describe", &describe_network, py::arg("text"), py::arg("arrays"), py::arg("label"), py::arg("base_dir"),
+        "A network described in Python (YAML text with {array: NAME} entries); see tandem.Network.");
   m.def("read_trace", &read_trace, py::arg("path"), "(meta, {dataset path: (array, attributes)}) of a trace.");
   m.def(
       "energy_table", [](const std::string& json) { return format_energy_table(parse_energy_report(json, "report")); },
@@ -235,5 +232,34 @@ PYBIND11_MODULE(_tandem, m) {
   m.def(
       "chip", [](const std::string& spec) { return chip_dict(load_chip(spec)); }, py::arg("spec"),
       "One chip (preset name or chip YAML file) as a dict.");
+  m.def(
+      "chip_from_text", [](const std::string& text, const std::string& label) { return chip_dict(parse_chip_text(text, label)); },
+      py::arg("text"), py::arg("label"), "One chip from chip-file text, as a dict.");
+  m.def("chip_yaml", &chip_yaml, py::arg("json"), py::arg("label"),
+        "Chip-file text of a chip described as a dict (JSON), merged into its `base` preset if it names one.");
+  m.def(
+      "preset_path", [](const std::string& spec) { return resolve_chip_path(spec); }, py::arg("spec"),
+      "The chip file of a preset name or path.");
+
+  py::class_<RandomStream>(m, "RandomStream",
+                           "tandem's seeded random stream (xoshiro256**), the same numbers as the C++ code draws.")
+      .def(py::init<std::uint64_t>(), py::arg("seed") = 1)
+      .def_static("derived", &RandomStream::derived, py::arg("seed"), py::arg("name"),
+                  "The stream of one named consumer of a run seeded with `seed`.")
+      .def("next_u64", &RandomStream::next_u64, "The next raw 64-bit number.")
+      .def("uniform", py::overload_cast<>(&RandomStream::uniform), "Uniform in [0, 1) (53 random bits).")
+      .def("uniform", py::overload_cast<double, double>(&RandomStream::uniform), py::arg("low"), py::arg("high"),
+           "Uniform in [low, high).")
+      .def(
+          "below",
+          [](RandomStream& stream, std::uint64_t bound) {
+            if (bound == 0) throw InputError("RandomStream.below: bound must be > 0");
+            return stream.below(bound);
+          },
+          py::arg("bound"), "A whole number in [0, bound), bound > 0.")
+      .def("normal", &RandomStream::normal, "Standard normal.")
+      .def("bernoulli", &RandomStream::bernoulli, py::arg("probability"), "True with the given probability.");
+  m.def("episode_seed", &environments::episode_seed, py::arg("run_seed"), py::arg("episode"),
+        "The seed of episode `episode` of a closed-loop run seeded with `run_seed` (environments/environment.hpp).");
   m.def("version", [] { return std::string(version()); }, "tandem's version.");
 }

@@ -19,6 +19,7 @@ namespace {
 class Defaults final : public UnitSettings {
  public:
   double number(const std::string& /*key*/, double fallback) override { return fallback; }
+  std::vector<double> numbers(const std::string& /*key*/) override { return {}; }
   [[noreturn]] void reject_input(const std::string& problem) override { throw InputError(problem); }
 };
 
