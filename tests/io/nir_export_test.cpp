@@ -132,7 +132,7 @@ TEST_CASE("nir export: feed-forward lif layers from a spike generator spike exac
                            "  hidden: {model: lif, size: 12, parameters: {tau_m_ms: 8.0, v_threshold_mv: 1.0, r_mohm: 2.5, "
                            "rest_tolerance_mv: 1.0e-6}}\n"
                            "  out: {model: lif, size: 4, parameters: {tau_m_ms: 15.0, v_threshold_mv: 1.0, v_reset_mv: -0.25, "
-                           "rest_tolerance_mv: 1.25e-6}}\n"
+                           "rest_tolerance_mv: 1.0e-6}}\n"
                            "projections:\n"
                            "  in_hidden: {from: stim, to: hidden, weight: {distribution: uniform, low: -0.2, high: 0.6}}\n"
                            "  hidden_out: {from: hidden, to: out, weight: {distribution: normal, mean: 0.3, sd: 0.2}, "
@@ -149,8 +149,7 @@ TEST_CASE("nir export: a recurrent population (delay 1 onto itself, 2 onward) sp
                            "v_threshold_mv: 0.8, integration: euler, bias_na: [0.1, 0.0, 0.2, 0.05, 0.0]}}\n"
                            "projections:\n"
                            "  drive: {from: stim, to: rec, rule: fixed_probability, p: 0.5, weight: 0.45}\n"
-                           "  recurrent: {from: rec, to: rec, rule: fixed_probability, p: 0.2, "
-                           "weight: {distribution: normal, mean: 0.1, sd: 0.25}, delay_ms: 0.1}\n"
+                           "  recurrent: {from: rec, to: rec, weight: {distribution: normal, mean: 0.02, sd: 0.2}, delay_ms: 0.1}\n"
                            "  onward: {from: rec, to: readout, weight: {distribution: uniform, low: 0.0, high: 0.3}, "
                            "delay_ms: 0.2}\n";
   check_round_trip("recurrent", yaml, {"rec", "readout"}, 400, false);
@@ -190,7 +189,7 @@ TEST_CASE("nir export: the file has NIR's layout and re-imports with the delays 
   CHECK_THROWS_AS(graph.node("self_delay"), InputError);
   CHECK(graph.node("output").type == "Output");
   REQUIRE(exported.inputs.size() == 1);
-  CHECK(exported.inputs[0].ticks == 41);  // the last spike, at 4 ms, is row 40
+  CHECK(exported.inputs[0].ticks == 5);  // dt 1 ms: the last spike, at 4 ms, is row 4
   CHECK(exported.import_command().find("--input stim=") != std::string::npos);
 }
 
