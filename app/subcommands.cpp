@@ -10,6 +10,7 @@ int run_info_command(const std::vector<std::string>& args, const InterruptGuard&
 int run_chips_command(const std::vector<std::string>& args, const InterruptGuard& interrupt);
 int run_energy_command(const std::vector<std::string>& args, const InterruptGuard& interrupt);
 int run_version_command(const std::vector<std::string>& args, const InterruptGuard& interrupt);
+int run_export_command(const std::vector<std::string>& args, const InterruptGuard& interrupt);
 int run_example_command(const std::vector<std::string>& args, const InterruptGuard& interrupt);
 int run_run_command(const std::vector<std::string>& args, const InterruptGuard& interrupt);
 int run_tianjic_command(const std::vector<std::string>& args, const InterruptGuard& interrupt);
@@ -19,6 +20,8 @@ namespace {
 constexpr std::array all_subcommands = {
     Subcommand{"run", "run a network file (.yaml): build it, run it, print its energy", run_run_command},
     Subcommand{"example", "run a closed-loop example (cartpole): result, energy, trace", run_example_command},
+    Subcommand{"export", "write what NIR can express of a network file as a NIR graph (tandem export NET.yaml -o NET.nir)",
+               run_export_command},
     Subcommand{"bench", "run a benchmark (coba, brunel, dense …) and print its figures",
                run_bench_command},
     Subcommand{"info", "summarise a trace file (.h5): metadata, datasets, spikes, energy",

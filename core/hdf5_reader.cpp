@@ -1,51 +1,19 @@
 #include "core/hdf5_reader.hpp"
 
-#include <hdf5.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <utility>
 
 #include "core/error.hpp"
+#include "core/hdf5_handles.hpp"
 
 namespace tandem {
 namespace {
 
 static_assert(sizeof(hid_t) == sizeof(std::int64_t), "hid_t is kept as std::int64_t");
 
-// Silences HDF5's automatic error-stack printing while a call that may fail runs; the
-// failure is reported by us as an InputError instead. Restores the previous handler.
-class QuietErrors {
- public:
-  QuietErrors() {
-    H5Eget_auto2(H5E_DEFAULT, &function_, &data_);
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  }
-  ~QuietErrors() { H5Eset_auto2(H5E_DEFAULT, function_, data_); }
-  QuietErrors(const QuietErrors&) = delete;
-  QuietErrors& operator=(const QuietErrors&) = delete;
-
- private:
-  H5E_auto2_t function_ = nullptr;
-  void* data_ = nullptr;
-};
-
-// Closes an HDF5 identifier with the matching close function when it goes out of scope.
-class Handle {
- public:
-  Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
-  ~Handle() {
-    if (id_ >= 0) close_(id_);
-  }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  [[nodiscard]] hid_t get() const { return id_; }
-  [[nodiscard]] bool valid() const { return id_ >= 0; }
-
- private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
+using hdf5::Handle;
+using hdf5::QuietErrors;
 
 std::string absolute(const std::string& object_path) {
   if (object_path.empty() || object_path.front() != '/') return "/" + object_path;

@@ -7,6 +7,8 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "io/nir_order.hpp"
+#include "io/nir_units.hpp"
 #include "neurons/registry.hpp"
 
 namespace tandem::io {
@@ -186,25 +188,16 @@ std::string number_text(double value) {
 class Lowering {
  public:
   Lowering(const NirGraph& graph, const NirImportOptions& options, EventEngine& engine)
-      : graph_(graph), options_(options), engine_(engine), state_(graph.nodes.size(), 0), expressions_(graph.nodes.size()) {
-    // Dependency order, as NIR's reference evaluates: depth-first over sources; a source still on
-    // the stack closes a loop and is read one tick late.
-    std::vector<int> mark(graph.nodes.size(), 0);
-    position_.resize(graph.nodes.size());
-    auto visit = [&](auto&& self, std::size_t i) -> void {
-      if (mark[i] != 0) return;
-      mark[i] = 1;
-      for (const auto s : graph.nodes[i].sources) self(self, s);
-      mark[i] = 2;
-      position_[i] = order_.size();
-      order_.push_back(i);
-    };
-    for (std::size_t i = 0; i < graph.nodes.size(); ++i) visit(visit, i);
-  }
+      : graph_(graph),
+        options_(options),
+        engine_(engine),
+        order_(nir_order(graph.nodes)),  // as NIR's reference evaluates (io/nir_order.hpp)
+        state_(graph.nodes.size(), 0),
+        expressions_(graph.nodes.size()) {}
 
   NirLowering run() {
     // Which Output nodes need a relay population (anything but one population passed on as is).
-    for (const std::size_t i : order_) {
+    for (const std::size_t i : order_.order) {
       const NirNode& node = graph_.nodes[i];
       if (node.kind != NirKind::output || !node.top_level) continue;
       const Expression in = input(i);
@@ -216,7 +209,7 @@ class Lowering {
         lowered_.outputs[node.name] = node.name;
       }
     }
-    for (const std::size_t i : order_) {
+    for (const std::size_t i : order_.order) {
       const NirNode& node = graph_.nodes[i];
       if (node.kind == NirKind::input && node.external_input) {
         engine_.add_value_table(node.name, node.size);
@@ -227,7 +220,7 @@ class Lowering {
         lowered_.folded.push_back(node.name);
       }
     }
-    for (const std::size_t i : order_) {
+    for (const std::size_t i : order_.order) {
       if (is_neuron(graph_.nodes[i].kind) || relays_.count(i) != 0) connect(i);
     }
     return lowered_;
@@ -281,7 +274,7 @@ class Lowering {
     Expression sum;
     for (const std::size_t s : node.sources) {
       Expression from = output(s);
-      if (position_[s] >= position_[i]) {
+      if (order_.reads_late(s, i)) {
         for (Term& term : from.terms) ++term.delay;
         std::map<Tick, std::vector<double>> later;
         for (auto& [from_tick, values] : from.bias) later[from_tick + 1] = std::move(values);
@@ -339,7 +332,7 @@ class Lowering {
         // Rows with different delays part into one term (and one constant) per delay.
         std::vector<Tick> ticks;
         for (const double d : p("delay")) {
-          const double count = std::round(d * 1000.0 / options_.dt_ms);
+          const double count = std::round(nir_ms(d) / options_.dt_ms);
           if (!(count >= 0.0) || count > 255.0) {
             throw InputError(where(node) + ": delay " + number_text(d) + " s is negative or longer than 255 ticks");
           }
@@ -424,7 +417,7 @@ class Lowering {
     switch (node.kind) {
       case NirKind::lif: {
         model = "lif";
-        set("tau_m_ms", uniform(node, "tau") * 1000.0);
+        set("tau_m_ms", nir_ms(uniform(node, "tau")));
         const double leak = uniform(node, "v_leak");
         set("v_leak_mv", leak);
         set("r_mohm", uniform(node, "r"));
@@ -435,7 +428,7 @@ class Lowering {
       }
       case NirKind::li:
         model = "li";
-        set("tau_ms", uniform(node, "tau") * 1000.0);
+        set("tau_ms", nir_ms(uniform(node, "tau")));
         set("v_leak_mv", uniform(node, "v_leak"));
         set("r_mohm", uniform(node, "r"));
         set("rest_tolerance_mv", 1e-6);
@@ -445,7 +438,7 @@ class Lowering {
       case NirKind::if_neuron:
       case NirKind::integrator: {
         model = "if";
-        set("r_mohm", uniform(node, "r") / 1000.0);  // dt_ms·r_mohm = dt_s·R
+        set("r_mohm", nir_if_r_mohm(uniform(node, "r")));  // dt_ms·r_mohm = dt_s·R
         const bool spikes = node.kind == NirKind::if_neuron;
         spike_rule(spikes ? uniform(node, "v_threshold") : never_fires, 0.0);
         graded = !spikes;
@@ -454,8 +447,8 @@ class Lowering {
       case NirKind::cuba_lif:
       case NirKind::cuba_li: {
         model = "cuba_lif";
-        set("tau_mem_ms", uniform(node, "tau_mem") * 1000.0);
-        set("tau_syn_ms", uniform(node, "tau_syn") * 1000.0);
+        set("tau_mem_ms", nir_ms(uniform(node, "tau_mem")));
+        set("tau_syn_ms", nir_ms(uniform(node, "tau_syn")));
         const double leak = uniform(node, "v_leak");
         set("v_leak_mv", leak);
         set("r_mohm", uniform(node, "r"));
@@ -515,25 +508,24 @@ class Lowering {
   };
   [[nodiscard]] Entry entry_of(std::size_t i) const {
     const NirNode& node = graph_.nodes[i];
-    const double dt_s = options_.dt_ms / 1000.0;
     const std::size_t n = node.size;
     switch (node.kind) {
       case NirKind::lif:
       case NirKind::li: {
         // v ← v + dt/τ·(v_leak − v + R·x): x arrives as a jump R·dt/τ·x; a constant is a current.
-        const double g = uniform(node, "r") * dt_s / uniform(node, "tau");
+        const double g = nir_membrane_gain(uniform(node, "r"), uniform(node, "tau"), options_.dt_ms);
         return {"v", std::vector<double>(n, g), "i_ext", std::vector<double>(n, 1.0)};
       }
       case NirKind::if_neuron:
       case NirKind::integrator: {
-        const double g = uniform(node, "r") * dt_s;
+        const double g = nir_integrator_gain(uniform(node, "r"), options_.dt_ms);
         return {"v", std::vector<double>(n, g), "i_ext", std::vector<double>(n, 1.0)};
       }
       case NirKind::cuba_lif:
       case NirKind::cuba_li: {
         // I ← I + dt/τ_syn·(−I + w_in·x): x arrives on i_syn as a jump dt/τ_syn·x (the model
         // multiplies by w_in); a constant arrives the same way every tick.
-        const double g = dt_s / uniform(node, "tau_syn");
+        const double g = nir_synapse_gain(uniform(node, "tau_syn"), options_.dt_ms);
         return {"i_syn", std::vector<double>(n, g), "i_syn", std::vector<double>(n, g)};
       }
       default:  // Threshold and relays hold x itself
@@ -646,7 +638,7 @@ class Lowering {
   const NirGraph& graph_;
   const NirImportOptions& options_;
   EventEngine& engine_;
-  std::vector<std::size_t> order_, position_;
+  NirOrder order_;
   std::vector<int> state_;  // 0: not computed, 1: being computed, 2: done
   std::vector<Expression> expressions_;
   std::set<std::size_t> relays_;

@@ -45,6 +45,8 @@ class SpikeGenerator final : public SourceBase {
   SpikeGenerator(std::string name, std::size_t size, std::vector<std::pair<Tick, std::uint32_t>> spikes);
   [[nodiscard]] std::string_view model_name() const override { return "spike_generator"; }
   void step(Tick tick, bool event_mode, std::vector<std::uint32_t>& spikes, OpCounts& executed) override;
+  // The spikes it replays, sorted by tick then unit, each once (for export).
+  [[nodiscard]] const std::vector<std::pair<Tick, std::uint32_t>>& spikes() const { return spikes_; }
 
  protected:
   void reset_sources(std::uint64_t) override { next_ = 0; }
