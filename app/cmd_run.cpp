@@ -72,10 +72,11 @@ int run_run_command(const std::vector<std::string>& args, const InterruptGuard& 
   po::positional_options_description positional;
   positional.add("network", 1);
   po::variables_map values;
-  const CommandHelp help{"tandem run NETWORK.yaml [options]",
+  const CommandHelp help{"tandem run NETWORK.yaml|MODEL.nir [options]",
                          "Read a network file (docs/network-format.md), apply --set overrides, build "
-                         "the engines and run it; print the energy table, write the trace (--record) "
-                         "and the energy report (--energy-report).",
+                         "the engines and run it; or import a NIR graph onto the event engine "
+                         "(docs/nir.md: --dt-ms, --reset, --input). Print the energy table, write the "
+                         "trace (--record) and the energy report (--energy-report).",
                          "  tandem run examples/networks/hybrid_demo.yaml\n"
                          "  tandem run net.yaml --ticks 1000 --record run.h5 --set populations.exc.parameters.tau_m_ms=15\n"
                          "  tandem run lif.nir --dt-ms 0.1 --input input=current.csv --record run.h5\n"};
