@@ -67,6 +67,13 @@ struct ModelState {
   [[nodiscard]] std::size_t size() const { return refractory_left.size(); }
 };
 
+// Neuron j of `to` <- neuron i of `from`: every variable and the refractory counter.
+template <std::size_t K, typename Value>
+void copy_neuron(const ModelView<K, Value>& from, std::size_t i, const ModelView<K, Value>& to, std::size_t j) {
+  for (std::size_t k = 0; k < K; ++k) to.var[k][j] = from.var[k][i];
+  to.refractory_left[j] = from.refractory_left[i];
+}
+
 // Exact bit equality: "at rest" means stepping leaves every bit unchanged, so -0.0 != +0.0.
 inline bool same_bits(float a, float b) { return std::bit_cast<std::uint32_t>(a) == std::bit_cast<std::uint32_t>(b); }
 

@@ -20,6 +20,7 @@
 #include "core/precision.hpp"
 #include "core/random.hpp"
 #include "core/time.hpp"
+#include "neurons/active_states.hpp"
 #include "neurons/model.hpp"
 #include "neurons/neuron_set.hpp"
 #include "neurons/quantisation.hpp"
@@ -163,8 +164,8 @@ class Population final : public PopulationBase {
   Population(std::string name, std::size_t size, const typename Model::Parameters& parameters, const TimeBase& time)
       : PopulationBase(std::move(name), size), parameters_(parameters), time_(time), constants_(derive(parameters, time)) {
     state_.resize(size);
+    active_.resize(size);
     scratch_.resize(size + 1);
-    off_rest_.resize(size);
     spiked_.resize(size);
   }
 
@@ -175,6 +176,7 @@ class Population final : public PopulationBase {
     return Model::variables.size() * sizeof(Value) + sizeof(std::uint32_t);
   }
   [[nodiscard]] std::span<const float> values(std::size_t variable) const override {
+    publish_active();
     if constexpr (integer_state) {
       return dequantised(variable);
     } else {
@@ -210,7 +212,10 @@ class Population final : public PopulationBase {
       return PopulationBase::set_input_scale(scale);
     }
   }
-  [[nodiscard]] const typename Model::State& state() const { return state_; }
+  [[nodiscard]] const typename Model::State& state() const {
+    publish_active();
+    return state_;
+  }
   [[nodiscard]] const typename Model::Constants& constants() const { return constants_; }
   [[nodiscard]] const typename Model::Parameters& parameters() const { return parameters_; }
 
@@ -240,6 +245,8 @@ class Population final : public PopulationBase {
       fired_count = spike_count;
     }
     if (dense) {
+      // The SoA arrays hold every neuron's state again (the active set's copies go back).
+      active_.release(view);
       const bool counted = !event_mode;  // always-on: all n; event: count the active ones as we go
       std::uint32_t* flags = spiked_.data();
       // always_inline: compiled inside run_avx2 the loops get AVX2; a lambda left out of line
@@ -290,6 +297,8 @@ class Population final : public PopulationBase {
   void reset_state() override {
     for (std::size_t i = 0; i < size(); ++i) Model::rest(constants_, state_, i);
     std::fill(state_.refractory_left.begin(), state_.refractory_left.end(), std::uint32_t{0});
+    active_.resize(size());
+    off_rest_count_ = 0;
     dense_hint_ = false;
   }
   void after_reset() override {
@@ -338,17 +347,21 @@ class Population final : public PopulationBase {
   typename Model::Parameters parameters_;
   TimeBase time_;
   typename Model::Constants constants_;
-  typename Model::State state_;
+  // Every neuron's state, but for the members of active_, whose state is the copy in active_
+  // (publish_active() writes it back for readers; hence mutable).
+  mutable typename Model::State state_;
   // Integer models: the state in the variables' units, for recording and initial values.
   mutable std::array<std::vector<float>, Model::variables.size()> mirror_;
   std::array<bool, Model::variables.size()> initial_written_{};
   std::vector<std::uint32_t> scratch_;    // this tick's spikes, filled without a call per spike
-  NeuronSet off_rest_;                    // event mode: neurons not at rest after the last tick
-  std::size_t off_rest_count_ = 0;
+  // Event mode, sparse regime: the neurons off rest after the last tick, with their state.
+  using ActiveSet = ActiveStates<typename Model::State, receptor_count>;
+  mutable ActiveSet active_;
+  std::size_t off_rest_count_ = 0;     // event mode: neurons off rest after the last tick
+  std::vector<std::uint32_t> announced_;  // this tick's announced neurons
+  std::vector<std::uint32_t> fed_;        // positions in active_ given input this tick
   std::vector<std::uint32_t> spiked_;     // dense loop: 1 where the neuron spiked (32 bits like the state)
   bool dense_hint_ = false;               // event mode: the previous tick was mostly active
-
-  static constexpr std::array<float, receptor_count> no_input{};
 
   // Whether neurons of these parameters can come to rest at all (a model that can tell says so
   // with rests(c)); when not, the dense loop runs the model's step_snapping<false>, the same
@@ -387,83 +400,93 @@ class Population final : public PopulationBase {
     return static_cast<bool>(static_cast<int>(input_bits != 0) | static_cast<int>(!Model::at_rest(c, view, i)));
   }
 
-  // The sparse event-mode tick: visits, in ascending order, the neurons carried over as off rest
-  // and those announced for this tick whose input is really there (an announced write may have
-  // summed to +0.0), steps them, carries the ones still off rest, clears the announced rows.
-  // Returns (neurons stepped, spikes); spikes come out ascending, as from the dense loop
-  // (downstream sums depend on the order). Active neurons are scattered over memory, so each
-  // step would wait for its cache lines: they are gathered in batches whose lines are all
-  // requested (prefetched) before the first of them is stepped.
-  std::pair<std::size_t, std::size_t> step_active(Tick tick, const typename Model::Constants& c,
+  // The sparse event-mode tick. Neurons announced for this tick that are not members of active_
+  // (at rest, so their state in the SoA arrays is current) join it if their input is really
+  // there (an announced write may have summed to +0.0); every member's input is moved from the
+  // rows into active_, and the rows are cleared. Then one vectorised loop steps every member in
+  // active_'s compact arrays and counts the active ones (input, or off rest before the step:
+  // members back at rest without input are stepped too, an exact no-op, and not counted).
+  // Members back at rest leave in batches. Returns (active neurons, spikes); spikes come out
+  // ascending, as from the dense loop (downstream sums depend on the order).
+  std::pair<std::size_t, std::size_t> step_active(Tick tick, const typename Model::Constants& constants,
                                                   const typename Model::State::View& view, const InputRows& rows,
                                                   std::uint32_t* fired) {
-    constexpr std::size_t batch_size = 32;
-    struct Candidate {
-      std::uint32_t neuron;
-      bool carried;  // off rest after the last tick (else only announced)
-      bool written;  // announced: its input rows must be cleared
-    };
-    std::array<Candidate, batch_size> batch{};
-    std::size_t batched = 0;
-    NeuronSet& announced = noted(tick);
-    std::size_t stepped = 0;
-    std::size_t fired_count = 0;
-    std::size_t still_off_rest = 0;
-    const auto step_batch = [&] {
-      for (std::size_t k = 0; k < batched; ++k) {
-        const std::size_t i = batch[k].neuron;
-        for (std::size_t v = 0; v < Model::variables.size(); ++v) __builtin_prefetch(view.var[v] + i, 1);
-        __builtin_prefetch(view.refractory_left + i, 1);
-        if (!batch[k].written) continue;
-        for (std::size_t r = 0; r < receptor_count; ++r) __builtin_prefetch(rows[r] + i, 1);
+    // A local copy: the loop's float stores cannot alias it, so it stays in registers and the
+    // loop vectorises.
+    const typename Model::Constants c = constants;
+    announced_.clear();
+    noted(tick).for_each([&](std::uint32_t neuron) { announced_.push_back(neuron); });
+    // Announced neurons are scattered: request all their lines before the first is needed.
+    const std::uint32_t* position_of = active_.position_data();
+    for (const std::uint32_t neuron : announced_) {
+      __builtin_prefetch(position_of + neuron);
+      for (std::size_t r = 0; r < receptor_count; ++r) __builtin_prefetch(rows[r] + neuron, 1);
+    }
+    fed_.clear();
+    for (const std::uint32_t neuron : announced_) {
+      const std::array<float, receptor_count> input = inputs_at(rows, neuron);
+      for (std::size_t r = 0; r < receptor_count; ++r) rows[r][neuron] = 0.0F;
+      std::uint32_t j = active_.position(neuron);
+      if (j == ActiveSet::none) {
+        if (!is_active(c, view, input.data(), neuron)) continue;
+        j = active_.join(view, neuron);
       }
-      for (std::size_t k = 0; k < batched; ++k) {
-        const Candidate candidate = batch[k];
-        const std::size_t i = candidate.neuron;
-        // Only announced neurons have input; the rows of the others are all zero (and not read).
-        const std::array<float, receptor_count> input = candidate.written ? inputs_at(rows, i) : no_input;
-        if (candidate.carried || is_active(c, view, input.data(), i)) {
-          ++stepped;
-          fired[fired_count] = candidate.neuron;
-          fired_count += Model::step(c, view, i, input.data()) ? 1 : 0;
-          if (!Model::at_rest(c, view, i)) {
-            off_rest_.insert(candidate.neuron);
-            ++still_off_rest;
-          }
+      for (std::size_t r = 0; r < receptor_count; ++r) active_.input(r, j) = input[r];
+      fed_.push_back(j);
+    }
+
+    const std::size_t members = active_.size();
+    const InputRows member_inputs = active_.input_rows();
+    const typename Model::State::View here = active_.view();
+    std::uint32_t* flags = active_.flags();
+    std::uint32_t active_count = 0;  // populations have < 2^32 neurons (EventEngine checks)
+    std::uint32_t resting = 0;
+    run_vectorised([&]() __attribute__((always_inline)) {
+      const auto member_loop = [&]<bool Snap>() __attribute__((always_inline)) {
+#pragma GCC ivdep
+        for (std::size_t j = 0; j < members; ++j) {
+          const auto input = inputs_at(member_inputs, j);
+          active_count += is_active(c, here, input.data(), j) ? 1U : 0U;
+          flags[j] = step_neuron<Snap>(c, here, j, input.data()) ? 1 : 0;
+          resting += Model::at_rest(c, here, j) ? 1U : 0U;
         }
-        if (candidate.written) {
-          for (std::size_t r = 0; r < receptor_count; ++r) rows[r][i] = 0.0F;
-        }
-      }
-      batched = 0;
-    };
-    NeuronSet::for_each_word(off_rest_, announced, [&](std::size_t w) {
-      const NeuronSet::Word carried = off_rest_.word(w);
-      const NeuronSet::Word written = announced.word(w);
-      off_rest_.set_word(w, 0);  // the batches put back the neurons still off rest
-      for (NeuronSet::Word bits = carried | written; bits != 0; bits &= bits - 1) {
-        const auto b = static_cast<unsigned>(std::countr_zero(bits));
-        batch[batched++] = {static_cast<std::uint32_t>(w * NeuronSet::word_bits + b), ((carried >> b) & 1U) != 0,
-                            ((written >> b) & 1U) != 0};
-        if (batched == batch_size) step_batch();
+      };
+      if (model_rests(c)) {
+        member_loop.template operator()<true>();
+      } else {
+        member_loop.template operator()<false>();
       }
     });
-    step_batch();
-    off_rest_count_ = still_off_rest;
-    return {stepped, fired_count};
+    for (const std::uint32_t j : fed_) {
+      for (std::size_t r = 0; r < receptor_count; ++r) member_inputs[r][j] = 0.0F;
+    }
+    // Spikes: positions to neurons, ascending (positions are in no particular order).
+    const std::size_t fired_count = append_flagged(flags, members, fired);
+    const std::uint32_t* member = active_.members();
+    for (std::size_t k = 0; k < fired_count; ++k) fired[k] = member[fired[k]];
+    std::sort(fired, fired + fired_count);
+
+    off_rest_count_ = members - resting;
+    // Leaving costs a write to the SoA arrays per neuron: once resting members are a quarter of
+    // the set, so that the loop's wasted steps stay below a third of its work.
+    if (4 * resting > members) {
+      active_.compact(view, [&c](const typename Model::State::View& s, std::size_t j) { return Model::at_rest(c, s, j); });
+    }
+    return {active_count, fired_count};
   }
 
-  // off_rest_ <- every neuron not at rest (a scan of all N: at reset and when leaving the dense regime).
+  // active_ <- every neuron not at rest (a scan of all N: at reset and when leaving the dense regime).
   void collect_off_rest() {
     const typename Model::State::View view = state_.view();
-    off_rest_.clear();
-    off_rest_count_ = 0;
+    active_.release(view);
     for (std::size_t i = 0; i < size(); ++i) {
-      if (Model::at_rest(constants_, view, i)) continue;
-      off_rest_.insert(static_cast<std::uint32_t>(i));
-      ++off_rest_count_;
+      if (!Model::at_rest(constants_, view, i)) active_.join(view, static_cast<std::uint32_t>(i));
     }
+    off_rest_count_ = active_.size();
   }
+
+  // The SoA arrays <- the members' state, for readers (the members keep their copies).
+  void publish_active() const { active_.write_back(state_.view()); }
 };
 
 }  // namespace tandem::neurons
