@@ -81,6 +81,11 @@ class ActiveStates {
   template <typename Leaves>
   void compact(const View& population, Leaves&& leaves) {
     const View here = state_.view();
+    // The leaving neurons' lines in the population's arrays are requested first: they are
+    // scattered and long out of cache.
+    for (std::size_t j = 0; j < size_; ++j) {
+      if (leaves(here, j)) prefetch_neuron(population, members_[j]);
+    }
     std::size_t j = 0;
     while (j < size_) {
       if (!leaves(here, j)) {

@@ -30,9 +30,15 @@ namespace tandem::neurons {
 // Runs `loop` (a neuron loop, inlined) compiled for AVX2 — 8 float lanes — when the CPU has it,
 // else for the baseline target (SSE2 on x86-64: 4 lanes). Chosen at run time, so no -march flag
 // is needed. Both perform the same IEEE operations lane by lane (AVX2 does not enable FMA), so
-// the results are bit-identical on every machine.
+// the results are bit-identical on every machine. Both are flattened (every call inside them
+// inlined): a model's step() left out of line — GCC's inliner decides by the number of call
+// sites and the unit's size — makes the loop scalar and a call per neuron.
 template <typename Loop>
-[[gnu::target("avx2")]] void run_avx2(const Loop& loop) {
+[[gnu::target("avx2"), gnu::flatten]] void run_avx2(const Loop& loop) {
+  loop();
+}
+template <typename Loop>
+[[gnu::flatten]] void run_baseline(const Loop& loop) {
   loop();
 }
 bool cpu_has_avx2();
@@ -44,7 +50,7 @@ void run_vectorised(const Loop& loop) {
     return;
   }
 #endif
-  loop();
+  run_baseline(loop);
 }
 
 class PopulationBase {
@@ -408,19 +414,19 @@ class Population final : public PopulationBase {
   // members back at rest without input are stepped too, an exact no-op, and not counted).
   // Members back at rest leave in batches. Returns (active neurons, spikes); spikes come out
   // ascending, as from the dense loop (downstream sums depend on the order).
-  std::pair<std::size_t, std::size_t> step_active(Tick tick, const typename Model::Constants& constants,
+  std::pair<std::size_t, std::size_t> step_active(Tick tick, const typename Model::Constants& c,
                                                   const typename Model::State::View& view, const InputRows& rows,
                                                   std::uint32_t* fired) {
-    // A local copy: the loop's float stores cannot alias it, so it stays in registers and the
-    // loop vectorises.
-    const typename Model::Constants c = constants;
     announced_.clear();
     noted(tick).for_each([&](std::uint32_t neuron) { announced_.push_back(neuron); });
-    // Announced neurons are scattered: request all their lines before the first is needed.
+    // Announced neurons are scattered: request all their lines before the first is needed (the
+    // state in the SoA arrays is read when the neuron joins, as most announced neurons do when
+    // activity is sparse).
     const std::uint32_t* position_of = active_.position_data();
     for (const std::uint32_t neuron : announced_) {
       __builtin_prefetch(position_of + neuron);
       for (std::size_t r = 0; r < receptor_count; ++r) __builtin_prefetch(rows[r] + neuron, 1);
+      prefetch_neuron(view, neuron);
     }
     fed_.clear();
     for (const std::uint32_t neuron : announced_) {
@@ -443,13 +449,22 @@ class Population final : public PopulationBase {
     std::uint32_t resting = 0;
     run_vectorised([&]() __attribute__((always_inline)) {
       const auto member_loop = [&]<bool Snap>() __attribute__((always_inline)) {
+        // Counters and constants local to the loop: as captures (references) the compiler must
+        // assume that the stores into the state arrays may change them, and leaves the loop scalar.
+        const typename Model::Constants k = c;
+        std::uint32_t active = 0;
+        std::uint32_t rest = 0;
 #pragma GCC ivdep
         for (std::size_t j = 0; j < members; ++j) {
           const auto input = inputs_at(member_inputs, j);
-          active_count += is_active(c, here, input.data(), j) ? 1U : 0U;
-          flags[j] = step_neuron<Snap>(c, here, j, input.data()) ? 1 : 0;
-          resting += Model::at_rest(c, here, j) ? 1U : 0U;
+          active += is_active(k, here, input.data(), j) ? 1U : 0U;
+          flags[j] = step_neuron<Snap>(k, here, j, input.data()) ? 1 : 0;
         }
+        // A second pass: testing the state just stored in the same loop keeps GCC from
+        // if-converting some models' steps (the loop would stay scalar).
+        for (std::size_t j = 0; j < members; ++j) rest += Model::at_rest(k, here, j) ? 1U : 0U;
+        active_count = active;
+        resting = rest;
       };
       if (model_rests(c)) {
         member_loop.template operator()<true>();
