@@ -2,8 +2,9 @@
 // virtual call per population per tick). Every population owns the ring buffers of input
 // pending for its neurons: per receptor, `slots` rows of N floats; row t % slots is tick t's.
 // Active sets (event mode): whoever writes an input row names the neurons it wrote to
-// (note_input), and the population carries from tick to tick the neurons that are not at rest,
-// so a quiet tick costs O(active neurons + inputs written), not O(N).
+// (note_input), and the population keeps the neurons that are not at rest, with their state,
+// in compact arrays of their own from tick to tick (active_states.hpp), so a quiet tick costs
+// O(active neurons + inputs written), not O(N).
 #pragma once
 
 #include <algorithm>
@@ -238,11 +239,11 @@ class Population final : public PopulationBase {
     std::size_t updated = n;
     // Event mode: a neuron is active if input arrived (any bit set in its input rows) or it is
     // not at rest (not at_rest, which the models' snap to rest makes reachable). Active neurons
-    // are the ones carried over as off rest plus those announced by the writers of this tick's
-    // rows; inactive neurons are left alone, which changes no result because stepping them is
+    // are the members of the active set (off rest after the last tick) plus those announced by
+    // the writers of this tick's rows; inactive neurons are left alone, which changes no result because stepping them is
     // an exact no-op (at_rest's definition; tested per model). A mostly active population takes
     // the vectorised loop over all neurons instead (when the previous tick was mostly active, or
-    // most neurons are carried over, or a writer drove them all): the result is the same, only
+    // most neurons are off rest, or a writer drove them all): the result is the same, only
     // the speed differs, and the counters count only the active neurons either way.
     const bool dense = !event_mode || dense_hint_ || noted_every(tick) || 4 * off_rest_count_ >= 3 * n;
     if (!dense) {
@@ -446,25 +447,24 @@ class Population final : public PopulationBase {
     const typename Model::State::View here = active_.view();
     std::uint32_t* flags = active_.flags();
     std::uint32_t active_count = 0;  // populations have < 2^32 neurons (EventEngine checks)
-    std::uint32_t resting = 0;
+    std::uint32_t spike_count = 0;
     run_vectorised([&]() __attribute__((always_inline)) {
       const auto member_loop = [&]<bool Snap>() __attribute__((always_inline)) {
         // Counters and constants local to the loop: as captures (references) the compiler must
         // assume that the stores into the state arrays may change them, and leaves the loop scalar.
         const typename Model::Constants k = c;
         std::uint32_t active = 0;
-        std::uint32_t rest = 0;
+        std::uint32_t spiked = 0;
 #pragma GCC ivdep
         for (std::size_t j = 0; j < members; ++j) {
           const auto input = inputs_at(member_inputs, j);
           active += is_active(k, here, input.data(), j) ? 1U : 0U;
-          flags[j] = step_neuron<Snap>(k, here, j, input.data()) ? 1 : 0;
+          const std::uint32_t flag = step_neuron<Snap>(k, here, j, input.data()) ? 1U : 0U;
+          flags[j] = flag;
+          spiked += flag;
         }
-        // A second pass: testing the state just stored in the same loop keeps GCC from
-        // if-converting some models' steps (the loop would stay scalar).
-        for (std::size_t j = 0; j < members; ++j) rest += Model::at_rest(k, here, j) ? 1U : 0U;
         active_count = active;
-        resting = rest;
+        spike_count = spiked;
       };
       if (model_rests(c)) {
         member_loop.template operator()<true>();
@@ -476,15 +476,20 @@ class Population final : public PopulationBase {
       for (std::size_t r = 0; r < receptor_count; ++r) member_inputs[r][j] = 0.0F;
     }
     // Spikes: positions to neurons, ascending (positions are in no particular order).
-    const std::size_t fired_count = append_flagged(flags, members, fired);
+    const std::size_t fired_count = spike_count == 0 ? 0 : append_flagged(flags, members, fired);
     const std::uint32_t* member = active_.members();
     for (std::size_t k = 0; k < fired_count; ++k) fired[k] = member[fired[k]];
     std::sort(fired, fired + fired_count);
 
-    off_rest_count_ = members - resting;
-    // Leaving costs a write to the SoA arrays per neuron: once resting members are a quarter of
-    // the set, so that the loop's wasted steps stay below a third of its work.
-    if (4 * resting > members) {
+    // Members that were at rest before the step and got no input are still at rest: the resting
+    // members as the loop's count sees them, one tick late (those that came to rest in this step
+    // show up next tick). That is enough for the two uses, neither of which changes a result:
+    // the dense-regime estimate, and when to compact. Leaving costs a write to the SoA arrays
+    // per neuron: it is done once resting members are a quarter of the set, so that the loop's
+    // wasted steps stay below a third of its work.
+    const std::size_t idle = members - active_count;
+    off_rest_count_ = active_count;
+    if (4 * idle > members) {
       active_.compact(view, [&c](const typename Model::State::View& s, std::size_t j) { return Model::at_rest(c, s, j); });
     }
     return {active_count, fired_count};
