@@ -415,7 +415,14 @@ void EventEngine::apply_inputs(Tick tick, const Mailbox& inbox, std::vector<std:
       events += count;
     };
     if (input.sampler.sparse()) {
-      input.sampler.for_each_event(input.random, n, add);
+      // Drawn first, then added: the rows' lines of scattered units are all requested before
+      // the first add waits for one.
+      input.drawn.clear();
+      input.sampler.for_each_event(input.random, n, [&](std::size_t i, std::uint32_t count) {
+        input.drawn.emplace_back(static_cast<std::uint32_t>(i), count);
+        __builtin_prefetch(row + i, 1);
+      });
+      for (const auto& [i, count] : input.drawn) add(i, count);
     } else {
       for (std::size_t i = 0; i < n; ++i) {
         const std::uint32_t count = input.sampler.sample(input.random, input.fallback);

@@ -36,6 +36,7 @@ struct EventEngine::PoissonInputEntry {
   PoissonSampler sampler;
   RandomStream random;
   RandomStream fallback;  // for means beyond the sampler's table
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> drawn;  // a sparse tick's (unit, count)
 };
 
 struct EventEngine::CurrentEntry {

@@ -32,6 +32,7 @@ struct Lif {
   struct Constants {
     float decay, v_leak, r;
     SpikeRule spike;
+    SpikeBlend blend;
     float tolerance_v;
   };
   static constexpr std::array receptors = {Receptor{"v"}, Receptor{"i_ext", true}};
@@ -42,25 +43,35 @@ struct Lif {
     require_positive(name, "tau_m_ms", p.tau_m_ms);
     require_finite(name, "v_leak_mv", p.v_leak_mv);
     require_finite(name, "r_mohm", p.r_mohm);
+    const SpikeRule spike = make_spike_rule(name, p.v_threshold_mv, p.v_reset_mv, p.reset_mode, p.refractory_ms, time);
     return {decay_factor(name, "tau_m_ms", time.dt_ms(), p.tau_m_ms, p.integration), static_cast<float>(p.v_leak_mv),
-            static_cast<float>(p.r_mohm),
-            make_spike_rule(name, p.v_threshold_mv, p.v_reset_mv, p.reset_mode, p.refractory_ms, time),
-            rest_tolerance(name, "rest_tolerance_mv", p.rest_tolerance_mv)};
+            static_cast<float>(p.r_mohm), spike, spike_blend(spike), rest_tolerance(name, "rest_tolerance_mv", p.rest_tolerance_mv)};
   }
   static void rest(const Constants& c, State& s, std::size_t i) { s.var[0][i] = c.v_leak; }
+  // Bitwise & (no short-circuit branches) so that loops testing it vectorise.
   static bool at_rest(const Constants& c, const State::View& s, std::size_t i) {
-    return s.refractory_left[i] == 0 && same_bits(s.var[0][i], c.v_leak) && !(c.v_leak > c.spike.v_threshold);
+    const std::uint32_t off_rest = s.refractory_left[i] | (std::bit_cast<std::uint32_t>(s.var[0][i]) ^ std::bit_cast<std::uint32_t>(c.v_leak));
+    return static_cast<bool>(static_cast<int>(off_rest == 0) & static_cast<int>(!(c.v_leak > c.spike.v_threshold)));
   }
+  // Branch-free so the population's loops over neurons vectorise: the choices are 0/1 integers
+  // and bit blends (selects on bools, as GCC 12 threads them, leave some loops scalar). A clamped
+  // tick counts the refractory period down and leaves v alone, without the snap.
   static bool step(const Constants& c, const State::View& s, std::size_t i, const float* in) {
-    float& v = s.var[0][i];
-    if (s.refractory_left[i] > 0) {
-      --s.refractory_left[i];
-      return false;
-    }
-    v = leaky_step(v, c.v_leak, c.r * in[1], c.decay) + in[0];
-    const bool spiked = c.spike.fire(v, s.refractory_left[i]);
-    if ((s.refractory_left[i] | off_rest_bit(v, c.v_leak, c.tolerance_v)) == 0) v = c.v_leak;
-    return spiked;
+    const float v = s.var[0][i];
+    const auto refractory = static_cast<std::int32_t>(s.refractory_left[i]);  // < 2^16
+    const float integrated = leaky_step(v, c.v_leak, c.r * in[1], c.decay) + in[0];
+    const std::uint32_t clamped = refractory > 0 ? 1U : 0U;
+    const std::uint32_t spiked = (clamped ^ 1U) & (integrated > c.spike.v_threshold ? 1U : 0U);
+    const float unclamped = blend_bits(0U - spiked, c.blend.reset(integrated), integrated);
+    // Not clamped means refractory == 0; a spike needs that, so the restart is or-ed onto 0.
+    const std::int32_t refractory_next =
+        (refractory - static_cast<std::int32_t>(clamped)) | (c.blend.refractory_restart & -static_cast<std::int32_t>(spiked));
+    const std::uint32_t off_rest =
+        clamped | static_cast<std::uint32_t>(refractory_next) | off_rest_bit(unclamped, c.v_leak, c.tolerance_v);
+    const float settled = blend_bits(off_rest == 0 ? ~0U : 0U, c.v_leak, unclamped);
+    s.var[0][i] = blend_bits(0U - clamped, v, settled);
+    s.refractory_left[i] = static_cast<std::uint32_t>(refractory_next);
+    return spiked != 0;
   }
 };
 

@@ -43,10 +43,7 @@ struct LifCoba {
   struct Constants {
     float minus_dt_over_tau_m, decay_exc, decay_inh, v_base, e_exc, e_inh;  // v_base = v_rest + v_drive
     SpikeRule spike;
-    std::uint32_t subtract_mask;       // reset mode as all-ones (subtract) or zero: a bit blend vectorises,
-                                       // a select on a loop-invariant bool does not (GCC 12)
-    float threshold_minus_reset;
-    std::int32_t refractory_restart;   // refractory_left right after a spike (R − 1, or 0)
+    SpikeBlend blend;
     float tolerance_v, tolerance_g;
     // False when v_base is above threshold: the neuron fires tonically and never rests.
     bool can_rest;
@@ -67,8 +64,7 @@ struct LifCoba {
     const SpikeRule spike = make_spike_rule(name, p.v_threshold_mv, p.v_reset_mv, p.reset_mode, p.refractory_ms, time);
     return {static_cast<float>(-dt / p.tau_m_ms), decay_factor(dt, p.tau_exc_ms), decay_factor(dt, p.tau_inh_ms),
             static_cast<float>(p.v_rest_mv + p.v_drive_mv), static_cast<float>(p.e_exc_mv), static_cast<float>(p.e_inh_mv),
-            spike, spike.reset_mode == ResetMode::subtract ? ~std::uint32_t{0} : std::uint32_t{0}, spike.v_threshold - spike.v_reset,
-            spike.refractory_ticks > 0 ? spike.refractory_ticks - 1 : 0,
+            spike, spike_blend(spike),
             rest_tolerance(name, "rest_tolerance_mv", p.rest_tolerance_mv),
             rest_tolerance(name, "rest_tolerance_g", p.rest_tolerance_g),
             !(p.v_rest_mv + p.v_drive_mv > spike.v_threshold)};
@@ -105,11 +101,11 @@ struct LifCoba {
     const float integrated = v_inf + (v - v_inf) * exp_nonpositive(a * c.minus_dt_over_tau_m) + in[2];
     const bool clamped = refractory > 0;
     const bool spiked = static_cast<bool>(static_cast<int>(!clamped) & static_cast<int>(integrated > c.spike.v_threshold));
-    const float after_spike = blend_bits(c.subtract_mask, integrated - c.threshold_minus_reset, c.spike.v_reset);
+    const float after_spike = c.blend.reset(integrated);
     const float unclamped = spiked ? after_spike : integrated;
     const float v_next = clamped ? v : unclamped;
     const std::int32_t counted_down = clamped ? refractory - 1 : 0;
-    const std::int32_t refractory_next = spiked ? c.refractory_restart : counted_down;
+    const std::int32_t refractory_next = spiked ? c.blend.refractory_restart : counted_down;
     const float g_exc_next = g_exc * c.decay_exc;
     const float g_inh_next = g_inh * c.decay_inh;
     const bool snap = Snap && (static_cast<std::uint32_t>(refractory_next) | off_rest_bit(v_next, c.v_base, c.tolerance_v) |

@@ -67,6 +67,21 @@ struct ModelState {
   [[nodiscard]] std::size_t size() const { return refractory_left.size(); }
 };
 
+// Neuron j of `to` <- neuron i of `from`: every variable and the refractory counter.
+template <std::size_t K, typename Value>
+void copy_neuron(const ModelView<K, Value>& from, std::size_t i, const ModelView<K, Value>& to, std::size_t j) {
+  for (std::size_t k = 0; k < K; ++k) to.var[k][j] = from.var[k][i];
+  to.refractory_left[j] = from.refractory_left[i];
+}
+
+// Asks for the cache lines of neuron i's variables and refractory counter (for writing), so
+// that scattered neurons' lines load in parallel instead of one after the other.
+template <std::size_t K, typename Value>
+void prefetch_neuron(const ModelView<K, Value>& view, std::size_t i) {
+  for (std::size_t k = 0; k < K; ++k) __builtin_prefetch(view.var[k] + i, 1);
+  __builtin_prefetch(view.refractory_left + i, 1);
+}
+
 // Exact bit equality: "at rest" means stepping leaves every bit unchanged, so -0.0 != +0.0.
 inline bool same_bits(float a, float b) { return std::bit_cast<std::uint32_t>(a) == std::bit_cast<std::uint32_t>(b); }
 
@@ -150,6 +165,23 @@ struct SpikeRule {
 
 SpikeRule make_spike_rule(std::string_view model, double v_threshold_mv, double v_reset_mv,
                           ResetMode mode, double refractory_ms, const TimeBase& time);
+
+// A SpikeRule's constants in the form branch-free neuron loops use: the reset as a bit blend and
+// the refractory restart as a value, so that the loop vectorises where fire()'s branches (and a
+// select on a loop-invariant bool, GCC 12) leave it scalar. Results are those of fire().
+struct SpikeBlend {
+  std::uint32_t subtract_mask = 0;      // all-ones for ResetMode::subtract, zero for to_value
+  float threshold_minus_reset = 0.0F;   // v_threshold − v_reset, rounded to float as fire() does
+  float v_reset = 0.0F;
+  std::int32_t refractory_restart = 0;  // refractory_left right after a spike (R − 1, or 0)
+
+  // v after a spike from `v`.
+  [[nodiscard]] float reset(float v) const { return blend_bits(subtract_mask, v - threshold_minus_reset, v_reset); }
+};
+inline SpikeBlend spike_blend(const SpikeRule& rule) {
+  return {rule.reset_mode == ResetMode::subtract ? ~std::uint32_t{0} : std::uint32_t{0}, rule.v_threshold - rule.v_reset,
+          rule.v_reset, rule.refractory_ticks > 0 ? rule.refractory_ticks - 1 : 0};
+}
 
 }  // namespace tandem::neurons
 

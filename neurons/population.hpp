@@ -2,8 +2,9 @@
 // virtual call per population per tick). Every population owns the ring buffers of input
 // pending for its neurons: per receptor, `slots` rows of N floats; row t % slots is tick t's.
 // Active sets (event mode): whoever writes an input row names the neurons it wrote to
-// (note_input), and the population carries from tick to tick the neurons that are not at rest,
-// so a quiet tick costs O(active neurons + inputs written), not O(N).
+// (note_input), and the population keeps the neurons that are not at rest, with their state,
+// in compact arrays of their own from tick to tick (active_states.hpp), so a quiet tick costs
+// O(active neurons + inputs written), not O(N).
 #pragma once
 
 #include <algorithm>
@@ -20,6 +21,7 @@
 #include "core/precision.hpp"
 #include "core/random.hpp"
 #include "core/time.hpp"
+#include "neurons/active_states.hpp"
 #include "neurons/model.hpp"
 #include "neurons/neuron_set.hpp"
 #include "neurons/quantisation.hpp"
@@ -29,9 +31,15 @@ namespace tandem::neurons {
 // Runs `loop` (a neuron loop, inlined) compiled for AVX2 — 8 float lanes — when the CPU has it,
 // else for the baseline target (SSE2 on x86-64: 4 lanes). Chosen at run time, so no -march flag
 // is needed. Both perform the same IEEE operations lane by lane (AVX2 does not enable FMA), so
-// the results are bit-identical on every machine.
+// the results are bit-identical on every machine. Both are flattened (every call inside them
+// inlined): a model's step() left out of line — GCC's inliner decides by the number of call
+// sites and the unit's size — makes the loop scalar and a call per neuron.
 template <typename Loop>
-[[gnu::target("avx2")]] void run_avx2(const Loop& loop) {
+[[gnu::target("avx2"), gnu::flatten]] void run_avx2(const Loop& loop) {
+  loop();
+}
+template <typename Loop>
+[[gnu::flatten]] void run_baseline(const Loop& loop) {
   loop();
 }
 bool cpu_has_avx2();
@@ -43,7 +51,7 @@ void run_vectorised(const Loop& loop) {
     return;
   }
 #endif
-  loop();
+  run_baseline(loop);
 }
 
 class PopulationBase {
@@ -174,8 +182,8 @@ class Population final : public PopulationBase {
   Population(std::string name, std::size_t size, const typename Model::Parameters& parameters, const TimeBase& time)
       : PopulationBase(std::move(name), size), parameters_(parameters), time_(time), constants_(derive(parameters, time)) {
     state_.resize(size);
+    active_.resize(size);
     scratch_.resize(size + 1);
-    off_rest_.resize(size);
     spiked_.resize(size);
   }
 
@@ -186,6 +194,7 @@ class Population final : public PopulationBase {
     return Model::variables.size() * sizeof(Value) + sizeof(std::uint32_t);
   }
   [[nodiscard]] std::span<const float> values(std::size_t variable) const override {
+    publish_active();
     if constexpr (integer_state) {
       return dequantised(variable);
     } else {
@@ -221,7 +230,10 @@ class Population final : public PopulationBase {
       return PopulationBase::set_input_scale(scale);
     }
   }
-  [[nodiscard]] const typename Model::State& state() const { return state_; }
+  [[nodiscard]] const typename Model::State& state() const {
+    publish_active();
+    return state_;
+  }
   [[nodiscard]] const typename Model::Constants& constants() const { return constants_; }
   [[nodiscard]] const typename Model::Parameters& parameters() const { return parameters_; }
 
@@ -238,11 +250,11 @@ class Population final : public PopulationBase {
     std::size_t updated = n;
     // Event mode: a neuron is active if input arrived (any bit set in its input rows) or it is
     // not at rest (not at_rest, which the models' snap to rest makes reachable). Active neurons
-    // are the ones carried over as off rest plus those announced by the writers of this tick's
-    // rows; inactive neurons are left alone, which changes no result because stepping them is
+    // are the members of the active set (off rest after the last tick) plus those announced by
+    // the writers of this tick's rows; inactive neurons are left alone, which changes no result because stepping them is
     // an exact no-op (at_rest's definition; tested per model). A mostly active population takes
     // the vectorised loop over all neurons instead (when the previous tick was mostly active, or
-    // most neurons are carried over, or a writer drove them all): the result is the same, only
+    // most neurons are off rest, or a writer drove them all): the result is the same, only
     // the speed differs, and the counters count only the active neurons either way.
     const bool dense = !event_mode || dense_hint_ || noted_every(tick) || 4 * off_rest_count_ >= 3 * n;
     if (!dense) {
@@ -251,6 +263,8 @@ class Population final : public PopulationBase {
       fired_count = spike_count;
     }
     if (dense) {
+      // The SoA arrays hold every neuron's state again (the active set's copies go back).
+      active_.release(view);
       const bool counted = !event_mode;  // always-on: all n; event: count the active ones as we go
       std::uint32_t* flags = spiked_.data();
       // always_inline: compiled inside run_avx2 the loops get AVX2; a lambda left out of line
@@ -301,6 +315,8 @@ class Population final : public PopulationBase {
   void reset_state() override {
     for (std::size_t i = 0; i < size(); ++i) Model::rest(constants_, state_, i);
     std::fill(state_.refractory_left.begin(), state_.refractory_left.end(), std::uint32_t{0});
+    active_.resize(size());
+    off_rest_count_ = 0;
     dense_hint_ = false;
   }
   void after_reset() override {
@@ -349,17 +365,21 @@ class Population final : public PopulationBase {
   typename Model::Parameters parameters_;
   TimeBase time_;
   typename Model::Constants constants_;
-  typename Model::State state_;
+  // Every neuron's state, but for the members of active_, whose state is the copy in active_
+  // (publish_active() writes it back for readers; hence mutable).
+  mutable typename Model::State state_;
   // Integer models: the state in the variables' units, for recording and initial values.
   mutable std::array<std::vector<float>, Model::variables.size()> mirror_;
   std::array<bool, Model::variables.size()> initial_written_{};
   std::vector<std::uint32_t> scratch_;    // this tick's spikes, filled without a call per spike
-  NeuronSet off_rest_;                    // event mode: neurons not at rest after the last tick
-  std::size_t off_rest_count_ = 0;
+  // Event mode, sparse regime: the neurons off rest after the last tick, with their state.
+  using ActiveSet = ActiveStates<typename Model::State, receptor_count>;
+  mutable ActiveSet active_;
+  std::size_t off_rest_count_ = 0;     // event mode: neurons off rest after the last tick
+  std::vector<std::uint32_t> announced_;  // this tick's announced neurons
+  std::vector<std::uint32_t> fed_;        // positions in active_ given input this tick
   std::vector<std::uint32_t> spiked_;     // dense loop: 1 where the neuron spiked (32 bits like the state)
   bool dense_hint_ = false;               // event mode: the previous tick was mostly active
-
-  static constexpr std::array<float, receptor_count> no_input{};
 
   // Whether neurons of these parameters can come to rest at all (a model that can tell says so
   // with rests(c)); when not, the dense loop runs the model's step_snapping<false>, the same
@@ -398,83 +418,106 @@ class Population final : public PopulationBase {
     return static_cast<bool>(static_cast<int>(input_bits != 0) | static_cast<int>(!Model::at_rest(c, view, i)));
   }
 
-  // The sparse event-mode tick: visits, in ascending order, the neurons carried over as off rest
-  // and those announced for this tick whose input is really there (an announced write may have
-  // summed to +0.0), steps them, carries the ones still off rest, clears the announced rows.
-  // Returns (neurons stepped, spikes); spikes come out ascending, as from the dense loop
-  // (downstream sums depend on the order). Active neurons are scattered over memory, so each
-  // step would wait for its cache lines: they are gathered in batches whose lines are all
-  // requested (prefetched) before the first of them is stepped.
+  // The sparse event-mode tick. Neurons announced for this tick that are not members of active_
+  // (at rest, so their state in the SoA arrays is current) join it if their input is really
+  // there (an announced write may have summed to +0.0); every member's input is moved from the
+  // rows into active_, and the rows are cleared. Then one vectorised loop steps every member in
+  // active_'s compact arrays and counts the active ones (input, or off rest before the step:
+  // members back at rest without input are stepped too, an exact no-op, and not counted).
+  // Members back at rest leave in batches. Returns (active neurons, spikes); spikes come out
+  // ascending, as from the dense loop (downstream sums depend on the order).
   std::pair<std::size_t, std::size_t> step_active(Tick tick, const typename Model::Constants& c,
                                                   const typename Model::State::View& view, const InputRows& rows,
                                                   std::uint32_t* fired) {
-    constexpr std::size_t batch_size = 32;
-    struct Candidate {
-      std::uint32_t neuron;
-      bool carried;  // off rest after the last tick (else only announced)
-      bool written;  // announced: its input rows must be cleared
-    };
-    std::array<Candidate, batch_size> batch{};
-    std::size_t batched = 0;
-    NeuronSet& announced = noted(tick);
-    std::size_t stepped = 0;
-    std::size_t fired_count = 0;
-    std::size_t still_off_rest = 0;
-    const auto step_batch = [&] {
-      for (std::size_t k = 0; k < batched; ++k) {
-        const std::size_t i = batch[k].neuron;
-        for (std::size_t v = 0; v < Model::variables.size(); ++v) __builtin_prefetch(view.var[v] + i, 1);
-        __builtin_prefetch(view.refractory_left + i, 1);
-        if (!batch[k].written) continue;
-        for (std::size_t r = 0; r < receptor_count; ++r) __builtin_prefetch(rows[r] + i, 1);
+    announced_.clear();
+    noted(tick).for_each([&](std::uint32_t neuron) { announced_.push_back(neuron); });
+    // Announced neurons are scattered: request all their lines before the first is needed (the
+    // state in the SoA arrays is read when the neuron joins, as most announced neurons do when
+    // activity is sparse).
+    const std::uint32_t* position_of = active_.position_data();
+    for (const std::uint32_t neuron : announced_) {
+      __builtin_prefetch(position_of + neuron);
+      for (std::size_t r = 0; r < receptor_count; ++r) __builtin_prefetch(rows[r] + neuron, 1);
+      prefetch_neuron(view, neuron);
+    }
+    fed_.clear();
+    for (const std::uint32_t neuron : announced_) {
+      const std::array<float, receptor_count> input = inputs_at(rows, neuron);
+      for (std::size_t r = 0; r < receptor_count; ++r) rows[r][neuron] = 0.0F;
+      std::uint32_t j = active_.position(neuron);
+      if (j == ActiveSet::none) {
+        if (!is_active(c, view, input.data(), neuron)) continue;
+        j = active_.join(view, neuron);
       }
-      for (std::size_t k = 0; k < batched; ++k) {
-        const Candidate candidate = batch[k];
-        const std::size_t i = candidate.neuron;
-        // Only announced neurons have input; the rows of the others are all zero (and not read).
-        const std::array<float, receptor_count> input = candidate.written ? inputs_at(rows, i) : no_input;
-        if (candidate.carried || is_active(c, view, input.data(), i)) {
-          ++stepped;
-          fired[fired_count] = candidate.neuron;
-          fired_count += Model::step(c, view, i, input.data()) ? 1 : 0;
-          if (!Model::at_rest(c, view, i)) {
-            off_rest_.insert(candidate.neuron);
-            ++still_off_rest;
-          }
+      for (std::size_t r = 0; r < receptor_count; ++r) active_.input(r, j) = input[r];
+      fed_.push_back(j);
+    }
+
+    const std::size_t members = active_.size();
+    const InputRows member_inputs = active_.input_rows();
+    const typename Model::State::View here = active_.view();
+    std::uint32_t* flags = active_.flags();
+    std::uint32_t active_count = 0;  // populations have < 2^32 neurons (EventEngine checks)
+    std::uint32_t spike_count = 0;
+    run_vectorised([&]() __attribute__((always_inline)) {
+      const auto member_loop = [&]<bool Snap>() __attribute__((always_inline)) {
+        // Counters and constants local to the loop: as captures (references) the compiler must
+        // assume that the stores into the state arrays may change them, and leaves the loop scalar.
+        const typename Model::Constants k = c;
+        std::uint32_t active = 0;
+        std::uint32_t spiked = 0;
+#pragma GCC ivdep
+        for (std::size_t j = 0; j < members; ++j) {
+          const auto input = inputs_at(member_inputs, j);
+          active += is_active(k, here, input.data(), j) ? 1U : 0U;
+          const std::uint32_t flag = step_neuron<Snap>(k, here, j, input.data()) ? 1U : 0U;
+          flags[j] = flag;
+          spiked += flag;
         }
-        if (candidate.written) {
-          for (std::size_t r = 0; r < receptor_count; ++r) rows[r][i] = 0.0F;
-        }
-      }
-      batched = 0;
-    };
-    NeuronSet::for_each_word(off_rest_, announced, [&](std::size_t w) {
-      const NeuronSet::Word carried = off_rest_.word(w);
-      const NeuronSet::Word written = announced.word(w);
-      off_rest_.set_word(w, 0);  // the batches put back the neurons still off rest
-      for (NeuronSet::Word bits = carried | written; bits != 0; bits &= bits - 1) {
-        const auto b = static_cast<unsigned>(std::countr_zero(bits));
-        batch[batched++] = {static_cast<std::uint32_t>(w * NeuronSet::word_bits + b), ((carried >> b) & 1U) != 0,
-                            ((written >> b) & 1U) != 0};
-        if (batched == batch_size) step_batch();
+        active_count = active;
+        spike_count = spiked;
+      };
+      if (model_rests(c)) {
+        member_loop.template operator()<true>();
+      } else {
+        member_loop.template operator()<false>();
       }
     });
-    step_batch();
-    off_rest_count_ = still_off_rest;
-    return {stepped, fired_count};
+    for (const std::uint32_t j : fed_) {
+      for (std::size_t r = 0; r < receptor_count; ++r) member_inputs[r][j] = 0.0F;
+    }
+    // Spikes: positions to neurons, ascending (positions are in no particular order).
+    const std::size_t fired_count = spike_count == 0 ? 0 : append_flagged(flags, members, fired);
+    const std::uint32_t* member = active_.members();
+    for (std::size_t k = 0; k < fired_count; ++k) fired[k] = member[fired[k]];
+    std::sort(fired, fired + fired_count);
+
+    // Members that were at rest before the step and got no input are still at rest: the resting
+    // members as the loop's count sees them, one tick late (those that came to rest in this step
+    // show up next tick). That is enough for the two uses, neither of which changes a result:
+    // the dense-regime estimate, and when to compact. Leaving costs a write to the SoA arrays
+    // per neuron: it is done once resting members are a quarter of the set, so that the loop's
+    // wasted steps stay below a third of its work.
+    const std::size_t idle = members - active_count;
+    off_rest_count_ = active_count;
+    if (4 * idle > members) {
+      active_.compact(view, [&c](const typename Model::State::View& s, std::size_t j) { return Model::at_rest(c, s, j); });
+    }
+    return {active_count, fired_count};
   }
 
-  // off_rest_ <- every neuron not at rest (a scan of all N: at reset and when leaving the dense regime).
+  // active_ <- every neuron not at rest (a scan of all N: at reset and when leaving the dense regime).
   void collect_off_rest() {
     const typename Model::State::View view = state_.view();
-    off_rest_.clear();
-    off_rest_count_ = 0;
+    active_.release(view);
     for (std::size_t i = 0; i < size(); ++i) {
-      if (Model::at_rest(constants_, view, i)) continue;
-      off_rest_.insert(static_cast<std::uint32_t>(i));
-      ++off_rest_count_;
+      if (!Model::at_rest(constants_, view, i)) active_.join(view, static_cast<std::uint32_t>(i));
     }
+    off_rest_count_ = active_.size();
   }
+
+  // The SoA arrays <- the members' state, for readers (the members keep their copies).
+  void publish_active() const { active_.write_back(state_.view()); }
 };
 
 }  // namespace tandem::neurons

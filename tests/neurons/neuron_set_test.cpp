@@ -1,4 +1,4 @@
-// NeuronSet, the bitmap behind the event engine's active sets, against a std::set reference.
+// NeuronSet, the bitmap behind the event engine's announced inputs, against a std::set reference.
 #include <catch2/catch.hpp>
 #include <set>
 #include <vector>
@@ -32,21 +32,4 @@ TEST_CASE("neuron set: members come out ascending, once, as in a std::set", "[ne
     CHECK(members.empty());
     for (std::size_t w = 0; w < set.word_count(); ++w) CHECK(set.word(w) == 0);
   }
-}
-
-TEST_CASE("neuron set: the union walk visits every word holding a member of either set", "[neurons][active]") {
-  NeuronSet a, b;
-  a.resize(10000);
-  b.resize(10000);
-  a.insert(3);
-  a.insert(5000);
-  b.insert(5001);  // same word as 5000
-  b.insert(9999);
-  std::vector<std::size_t> words;
-  NeuronSet::for_each_word(a, b, [&](std::size_t w) { words.push_back(w); });
-  CHECK(words == std::vector<std::size_t>{0, 5000 / 64, 9999 / 64});
-  a.set_word(5000 / 64, 0);  // emptied word: its summary bit goes too
-  words.clear();
-  NeuronSet::for_each_word(a, a, [&](std::size_t w) { words.push_back(w); });
-  CHECK(words == std::vector<std::size_t>{0});
 }
