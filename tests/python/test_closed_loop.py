@@ -3,8 +3,6 @@ outputs, a stepped run equal to a whole run, the cart-pole of `tandem example ca
 reproduced with the environment in Python, Ctrl-C and exceptions, the GIL."""
 
 import os
-import signal
-import subprocess
 import sys
 import threading
 import time
@@ -13,7 +11,7 @@ import numpy as np
 import pytest
 
 import tandem
-from conftest import DEMO, SOURCE, run_cli
+from conftest import DEMO, SOURCE, interrupt_script, run_cli
 
 sys.path.insert(0, os.path.join(SOURCE, "examples", "python"))
 import cartpole  # noqa: E402 (examples/python/cartpole.py)
@@ -182,13 +180,7 @@ print("finished:", sim.finished, flush=True)
 
 def test_ctrl_c_stops_a_long_step(tmp_path):
     trace = str(tmp_path / "stepped.h5")
-    process = subprocess.Popen([sys.executable, "-c", STEP_CTRL_C, DEMO, trace], stdout=subprocess.PIPE, text=True,
-                               env=os.environ)
-    assert process.stdout.readline().strip() == "ready"
-    time.sleep(1.5)
-    process.send_signal(signal.SIGINT)
-    output, _ = process.communicate(timeout=120)
-    assert process.returncode == 0, output
+    output = interrupt_script(STEP_CTRL_C, DEMO, trace)
     assert "interrupted: interrupted by SIGINT after" in output
     assert "| interrupted True interrupted" in output and "finished: True" in output
     assert tandem.read_trace(trace).status == "interrupted"

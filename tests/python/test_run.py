@@ -3,17 +3,12 @@ seed and options give the same spikes, energy reports and tables; arguments take
 carry the command line's messages; Ctrl-C keeps what was recorded."""
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 
 import numpy as np
 import pytest
 
 import tandem
-from conftest import DEMO, run_cli
+from conftest import DEMO, interrupt_script, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -193,13 +188,7 @@ print("after", flush=True)
 
 def test_ctrl_c_keeps_what_was_recorded(tmp_path):
     trace = str(tmp_path / "long.h5")
-    process = subprocess.Popen([sys.executable, "-c", CTRL_C_SCRIPT, DEMO, trace], stdout=subprocess.PIPE,
-                               text=True, env=os.environ)
-    assert process.stdout.readline().strip() == "ready"
-    time.sleep(1.5)
-    process.send_signal(signal.SIGINT)
-    output, _ = process.communicate(timeout=120)
-    assert process.returncode == 0, output
+    output = interrupt_script(CTRL_C_SCRIPT, DEMO, trace)
     assert "after" in output
     import re
     assert re.search(r"interrupted: interrupted by SIGINT after \d+ ticks \| interrupted [1-9]\d* interrupted", output)
