@@ -495,7 +495,7 @@ class Lowering {
     // NIR stores no initial state; its reference starts every state at 0 (not at v_leak).
     engine_.population(node.name).set_initial("v", std::vector<float>(node.size, 0.0F));
     if (precision != Precision::float32 && options_.loihi_scale > 0.0) engine_.set_quantisation_scale(node.name, options_.loihi_scale);
-    lowered_.populations[node.name] = node.name;
+    lowered_.populations.insert(node.name);
   }
 
   // The receptor a node's input goes to and each unit's gain from NIR's x to that receptor (the

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -40,7 +41,7 @@ struct NirLowering {
   // Top-level Output nodes: the population whose events are the output (the node feeding it, or a
   // relay population named after the Output node when linear nodes lie in between).
   std::map<std::string, std::string> outputs;
-  std::map<std::string, std::string> populations;  // NIR node -> population (neuron nodes, relays)
+  std::set<std::string> populations;  // the populations, named as their NIR nodes (neuron nodes, relays)
   std::vector<std::string> folded;  // linear nodes, folded into the projections (nothing to probe)
 };
 

@@ -457,15 +457,14 @@ void EventEngine::deliver(PopulationEntry& source, Tick tick) {
     const auto note = [&target, tick](Tick delay, const std::uint32_t* first, const std::uint32_t* last) {
       target.note_inputs(tick + delay, first, last);
     };
-    std::uint64_t delivered = 0;
-    for (const std::uint32_t s : source.spikes) delivered += projection.row_length(s);
-    delivered_events_ += delivered;
     OpCounts& executed = counters_[population_nodes + projection_index].executed;
     if (event_mode) {
-      projection.deliver(source.spikes, graded ? source.payloads.data() : nullptr, row_for, note);
+      const std::uint64_t delivered = projection.deliver(source.spikes, graded ? source.payloads.data() : nullptr, row_for, note);
+      delivered_events_ += delivered;
       executed.add(Op::synaptic_op, delivered);
       executed.add(Op::memory_byte_read, delivered * projection.bytes_per_synapse());
     } else {
+      for (const std::uint32_t s : source.spikes) delivered_events_ += projection.row_length(s);
       read_checksum_ += projection.scan_all(source.fired, graded ? source.payload_of.data() : nullptr, row_for, note);
       executed.add(Op::synaptic_op, projection.synapse_count());
       executed.add(Op::memory_byte_read, projection.synapse_count() * projection.bytes_per_synapse());

@@ -99,9 +99,11 @@ class Projection {
   // `note(delay, first, last)` is told the targets written in that row (the target
   // population's active set), a whole CSR row at once where the delay is uniform.
   // Graded events (docs/neurons.md#graded-outputs): `payloads` (nullptr for spikes) holds one value
-  // per entry of `spiking`, and each synapse adds weight × value.
+  // per entry of `spiking`, and each synapse adds weight × value. Returns the synapses delivered
+  // along (Σ row_length over `spiking`, counted as they are visited).
   template <typename RowFor, typename Note>
-  void deliver(const std::vector<std::uint32_t>& spiking, const float* payloads, RowFor&& row_for, Note&& note) const;
+  std::uint64_t deliver(const std::vector<std::uint32_t>& spiking, const float* payloads, RowFor&& row_for,
+                        Note&& note) const;
   // Always-on: reads every synapse; adds exactly what deliver() adds, in the same order
   // (`fired` is a 0/1 flag per source; `payload_of`, nullptr for spikes, a value per source).
   // Returns a checksum of the reads so they are not elided.
@@ -123,8 +125,9 @@ class Projection {
  private:
   // `factor`: 1 for a spike, the value of a graded event (w·1 is w exactly, so spikes add the
   // same bits as before graded events existed).
+  // Returns the synapses of the row.
   template <typename RowFor, typename Note>
-  void deliver_row(std::uint32_t source, float factor, RowFor& row_for, Note& note) const;
+  std::size_t deliver_row(std::uint32_t source, float factor, RowFor& row_for, Note& note) const;
 
   std::string name_;
   std::size_t receptor_;
@@ -140,8 +143,9 @@ class Projection {
 };
 
 template <typename RowFor, typename Note>
-void Projection::deliver_row(std::uint32_t source, float factor, RowFor& row_for, Note& note) const {
+std::size_t Projection::deliver_row(std::uint32_t source, float factor, RowFor& row_for, Note& note) const {
   if (convolution_) {
+    std::size_t synapses = 0;
     const ConvolutionShape& shape = *convolution_;
     const std::size_t plane = shape.out_height() * shape.out_width();
     const std::size_t columns = shape.kernel_columns();
@@ -152,8 +156,9 @@ void Projection::deliver_row(std::uint32_t source, float factor, RowFor& row_for
         row[target] += weight_[o * columns + column] * factor;
         note(max_delay_, &target, &target + 1);
       }
+      synapses += shape.out_per_group();
     });
-    return;
+    return synapses;
   }
   const std::uint64_t begin = row_start_[source];
   const std::uint64_t end = row_start_[source + 1];
@@ -174,16 +179,17 @@ void Projection::deliver_row(std::uint32_t source, float factor, RowFor& row_for
       note(static_cast<Tick>(delay_[k]), targets + k, targets + k + 1);
     }
   }
+  return static_cast<std::size_t>(end - begin);
 }
 
 template <typename RowFor, typename Note>
-void Projection::deliver(const std::vector<std::uint32_t>& spiking, const float* payloads, RowFor&& row_for,
-                         Note&& note) const {
-  if (payloads == nullptr) {
-    for (const std::uint32_t source : spiking) deliver_row(source, 1.0F, row_for, note);
-    return;
+std::uint64_t Projection::deliver(const std::vector<std::uint32_t>& spiking, const float* payloads, RowFor&& row_for,
+                                  Note&& note) const {
+  std::uint64_t synapses = 0;
+  for (std::size_t k = 0; k < spiking.size(); ++k) {
+    synapses += deliver_row(spiking[k], payloads == nullptr ? 1.0F : payloads[k], row_for, note);
   }
-  for (std::size_t k = 0; k < spiking.size(); ++k) deliver_row(spiking[k], payloads[k], row_for, note);
+  return synapses;
 }
 
 template <typename RowFor, typename Note>

@@ -544,7 +544,7 @@ TEST_CASE("nir: every corpus graph runs bit-identically in event and always-on m
       }
       MemoryRecorder recorder;
       run.simulation->set_recorder(&recorder);
-      for (const auto& [node, population] : run.lowering.populations) {
+      for (const auto& population : run.lowering.populations) {
         run.simulation->add_probe(Probe{population, "spikes", {}, 1});
         run.simulation->add_probe(Probe{population, "v", {}, 1});
       }
