@@ -8,7 +8,6 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
-#include <sstream>
 
 #include "bench/bench_options.hpp"
 #include "core/error.hpp"
@@ -76,21 +75,6 @@ ModeFigures run_mode(ExecutionMode mode, std::size_t neurons, double fraction, T
   return figures;
 }
 
-std::vector<double> parse_fractions(const std::string& text) {
-  std::vector<double> fractions;
-  std::stringstream stream(text);
-  std::string item;
-  while (std::getline(stream, item, ',')) {
-    char* end = nullptr;
-    const double value = std::strtod(item.c_str(), &end);
-    if (end == item.c_str() || *end != '\0' || !(value > 0.0 && value <= 100.0)) {
-      throw InputError("tandem bench activity: --active-percent: '" + item + "' is not a percentage in (0, 100]");
-    }
-    fractions.push_back(value / 100.0);
-  }
-  return fractions;
-}
-
 }  // namespace
 
 int run_activity_benchmark(const std::vector<std::string>& args, const InterruptGuard& interrupt) {
@@ -109,7 +93,7 @@ int run_activity_benchmark(const std::vector<std::string>& args, const Interrupt
   const bool json = values["json"].as<bool>();
   if (neurons < 1 || neurons > 100'000'000) throw InputError("tandem bench activity: --neurons must be in [1, 1e8]");
   if (ticks < 1) throw InputError("tandem bench activity: --ticks must be >= 1");
-  const auto fractions = parse_fractions(values["active-percent"].as<std::string>());
+  const auto fractions = parse_percentages("activity", "active-percent", values["active-percent"].as<std::string>());
   if (!json) {
     std::printf("activity: %zu lif neurons, kick %.1f mV, tau_m %.0f ms, rest tolerance %.0e mV (a kick keeps a neuron "
                 "active %.0f ticks), %lld timed ticks of %.0f ms\n",

@@ -14,4 +14,8 @@ bool parse_bench_options(std::string_view benchmark, const std::vector<std::stri
                          const boost::program_options::options_description& options, std::string_view usage,
                          std::string_view summary, boost::program_options::variables_map& values);
 
+// A comma-separated list of percentages in (0, 100] ("1,10,0.5") as fractions; InputError naming
+// the benchmark and option otherwise.
+std::vector<double> parse_percentages(std::string_view benchmark, std::string_view option, const std::string& text);
+
 }  // namespace tandem::bench

@@ -26,6 +26,10 @@ struct IfNeuron {
   static constexpr std::array receptors = {Receptor{"v"}, Receptor{"i_ext", true}};
   static constexpr std::array variables = {Variable{"v", "mV"}};
   using State = ModelState<1>;
+  // Without input, any v at or below threshold stays as it is: a neuron given input at rest is
+  // back at rest after its step unless it spiked into refractoriness or a reset above threshold
+  // (neurons/population.hpp steps such neurons in place).
+  static constexpr bool rests_after_input = true;
 
   static Constants derive(const Parameters& p, const TimeBase& time) {
     require_finite(name, "r_mohm", p.r_mohm);

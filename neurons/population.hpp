@@ -345,6 +345,9 @@ class Population final : public PopulationBase {
   using Value = typename Model::State::value_type;
   static constexpr bool integer_state = !std::is_same_v<Value, float>;
   static constexpr bool integer_model = requires { Model::precision; };
+  // Models whose every sub-threshold state is a fixed point (IF) say so: their neurons receiving
+  // input at rest are stepped in place instead of joining the active set (step_active).
+  static constexpr bool rests_after_input = requires { requires Model::rests_after_input; };
   static typename Model::Constants derive(const typename Model::Parameters& parameters, const TimeBase& time) {
     if constexpr (integer_model) {
       return Model::derive(parameters, time, Model::fallback_scale(parameters));
@@ -378,6 +381,8 @@ class Population final : public PopulationBase {
   std::size_t off_rest_count_ = 0;     // event mode: neurons off rest after the last tick
   std::vector<std::uint32_t> announced_;  // this tick's announced neurons
   std::vector<std::uint32_t> fed_;        // positions in active_ given input this tick
+  std::vector<std::uint32_t> in_place_fired_;  // rests_after_input: spikes of neurons stepped in place
+  std::vector<std::uint32_t> late_joiners_;    // rests_after_input: stepped in place, still off rest
   std::vector<std::uint32_t> spiked_;     // dense loop: 1 where the neuron spiked (32 bits like the state)
   bool dense_hint_ = false;               // event mode: the previous tick was mostly active
 
@@ -441,12 +446,27 @@ class Population final : public PopulationBase {
       prefetch_neuron(view, neuron);
     }
     fed_.clear();
+    in_place_fired_.clear();
+    late_joiners_.clear();
+    std::size_t in_place_count = 0;
+    const bool snap = model_rests(c);
     for (const std::uint32_t neuron : announced_) {
       const std::array<float, receptor_count> input = inputs_at(rows, neuron);
       for (std::size_t r = 0; r < receptor_count; ++r) rows[r][neuron] = 0.0F;
       std::uint32_t j = active_.position(neuron);
       if (j == ActiveSet::none) {
         if (!is_active(c, view, input.data(), neuron)) continue;
+        if constexpr (rests_after_input) {
+          // Stepped where it lies: such a neuron is almost always back at rest after its step,
+          // so joining the set would cost two copies for one step. One still off rest joins
+          // after the members' loop (which must not step it a second time this tick).
+          ++in_place_count;
+          const bool spiked = snap ? step_neuron<true>(c, view, neuron, input.data())
+                                   : step_neuron<false>(c, view, neuron, input.data());
+          if (spiked) in_place_fired_.push_back(neuron);
+          if (!Model::at_rest(c, view, neuron)) late_joiners_.push_back(neuron);
+          continue;
+        }
         j = active_.join(view, neuron);
       }
       for (std::size_t r = 0; r < receptor_count; ++r) active_.input(r, j) = input[r];
@@ -487,9 +507,10 @@ class Population final : public PopulationBase {
       for (std::size_t r = 0; r < receptor_count; ++r) member_inputs[r][j] = 0.0F;
     }
     // Spikes: positions to neurons, ascending (positions are in no particular order).
-    const std::size_t fired_count = spike_count == 0 ? 0 : append_flagged(flags, members, fired);
+    std::size_t fired_count = spike_count == 0 ? 0 : append_flagged(flags, members, fired);
     const std::uint32_t* member = active_.members();
     for (std::size_t k = 0; k < fired_count; ++k) fired[k] = member[fired[k]];
+    for (const std::uint32_t neuron : in_place_fired_) fired[fired_count++] = neuron;
     std::sort(fired, fired + fired_count);
 
     // Members that were at rest before the step and got no input are still at rest: the resting
@@ -499,11 +520,12 @@ class Population final : public PopulationBase {
     // per neuron: it is done once resting members are a quarter of the set, so that the loop's
     // wasted steps stay below a third of its work.
     const std::size_t idle = members - active_count;
-    off_rest_count_ = active_count;
+    off_rest_count_ = active_count + late_joiners_.size();
     if (4 * idle > members) {
       active_.compact(view, [&c](const typename Model::State::View& s, std::size_t j) { return Model::at_rest(c, s, j); });
     }
-    return {active_count, fired_count};
+    for (const std::uint32_t neuron : late_joiners_) active_.join(view, neuron);
+    return {active_count + in_place_count, fired_count};
   }
 
   // active_ <- every neuron not at rest (a scan of all N: at reset and when leaving the dense regime).

@@ -5,6 +5,7 @@
 // kernel alone: a spike computes its targets from the kernel geometry on delivery.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -150,14 +151,22 @@ std::size_t Projection::deliver_row(std::uint32_t source, float factor, RowFor& 
     const std::size_t plane = shape.out_height() * shape.out_width();
     const std::size_t columns = shape.kernel_columns();
     float* row = row_for(max_delay_);
+    // Targets are announced in batches: one call per batch, not per synapse.
+    std::array<std::uint32_t, 128> batch;
+    std::size_t filled = 0;
     for_each_reach(shape, source, [&](std::size_t first, std::size_t position, std::size_t column) {
       for (std::size_t o = first; o < first + shape.out_per_group(); ++o) {
         const auto target = static_cast<std::uint32_t>(o * plane + position);
         row[target] += weight_[o * columns + column] * factor;
-        note(max_delay_, &target, &target + 1);
+        batch[filled++] = target;
+        if (filled == batch.size()) {
+          note(max_delay_, batch.data(), batch.data() + filled);
+          filled = 0;
+        }
       }
       synapses += shape.out_per_group();
     });
+    note(max_delay_, batch.data(), batch.data() + filled);
     return synapses;
   }
   const std::uint64_t begin = row_start_[source];
