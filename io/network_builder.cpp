@@ -13,6 +13,7 @@
 #include "core/hdf5_reader.hpp"
 #include "core/random.hpp"
 #include "io/lowering_parts.hpp"
+#include "io/subnetworks.hpp"
 #include "io/synapse_files.hpp"
 #include "neurons/event_engine.hpp"
 #include "neurons/registry.hpp"
@@ -63,6 +64,7 @@ class Lowering {
 
   BuiltNetwork build() {
     add_spiking();
+    add_subnetworks();
     add_environment();
     add_bridge();
     add_layers();
@@ -302,6 +304,67 @@ class Lowering {
     }
   }
 
+  // Each NIR graph onto the event engine; the node "<name>" sends its only Output by default.
+  void add_subnetworks() {
+    for (const auto& subnetwork : net_.subnetworks) {
+      const std::string path = "subnetworks." + subnetwork.name;
+      check_interrupt("subnetwork " + subnetwork.name);
+      try {
+        subnetworks_.emplace(subnetwork.name, lower_subnetwork(subnetwork, default_precision_, interrupt_, snn()));
+      } catch (const InputError& error) {
+        fail(path, error.what());
+      }
+      const LoweredSubnetwork& lowered = subnetworks_.at(subnetwork.name);
+      NodeInfo info{"subnetworks", snn_engine, "", PortKind::spikes, 0};
+      if (lowered.lowering().outputs.size() == 1) {
+        const std::string population = lowered.output_population("");
+        info.out_port = population + ".spikes";
+        info.width = snn().population(population).size();
+      }
+      nodes_[subnetwork.name] = info;
+      for (std::size_t i = 0; i < net_.probes.size(); ++i) {
+        const std::string& node = net_.probes[i].node;
+        if (node.rfind(subnetwork.name + ".", 0) == 0 && !lowered.has_population(node)) {
+          fail("probes." + std::to_string(i) + ".node",
+               "subnetwork '" + subnetwork.name + "' has no population '" + node + "' (its populations: " +
+                   lowered.population_list() + "; linear nodes are folded into projections and have no state)");
+        }
+      }
+    }
+  }
+
+  // The output port behind `from` ("node" or "node.port"): a node's own, an environment's named
+  // port, or a subnetwork Output's population (spikes only: wires carry no graded values).
+  std::string output_port(const NodePort& from, const NodeInfo& info, const std::string& path) {
+    if (info.section == "subnetworks") {
+      std::string population;
+      try {
+        population = subnetworks_.at(from.node).output_population(from.port);
+      } catch (const InputError& error) {
+        fail(path, error.what());
+      }
+      if (snn().population(population).graded()) {
+        fail(path, "'" + population + "' sends graded values (an LI, I or CubaLI node) and wires carry spikes; "
+                   "record it with a probe (variable v) instead");
+      }
+      return population + ".spikes";
+    }
+    if (from.port.empty()) return info.out_port;
+    return info.section == "environment" ? from.port : from.node + "." + from.port;
+  }
+  // The input port that feeds a subnetwork's Input node ("" = its only one) from `kind` traffic.
+  std::string subnetwork_input_port(const std::string& subnetwork, const std::string& port, PortKind kind,
+                                    const std::string& path) {
+    std::string population;
+    try {
+      population = subnetworks_.at(subnetwork).input_population(port);
+    } catch (const InputError& error) {
+      fail(path, error.what());
+    }
+    // The relay holds exactly this tick's input on v: values held from their arrival, spikes as 1.
+    return population_input_port(population, "v", kind, 1.0F, path);
+  }
+
   void add_environment() {
     if (!net_.environment) return;
     auto engine = make_environment(net_, *net_.environment);
@@ -511,8 +574,7 @@ class Lowering {
         if (from.engine.empty() || from.engine == external_engine_name) {
           fail(path, "'" + output.node + "' is an input that sends nothing out of the network");
         }
-        std::string port = from.out_port;
-        if (!output.port.empty()) port = from.section == "environment" ? output.port : output.node + "." + output.port;
+        const std::string port = output_port(output, from, path);
         const PortSpec* spec = nullptr;
         for (const PortSpec& candidate : sim_->engine(from.engine).ports()) {
           if (candidate.name == port && candidate.direction == PortDirection::out) spec = &candidate;
@@ -569,6 +631,7 @@ class Lowering {
   }
   neurons::EventEngine* snn_ = nullptr;
   std::map<std::string, NodeInfo> nodes_;
+  std::map<std::string, LoweredSubnetwork> subnetworks_;
   std::set<std::string> in_progress_;
   std::vector<std::unique_ptr<bridge::Unit>> units_;
   std::map<std::string, double> unit_weight_;
@@ -787,6 +850,9 @@ void Lowering::collect_edges() {
       edges_.push_back({{unit.name, ""}, {unit.output, ""}, 1, path + ".output", snn_engine, port});
     } else if (out.section == "environment") {
       edges_.push_back({{unit.name, ""}, {unit.output, ""}, 1, path + ".output", out.engine, "action"});
+    } else if (out.section == "subnetworks") {
+      const std::string port = subnetwork_input_port(unit.output, "", self.kind, path + ".output");
+      edges_.push_back({{unit.name, ""}, {unit.output, ""}, 1, path + ".output", snn_engine, port});
     } else if (out.section == "layers") {
       const auto& layer = *std::find_if(net_.layers.begin(), net_.layers.end(), [&](const auto& l) { return l.name == unit.output; });
       if (std::find(layer.inputs.begin(), layer.inputs.end(), unit.name) == layer.inputs.end()) {
@@ -818,8 +884,7 @@ void Lowering::connect(const Edge& edge) {
   const NodeInfo& from = nodes_.at(edge.from.node);
   if (from.engine.empty()) fail(edge.path, "input '" + edge.from.node + "' (current or poisson_drive) feeds populations only, through a one_to_one projection");
   if (edge.latency_ticks < 1) fail(edge.path, "engines exchange data with a latency of at least 1 tick");
-  std::string from_port = from.out_port;
-  if (!edge.from.port.empty()) from_port = from.section == "environment" ? edge.from.port : edge.from.node + "." + edge.from.port;
+  const std::string from_port = output_port(edge.from, from, edge.path + ".from");
   std::string to_engine = edge.to_engine;
   std::string to_port = edge.to_port;
   if (to_engine.empty()) {
@@ -831,6 +896,8 @@ void Lowering::connect(const Edge& edge) {
       to_port = edge.to.node + ".in";
     } else if (to.section == "environment") {
       to_port = edge.to.port.empty() ? "action" : edge.to.port;
+    } else if (to.section == "subnetworks") {
+      to_port = subnetwork_input_port(edge.to.node, edge.to.port, from.kind, edge.path + ".to");
     } else {
       fail(edge.path + ".to", "'" + edge.to.node + "' (" + to.section + ") receives through its own keys (layers: inputs)");
     }

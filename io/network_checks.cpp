@@ -93,6 +93,7 @@ class NetworkChecker {
       count("layers." + layer.name + ".size", layer.size);
     }
     for (const auto& unit : network_.bridge) add_node(unit.name, "bridge", unit.size);
+    for (const auto& subnetwork : network_.subnetworks) add_node(subnetwork.name, "subnetworks", 0);
     if (network_.environment) add_node(network_.environment->name, "environment", 0);
   }
 
@@ -131,6 +132,10 @@ class NetworkChecker {
         fail(path + ".from", "'" + proj.from + "' is in " + from_section +
                                  "; projections carry spikes from inputs, populations or bridge encoders");
       }
+      if (from_section == "subnetworks" || node(proj.to, path + ".to").section == "subnetworks") {
+        fail(path, "a subnetwork is reached through its NIR Input and Output nodes: wire to '<subnetwork>.<Input>' and "
+                   "from '<subnetwork>.<Output>' (wires), or name it as a bridge unit's input or output");
+      }
       if (node(proj.to, path + ".to").section != "populations") {
         fail(path + ".to", "'" + proj.to + "' is not a population; projections end on populations");
       }
@@ -166,6 +171,12 @@ class NetworkChecker {
     for (std::size_t i = 0; i < network_.probes.size(); ++i) {
       const auto& probe = network_.probes[i];
       const std::string path = "probes." + std::to_string(i);
+      // A subnetwork's node ("net.lif1") is checked when the graph is lowered.
+      const auto dot = probe.node.find('.');
+      if (dot != std::string::npos && nodes_.count(probe.node.substr(0, dot)) != 0 &&
+          nodes_.at(probe.node.substr(0, dot)).section == "subnetworks") {
+        continue;
+      }
       node(probe.node, path + ".node");
       const std::int64_t size = size_of(probe.node);
       for (std::size_t u = 0; u < probe.units.size(); ++u) {

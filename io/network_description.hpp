@@ -188,6 +188,18 @@ struct ProbeDescription {
   bool operator==(const ProbeDescription&) const = default;
 };
 
+// A NIR graph included as a subnetwork (docs/network-format.md#subnetworks): lowered onto the
+// event engine with its nodes named "<name>.<NIR node>"; wires reach its Input and Output nodes
+// as the ports "<name>.<Input>" and "<name>.<Output>".
+struct SubnetworkDescription {
+  std::string name;
+  std::filesystem::path nir;            // resolved against the network file's folder
+  std::string reset = "zero";           // zero | subtract (io/nir_lowering.hpp NirReset)
+  std::optional<Precision> precision;   // of its LIF nodes; unset: the network's default
+  double loihi_scale = 0.0;             // integer precisions: 0 = each node's default rule
+  bool operator==(const SubnetworkDescription&) const = default;
+};
+
 struct EnvironmentDescription {
   std::string name;  // also its node name in wires
   ParameterMap parameters;
@@ -202,6 +214,7 @@ struct NetworkDescription {
   std::vector<ProjectionDescription> projections;
   std::vector<DenseLayerDescription> layers;
   std::vector<BridgeUnitDescription> bridge;
+  std::vector<SubnetworkDescription> subnetworks;
   std::vector<WireDescription> wires;
   std::vector<NodePort> outputs;
   std::vector<ProbeDescription> probes;

@@ -493,6 +493,22 @@ BridgeUnitDescription parse_bridge_unit(const std::string& name, const YAML::Nod
   return unit;
 }
 
+SubnetworkDescription parse_subnetwork(const std::string& name, const YAML::Node& node, const ParseContext& context) {
+  const std::string path = "subnetworks." + name;
+  const Fields fields(context.reader, node, path, subnetwork_keys());
+  SubnetworkDescription subnetwork{name, fields.text("nir")};
+  if (subnetwork.nir.is_relative()) subnetwork.nir = context.base_dir / subnetwork.nir;
+  subnetwork.nir = subnetwork.nir.lexically_normal();
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(subnetwork.nir, error)) fields.fail("nir", "file not found: " + subnetwork.nir.string());
+  YAML::Node resolved = node;  // shares the document: the resolved configuration records where the graph came from
+  resolved["nir"] = subnetwork.nir.string();
+  subnetwork.reset = fields.choice("reset", {"zero", "subtract"}, "zero");
+  if (fields.has("precision")) subnetwork.precision = *precision_from_name(fields.choice("precision", precision_names(), ""));
+  if (fields.has("loihi_scale")) subnetwork.loihi_scale = context.reader.non_negative(fields.at("loihi_scale"), fields.path("loihi_scale"));
+  return subnetwork;
+}
+
 WireDescription parse_wire(const YAML::Node& node, const std::string& path, const ParseContext& context) {
   const Fields fields(context.reader, node, path, wire_keys());
   WireDescription wire{fields.node_port("from"), fields.node_port("to"), 1};
@@ -597,6 +613,7 @@ void parse_sections(YAML::Node root, const ParseContext& file_context, NetworkDe
   parse_named(root, "projections", context, network.projections, parse_projection);
   parse_named(root, "layers", context, network.layers, parse_layer);
   parse_named(root, "bridge", context, network.bridge, parse_bridge_unit);
+  parse_named(root, "subnetworks", context, network.subnetworks, parse_subnetwork);
   parse_listed(root, "wires", context, network.wires, parse_wire);
   parse_listed(root, "outputs", context, network.outputs, parse_output);
   parse_listed(root, "probes", context, network.probes, parse_probe);

@@ -4,7 +4,8 @@ namespace tandem::io {
 
 const Keys& top_level_keys() {
   static const Keys keys{"simulation", "inputs", "populations", "projections", "layers",
-                         "bridge", "wires", "outputs", "probes", "environment", "placement"};
+                         "bridge", "subnetworks", "wires", "outputs", "probes", "environment",
+                         "placement"};
   return keys;
 }
 const Keys& simulation_keys() {
@@ -38,6 +39,10 @@ const Keys& layer_event_keys() {
 }
 const Keys& bridge_keys() {
   static const Keys keys{"kind", "input", "output", "size", "window_ticks", "parameters"};
+  return keys;
+}
+const Keys& subnetwork_keys() {
+  static const Keys keys{"nir", "reset", "precision", "loihi_scale"};
   return keys;
 }
 const Keys& wire_keys() {

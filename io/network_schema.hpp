@@ -20,6 +20,7 @@ const Keys& projection_keys();
 const Keys& layer_keys();
 const Keys& layer_event_keys();
 const Keys& bridge_keys();
+const Keys& subnetwork_keys();
 const Keys& wire_keys();
 const Keys& probe_keys();
 const Keys& input_kinds();

@@ -203,16 +203,21 @@ class Lowering {
       const Expression in = input(i);
       const bool plain = in.terms.size() == 1 && in.terms[0].delay == 0 && in.terms[0].matrix.is_identity() && no_bias(in);
       if (plain) {
-        lowered_.outputs[node.name] = graph_.nodes[in.terms[0].population].name;
+        lowered_.outputs[node.name] = engine_name(in.terms[0].population);
       } else {
         relays_.insert(i);
-        lowered_.outputs[node.name] = node.name;
+        lowered_.outputs[node.name] = engine_name(i);
       }
     }
     for (const std::size_t i : order_.order) {
       const NirNode& node = graph_.nodes[i];
       if (node.kind == NirKind::input && node.external_input) {
-        engine_.add_value_table(node.name, node.size);
+        if (options_.inputs_from_ports) {
+          relays_.insert(i);  // a relay population that input ports feed (NirImportOptions)
+          add_population(i);
+        } else {
+          engine_.add_value_table(engine_name(i), node.size);
+        }
         lowered_.inputs.push_back(node.name);
       } else if (is_neuron(node.kind) || relays_.count(i) != 0) {
         add_population(i);
@@ -227,6 +232,8 @@ class Lowering {
   }
 
  private:
+  // The name a node's population, table, projection or current has in the engine.
+  [[nodiscard]] std::string engine_name(std::size_t i) const { return options_.name_prefix + graph_.nodes[i].name; }
   [[nodiscard]] std::string where(const NirNode& node) const {
     return graph_.file + ": node '" + node.name + "' (" + node.type + ")";
   }
@@ -487,15 +494,15 @@ class Lowering {
     }
     if (precision != Precision::float32 && !neurons::has_precision(model, precision)) precision = Precision::float32;
     try {
-      engine_.add_population(neurons::make_population(model, node.name, node.size, values, engine_.time(), precision));
+      engine_.add_population(neurons::make_population(model, engine_name(i), node.size, values, engine_.time(), precision));
     } catch (const InputError& error) {
       throw InputError(where(node) + ": " + error.what());
     }
-    if (graded) engine_.set_graded_output(node.name, "v");
+    if (graded) engine_.set_graded_output(engine_name(i), "v");
     // NIR stores no initial state; its reference starts every state at 0 (not at v_leak).
-    engine_.population(node.name).set_initial("v", std::vector<float>(node.size, 0.0F));
-    if (precision != Precision::float32 && options_.loihi_scale > 0.0) engine_.set_quantisation_scale(node.name, options_.loihi_scale);
-    lowered_.populations.insert(node.name);
+    engine_.population(engine_name(i)).set_initial("v", std::vector<float>(node.size, 0.0F));
+    if (precision != Precision::float32 && options_.loihi_scale > 0.0) engine_.set_quantisation_scale(engine_name(i), options_.loihi_scale);
+    lowered_.populations.insert(engine_name(i));
   }
 
   // The receptor a node's input goes to and each unit's gain from NIR's x to that receptor (the
@@ -546,14 +553,14 @@ class Lowering {
       for (std::size_t r = 0; r < node.size; ++r) offset[r] += theta[0] - theta[r];
     }
     // Loihi integrates a spike the tick after it is sent.
-    const bool loihi = engine_.population(node.name).precision() == Precision::loihi;
+    const bool loihi = engine_.population(engine_name(i)).precision() == Precision::loihi;
     for (const Term& term : in.terms) {
       const NirNode& source = graph_.nodes[term.population];
       const Tick delay = term.delay + (loihi ? 1 : 0);
       neurons::ProjectionSpec spec;
       spec.name = projection_name(i, term, in.terms.size());
-      spec.source = source.name;
-      spec.target = node.name;
+      spec.source = engine_name(term.population);
+      spec.target = engine_name(i);
       spec.receptor = entry.receptor;
       spec.allow_autapses = true;
       spec.same_tick = delay == 0;
@@ -608,8 +615,8 @@ class Lowering {
     std::size_t part = 0;
     for (auto& [profile, units] : units_by_profile) {
       neurons::CurrentSpec current;
-      current.name = node.name + ".bias." + std::to_string(part++);
-      current.target = node.name;
+      current.name = engine_name(i) + ".bias." + std::to_string(part++);
+      current.target = engine_name(i);
       current.receptor = entry.bias_receptor;
       current.units = std::move(units);
       current.start_ms.clear();
@@ -626,9 +633,9 @@ class Lowering {
   std::string projection_name(std::size_t i, const Term& term, std::size_t terms) {
     const NirNode& node = graph_.nodes[i];
     std::string name;
-    if (terms == 1 && node.sources.size() == 1 && !is_population(node.sources[0])) name = graph_.nodes[node.sources[0]].name;
+    if (terms == 1 && node.sources.size() == 1 && !is_population(node.sources[0])) name = engine_name(node.sources[0]);
     if (name.empty() || used_names_.count(name) != 0) {
-      name = graph_.nodes[term.population].name + "->" + node.name;
+      name = engine_name(term.population) + "->" + engine_name(i);
       if (term.delay != 0) name += "@" + std::to_string(term.delay);
     }
     used_names_.insert(name);

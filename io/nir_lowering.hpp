@@ -33,15 +33,23 @@ struct NirImportOptions {
   double loihi_scale = 0.0;
   // How the file is read (core/contained_read.hpp): in a child process first, by default.
   ContainmentLimits read_limits;
+  // Put before every name the graph adds to the engine (a subnetwork of a network file: "net.").
+  std::string name_prefix;
+  // Top-level Input nodes become relay populations (an `li` holding exactly this tick's input on
+  // `v`), to be fed through input ports, instead of value tables replayed from a file.
+  bool inputs_from_ports = false;
 };
 
 // What became of the graph's nodes.
 struct NirLowering {
-  std::vector<std::string> inputs;  // top-level Input nodes: value tables of the same name
-  // Top-level Output nodes: the population whose events are the output (the node feeding it, or a
-  // relay population named after the Output node when linear nodes lie in between).
+  // Top-level Input nodes (NIR names): value tables, or relay populations with inputs_from_ports,
+  // named name_prefix + the node's name.
+  std::vector<std::string> inputs;
+  // Top-level Output nodes (NIR names): the engine name of the population whose events are the
+  // output (the node feeding it, or a relay population named after the Output node when linear
+  // nodes lie in between).
   std::map<std::string, std::string> outputs;
-  std::set<std::string> populations;  // the populations, named as their NIR nodes (neuron nodes, relays)
+  std::set<std::string> populations;  // engine names of the populations (neuron nodes, relays)
   std::vector<std::string> folded;  // linear nodes, folded into the projections (nothing to probe)
 };
 

@@ -253,6 +253,22 @@ class Network:
         return self._add("bridge", name, {"kind": kind, "input": input, "output": output, "size": size,
                                           "window_ticks": window_ticks, "parameters": parameters}, "add_bridge")
 
+    def add_subnetwork(self, name, nir, reset=None, precision=None, loihi_scale=None):
+        """Includes a NIR graph (docs/network-format.md, "subnetworks"; docs/nir.md), lowered onto
+        the event engine with its nodes named "<name>.<NIR node>". Wire to its Input nodes as
+        "<name>.<Input>" (values from an external input or a decoder, or spikes) and from its
+        Output nodes as "<name>.<Output>" (spikes); "<name>" alone is the only Input or Output.
+
+        Args:
+            name: node name.
+            nir: path of the .nir file (relative paths are taken from the current directory).
+            reset: "zero" (default) or "subtract".
+            precision: of its LIF nodes, "float32", "tianjic" or "loihi"; default: the network's.
+            loihi_scale: integer precisions: integer units per unit of v (default: per node).
+        """
+        return self._add("subnetworks", name, {"nir": _os.path.abspath(_os.fspath(nir)), "reset": reset,
+                                               "precision": precision, "loihi_scale": loihi_scale}, "add_subnetwork")
+
     def wire(self, source, target, latency_ticks=None, latency_ms=None):
         """Connects two nodes' ports ("node" or "node.port"), or sets the latency (default 1
         tick) of a connection the sections imply (docs/network-format.md, "wires")."""

@@ -207,3 +207,43 @@ def test_keyboard_interrupt_or_an_error_in_the_loop_closes_the_trace(tmp_path):
     sim.step()
     del sim
     assert tandem.read_trace(dropped).status == "interrupted"
+
+
+def test_a_nir_graph_is_stepped_from_python():
+    """The NIR paper's CNN as a subnetwork: event frames sent from Python each step reach its
+    Input one tick later, and its class spikes come back, the same as a whole run of the same
+    frames through a spike-times input (issue #14: NIR graphs can be stepped)."""
+    nir = os.path.join(SOURCE, "tests", "data", "nir", "cnn_sinabs.nir")
+    rng = np.random.default_rng(3)
+    frames = (rng.random((12, 2312)) < 0.15).astype(np.float32)
+
+    net = tandem.Network(dt_ms=1000.0, name="cnn_stepped")
+    net.add_input("frame", "external", 2312)
+    net.add_subnetwork("cnn", nir)
+    net.wire("frame", "cnn.input")
+    net.output("cnn")
+    stepped_ticks, stepped_units = [], []
+    with net.start(ticks_per_step=1) as sim:
+        assert sim.outputs == {"cnn": ("spikes", 10)}
+        for frame in frames:
+            ticks, units = sim.step(inputs={"frame": frame})["cnn"]
+            stepped_ticks += ticks.tolist()
+            stepped_units += units.tolist()
+        for _ in range(3):  # empty frames let the last ones through (a frame is held until the next)
+            ticks, units = sim.step(inputs={"frame": np.zeros(2312, np.float32)})["cnn"]
+            stepped_ticks += ticks.tolist()
+            stepped_units += units.tolist()
+    assert len(stepped_units) > 0
+
+    whole = tandem.Network(dt_ms=1000.0, name="cnn_whole")
+    times = [[1000.0 * t for t in range(len(frames)) if frames[t, k] > 0] for k in range(2312)]
+    whole.add_input("frame", "spike_times", 2312, times_ms=times)
+    whole.add_subnetwork("cnn", nir)
+    whole.wire("frame", "cnn.input")
+    whole.probe("cnn.12", "spikes")
+    result = whole.run(ticks=len(frames) + 3)
+    ticks, units = result.spikes("cnn.12")
+    # An external frame is held until the next one arrives, a spike_times event lasts one tick:
+    # one frame per tick makes them the same input. The output adds one tick of latency.
+    assert [t + 1 for t in ticks.tolist()] == stepped_ticks
+    assert units.tolist() == stepped_units
