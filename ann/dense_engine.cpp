@@ -64,6 +64,7 @@ DenseEngine::DenseEngine(std::string name, LayerGraph graph, DenseEngineOptions 
                       .state_bytes = layers[i].outputs() * dense_accumulator_bytes,
                       .targets = graph_.targets(i)};
     node.precision = std::string(to_string(options_.precision));
+    if (layers[i].convolution) node.weight_block_units = layers[i].convolution->out_height() * layers[i].convolution->out_width();
     counters_.push_back(std::move(node));
   }
   for (std::size_t i = 0; i < layers.size(); ++i) {

@@ -86,10 +86,20 @@ CoreMapping::CoreMapping(const std::vector<NodeCounters>& nodes,
   // again double-counted it and could double the cores. A population whose engine reports no
   // fan-in takes the largest of its projections' (a lower bound).
   std::vector<std::size_t> fan_in(nodes.size());
-  std::vector<std::size_t> memory(nodes.size());
+  std::vector<std::size_t> memory(nodes.size());        // spread evenly over the node's units
+  std::vector<std::size_t> block_memory(nodes.size());  // convolution kernels: one slice per block of units
+  std::vector<std::size_t> block_units(nodes.size());   // units per block (an output channel's plane); 0: none
+  const auto add_memory = [&](std::size_t to, const NodeCounters& from) {
+    if (from.weight_block_units > 0 && (block_units[to] == 0 || block_units[to] == from.weight_block_units)) {
+      block_units[to] = from.weight_block_units;
+      block_memory[to] += from.synapse_memory_bytes;
+    } else {
+      memory[to] += from.synapse_memory_bytes;  // blocks of another size: counted per unit (an approximation)
+    }
+  };
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     fan_in[i] += nodes[i].fan_in;
-    memory[i] += nodes[i].synapse_memory_bytes;
+    if (nodes[i].kind != NodeKind::projection) add_memory(i, nodes[i]);
   }
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     if (nodes[i].kind != NodeKind::projection) continue;
@@ -99,10 +109,22 @@ CoreMapping::CoreMapping(const std::vector<NodeCounters>& nodes,
                        "' has no target population to live on");
     }
     fan_in[target->second] = std::max(fan_in[target->second], nodes[i].fan_in);
-    memory[target->second] += nodes[i].synapse_memory_bytes;
+    add_memory(target->second, nodes[i]);
     fan_in[i] = 0;
-    memory[i] = 0;
   }
+  // Synapse memory of units [first, first + units) of node i, one of `slices` input slices: its
+  // share of the per-unit memory, and the whole kernel slice of every block it touches.
+  const auto piece_memory = [&](std::size_t i, std::size_t first, std::size_t units, std::size_t slices) {
+    const double node_units = static_cast<double>(nodes[i].units);
+    double bytes = static_cast<double>(memory[i]) * static_cast<double>(units) / (node_units * static_cast<double>(slices));
+    if (block_units[i] > 0 && units > 0) {
+      const std::size_t b = block_units[i];
+      const std::size_t touched = (first + units - 1) / b - first / b + 1;
+      bytes += static_cast<double>(block_memory[i]) * static_cast<double>(touched) /
+               static_cast<double>(ceil_div(nodes[i].units, b) * slices);
+    }
+    return static_cast<std::size_t>(std::ceil(bytes));
+  };
 
   // Pinned cores are set aside: automatic placement takes the free cores in order around them.
   std::set<std::size_t> reserved;
@@ -289,10 +311,10 @@ CoreMapping::CoreMapping(const std::vector<NodeCounters>& nodes,
       if (std::set<std::size_t>(named.begin(), named.end()).size() != named.size()) {
         throw InputError(where + " names a core twice");
       }
-      const double memory_per_unit = static_cast<double>(memory[i]) / static_cast<double>(node.units);
-      for (std::size_t k = 0; k < named.size(); ++k) {
+      for (std::size_t k = 0, first = 0; k < named.size(); ++k) {
         const std::size_t units = node.units / named.size() + (k < node.units % named.size() ? 1 : 0);
-        const auto bytes = static_cast<std::size_t>(std::ceil(memory_per_unit * static_cast<double>(units)));
+        const std::size_t bytes = piece_memory(i, first, units, 1);
+        first += units;
         const std::size_t slot = use_core(named[k], mode);
         const CoreLoad& load = cores_[slot];
         const std::string core = where + " on core " + std::to_string(named[k]) + ": ";
@@ -317,45 +339,57 @@ CoreMapping::CoreMapping(const std::vector<NodeCounters>& nodes,
     // units with a share of their synapses (partial sums merged on the first slice).
     const std::size_t slices = std::max<std::size_t>(1, ceil_div(fan_in[i], cap.fan_in));
     const std::size_t slice_fan_in = ceil_div(fan_in[i], slices);
-    const double memory_per_unit =
-        static_cast<double>(memory[i]) / static_cast<double>(node.units * slices);
+    // Units per core: as many as fit, whole blocks (output channels) when a block fits a core, so
+    // that each core stores the kernel slices of its own channels only. A piece that is not a
+    // whole number of blocks may touch one block more than its size says: the memory check
+    // assumes so.
+    const std::size_t b = block_units[i];
+    const auto aligned = [&](std::size_t units) { return b > 0 && units % b == 0; };
+    const auto worst_memory = [&](std::size_t units) {
+      if (aligned(units) || b == 0) return piece_memory(i, 0, units, slices);
+      return piece_memory(i, b - 1, units, slices);  // starting on a block's last unit: one more block
+    };
     std::size_t per_core = cap.neurons;
-    if (memory_per_unit > 0.0) {
-      per_core = std::min(per_core, static_cast<std::size_t>(std::floor(
-                                        static_cast<double>(cap.synapse_memory_bytes) / memory_per_unit)));
+    const double bytes_per_unit = static_cast<double>(memory[i] + block_memory[i]) / static_cast<double>(node.units * slices);
+    if (bytes_per_unit > 0.0) {  // a first guess from the average; the loop below makes it exact
+      per_core = std::min(per_core, static_cast<std::size_t>(std::floor(static_cast<double>(cap.synapse_memory_bytes) / bytes_per_unit)));
+    }
+    if (b > 0 && b <= per_core) per_core -= per_core % b;
+    while (per_core > 0 && worst_memory(per_core) > cap.synapse_memory_bytes) {
+      per_core -= aligned(per_core) && per_core > b ? b : 1;
     }
     if (per_core == 0) {
-      throw InputError("mapping: one unit of node '" + node.node + "' needs " +
-                       format_number(memory_per_unit) + " bytes of synapse memory, more than a core of '" +
-                       chip_.name + "' has (" + std::to_string(cap.synapse_memory_bytes) + ")");
+      throw InputError("mapping: one unit of node '" + node.node + "' needs " + std::to_string(worst_memory(1)) +
+                       " bytes of synapse memory, more than a core of '" + chip_.name + "' has (" +
+                       std::to_string(cap.synapse_memory_bytes) + ")");
     }
-    auto memory_of = [&](std::size_t units) {
-      return static_cast<std::size_t>(std::ceil(memory_per_unit * static_cast<double>(units)));
-    };
     // A node that fits whole into the last core automatic placement opened (same mode, room
     // left) shares it.
     if (slices == 1 && last_automatic < cores_.size()) {
       const CoreLoad& last = cores_[last_automatic];
       if (mode_fits(core_mode[last_automatic], mode) && last.neurons + node.units <= cap.neurons &&
           last.fan_in + slice_fan_in <= cap.fan_in &&
-          last.synapse_memory_bytes + memory_of(node.units) <= cap.synapse_memory_bytes) {
-        add_to_core(last_automatic, i, node.units, slice_fan_in, memory_of(node.units), mode, true);
+          last.synapse_memory_bytes + piece_memory(i, 0, node.units, 1) <= cap.synapse_memory_bytes) {
+        add_to_core(last_automatic, i, node.units, slice_fan_in, piece_memory(i, 0, node.units, 1), mode, true);
         continue;
       }
     }
     // balance: the same number of cores as fill, their unit counts differing by at most one
-    // (10 units at 4 per core: 4, 3, 3 instead of 4, 4, 2).
+    // (10 units at 4 per core: 4, 3, 3 instead of 4, 4, 2) — or by one block, in whole blocks.
     const std::size_t pieces = ceil_div(node.units, per_core);
+    const std::size_t blocks = aligned(per_core) ? ceil_div(node.units, b) : 0;
     for (std::size_t piece = 0, first = 0; piece < pieces; ++piece) {
-      const std::size_t units = placement == Placement::balance
-                                    ? node.units / pieces + (piece < node.units % pieces ? 1 : 0)
-                                    : std::min(per_core, node.units - first);
-      first += units;
+      std::size_t units = std::min(per_core, node.units - first);
+      if (placement == Placement::balance) {
+        units = blocks > 0 ? std::min(node.units - first, b * (blocks / pieces + (piece < blocks % pieces ? 1 : 0)))
+                           : node.units / pieces + (piece < node.units % pieces ? 1 : 0);
+      }
       for (std::size_t slice = 0; slice < slices; ++slice) {
         const std::size_t near = placement == Placement::min_hops ? nearest_free_core(i) : cores_available_;
         last_automatic = near < cores_available_ ? use_core(near, mode) : open_core(mode, node.node);
-        add_to_core(last_automatic, i, units, slice_fan_in, memory_of(units), mode, slice == 0);
+        add_to_core(last_automatic, i, units, slice_fan_in, piece_memory(i, first, units, slices), mode, slice == 0);
       }
+      first += units;
     }
   }
 

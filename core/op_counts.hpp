@@ -64,6 +64,10 @@ struct NodeCounters {
   std::size_t fan_in = 0;                 // largest number of inputs (axons) of one unit; for a
                                           // population, over all its incoming projections together
   std::size_t synapse_memory_bytes = 0;   // weights, delays and indices this node stores
+  // Convolutions (kernel-sharing projections and layers): its target units come in blocks of
+  // this many (one output channel's plane) that share one slice of the memory above, so a core
+  // holding any unit of a block stores the block's whole slice. 0: the memory is per unit.
+  std::size_t weight_block_units = 0;
   std::size_t state_bytes = 0;            // neuron or layer state it keeps (membranes, accumulators)
   // Largest |output − exact output| so far when the node runs an approximate mode (a delta
   // threshold above 0) and measures it; NaN when it is exact or not measured.

@@ -305,6 +305,7 @@ void EventEngine::build_counters() {
     const auto degree = entry->built->in_degrees(target.size());
     node.fan_in = degree.empty() ? 0 : *std::max_element(degree.begin(), degree.end());
     node.synapse_memory_bytes = entry->built->memory_bytes();
+    node.weight_block_units = entry->built->kernel_block_units();
     node.targets = {target.name()};
     counters_.push_back(std::move(node));
   }

@@ -80,6 +80,10 @@ class Projection {
   [[nodiscard]] std::size_t source_size() const { return sources_; }
   [[nodiscard]] std::size_t synapse_count() const { return convolution_ ? convolution_synapses_ : target_index_.size(); }
   [[nodiscard]] bool is_convolution() const { return convolution_.has_value(); }
+  // A convolution's target units per output channel (its plane): the units sharing one kernel slice.
+  [[nodiscard]] std::size_t kernel_block_units() const {
+    return convolution_ ? convolution_->out_height() * convolution_->out_width() : 0;
+  }
   [[nodiscard]] std::size_t row_length(std::uint32_t source) const;
   // Bytes read per synaptic event: the target index, the weight and the delay where stored per
   // synapse; a convolution reads one kernel weight (its targets are computed).

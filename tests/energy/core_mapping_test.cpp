@@ -323,3 +323,50 @@ TEST_CASE("mapping: min-hops places talking nodes next to each other", "[energy]
   for (const CoreLoad& load : spread.cores()) CHECK(load.x + load.y <= 2);
   CHECK_THROWS_WITH(parse_placement("nearest"), Catch::Contains("fill, balance or min-hops"));
 }
+
+TEST_CASE("mapping: a convolution's feature map is split in whole channels, each core storing its channels' kernel",
+          "[energy][mapping][convolution]") {
+  // A convolution projection onto 8 channels of 25 units (a 5x5 plane), 8 x 36 = 288 kernel
+  // bytes (36 per output channel). Cores of 60 units: 2 whole channels (50 units) per core.
+  auto input = node("in", NodeKind::input, 4);
+  input.targets = {"conv"};
+  auto conv = node("conv", NodeKind::projection, 0, 4, 288);
+  conv.weight_block_units = 25;
+  conv.targets = {"map"};
+  const auto map = node("map", NodeKind::spiking, 200, 0, 0);
+  ChipModel model = chip(8, 1, 60);
+  model.core.synapse_memory_bytes = 1000;
+  const CoreMapping mapping({input, conv, map}, {{"in", "conv"}, {"conv", "map"}}, model);
+  REQUIRE(mapping.cores_used() == 5);  // the input shares the first core; 4 cores of 2 channels
+  std::size_t map_units = 0;
+  for (const auto& core : mapping.cores()) {
+    for (std::size_t k = 0; k < core.nodes.size(); ++k) {
+      if (core.nodes[k] != "map") continue;
+      CHECK(core.node_units[k] == 50);
+      map_units += core.node_units[k];
+      CHECK(core.synapse_memory_bytes == 72);  // 2 channels x 36 bytes: the kernel is not shared across cores
+    }
+  }
+  CHECK(map_units == 200);
+  // Balance keeps whole channels too.
+  const CoreMapping balanced({input, conv, map}, {{"in", "conv"}, {"conv", "map"}}, model, {}, Placement::balance);
+  for (const auto& core : balanced.cores()) {
+    for (std::size_t k = 0; k < core.nodes.size(); ++k) {
+      if (core.nodes[k] == "map") CHECK(core.node_units[k] % 25 == 0);
+    }
+  }
+  // A channel larger than a core: every piece of it stores that channel's whole kernel slice,
+  // and one straddling two channels stores both.
+  auto wide = conv;
+  wide.weight_block_units = 100;  // 2 channels of 100 units, 144 bytes each
+  const auto two_channels = node("map", NodeKind::spiking, 200, 0, 0);
+  const CoreMapping split({input, wide, two_channels}, {{"in", "conv"}, {"conv", "map"}}, chip(8, 1, 60));
+  std::vector<std::size_t> bytes;
+  for (const auto& core : split.cores()) {
+    for (std::size_t k = 0; k < core.nodes.size(); ++k) {
+      if (core.nodes[k] == "map") bytes.push_back(core.synapse_memory_bytes);
+    }
+  }
+  // pieces [0,60) [60,120) [120,180) [180,200): channel 0, channels 0+1, channel 1, channel 1
+  CHECK(bytes == std::vector<std::size_t>{144, 288, 144, 144});
+}
