@@ -179,12 +179,20 @@ void print_table(const std::vector<DigitVariantResult>& results, const DigitsOpt
       std::cout << line;
     }
   }
+  // Which chips could not run which variant, once per chip and reason (the mapping's message).
+  std::vector<std::pair<std::string, std::string>> notes;  // (note, variants)
   for (const DigitVariantResult& r : results) {
     for (const std::string& note : r.left_out) {
-      std::cout << "  (" << examples::to_string(r.spec.variant) << " " << to_string(r.spec.precision)
-                << " left out of chip " << note << ")\n";
+      const std::string variant(examples::to_string(r.spec.variant));
+      auto found = std::find_if(notes.begin(), notes.end(), [&](const auto& n) { return n.first == note; });
+      if (found == notes.end()) {
+        notes.emplace_back(note, variant);
+      } else if (found->second.find(variant) == std::string::npos) {
+        found->second += ", " + variant;
+      }
     }
   }
+  for (const auto& [note, variants] : notes) std::cout << "  left out (" << variants << ") on chip " << note << "\n";
 }
 
 // The goals, stated against what this run measured.
