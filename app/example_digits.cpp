@@ -147,11 +147,17 @@ std::string ticks_text(const DigitRunSpec& spec) {
 }
 
 void print_table(const std::vector<DigitVariantResult>& results, const DigitsOptions& options,
-                 const examples::DigitData& data, std::size_t images) {
+                 const examples::DigitData& data, const examples::ThresholdBalance& balance, std::size_t images) {
   char line[512];
   std::cout << "digits: " << examples::to_string(options.architecture) << ", " << images << " test images ("
-            << data.split << "), threshold balancing at the " << options.percentile << "th percentile, mode "
-            << to_string(options.mode) << "\n\n";
+            << data.split << "), mode " << to_string(options.mode) << "\nthreshold balancing: the "
+            << options.percentile << "th percentile of each spiking layer's positive activations over the "
+            << data.train.size() << " training images:";
+  for (std::size_t k = 0; k < balance.layers.size(); ++k) {
+    std::snprintf(line, sizeof line, " lambda(%s) = %.4g", balance.layers[k].c_str(), balance.lambdas[k]);
+    std::cout << line;
+  }
+  std::cout << "\n\n";
   std::cout << "accuracy\n";
   std::snprintf(line, sizeof line, "  %-7s %-9s %5s %9s %14s\n", "variant", "precision", "T", "accuracy", "spikes/image");
   std::cout << line;
@@ -300,7 +306,7 @@ int run_digits_example(const std::vector<std::string>& args, const InterruptGuar
     for (const Row& row : rows) std::cout << json_row(row) << "\n";
     return exit_ok;
   }
-  print_table(results, run, data, test.size());
+  print_table(results, run, data, models.balance, test.size());
   print_goals(results);
   if (!run.out.empty()) std::cout << "rows: " << run.out << "\n";
   return exit_ok;
