@@ -70,12 +70,20 @@ DigitsOptions digits_options_from(const po::variables_map& values) {
     if (std::find(options.ticks.begin(), options.ticks.end(), t) == options.ticks.end()) options.ticks.push_back(t);
   }
   for (const std::string& item : split_list(values["variants"].as<std::string>())) {
-    if (item == "ann") options.variants.push_back(DigitVariant::ann);
-    else if (item == "snn") options.variants.push_back(DigitVariant::snn);
-    else if (item == "hybrid") options.variants.push_back(DigitVariant::hybrid);
-    else throw InputError(where + "--variants: unknown variant '" + item + "' (expected ann, snn, hybrid)");
+    DigitVariant variant = DigitVariant::ann;
+    if (item == "snn") variant = DigitVariant::snn;
+    else if (item == "hybrid") variant = DigitVariant::hybrid;
+    else if (item != "ann") throw InputError(where + "--variants: unknown variant '" + item + "' (expected ann, snn, hybrid)");
+    if (std::find(options.variants.begin(), options.variants.end(), variant) == options.variants.end()) {
+      options.variants.push_back(variant);
+    }
   }
   if (options.variants.empty()) throw InputError(where + "--variants: name at least one of ann, snn, hybrid");
+  const bool spiking = std::any_of(options.variants.begin(), options.variants.end(),
+                                   [](DigitVariant v) { return v != DigitVariant::ann; });
+  if (options.ticks.empty() && spiking) {
+    throw InputError(where + "--ticks is empty: the snn and the hybrid need at least one T");
+  }
   options.chips = parse_chip_list(values["chips"].as<std::string>());
   options.mode = parse_execution_mode(values["mode"].as<std::string>());
   options.percentile = values["percentile"].as<double>();

@@ -107,6 +107,16 @@ void add_ann_layers(ann::LayerGraph& graph, DigitArchitecture architecture, cons
   graph.add_layer(dense(names::readout, "pool", weights.cnn_fc, first_scale, ann::ActivationKind::identity));
 }
 
+// Every layer of `graph` runs at tick `tick` and not again within `run_ticks` ticks.
+void run_once_at(ann::LayerGraph& graph, Tick tick, Tick run_ticks) {
+  std::vector<std::string> layers;
+  for (const ann::DenseLayerSpec& layer : graph.layers()) layers.push_back(layer.name);
+  for (const std::string& name : layers) {
+    graph.layer(name).period_ticks = run_ticks;
+    graph.layer(name).phase_ticks = tick;
+  }
+}
+
 std::string first_hidden(DigitArchitecture architecture) {
   return architecture == DigitArchitecture::mlp ? "fc1" : "conv";
 }
@@ -198,10 +208,7 @@ Tick build_digit_inference(Simulation& simulation, const DigitModels& models, co
 
   if (spec.variant == DigitVariant::ann) {
     ann::LayerGraph graph = spec.precision == Precision::float32 ? models.graph : models.quantised.at(spec.precision);
-    for (const ann::DenseLayerSpec& layer : std::vector<ann::DenseLayerSpec>(graph.layers())) {
-      graph.layer(layer.name).period_ticks = 2;
-      graph.layer(layer.name).phase_ticks = 1;
-    }
+    run_once_at(graph, 1, 2);
     simulation.add(std::make_unique<ann::DenseEngine>(names::dense, std::move(graph),
                                                       ann::DenseEngineOptions{spec.precision}));
     simulation.connect({{names::image, names::image}, {names::dense, names::input}, 1});
@@ -235,10 +242,7 @@ Tick build_digit_inference(Simulation& simulation, const DigitModels& models, co
   ann::LayerGraph head;
   head.add_input("rates", hidden_size);
   add_ann_layers(head, models.architecture, models.weights, true, models.balance.readout_scale);
-  for (const ann::DenseLayerSpec& layer : std::vector<ann::DenseLayerSpec>(head.layers())) {
-    head.layer(layer.name).period_ticks = t + 4;
-    head.layer(layer.name).phase_ticks = t + 3;
-  }
+  run_once_at(head, t + 3, t + 4);
   head.finalize();
   simulation.add(std::move(snn));
   simulation.add(std::make_unique<bridge::BridgeEngine>(names::bridge, std::move(units)));

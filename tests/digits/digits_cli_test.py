@@ -121,7 +121,7 @@ def main():
                        capture_output=True)
         assert os.path.getsize(png) > 10000
 
-    for args, expected in ((["--ticks", "0"], "--ticks"), (["--ticks", "4,x"], "--ticks"),
+    for args, expected in ((["--ticks", "0"], "--ticks"), (["--ticks", "4,x"], "--ticks"), (["--ticks", ""], "--ticks"),
                            (["--network", "rnn"], "--network 'rnn'"), (["--images", "-1"], "--images"),
                            (["--variants", "ann,cnn"], "unknown variant 'cnn'"), (["--chips", "nochip"], "nochip"),
                            (["--percentile", "0"], "--percentile"), (["--mode", "sometimes"], "sometimes"),
