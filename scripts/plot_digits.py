@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Plot `tandem example digits` rows: test accuracy against energy per inference, one curve per
-variant (ann: one point per precision; snn and hybrid: one point per T, labelled), one panel
-per chip, event-driven (solid) and always-on (dashed). Reads the JSON rows of `--out` or `--json`.
+variant (ann: one point per precision; snn and hybrid: one point per T, labelled; the hybrid once
+per precision of its head), one panel per chip, event-driven (solid) and always-on (dashed). Reads the JSON rows of `--out` or `--json`.
 
     build/app/tandem example digits --out out/digits.jsonl
     /usr/bin/python3 scripts/plot_digits.py out/digits.jsonl -o out/digits.png [--chips tianjic,loihi2]
@@ -17,7 +17,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 FIELDS = {"variant", "precision", "ticks", "chip", "mode", "accuracy", "energy_j_per_inference",
           "latency_s_per_inference"}
-COLOURS = {"ann": "tab:blue", "snn": "tab:orange", "hybrid": "tab:green"}
+# One curve per variant; the hybrid's head runs in three precisions, so one curve per precision.
+CURVES = (("ann", None, "tab:blue"), ("snn", None, "tab:orange"), ("hybrid", "float32", "tab:green"),
+          ("hybrid", "fixed", "tab:olive"), ("hybrid", "tianjic", "tab:cyan"))
 
 
 def read_rows(path):
@@ -51,17 +53,19 @@ def main():
     lines = (len(chips) + columns - 1) // columns
     fig, axes = plt.subplots(lines, columns, figsize=(5.2 * columns, 4.0 * lines), squeeze=False)
     for ax, chip in zip(axes.flat, chips):
-        for variant in ("ann", "snn", "hybrid"):
+        for variant, precision, colour in CURVES:
             for mode, style in (("event", "-o"), ("always-on", "--x")):
-                points = [r for r in rows if r["chip"] == chip and r["variant"] == variant and r["mode"] == mode]
+                points = [r for r in rows if r["chip"] == chip and r["variant"] == variant and r["mode"] == mode
+                          and precision in (None, r["precision"])]
                 if not points:
                     continue
                 points.sort(key=lambda r: (r["ticks"] or 0, r["precision"]))
                 xs = [r["energy_j_per_inference"] for r in points]
                 ys = [100.0 * r["accuracy"] for r in points]
-                ax.plot(xs, ys, style, color=COLOURS[variant], label=f"{variant} {mode}", markersize=4,
+                name = variant if variant != "hybrid" else f"hybrid ({precision} head)"
+                ax.plot(xs, ys, style, color=colour, label=f"{name} {mode}", markersize=4,
                         alpha=1.0 if mode == "event" else 0.5)
-                if mode == "event":
+                if mode == "event" and precision in (None, "float32"):
                     for r, x, y in zip(points, xs, ys):
                         label = f"T={r['ticks']}" if r["ticks"] is not None else r["precision"]
                         ax.annotate(label, (x, y), textcoords="offset points", xytext=(3, -9), fontsize=6)

@@ -23,7 +23,7 @@
 //           at tick T so the encoder's next window (tick T+1) sends nothing.
 //   hybrid  as snn up to the first IF layer; its spikes (ticks 2 … T+1) reach the count decoder
 //           at 3 … T+2 (window T, phase 3), whose rates leave at T+2 and reach the dense head at
-//           T+3, which runs once there (period T+4, phase T+3); T+4 ticks.
+//           T+3, which runs once there (period T+4, phase T+3), in the run's precision; T+4 ticks.
 // Neuron state starts at rest for every image (each inference is its own Simulation).
 
 namespace tandem::examples {
@@ -199,6 +199,24 @@ DigitModels prepare_digit_models(DigitArchitecture architecture, const DigitWeig
     models.quantised.emplace(precision, std::move(quantised));
   }
   models.balance = balance_thresholds(models.graph, calibration, {first_hidden(architecture)}, percentile);
+
+  // The hybrid's head reads rates (spikes per tick) of the first layer; its first weights carry
+  // lambda back. Integer heads are calibrated on the rates the training images would give at
+  // large T: the ANN's activations / lambda, clipped to the one spike per tick a neuron can fire.
+  ann::LayerGraph head;
+  head.add_input("rates", first_hidden_size(architecture));
+  add_ann_layers(head, architecture, weights, true, models.balance.readout_scale);
+  head.finalize();
+  const Eigen::MatrixXf rates =
+      (models.graph.forward(calibration).at(first_hidden(architecture)) / static_cast<float>(models.balance.lambdas.front()))
+          .cwiseMax(0.0F)
+          .cwiseMin(1.0F);
+  for (const Precision precision : {Precision::fixed, Precision::tianjic}) {
+    ann::LayerGraph quantised = head;
+    ann::quantize(quantised, ann::Batch{{"rates", rates}}, precision);
+    models.heads.emplace(precision, std::move(quantised));
+  }
+  models.heads.emplace(Precision::float32, std::move(head));
   return models;
 }
 
@@ -216,8 +234,8 @@ Tick build_digit_inference(Simulation& simulation, const DigitModels& models, co
   }
 
   if (spec.ticks < 1) throw InputError("digits: the " + std::string(to_string(spec.variant)) + " needs T >= 1 ticks");
-  if (spec.precision != Precision::float32) {
-    throw InputError("digits: the " + std::string(to_string(spec.variant)) + " runs in float32 only");
+  if (spec.variant == DigitVariant::snn && spec.precision != Precision::float32) {
+    throw InputError("digits: the snn runs in float32 only");
   }
   const Tick t = spec.ticks;
   auto snn = std::make_unique<neurons::EventEngine>(names::spiking, simulation.settings().time);
@@ -239,14 +257,11 @@ Tick build_digit_inference(Simulation& simulation, const DigitModels& models, co
 
   units.push_back(bridge::make_count_decoder(
       {.name = names::decoder, .channels = hidden_size, .window = {t, 3}, .range = {0.0, 1.0}}));
-  ann::LayerGraph head;
-  head.add_input("rates", hidden_size);
-  add_ann_layers(head, models.architecture, models.weights, true, models.balance.readout_scale);
+  ann::LayerGraph head = models.heads.at(spec.precision);
   run_once_at(head, t + 3, t + 4);
-  head.finalize();
   simulation.add(std::move(snn));
   simulation.add(std::make_unique<bridge::BridgeEngine>(names::bridge, std::move(units)));
-  simulation.add(std::make_unique<ann::DenseEngine>(names::dense, std::move(head)));
+  simulation.add(std::make_unique<ann::DenseEngine>(names::dense, std::move(head), ann::DenseEngineOptions{spec.precision}));
   simulation.connect({{names::spiking, hidden + ".spikes"}, {names::bridge, std::string(names::decoder) + ".in"}, 1});
   simulation.connect({{names::bridge, std::string(names::decoder) + ".out"}, {names::dense, "rates"}, 1});
   return t + 4;

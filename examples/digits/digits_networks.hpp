@@ -46,17 +46,20 @@ struct DigitModels {
   std::map<Precision, ann::LayerGraph> quantised;       // fixed and tianjic, calibrated on training images
   std::map<Precision, ann::QuantizationReport> quantisation_reports;
   ThresholdBalance balance;                             // the SNN conversion (training images)
+  // The hybrid's dense head (input "rates": the first layer's spikes per tick), per precision:
+  // float32, and fixed and tianjic calibrated on the training images' clipped rates.
+  std::map<Precision, ann::LayerGraph> heads;
   DigitWeights weights;
 };
 
-// Builds the float graph, quantises it (fixed, tianjic) and balances the thresholds, all on
+// Builds the float graph and the hybrid's head, quantises them (fixed, tianjic) and balances the thresholds, all on
 // `train` (the training split: nothing of the test split is used).
 DigitModels prepare_digit_models(DigitArchitecture architecture, const DigitWeights& weights, const DigitSet& train,
                                  double percentile = 99.9);
 
 struct DigitRunSpec {
   DigitVariant variant = DigitVariant::ann;
-  Precision precision = Precision::float32;  // ann: float32 | fixed | tianjic; snn and hybrid: float32
+  Precision precision = Precision::float32;  // ann and hybrid (its head): float32 | fixed | tianjic; snn: float32
   Tick ticks = 0;                            // snn and hybrid: ticks the image is presented (T >= 1)
 };
 
