@@ -5,8 +5,8 @@
 // energy and chip time per inference on every chip that can run each, event-driven beside
 // always-on. Prints a table, or JSON rows (--json); docs/digits.md.
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -288,9 +288,11 @@ int run_digits_example(const std::vector<std::string>& args, const InterruptGuar
       "tandem example digits --out out/digits.jsonl && /usr/bin/python3 scripts/plot_digits.py out/digits.jsonl -o out/digits.png"};
   if (!parse_command_line("example digits", args, options, {}, help, values)) return exit_ok;
   const DigitsOptions run = digits_options_from(values);
-  if (!run.out.empty()) {
-    std::ofstream probe(run.out, std::ios::app);
-    if (!probe) throw InputError("tandem example digits: --out '" + run.out + "': cannot write there");
+  if (!run.out.empty()) {  // checked before the run, without creating the file
+    const std::filesystem::path parent = std::filesystem::absolute(run.out).parent_path();
+    if (!std::filesystem::is_directory(parent) || std::filesystem::is_directory(run.out)) {
+      throw InputError("tandem example digits: --out '" + run.out + "': no directory to write it in, or a directory");
+    }
   }
   std::vector<ChipModel> chips;
   for (const std::string& chip : run.chips) chips.push_back(load_chip(chip));

@@ -131,7 +131,8 @@ def main():
                            (["--variants", "ann,cnn"], "unknown variant 'cnn'"), (["--chips", "nochip"], "nochip"),
                            (["--percentile", "0"], "--percentile"), (["--mode", "sometimes"], "sometimes"),
                            (["--chips", "loihi", "--variants", "ann"], "no chip"),
-                           (["--weights", "/nonexistent/w.h5"], "/nonexistent/w.h5"), (["--bogus"], "bogus")):
+                           (["--weights", "/nonexistent/w.h5"], "/nonexistent/w.h5"),
+                           (["--out", "/nonexistent/dir/rows.jsonl"], "--out"), (["--bogus"], "bogus")):
         proc = run(tandem, *args, expect=2)
         assert expected in proc.stderr, (args, proc.stderr)
     print(f"ok ({len(rows)} rows for the MLP)")
