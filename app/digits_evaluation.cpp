@@ -48,7 +48,6 @@ DigitVariantResult evaluate_digit_variant(const examples::DigitModels& models, c
     examples::queue_digit_image(simulation, spec, test.images.col(static_cast<Eigen::Index>(n)));
     simulation.run(ticks);
     const std::size_t decision = examples::digit_decision(simulation, spec);
-    result.decisions.push_back(decision);
     result.correct += decision == test.labels[n] ? 1U : 0U;
     for (const NodeCounters& node : simulation.counters()) result.spikes += static_cast<double>(node.executed[Op::spike]);
     for (std::size_t k = 0; k < ledgers.size(); ++k) {

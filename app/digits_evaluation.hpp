@@ -27,7 +27,6 @@ struct DigitVariantResult {
   std::size_t images = 0;
   std::size_t correct = 0;
   double spikes = 0.0;  // spikes and events sent by every node, summed over the images
-  std::vector<std::size_t> decisions;      // per image
   std::vector<DigitChipFigures> chips;     // the chips that can run the variant, in the order given
   std::vector<std::string> left_out;       // "chip: reason" for the others
 

@@ -223,7 +223,7 @@ void print_goals(const std::vector<DigitVariantResult>& results) {
     if (r.spec.precision == Precision::fixed) int8_ann = &r;
   }
   char line[256];
-  std::cout << "\ngoals\n";
+  std::cout << "\ngoals (on these " << results.front().images << " test images)\n";
   if (int8_ann != nullptr) {
     std::snprintf(line, sizeof line, "  int8 ANN >= 95 %%: %.2f %% — %s\n", 100.0 * int8_ann->accuracy(),
                   int8_ann->accuracy() >= 0.95 ? "met" : "NOT met");

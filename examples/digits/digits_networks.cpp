@@ -195,7 +195,7 @@ DigitModels prepare_digit_models(DigitArchitecture architecture, const DigitWeig
   const ann::Batch calibration{{names::input, train.images}};
   for (const Precision precision : {Precision::fixed, Precision::tianjic}) {
     ann::LayerGraph quantised = models.graph;
-    models.quantisation_reports[precision] = ann::quantize(quantised, calibration, precision);
+    ann::quantize(quantised, calibration, precision);
     models.quantised.emplace(precision, std::move(quantised));
   }
   models.balance = balance_thresholds(models.graph, calibration, {first_hidden(architecture)}, percentile);

@@ -44,7 +44,6 @@ struct DigitModels {
   DigitArchitecture architecture = DigitArchitecture::mlp;
   ann::LayerGraph graph;                                // float32; input "pixels", output "logits"
   std::map<Precision, ann::LayerGraph> quantised;       // fixed and tianjic, calibrated on training images
-  std::map<Precision, ann::QuantizationReport> quantisation_reports;
   ThresholdBalance balance;                             // the SNN conversion (training images)
   // The hybrid's dense head (input "rates": the first layer's spikes per tick), per precision:
   // float32, and fixed and tianjic calibrated on the training images' clipped rates.
