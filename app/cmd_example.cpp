@@ -1,4 +1,4 @@
-// `tandem example NAME [options]`: runs one closed-loop example (the list: tandem example
+// `tandem example NAME [options]`: runs one example (the list: tandem example
 // --help). Each example parses its own options in app/example_<name>.cpp; adding one is a
 // declaration and a table line here.
 #include <array>
@@ -15,6 +15,7 @@ namespace tandem::app {
 
 int run_cartpole_example(const std::vector<std::string>& args, const InterruptGuard& interrupt);
 int run_bicycle_example(const std::vector<std::string>& args, const InterruptGuard& interrupt);
+int run_digits_example(const std::vector<std::string>& args, const InterruptGuard& interrupt);
 
 namespace {
 
@@ -29,6 +30,8 @@ constexpr std::array all_examples = {
             run_cartpole_example},
     Example{"bicycle", "hybrid SNN+ANN controller keeping the bicycle upright (Tianjic-style), with energy and traces",
             run_bicycle_example},
+    Example{"digits", "8x8 handwritten digits as ANN, converted SNN and hybrid: accuracy, energy and latency per inference",
+            run_digits_example},
 };
 
 }  // namespace
@@ -36,7 +39,7 @@ constexpr std::array all_examples = {
 int run_example_command(const std::vector<std::string>& args, const InterruptGuard& interrupt) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
     std::cout << "usage: tandem example NAME [options]   (tandem example NAME --help for its options)\n\n"
-              << "Runs a closed-loop example network and reports its result and energy.\n\nexamples:\n";
+              << "Runs an example network and reports its result and energy.\n\nexamples:\n";
     for (const auto& example : all_examples) std::cout << "  " << example.name << "  " << example.summary << "\n";
     return args.empty() ? exit_bad_input : exit_ok;
   }

@@ -183,6 +183,20 @@ RunSession::RunSession(Simulation& simulation, RunOutputOptions options, std::st
 
 RunSession::~RunSession() = default;
 
+ChipModel chip_with_core_limit(const ChipModel& chip, std::size_t neurons_per_core) {
+  ChipModel placed = chip;
+  if (neurons_per_core > 0) {
+    if (neurons_per_core > chip.core.neurons) {
+      throw InputError("--neurons-per-core " + std::to_string(neurons_per_core) + ": a core of chip '" + chip.name +
+                       "' holds at most " + std::to_string(chip.core.neurons) + " units");
+    }
+    placed.core.neurons = neurons_per_core;
+  } else if (chip.mapping_neurons_per_core > 0) {
+    placed.core.neurons = chip.mapping_neurons_per_core;
+  }
+  return placed;
+}
+
 Recorder* RunSession::recorder() { return trace_.get(); }
 
 std::string RunSession::report_path(std::size_t k) const {
@@ -200,16 +214,7 @@ void RunSession::start() {
   std::vector<ChipModel> mapped;
   for (const ChipModel& chip : chips_) {
     try {
-      ChipModel placed = chip;
-      if (options_.neurons_per_core > 0) {
-        if (options_.neurons_per_core > chip.core.neurons) {
-          throw InputError("--neurons-per-core " + std::to_string(options_.neurons_per_core) + ": a core of chip '" +
-                           chip.name + "' holds at most " + std::to_string(chip.core.neurons) + " units");
-        }
-        placed.core.neurons = options_.neurons_per_core;
-      } else if (chip.mapping_neurons_per_core > 0) {
-        placed.core.neurons = chip.mapping_neurons_per_core;
-      }
+      const ChipModel placed = chip_with_core_limit(chip, options_.neurons_per_core);
       const Placement placement = options_.placement.value_or(parse_placement(chip.mapping_placement));
       ledgers_.push_back(std::make_unique<EnergyLedger>(
           simulation_, placed,

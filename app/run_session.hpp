@@ -60,6 +60,10 @@ BoardLayout parse_board(const std::string& text);
 // "a,b,c" or "all" -> the chip specs to price a run on; InputError for an empty or repeated one.
 std::vector<std::string> parse_chip_list(const std::string& text);
 
+// `chip` as a run maps onto it: at most `neurons_per_core` units per core (0: the chip file's
+// mapping.neurons_per_core, else a core's capacity); InputError when that exceeds the capacity.
+ChipModel chip_with_core_limit(const ChipModel& chip, std::size_t neurons_per_core);
+
 // "NODE.VARIABLE[,every=N][,units=A-B;C]" -> Probe; InputError naming the text otherwise.
 Probe parse_probe(const std::string& text);
 
