@@ -141,7 +141,7 @@ int run_cartpole_camera_example(const std::vector<std::string>& args, const Inte
     ("train", po::bool_switch(), "regenerate the policy weights first (DAgger on the LQR teacher), then run")
     ("weights", po::value<std::string>(),
      "weights file to use (and to write with --train); default: the shipped examples/cartpole_camera/weights.h5")
-    ("train-iterations", po::value<long long>()->default_value(6), "--train: DAgger iterations")
+    ("train-iterations", po::value<long long>()->default_value(10), "--train: DAgger iterations")
     ("train-episodes", po::value<long long>()->default_value(20), "--train: episodes collected per iteration")
     ("json", po::value<std::string>()->default_value(""), "write the headline figures (balanced, energy and latency per step per chip) as JSON");
   RunOutputOptions output_defaults;

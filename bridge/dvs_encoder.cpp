@@ -29,9 +29,9 @@ class DvsEncoder final : public Unit {
   void reset(const RunContext& context) override {
     const std::size_t n = params_.pixels;
     held_ = Eigen::VectorXf::Zero(static_cast<Eigen::Index>(n));
-    const double dark = std::log(params_.epsilon);
-    log_.assign(n, dark);
-    reference_.assign(n, dark);
+    dark_ = std::log(params_.epsilon);
+    log_.assign(n, dark_);
+    level_.assign(n, 0);
     last_event_.assign(n, never);
     active_.reset(n);
     noise_p_ = params_.noise_rate_hz * context.time.dt_ms() / 1000.0;
@@ -78,15 +78,22 @@ class DvsEncoder final : public Unit {
   }
 
  private:
+  // R = ln(epsilon) + level·threshold, formed afresh (never accumulated, so it carries no drift).
+  [[nodiscard]] double reference(std::uint32_t p) const {
+    return dark_ + static_cast<double>(level_[p]) * params_.threshold;
+  }
+  // |L - R| >= threshold, up to a relative 1e-9: a pixel that returns to a level it had (e.g.
+  // dark again) is exactly k thresholds from R, and rounding must not swallow the k-th event —
+  // it would leave the pixel's events summing to one level off for good.
   [[nodiscard]] bool pending(std::uint32_t p) const {
-    return std::abs(log_[p] - reference_[p]) >= params_.threshold;
+    return std::abs(log_[p] - reference(p)) >= params_.threshold * (1.0 - 1e-9);
   }
   [[nodiscard]] bool refractory(std::uint32_t p, Tick t) const {
     return t - last_event_[p] <= params_.refractory_ticks;
   }
 
   void fire(std::uint32_t p, Tick t, bool on) {
-    reference_[p] += on ? params_.threshold : -params_.threshold;
+    level_[p] += on ? 1 : -1;
     last_event_[p] = t;
     (on ? on_ : off_).push_back(p);
   }
@@ -94,7 +101,7 @@ class DvsEncoder final : public Unit {
   // The pixel's comparison in tick t.
   void check(std::uint32_t p, Tick t) {
     if (refractory(p, t) || !pending(p)) return;
-    fire(p, t, log_[p] > reference_[p]);
+    fire(p, t, log_[p] > reference(p));
   }
 
   // Noise draws falling in tick t: sequence positions t·N … t·N + N - 1.
@@ -121,7 +128,8 @@ class DvsEncoder final : public Unit {
   DvsEncoderParams params_;
   Eigen::VectorXf held_;            // the intensities as they arrived
   std::vector<double> log_;         // ln(max(I, 0) + epsilon)
-  std::vector<double> reference_;   // R: the log intensity at the last event
+  std::vector<std::int64_t> level_; // R in thresholds above ln(epsilon): ON events - OFF events
+  double dark_ = 0.0;               // ln(epsilon)
   std::vector<Tick> last_event_;
   ChannelSet active_;
   std::vector<std::uint32_t> on_;   // this tick's events, pixel indices

@@ -4,7 +4,8 @@
 //
 // Per pixel p (input I_p >= 0, clamped; L_p = ln(I_p + epsilon); reference R_p, at reset
 // ln(epsilon), i.e. the sensor starts from a dark scene), in every tick t:
-//   if t is not within refractory_ticks after p's last event and |L_p - R_p| >= threshold:
+//   if t is not within refractory_ticks after p's last event and |L_p - R_p| >= threshold
+//   (compared up to a relative 1e-9, so that a return to an earlier level sends every event):
 //     L_p > R_p: ON event (output channel p),       R_p += threshold
 //     L_p < R_p: OFF event (output channel N + p),  R_p -= threshold
 // At most one event per pixel per tick, so a change of k thresholds leaves as a burst of k

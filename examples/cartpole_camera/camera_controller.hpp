@@ -46,7 +46,7 @@ struct CameraControllerConfig {
   Tick ticks_per_step = 20;
   environments::CartPoleCameraParams camera;
   // DVS: contrast threshold in ln units, refractory period, background noise.
-  double dvs_threshold = 0.05;
+  double dvs_threshold = 0.02;
   Tick dvs_refractory_ticks = 0;
   double dvs_noise_rate_hz = 0.0;
   double dvs_epsilon = 1.0;

@@ -66,12 +66,28 @@ TEST_CASE("dvs encoder: negative intensities count as 0, a return to dark sends 
     auto dvs = make_dvs_encoder({.name = "dvs", .pixels = 1, .threshold = 1.0});
     return run_unit(*dvs, frames_in({frame(0, {1.0F}), frame(4, {dark})}), 10, ExecutionMode::event).spikes;
   };
+  // Back to dark, the pixel is exactly 2 thresholds from R: both OFF events go out, whatever the
+  // rounding of ln — the events sum to zero again.
   const SpikeBatch negative = run(-5.0F);
   CHECK(same_spikes(negative, run(0.0F)));
-  REQUIRE(negative.size() >= 3);
-  CHECK(same_spikes(spikes_of({{negative.tick[0], negative.index[0]}, {negative.tick[1], negative.index[1]},
-                               {negative.tick[2], negative.index[2]}}),
-                    spikes_of({{0, 0}, {1, 0}, {4, 1}})));
+  CHECK(same_spikes(negative, spikes_of({{0, 0}, {1, 0}, {4, 1}, {5, 1}})));
+}
+
+TEST_CASE("dvs encoder: after any excursion a pixel's events sum to its level again", "[bridge][dvs]") {
+  // eps 1, threshold 0.02: 0 -> 1 is ln 2 / 0.02 = 34 levels; back to 0 must send 34 OFF events
+  // (the last one exactly at the threshold). Steps through grey levels on the way.
+  auto dvs = make_dvs_encoder({.name = "dvs", .pixels = 1, .threshold = 0.02, .epsilon = 1.0});
+  std::vector<DenseFrame> frames;
+  const float levels[] = {1.0F, 0.3F, 0.9F, 0.0F, 0.55F, 0.0F};
+  for (std::size_t k = 0; k < 6; ++k) frames.push_back(frame(static_cast<Tick>(100 * k), {levels[k]}));
+  const UnitRun run = run_unit(*dvs, frames_in(frames), 600, ExecutionMode::event);
+  long net = 0;
+  for (std::size_t i = 0; i < run.spikes.size(); ++i) net += run.spikes.index[i] == 0 ? 1 : -1;
+  CHECK(net == 0);
+  // Levels k (R = 0.02 k): 0 -> 34 (ln 2 = 0.693: 34 ON), -> 14 (ln 1.3 = 0.262: 20 OFF), -> 32
+  // (ln 1.9 = 0.642: 18 ON), -> 0 (32 OFF, the last exactly at the threshold), -> 21 (ln 1.55 =
+  // 0.438: 21 ON), -> 0 (21 OFF).
+  CHECK(run.spikes.size() == 34 + 20 + 18 + 32 + 21 + 21);
 }
 
 TEST_CASE("dvs encoder: noise events are seeded, about rate x dt x pixels x ticks, and self-correcting",
