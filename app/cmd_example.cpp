@@ -14,6 +14,7 @@
 namespace tandem::app {
 
 int run_cartpole_example(const std::vector<std::string>& args, const InterruptGuard& interrupt);
+int run_cartpole_camera_example(const std::vector<std::string>& args, const InterruptGuard& interrupt);
 int run_bicycle_example(const std::vector<std::string>& args, const InterruptGuard& interrupt);
 int run_digits_example(const std::vector<std::string>& args, const InterruptGuard& interrupt);
 
@@ -28,6 +29,9 @@ struct Example {
 constexpr std::array all_examples = {
     Example{"cartpole", "hybrid SNN+ANN controller balancing the cart-pole, with energy and traces",
             run_cartpole_example},
+    Example{"cartpole-camera",
+            "the cart-pole from an event camera: DVS -> spiking convolution and pooling -> dense policy",
+            run_cartpole_camera_example},
     Example{"bicycle", "hybrid SNN+ANN controller keeping the bicycle upright (Tianjic-style), with energy and traces",
             run_bicycle_example},
     Example{"digits", "8x8 handwritten digits as ANN, converted SNN and hybrid: accuracy, energy and latency per inference",

@@ -40,7 +40,8 @@ examples::TrainingProgress start_training_report(std::uint64_t seed, const std::
             << ")\n";
   return [outcome](std::size_t iteration, const examples::TrainingIteration& it) {
     std::cout << "  iteration " << iteration << ": " << it.successes << "/" << it.episodes << " episodes " << outcome
-              << " while collecting, " << it.samples << " samples\n";
+              << " while collecting, " << it.samples << " samples, fit explains " << it.explained
+              << " of the teacher's variance\n";
   };
 }
 

@@ -1,7 +1,10 @@
 #include "bridge/unit_kinds.hpp"
 
+#include <cmath>
+
 #include "bridge/delta_coding.hpp"
 #include "bridge/dense_passthrough.hpp"
+#include "bridge/dvs_encoder.hpp"
 #include "bridge/exponential_decoder.hpp"
 #include "bridge/poisson_encoder.hpp"
 #include "bridge/window_decoders.hpp"
@@ -59,6 +62,17 @@ DeltaEncoderParams delta_encoder_params(const UnitRequest& request, UnitSettings
           .thresholds = settings.numbers("thresholds"), .output = output, .input_width = request.input_width};
 }
 
+// Grey levels in (one per pixel); `refractory_ticks` must be a whole number.
+DvsEncoderParams dvs_params(const UnitRequest& request, UnitSettings& settings) {
+  const double refractory = settings.number("refractory_ticks", 0.0);
+  if (!(refractory >= 0.0) || refractory != std::floor(refractory) || refractory > 1e9) {
+    settings.reject_input("refractory_ticks must be a whole number >= 0, got " + format_number(refractory));
+  }
+  return {.name = request.name, .pixels = request.input_width, .threshold = settings.number("threshold", 0.2),
+          .refractory_ticks = static_cast<Tick>(refractory), .noise_rate_hz = settings.number("noise_rate_hz", 0.0),
+          .epsilon = settings.number("epsilon", 0.1)};
+}
+
 }  // namespace
 
 const std::vector<UnitKind>& unit_kinds() {
@@ -82,6 +96,8 @@ const std::vector<UnitKind>& unit_kinds() {
        [](R r, S s) { return make_delta_encoder(delta_encoder_params(r, s, DeltaOutput::on_off_spikes)); }},
       {"delta_encoder_graded", "value change -> graded spike",
        [](R r, S s) { return make_delta_encoder(delta_encoder_params(r, s, DeltaOutput::graded)); }},
+      {"dvs_encoder", "grey levels -> ON/OFF events on log-intensity change (event camera)",
+       [](R r, S s) { return make_dvs_encoder(dvs_params(r, s)); }},
       {"current_injection", "value -> current", [](R r, S s) { return make_current_injection(affine(r, s)); }},
       {"population_current", "value -> tuning-curve currents",
        [](R r, S s) {

@@ -3,11 +3,14 @@
 #include <Eigen/Cholesky>
 #include <algorithm>
 
+#include "core/error.hpp"
+
 namespace tandem::examples {
 
 RidgeAccumulator::RidgeAccumulator(std::size_t features, std::size_t targets)
     : gram_(Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(features + 1), static_cast<Eigen::Index>(features + 1))),
       moment_(Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(features + 1), static_cast<Eigen::Index>(targets))),
+      squares_(Eigen::VectorXd::Zero(static_cast<Eigen::Index>(targets))),
       row_(static_cast<Eigen::Index>(features + 1)) {}
 
 void RidgeAccumulator::add(const Eigen::VectorXf& features, std::span<const double> targets) {
@@ -15,7 +18,11 @@ void RidgeAccumulator::add(const Eigen::VectorXf& features, std::span<const doub
   row_.head(n) = features.cast<double>();
   row_[n] = 1.0;
   gram_.selfadjointView<Eigen::Lower>().rankUpdate(row_);
-  for (Eigen::Index j = 0; j < moment_.cols(); ++j) moment_.col(j) += targets[static_cast<std::size_t>(j)] * row_;
+  for (Eigen::Index j = 0; j < moment_.cols(); ++j) {
+    const double y = targets[static_cast<std::size_t>(j)];
+    moment_.col(j) += y * row_;
+    squares_[j] += y * y;
+  }
   ++samples_;
 }
 
@@ -35,9 +42,25 @@ void RidgeAccumulator::solve(double ridge, Eigen::MatrixXf& weight, Eigen::Vecto
   }
 }
 
+double RidgeAccumulator::explained(std::size_t target, const Eigen::MatrixXf& weight, const Eigen::VectorXf& bias) const {
+  const auto j = static_cast<Eigen::Index>(target);
+  const Eigen::Index n = gram_.rows() - 1;
+  Eigen::VectorXd s(n + 1);
+  s.head(n) = weight.row(j).transpose().cast<double>();
+  s[n] = bias[j];
+  // |X s - y|^2 = s'G s - 2 s'X'y + y'y, all from the accumulated sums.
+  const Eigen::MatrixXd gram = gram_.selfadjointView<Eigen::Lower>();
+  const double residual = s.dot(gram * s) - 2.0 * s.dot(moment_.col(j)) + squares_[j];
+  const double count = gram_(n, n);
+  const double mean = count > 0.0 ? moment_(n, j) / count : 0.0;
+  const double total = squares_[j] - count * mean * mean;
+  return total > 0.0 ? 1.0 - residual / total : 1.0;
+}
+
 DaggerTap::DaggerTap(DaggerTapSettings settings, std::size_t observation_width, std::size_t features,
                      environments::Controller teacher, RidgeAccumulator& data)
     : settings_(std::move(settings)), teacher_(std::move(teacher)), data_(data) {
+  if (settings_.history_steps > 1) throw InputError(settings_.name + ": history_steps must be 0 or 1");
   const std::size_t actions = settings_.label_clip.size();
   ports_ = {PortSpec{"observation", PortKind::dense, PortDirection::in, observation_width, settings_.name},
             PortSpec{"features", PortKind::dense, PortDirection::in, features, settings_.name},
@@ -48,6 +71,7 @@ DaggerTap::DaggerTap(DaggerTapSettings settings, std::size_t observation_width, 
 void DaggerTap::reset(const RunContext& context) {
   observation_ = Eigen::VectorXf::Zero(static_cast<Eigen::Index>(ports_[0].width));
   features_ = Eigen::VectorXf::Zero(static_cast<Eigen::Index>(ports_[1].width));
+  sample_ = Eigen::VectorXf::Zero(static_cast<Eigen::Index>(ports_[1].width * (1 + settings_.history_steps)));
   policy_ = Eigen::VectorXf::Zero(static_cast<Eigen::Index>(ports_[2].width));
   observation_values_.assign(ports_[0].width, 0.0);
   teacher_action_.assign(ports_[2].width, 0.0);
@@ -76,7 +100,13 @@ void DaggerTap::advance(const Epoch& epoch, const Mailbox& inbox, Mailbox& outbo
     for (std::size_t j = 0; j < label.size(); ++j) {
       label[j] = std::clamp(teacher_action_[j], -settings_.label_clip[j], settings_.label_clip[j]);
     }
-    data_.add(features_, label);
+    if (settings_.history_steps == 0) {
+      data_.add(features_, label);
+    } else {
+      sample_.tail(features_.size()) = sample_.head(features_.size());
+      sample_.head(features_.size()) = features_;
+      data_.add(sample_, label);
+    }
     const bool teacher_acts = random_.bernoulli(settings_.teacher_share);
     Eigen::VectorXf action = policy_;
     if (teacher_acts) {

@@ -23,10 +23,14 @@ class RidgeAccumulator {
   // Solves the normal equations (X^T X + ridge I) [w_j; b_j] = X^T y_j per target. Returns the
   // weights [targets x features] and biases [targets].
   void solve(double ridge, Eigen::MatrixXf& weight, Eigen::VectorXf& bias) const;
+  // The share of target j's variance the fit (weight row j, bias j) explains on the samples so
+  // far: 1 - residual sum of squares / total sum of squares (1 when the targets do not vary).
+  [[nodiscard]] double explained(std::size_t target, const Eigen::MatrixXf& weight, const Eigen::VectorXf& bias) const;
 
  private:
   Eigen::MatrixXd gram_;  // [features + 1]^2, last row/column: the constant 1 (bias)
   Eigen::MatrixXd moment_;  // [features + 1] x targets
+  Eigen::VectorXd squares_;  // sum of y_j^2 per target
   Eigen::VectorXd row_;
   std::size_t samples_ = 0;
 };
@@ -37,10 +41,14 @@ struct DaggerTapSettings {
   Tick phase = 15;               // the tick within each step at which the policy's action arrives
   double teacher_share = 1.0;    // probability that the teacher, not the policy, acts in a step
   std::vector<double> label_clip;  // teacher action j is clipped to ±label_clip[j] before fitting
+  // 1: each sample's features are [f_k; f_(k-1)], the features of this step and of the step
+  // before (zeros before the first), for a policy that also reads its input one step late.
+  std::size_t history_steps = 0;   // 0 or 1
 };
 
 // Ports: in "observation" (observation width), in "features" (feature count), in "policy" and
-// out "action" (action width = label_clip.size()). At ticks t = k P + phase it adds (features,
+// out "action" (action width = label_clip.size()). At ticks t = k P + phase it adds (features
+// (with history_steps 1: followed by those of the previous sample),
 // clip(teacher(observation))) to `data` and emits the acting action stamped t. Its counters
 // are empty: it is not part of the chip.
 class DaggerTap : public Engine {
@@ -63,6 +71,7 @@ class DaggerTap : public Engine {
   std::vector<PortSpec> ports_;
   Eigen::VectorXf observation_;
   Eigen::VectorXf features_;
+  Eigen::VectorXf sample_;  // features_, then the previous sample's features_ (history_steps 1)
   Eigen::VectorXf policy_;
   std::vector<double> observation_values_;
   std::vector<double> teacher_action_;

@@ -8,39 +8,36 @@
 
 namespace tandem::examples {
 
-TrainingResult train_hybrid_controller(const HybridControllerConfig& config, const TrainingProblem& problem,
-                                       const TrainingSettings& settings, const TrainingProgress& progress) {
-  config.validate();
-  if (problem.label_clip.size() != config.action_width) {
-    throw InputError(config.label + ": training needs one label clip per action (" +
-                     std::to_string(config.action_width) + "), got " + std::to_string(problem.label_clip.size()));
-  }
-  const std::size_t features = config.feature_count();
-
+TrainingResult train_by_dagger(const DaggerLoop& loop, const environments::Controller& teacher,
+                               const std::vector<double>& label_clip, const TrainingSettings& settings,
+                               const TrainingProgress& progress) {
+  const std::size_t inputs = loop.features * (1 + loop.history_steps);
+  const auto actions = static_cast<Eigen::Index>(label_clip.size());
   TrainingResult result;
-  result.weights.policy.weight =
-      Eigen::MatrixXf::Zero(static_cast<Eigen::Index>(config.action_width), static_cast<Eigen::Index>(features));
-  result.weights.policy.bias = Eigen::VectorXf::Zero(static_cast<Eigen::Index>(config.action_width));
-  RidgeAccumulator data(features, config.action_width);
+  ann::DenseWeights& policy = result.weights.policy;
+  policy.weight = Eigen::MatrixXf::Zero(actions, static_cast<Eigen::Index>(inputs));
+  policy.bias = Eigen::VectorXf::Zero(actions);
+  RidgeAccumulator data(inputs, label_clip.size());
 
   for (std::size_t iteration = 0; iteration < settings.iterations; ++iteration) {
     // Each iteration its own seed, so its episodes differ from the previous ones.
     Simulation simulation(
-        {.time = TimeBase{config.dt_ms}, .seed = environments::episode_seed(settings.seed, iteration), .interrupt = settings.interrupt});
+        {.time = TimeBase{loop.dt_ms}, .seed = environments::episode_seed(settings.seed, iteration), .interrupt = settings.interrupt});
     DaggerTapSettings tap{.name = "dagger",
-                          .ticks_per_step = config.ticks_per_step,
-                          .phase = config.policy_phase() + 1,
+                          .ticks_per_step = loop.ticks_per_step,
+                          .phase = loop.tap_phase,
                           .teacher_share = iteration == 0 ? 1.0 : std::ldexp(1.0, -static_cast<int>(iteration)),
-                          .label_clip = problem.label_clip};
-    simulation.add(std::make_unique<DaggerTap>(tap, config.observation_width, features, problem.teacher, data));
-    auto& environment = add_hybrid_controller(simulation, problem.make_environment(settings.max_steps), config,
-                                              result.weights, {.action_tap = "dagger"});
-    run_until_episodes(environment, settings.episodes_per_iteration, config.ticks_per_step, simulation.now(),
+                          .label_clip = label_clip,
+                          .history_steps = loop.history_steps};
+    simulation.add(std::make_unique<DaggerTap>(tap, loop.observation_width, loop.features, teacher, data));
+    auto& environment = loop.build(simulation, policy, tap.name, settings.max_steps);
+    run_until_episodes(environment, settings.episodes_per_iteration, loop.ticks_per_step, simulation.now(),
                        [&](Tick ticks) { simulation.run(ticks); });
 
-    data.solve(settings.ridge, result.weights.policy.weight, result.weights.policy.bias);
+    data.solve(settings.ridge, policy.weight, policy.bias);
 
     TrainingIteration summary{.samples = data.samples(), .successes = 0,
+                              .explained = data.explained(0, policy.weight, policy.bias),
                               .episodes = settings.episodes_per_iteration};
     for (std::size_t k = 0; k < settings.episodes_per_iteration; ++k) {
       summary.successes += environment.finished_episodes()[k].success ? 1U : 0U;
@@ -49,6 +46,28 @@ TrainingResult train_hybrid_controller(const HybridControllerConfig& config, con
     if (progress) progress(iteration, summary);
   }
   return result;
+}
+
+TrainingResult train_hybrid_controller(const HybridControllerConfig& config, const TrainingProblem& problem,
+                                       const TrainingSettings& settings, const TrainingProgress& progress) {
+  config.validate();
+  if (problem.label_clip.size() != config.action_width) {
+    throw InputError(config.label + ": training needs one label clip per action (" +
+                     std::to_string(config.action_width) + "), got " + std::to_string(problem.label_clip.size()));
+  }
+  const DaggerLoop loop{
+      .dt_ms = config.dt_ms,
+      .ticks_per_step = config.ticks_per_step,
+      .tap_phase = config.policy_phase() + 1,
+      .observation_width = config.observation_width,
+      .features = config.feature_count(),
+      .history_steps = 0,
+      .build = [&](Simulation& simulation, const ann::DenseWeights& policy, const std::string& tap,
+                   std::int64_t max_steps) -> environments::EnvironmentEngine& {
+        return add_hybrid_controller(simulation, problem.make_environment(max_steps), config,
+                                     HybridControllerWeights{policy}, {.action_tap = tap});
+      }};
+  return train_by_dagger(loop, problem.teacher, problem.label_clip, settings, progress);
 }
 
 }  // namespace tandem::examples

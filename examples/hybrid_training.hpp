@@ -37,6 +37,7 @@ struct TrainingProblem {
 struct TrainingIteration {
   std::size_t samples = 0;     // aggregated samples after this iteration
   std::size_t successes = 0;   // episodes of this iteration that reached max_steps
+  double explained = 0.0;      // share of the teacher's first action's variance the fit explains
   std::size_t episodes = 0;
 };
 
@@ -50,6 +51,30 @@ using TrainingProgress = std::function<void(std::size_t iteration, const Trainin
 
 TrainingResult train_hybrid_controller(const HybridControllerConfig& config, const TrainingProblem& problem,
                                        const TrainingSettings& settings, const TrainingProgress& progress = {});
+
+// The closed loop DAgger drives, for any controller whose last stage is one linear policy layer:
+// `build` adds the environment (episode cap max_steps) and the controller with `policy` to the
+// simulation, wired through the DaggerTap engine named `tap` as HybridWiring describes, and
+// returns the environment engine. The tap samples at tick phase `tap_phase` of each step;
+// `features` is the width of its features port, history_steps as DaggerTapSettings (the fitted
+// policy then has features·(1 + history_steps) inputs).
+struct DaggerLoop {
+  double dt_ms = 1.0;
+  Tick ticks_per_step = 20;
+  Tick tap_phase = 19;
+  std::size_t observation_width = 0;
+  std::size_t features = 0;
+  std::size_t history_steps = 0;
+  std::function<environments::EnvironmentEngine&(Simulation& simulation, const ann::DenseWeights& policy,
+                                                 const std::string& tap, std::int64_t max_steps)>
+      build;
+};
+
+// DAgger with `teacher` (labels clipped to label_clip, one per action) and a ridge fit of the
+// policy on all samples so far, after each iteration (TrainingSettings). Deterministic.
+TrainingResult train_by_dagger(const DaggerLoop& loop, const environments::Controller& teacher,
+                               const std::vector<double>& label_clip, const TrainingSettings& settings,
+                               const TrainingProgress& progress = {});
 
 // Writes /policy (weight [out x in], bias [out], float32) plus root attributes
 // `description` (what the layers are, `readme` the documentation) and `training` (how to
