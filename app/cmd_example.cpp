@@ -1,6 +1,7 @@
 // `tandem example NAME [options]`: runs one example (the list: tandem example
 // --help). Each example parses its own options in app/example_<name>.cpp; adding one is a
 // declaration and a table line here.
+#include <algorithm>
 #include <array>
 #include <iostream>
 #include <span>
@@ -44,7 +45,11 @@ int run_example_command(const std::vector<std::string>& args, const InterruptGua
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
     std::cout << "usage: tandem example NAME [options]   (tandem example NAME --help for its options)\n\n"
               << "Runs an example network and reports its result and energy.\n\nexamples:\n";
-    for (const auto& example : all_examples) std::cout << "  " << example.name << "  " << example.summary << "\n";
+    std::size_t width = 0;  // names in one column
+    for (const auto& example : all_examples) width = std::max(width, example.name.size());
+    for (const auto& example : all_examples) {
+      std::cout << "  " << example.name << std::string(width - example.name.size() + 2, ' ') << example.summary << "\n";
+    }
     return args.empty() ? exit_bad_input : exit_ok;
   }
   for (const auto& example : all_examples) {
