@@ -33,6 +33,7 @@ struct NirImportOptions {
   double loihi_scale = 0.0;
   // How the file is read (core/contained_read.hpp): in a child process first, by default.
   ContainmentLimits read_limits;
+  std::size_t threads = 1;  // the run's threads (no result depends on them)
 };
 
 // What became of the graph's nodes.
