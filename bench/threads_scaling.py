@@ -3,7 +3,8 @@
 with every thread count in turn, alternating (1, 2, 1, 2, ...) so that a change of load on a shared
 machine hits every count alike, and prints per benchmark and thread count the median wall time,
 its spread, the speed-up over one thread and the load average seen around the runs. It also checks
-that every thread count gave the same spikes and synaptic events (the runs must be the same run).
+that every thread count gave the same spikes and synaptic events (the runs must be the same run),
+and how many cores the machine gave us before and after (two single-threaded runs side by side).
 
 usage: threads_scaling.py [--tandem build/app/tandem] [--bench coba,brunel] [--threads 1,2]
                           [--repeat 5] [--json] [-- extra bench options, e.g. --duration-ms 100]
@@ -29,6 +30,16 @@ def run_once(tandem, bench, threads, extra):
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def free_cores(tandem):
+    """How many cores the machine gives us now: two single-threaded COBA runs side by side take as
+    long as one alone on two free cores, twice as long on one (other work on a shared machine)."""
+    alone = run_once(tandem, "coba", 1, ["--duration-ms", "300"])["wall_s"]
+    pair = [subprocess.Popen([tandem, "bench", "coba", "--json", "--duration-ms", "300"], stdout=subprocess.PIPE, text=True)
+            for _ in range(2)]
+    together = [json.loads(p.communicate()[0].strip().splitlines()[-1])["wall_s"] for p in pair]
+    return round(2 * alone / statistics.mean(together), 2)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tandem", default="build/app/tandem")
@@ -47,6 +58,7 @@ def main():
         print("threads_scaling.py: --repeat and --threads must be >= 1", file=sys.stderr)
         return 2
     failed = False
+    cores_before = free_cores(args.tandem)
     for bench in args.bench.split(","):
         walls = {t: [] for t in counts}
         results = {}
@@ -77,6 +89,8 @@ def main():
                 print(f"{bench:8s} threads {threads:3d}: median {median:8.3f} s (min {row['min_wall_s']:.3f}, "
                       f"max {row['max_wall_s']:.3f}), speed-up {row['speedup']:.2f}x, load {min(loads):.2f}-{max(loads):.2f}, "
                       f"spikes {results[threads][0]}{'' if row['same_as_first'] else '  DIFFERENT RUN'}")
+    cores = f"free cores (2 x one COBA run / two side by side): {cores_before} before, {free_cores(args.tandem)} after"
+    print(json.dumps({"free_cores": cores}) if args.json else cores)
     return 1 if failed else 0
 
 

@@ -63,7 +63,10 @@ WorkerPool::~WorkerPool() {
   stopping_.store(true, std::memory_order_relaxed);  // published by the job below
   // A job of 0 tasks: every worker looks at it and stops.
   job_.store(((job_.load(std::memory_order_relaxed) >> task_bits) + 1) << task_bits);
-  job_.notify_all();
+  {
+    const std::lock_guard<std::mutex> lock(sleep_mutex_);
+    job_posted_.notify_all();
+  }
   for (std::thread& worker : workers_) worker.join();
 }
 
@@ -78,12 +81,17 @@ void WorkerPool::run_erased(std::size_t tasks, Trampoline trampoline, const void
   // Publishes the job (seq_cst: ordered before the read of sleeping_workers_, see work()).
   const std::uint64_t job = (generation << task_bits) | tasks;
   job_.store(job);
-  if (sleeping_workers_.load() > 0) job_.notify_all();
+  if (sleeping_workers_.load() > 0) {
+    const std::lock_guard<std::mutex> lock(sleep_mutex_);
+    job_posted_.notify_all();
+  }
   run_claimed(job);
   if (!spin_until([&] { return finished_.load(std::memory_order_acquire) == tasks; })) {
+    std::unique_lock<std::mutex> lock(sleep_mutex_);
+    // Set before the last look, so that the worker finishing the last task either sees it and
+    // notifies (under the mutex) or finished before that look (both seq_cst).
     caller_sleeping_.store(true);
-    std::size_t done = 0;
-    while ((done = finished_.load()) != tasks) finished_.wait(done);
+    job_finished_.wait(lock, [&] { return finished_.load() == tasks; });
     caller_sleeping_.store(false);
   }
   for (const std::exception_ptr& error : errors_) {
@@ -105,21 +113,27 @@ void WorkerPool::run_claimed(std::uint64_t job) {
     } catch (...) {
       errors_[k] = std::current_exception();
     }
-    if (finished_.fetch_add(1) + 1 == tasks && caller_sleeping_.load()) finished_.notify_one();
+    if (finished_.fetch_add(1) + 1 == tasks && caller_sleeping_.load()) {
+      const std::lock_guard<std::mutex> lock(sleep_mutex_);
+      job_finished_.notify_one();
+    }
     claim = next_claim_.load(std::memory_order_relaxed);
   }
 }
 
 void WorkerPool::work() {
-  std::uint64_t seen = job_.load();
+  // The job word a new pool starts from, not job_'s value when this thread starts running: the
+  // pool may already have posted jobs, or its stop job, by then.
+  std::uint64_t seen = 0;
   for (;;) {
     spin_until([&] { return job_.load(std::memory_order_acquire) != seen; });
     std::uint64_t job = job_.load(std::memory_order_acquire);
-    while (job == seen) {
-      // Counted before the last look, so that run_erased either sees a sleeper and notifies or
-      // published its job before this look (both seq_cst).
+    if (job == seen) {
+      std::unique_lock<std::mutex> lock(sleep_mutex_);
+      // Counted before the last look, so that run_erased either sees a sleeper and notifies
+      // (under the mutex) or published its job before this look (both seq_cst).
       sleeping_workers_.fetch_add(1);
-      if (job_.load() == seen) job_.wait(seen);
+      job_posted_.wait(lock, [&] { return job_.load() != seen; });
       sleeping_workers_.fetch_sub(1);
       job = job_.load(std::memory_order_acquire);
     }

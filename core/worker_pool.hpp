@@ -7,9 +7,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -64,6 +66,11 @@ class WorkerPool {
   // while this reads (g, k), so a thread that saw an old job never claims a newer one's tasks.
   std::atomic<std::uint64_t> next_claim_{0};
   std::atomic<std::size_t> finished_{0};  // tasks of the current job that have finished
+  // Sleeping (after spinning): a mutex and condition variables, not atomic wait — std::atomic<64 bit>
+  // ::wait in GCC 12's libstdc++ can miss a notify (seen as a hang in the pool's tests).
+  std::mutex sleep_mutex_;
+  std::condition_variable job_posted_;
+  std::condition_variable job_finished_;
   std::atomic<std::size_t> sleeping_workers_{0};
   std::atomic<bool> caller_sleeping_{false};
   Trampoline trampoline_ = nullptr;
