@@ -96,27 +96,35 @@ class SameResultsForAnyThreadCount(unittest.TestCase):
 
 class BadThreadCounts(unittest.TestCase):
     def test_command_line(self):
-        for command in (["run", HYBRID_DEMO], ["bench", "coba", "--duration-ms", "1"], ["example", "cartpole", "--episodes", "1"]):
+        for command in (["run", HYBRID_DEMO, "--quiet"], ["bench", "coba", "--duration-ms", "1"],
+                        ["example", "cartpole", "--episodes", "1", "--quiet"]):
             for value in ("0", "-1", "1025"):
                 with self.subTest(command=command[0], value=value):
-                    done = tandem(*command, f"--threads={value}", "--quiet", check=False)
+                    done = tandem(*command, f"--threads={value}", check=False)
                     self.assertEqual(done.returncode, 2, done.stderr)
                     self.assertIn("--threads", done.stderr)
                     self.assertIn("1024", done.stderr)
 
     def test_network_file(self):
         with tempfile.TemporaryDirectory() as tmp:
-            network = os.path.join(tmp, "net.yaml")
-            with open(HYBRID_DEMO, encoding="utf-8") as f:
-                text = f.read().replace("  seed: 42\n", "  seed: 42\n  threads: 0\n")
-            with open(network, "w", encoding="utf-8") as f:
-                f.write(text)
-            done = tandem("run", network, "--quiet", check=False)
-            self.assertEqual(done.returncode, 2, done.stderr)
-            self.assertIn("simulation.threads", done.stderr)
-            self.assertIn("net.yaml", done.stderr)
-            # The command line wins over the file.
-            self.assertEqual(tandem("run", network, "--quiet", "--threads", "2", "--ticks", "20").returncode, 0)
+            def network_with(threads):
+                network = os.path.join(tmp, "net.yaml")
+                with open(HYBRID_DEMO, encoding="utf-8") as f:
+                    text = f.read().replace("  seed: 42\n", f"  seed: 42\n  threads: {threads}\n")
+                with open(network, "w", encoding="utf-8") as f:
+                    f.write(text)
+                return network
+            for bad in ("0", "-3", "2000", "two"):
+                with self.subTest(threads=bad):
+                    done = tandem("run", network_with(bad), "--quiet", check=False)
+                    self.assertEqual(done.returncode, 2, done.stderr)
+                    self.assertIn("simulation.threads", done.stderr)
+                    self.assertIn("net.yaml", done.stderr)
+            # The file's count is the run's, unless the command line gives another.
+            trace = os.path.join(tmp, "run.h5")
+            for extra, expected in (([], 3), (["--threads", "1"], 1)):
+                tandem("run", network_with(3), "--quiet", "--ticks", "20", "--record", trace, "--force", *extra)
+                self.assertEqual(int(datasets(trace)[1]["threads"]), expected)
 
 
 if __name__ == "__main__":
