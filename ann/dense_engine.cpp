@@ -91,7 +91,7 @@ void DenseEngine::reset(const RunContext& context) {
   }
   reference_enabled_ = options_.measure_approximation_error && approximates && mode_ == ExecutionMode::event;
   const auto prepare = [&](Network& network) {
-    for (auto& runtime : network.layers) runtime.reset();
+    for (auto& runtime : network.layers) runtime.reset(context.workers);
     network.inputs.clear();
     network.inputs_q.clear();
     for (const GraphInput& input : graph_.inputs()) {

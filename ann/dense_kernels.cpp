@@ -1,5 +1,6 @@
 #include "ann/dense_kernels.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace tandem::ann {
@@ -26,17 +27,29 @@ void accumulate_block(const std::array<const Weight*, Block>& w, const Coefficie
   }
 }
 
-// acc += sum_k column(k) * c[k] for k = 0 … count-1, in order, eight columns per pass.
+// A block of rows is worth a thread from about this many multiply-accumulates (~10 µs) on.
+constexpr std::size_t parallel_block_macs = 32768;
+// Row blocks start on a 64-byte line of the accumulator (16 floats or int32s).
+constexpr std::size_t row_align = 16;
+
+// acc += sum_k column(k) * c[k] for k = 0 … count-1, in order, eight columns per pass; rows split
+// into blocks over `workers` (each row's terms in the same order whichever thread adds them).
 template <typename Weight, typename Coefficient, typename Accumulator, typename ColumnOf>
 void accumulate_in_order(ColumnOf column, const Coefficient* c, std::size_t count, Accumulator* acc,
-                         std::size_t rows) {
-  std::size_t k = 0;
-  for (; k + 8 <= count; k += 8) {
-    const std::array<const Weight*, 8> w = {column(k),     column(k + 1), column(k + 2), column(k + 3),
-                                            column(k + 4), column(k + 5), column(k + 6), column(k + 7)};
-    accumulate_block<8>(w, c + k, acc, rows);
-  }
-  for (; k < count; ++k) accumulate_block<1>(std::array<const Weight*, 1>{column(k)}, c + k, acc, rows);
+                         std::size_t rows, WorkerPool* workers) {
+  const std::size_t min_rows = std::max<std::size_t>(row_align, parallel_block_macs / std::max<std::size_t>(count, 1));
+  sum_over_blocks(workers, rows, min_rows, row_align, [&](std::size_t first, std::size_t end) -> std::uint64_t {
+    const std::size_t length = end - first;
+    std::size_t k = 0;
+    for (; k + 8 <= count; k += 8) {
+      const std::array<const Weight*, 8> w = {column(k) + first,     column(k + 1) + first, column(k + 2) + first,
+                                              column(k + 3) + first, column(k + 4) + first, column(k + 5) + first,
+                                              column(k + 6) + first, column(k + 7) + first};
+      accumulate_block<8>(w, c + k, acc + first, length);
+    }
+    for (; k < count; ++k) accumulate_block<1>(std::array<const Weight*, 1>{column(k) + first}, c + k, acc + first, length);
+    return 0;
+  });
 }
 
 template <typename Matrix>
@@ -54,28 +67,29 @@ auto gathered_column_of(const Matrix& weight, const Gathered<Coefficient>& gathe
 }  // namespace
 
 void full_product(const Eigen::MatrixXf& weight, const Eigen::VectorXf& bias, const Eigen::VectorXf& input,
-                  Eigen::VectorXf& pre) {
+                  Eigen::VectorXf& pre, WorkerPool* workers) {
   pre = bias;
   accumulate_in_order<float>(column_of(weight), input.data(), static_cast<std::size_t>(input.size()), pre.data(),
-                             static_cast<std::size_t>(weight.rows()));
+                             static_cast<std::size_t>(weight.rows()), workers);
 }
 
-void accumulate_columns(const Eigen::MatrixXf& weight, const Gathered<float>& gathered, Eigen::VectorXf& pre) {
+void accumulate_columns(const Eigen::MatrixXf& weight, const Gathered<float>& gathered, Eigen::VectorXf& pre,
+                        WorkerPool* workers) {
   accumulate_in_order<float>(gathered_column_of(weight, gathered), gathered.coefficients.data(), gathered.size(),
-                             pre.data(), static_cast<std::size_t>(weight.rows()));
+                             pre.data(), static_cast<std::size_t>(weight.rows()), workers);
 }
 
 void full_product(const MatrixI8& weight, std::span<const std::int32_t> bias, std::span<const std::int8_t> input,
-                  std::span<std::int32_t> accumulator) {
+                  std::span<std::int32_t> accumulator, WorkerPool* workers) {
   std::copy(bias.begin(), bias.end(), accumulator.begin());
   accumulate_in_order<std::int8_t>(column_of(weight), input.data(), input.size(), accumulator.data(),
-                                   static_cast<std::size_t>(weight.rows()));
+                                   static_cast<std::size_t>(weight.rows()), workers);
 }
 
 void accumulate_columns(const MatrixI8& weight, const Gathered<std::int16_t>& gathered,
-                        std::span<std::int32_t> accumulator) {
+                        std::span<std::int32_t> accumulator, WorkerPool* workers) {
   accumulate_in_order<std::int8_t>(gathered_column_of(weight, gathered), gathered.coefficients.data(),
-                                   gathered.size(), accumulator.data(), static_cast<std::size_t>(weight.rows()));
+                                   gathered.size(), accumulator.data(), static_cast<std::size_t>(weight.rows()), workers);
 }
 
 }  // namespace tandem::ann

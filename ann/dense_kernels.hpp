@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ann/quantization.hpp"
+#include "core/worker_pool.hpp"
 
 namespace tandem::ann {
 
@@ -55,19 +56,24 @@ void gather_changes(std::span<const Value> input, std::span<Value> sent, Coeffic
   }
 }
 
+// Every product below may be spread over `workers` (nullptr: the calling thread) by blocks of
+// output rows: each row's sum is computed by the same operations in the same order whichever
+// thread runs it, so the results do not depend on the thread count (docs/threads.md).
+
 // pre = b + W·x, accumulating columns in index order (see accumulate_columns).
 void full_product(const Eigen::MatrixXf& weight, const Eigen::VectorXf& bias, const Eigen::VectorXf& input,
-                  Eigen::VectorXf& pre);
+                  Eigen::VectorXf& pre, WorkerPool* workers = nullptr);
 // pre += W.col(columns[0]) * coefficients[0], then columns[1] …, in that order for every
 // element: with ascending columns this rounds exactly like full_product skipping exact zeros.
-void accumulate_columns(const Eigen::MatrixXf& weight, const Gathered<float>& gathered, Eigen::VectorXf& pre);
+void accumulate_columns(const Eigen::MatrixXf& weight, const Gathered<float>& gathered, Eigen::VectorXf& pre,
+                        WorkerPool* workers = nullptr);
 
 // accumulator = bias + W·x, exact in int32 (the fan-in limit guarantees no overflow).
 void full_product(const MatrixI8& weight, std::span<const std::int32_t> bias, std::span<const std::int8_t> input,
-                  std::span<std::int32_t> accumulator);
+                  std::span<std::int32_t> accumulator, WorkerPool* workers = nullptr);
 // accumulator += sum_k W.col(columns[k]) * coefficients[k]; coefficients are changes in
 // [-255, 255] (or values in [-128, 127]; -128 only from tianjic's cut), so every product fits in int16.
 void accumulate_columns(const MatrixI8& weight, const Gathered<std::int16_t>& gathered,
-                        std::span<std::int32_t> accumulator);
+                        std::span<std::int32_t> accumulator, WorkerPool* workers = nullptr);
 
 }  // namespace tandem::ann

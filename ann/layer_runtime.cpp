@@ -42,7 +42,8 @@ LayerRuntime::LayerRuntime(const DenseLayerSpec& spec, Precision precision) : sp
   reset();
 }
 
-void LayerRuntime::reset() {
+void LayerRuntime::reset(WorkerPool* workers) {
+  workers_ = workers;
   runs_ = 0;
   const auto n = static_cast<Eigen::Index>(spec_->inputs());
   const auto m = static_cast<Eigen::Index>(spec_->outputs());
@@ -113,27 +114,27 @@ std::size_t LayerRuntime::product_all(const Eigen::VectorXf& x) {
     return convolution_full_product(*spec_->convolution, spec_->weight, bias_,
                                     std::span<const float>(x.data(), spec_->inputs()), pre_.data());
   }
-  full_product(spec_->weight, spec_->bias, x, pre_);
+  full_product(spec_->weight, spec_->bias, x, pre_, workers_);
   return always_on_macs_;
 }
 
 std::size_t LayerRuntime::product_all(std::span<const std::int8_t> x) {
   const LayerQuantization& q = *spec_->quantization;
   if (spec_->convolution) return convolution_full_product(*spec_->convolution, q.weight, bias_q_, x, accumulator_.data());
-  full_product(q.weight, q.bias, x, accumulator_);
+  full_product(q.weight, q.bias, x, accumulator_, workers_);
   return always_on_macs_;
 }
 
 std::size_t LayerRuntime::accumulate(const Gathered<float>& gathered) {
   if (spec_->convolution) return convolution_accumulate(*spec_->convolution, spec_->weight, gathered, pre_.data());
-  accumulate_columns(spec_->weight, gathered, pre_);
+  accumulate_columns(spec_->weight, gathered, pre_, workers_);
   return gathered.size() * spec_->outputs();
 }
 
 std::size_t LayerRuntime::accumulate(const Gathered<std::int16_t>& gathered) {
   const LayerQuantization& q = *spec_->quantization;
   if (spec_->convolution) return convolution_accumulate(*spec_->convolution, q.weight, gathered, accumulator_.data());
-  accumulate_columns(q.weight, gathered, accumulator_);
+  accumulate_columns(q.weight, gathered, accumulator_, workers_);
   return gathered.size() * spec_->outputs();
 }
 

@@ -27,8 +27,9 @@ class LayerRuntime {
   // arithmetic (quantize(graph, calibration, precision)); InputError for loihi.
   LayerRuntime(const DenseLayerSpec& spec, Precision precision);
 
-  // Initial state: outputs 0, nothing sent, pre-activation = bias.
-  void reset();
+  // Initial state: outputs 0, nothing sent, pre-activation = bias. `workers`: the threads its
+  // matrix products may split their rows over (nullptr: the calling thread).
+  void reset(WorkerPool* workers = nullptr);
   // One run on the layer's input (the sum of its sources). Updates output(); adds what was
   // executed to `executed`. mode == always_on runs the full product whatever the event kind.
   void run(const Eigen::VectorXf& input, ExecutionMode mode, OpCounts& executed);
@@ -57,6 +58,7 @@ class LayerRuntime {
 
   const DenseLayerSpec* spec_;
   Precision precision_;
+  WorkerPool* workers_ = nullptr;
   std::size_t runs_ = 0;
   std::size_t always_on_macs_ = 0;
   std::vector<float> bias_;               // per output (a convolution's bias expanded over positions)

@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/logging.hpp"
+#include "core/worker_pool.hpp"
 
 namespace tandem::app {
 
@@ -65,6 +66,17 @@ void add_common_options(po::options_description& options) {
     ("log-level", po::value<std::string>()->default_value("info"),
      "trace, debug, info, warn, error, critical or off")
     ("quiet,q", po::bool_switch(), "no progress display and only warnings in the log");
+}
+
+void add_threads_option(po::options_description& options, const std::string& extra_help) {
+  options.add_options()("threads", po::value<long long>(),
+                        ("threads the engines spread their work over, 1-1024" + extra_help +
+                         "; results are the same for any count (docs/threads.md)").c_str());
+}
+
+std::optional<std::size_t> given_threads(const po::variables_map& values, const std::string& subcommand) {
+  if (values.count("threads") == 0U) return std::nullopt;
+  return checked_thread_count(values["threads"].as<long long>(), "tandem " + subcommand + ": --threads");
 }
 
 bool parse_command_line(const std::string& subcommand, const std::vector<std::string>& args,

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/program_options.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,12 @@ struct CommandHelp {
 
 // Adds --help, --config, --log-level and --quiet to `options`.
 void add_common_options(po::options_description& options);
+
+// Adds --threads (no default: unset leaves the choice to the network file, else 1).
+void add_threads_option(po::options_description& options, const std::string& extra_help = "");
+// The --threads value, checked (1 to 1024; InputError naming the subcommand and option), or
+// nothing when not given.
+std::optional<std::size_t> given_threads(const po::variables_map& values, const std::string& subcommand);
 
 // Merges an INI config file (`key = value` lines, keys are long option names, `[section]`
 // prefixes keys with "section.", '#' starts a comment) into `values`. Values already in

@@ -70,6 +70,7 @@ int run_run_command(const std::vector<std::string>& args, const InterruptGuard& 
     ("reset", po::value<std::string>()->default_value("zero"), "NIR only: zero (v <- v_reset) | subtract (v <- v - v_th)")
     ("input", po::value<std::vector<std::string>>()->composing(), "NIR only: NODE=FILE.csv or NODE=FILE.h5:/dataset [ticks x units]");
   po::positional_options_description positional;
+  add_threads_option(options, " (overrides simulation.threads; default 1)");
   positional.add("network", 1);
   po::variables_map values;
   const CommandHelp help{"tandem run NETWORK.yaml|MODEL.nir [options]",
@@ -92,6 +93,7 @@ int run_run_command(const std::vector<std::string>& args, const InterruptGuard& 
   request.mode = given<std::string>(values, "mode");
   request.precision = given<std::string>(values, "precision");
   request.seed = given<std::uint64_t>(values, "seed");
+  request.threads = given_threads(values, "run");
   request.dt_ms = given<double>(values, "dt-ms");
   request.reset = given<std::string>(values, "reset");
   if (values.count("input")) {

@@ -22,6 +22,7 @@ struct BicycleOptions {
   std::uint64_t seed = 1;
   std::int64_t steps = 10000;
   ExecutionMode mode = ExecutionMode::event;
+  std::size_t threads = 1;
   bool train = false;
   std::string weights;
   examples::TrainingSettings training;
@@ -42,6 +43,7 @@ BicycleOptions bicycle_options_from(const po::variables_map& values) {
   options.steps = in_range(values, "steps", 1, 100000000);
   options.seed = values["seed"].as<std::uint64_t>();
   options.mode = parse_execution_mode(values["mode"].as<std::string>());
+  options.threads = given_threads(values, "example bicycle").value_or(1);
   options.train = values["train"].as<bool>();
   options.weights = values.count("weights") != 0U ? values["weights"].as<std::string>()
                                                    : examples::shipped_bicycle_weights_path();
@@ -78,6 +80,7 @@ int run_bicycle_example(const std::vector<std::string>& args, const InterruptGua
     ("train-iterations", po::value<long long>()->default_value(6), "--train: DAgger iterations")
     ("train-episodes", po::value<long long>()->default_value(10), "--train: episodes collected per iteration")
     ("train-steps", po::value<long long>()->default_value(1000), "--train: episode cap while collecting");
+  add_threads_option(options, " (default 1)");
   RunOutputOptions output_defaults;
   add_run_output_options(options, output_defaults);
   po::variables_map values;
@@ -104,7 +107,8 @@ int run_bicycle_example(const std::vector<std::string>& args, const InterruptGua
   if (run.train) train_weights(run, config, params);
   const auto weights = load_example_weights("bicycle", run.weights, config);
 
-  Simulation simulation({.time = TimeBase{config.dt_ms}, .seed = run.seed, .mode = run.mode, .interrupt = &interrupt});
+  Simulation simulation(
+      {.time = TimeBase{config.dt_ms}, .seed = run.seed, .mode = run.mode, .threads = run.threads, .interrupt = &interrupt});
   auto& environment = examples::add_bicycle_hybrid(simulation, params, config, weights);
   std::ostringstream resolved;
   resolved << "example: bicycle\nepisodes: " << run.episodes << "\nsteps: " << run.steps << "\nseed: " << run.seed

@@ -25,6 +25,7 @@ struct CartPoleOptions {
   bool pushes = true;
   bool continuous = false;
   ExecutionMode mode = ExecutionMode::event;
+  std::size_t threads = 1;
   std::string precision = "float32";  // or native: the chip's
   bool train = false;
   std::string weights;
@@ -46,6 +47,7 @@ CartPoleOptions cartpole_options_from(const po::variables_map& values) {
   options.pushes = !values["no-pushes"].as<bool>();
   options.continuous = values["continuous"].as<bool>();
   options.mode = parse_execution_mode(values["mode"].as<std::string>());
+  options.threads = given_threads(values, "example cartpole").value_or(1);
   options.precision = values["precision"].as<std::string>();
   options.train = values["train"].as<bool>();
   options.weights = values.count("weights") != 0U ? values["weights"].as<std::string>()
@@ -90,6 +92,7 @@ int run_cartpole_example(const std::vector<std::string>& args, const InterruptGu
     ("weights", po::value<std::string>(), "weights file to use (and to write with --train); default: the shipped examples/cartpole/weights.h5")
     ("train-iterations", po::value<long long>()->default_value(6), "--train: DAgger iterations")
     ("train-episodes", po::value<long long>()->default_value(20), "--train: episodes collected per iteration");
+  add_threads_option(options, " (default 1)");
   RunOutputOptions output_defaults;
   add_run_output_options(options, output_defaults);
   po::variables_map values;
@@ -119,7 +122,8 @@ int run_cartpole_example(const std::vector<std::string>& args, const InterruptGu
   if (run.train) train_weights(run, config, params);
   const auto weights = load_example_weights("cartpole", run.weights, config);
 
-  Simulation simulation({.time = TimeBase{config.dt_ms}, .seed = run.seed, .mode = run.mode, .interrupt = &interrupt});
+  Simulation simulation(
+      {.time = TimeBase{config.dt_ms}, .seed = run.seed, .mode = run.mode, .threads = run.threads, .interrupt = &interrupt});
   auto& environment = examples::add_cartpole_hybrid(simulation, params, config, weights);
   std::ostringstream resolved;
   resolved << "example: cartpole\nepisodes: " << run.episodes << "\nseed: " << run.seed

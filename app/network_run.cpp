@@ -27,6 +27,7 @@ io::NirImportOptions nir_options(const NetworkRunRequest& request, const std::st
   options.dt_ms = request.dt_ms.value_or(0.1);
   options.reset = io::parse_nir_reset(request.reset.value_or("zero"));
   if (request.precision) options.precision = precision_option(*request.precision, chip);
+  options.threads = request.threads.value_or(1);
   if (!request.overrides.empty()) throw InputError("run: --set is for network files; a NIR file has no keys to override");
   return options;
 }
@@ -150,6 +151,7 @@ PreparedRun prepare_network_run(const NetworkRunRequest& request, RunOutputOptio
   build_options.external_outputs = request.external_outputs;
   build_options.interrupt = request.interrupt;
   build_options.seed = request.seed;
+  build_options.threads = request.threads;
   if (request.mode) build_options.mode = parse_execution_mode(*request.mode);
   PreparedRun prepared;
   // A stepped run has no length of its own: the program decides when it ends.

@@ -28,6 +28,7 @@ struct NetworkRunRequest {
   std::optional<std::string> mode;       // event | always-on
   std::optional<std::string> precision;  // a precision's name or "native" (the chip's own)
   std::optional<std::uint64_t> seed;
+  std::optional<std::size_t> threads;  // checked (core/worker_pool.hpp checked_thread_count)
   std::optional<double> dt_ms;        // NIR only (default 0.1)
   std::optional<std::string> reset;   // NIR only: zero | subtract
   // NIR only: an Input node's table, from a file (--input NODE=FILE) or given as values.

@@ -20,9 +20,10 @@ struct SpikingBenchOptions {
   double duration_ms = 1000.0;
   double dt_ms = 0.1;
   std::uint64_t seed = 1;
+  std::size_t threads = 1;
 };
 
-// Adds --json, --mode, --duration-ms, --dt-ms, --seed, --help to `options`.
+// Adds --json, --mode, --duration-ms, --dt-ms, --seed, --threads, --help to `options`.
 void add_spiking_bench_options(boost::program_options::options_description& options, SpikingBenchOptions& values);
 // Parses; InputError naming the benchmark for bad options. False when --help was printed.
 bool parse_spiking_bench_options(const std::string& benchmark, const std::vector<std::string>& args,

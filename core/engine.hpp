@@ -14,11 +14,16 @@
 
 namespace tandem {
 
+class WorkerPool;
+
 // Everything an engine needs to start a run from its initial state.
 struct RunContext {
   TimeBase time;
   std::uint64_t seed = 1;
   ExecutionMode mode = ExecutionMode::event;
+  // Threads an engine may spread its loops over (core/worker_pool.hpp), owned by the Simulation;
+  // nullptr: the calling thread alone. It changes no result (docs/threads.md).
+  WorkerPool* workers = nullptr;
 };
 
 class Engine {

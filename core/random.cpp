@@ -7,10 +7,9 @@ namespace tandem {
 namespace {
 
 std::uint64_t splitmix64(std::uint64_t& x) {
-  std::uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
+  const std::uint64_t z = keyed_bits(x, 0);
+  x += 0x9e3779b97f4a7c15ULL;
+  return z;
 }
 
 // GCC and Clang provide a 128-bit integer; __extension__ tells -Wpedantic we mean it.

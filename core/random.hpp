@@ -49,4 +49,16 @@ class RandomStream {
 // 64-bit FNV-1a of a name, for deriving streams.
 std::uint64_t hash_name(std::string_view name);
 
+// Counter-based draws: 64 random bits for item `index` of the draws keyed by `key` (SplitMix64's
+// output function at key + (index + 1)·golden ratio, i.e. item `index` of the SplitMix64 sequence
+// seeded with `key`). Any item is drawn without drawing the others, so work split over threads
+// at any boundary draws the same numbers (per-neuron Poisson input: key per input and tick,
+// index per neuron).
+inline std::uint64_t keyed_bits(std::uint64_t key, std::uint64_t index) {
+  std::uint64_t z = key + (index + 1) * 0x9e3779b97f4a7c15ULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
 }  // namespace tandem

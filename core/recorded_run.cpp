@@ -14,6 +14,7 @@ void write_run_metadata(Recorder& recorder, const SimulationSettings& settings,
   recorder.write_metadata("dt_ms", format_number(settings.time.dt_ms()));
   recorder.write_metadata("seed", std::to_string(settings.seed));
   recorder.write_metadata("mode", std::string(to_string(settings.mode)));
+  recorder.write_metadata("threads", std::to_string(settings.threads));
   recorder.write_metadata("chip", std::string(chip));
   recorder.write_metadata("config", std::string(config));
 }

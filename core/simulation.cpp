@@ -86,6 +86,8 @@ void deliver_frames(std::vector<DenseFrame>& pending, std::vector<DenseFrame>& i
 
 Simulation::Simulation(SimulationSettings settings) : settings_(settings) {
   if (settings_.max_epoch_ticks < 1) throw InputError("max_epoch_ticks must be >= 1");
+  checked_thread_count(static_cast<long long>(std::min<std::size_t>(settings_.threads, WorkerPool::max_threads + 1)), "threads");
+  if (settings_.threads > 1) workers_ = std::make_unique<WorkerPool>(settings_.threads, settings_.split_small_work);
 }
 
 Simulation::~Simulation() = default;
@@ -194,7 +196,7 @@ void Simulation::build() {
     outboxes_.emplace_back(n);
     pending_.emplace_back(n);
   }
-  const RunContext context{settings_.time, settings_.seed, settings_.mode};
+  const RunContext context{settings_.time, settings_.seed, settings_.mode, workers_.get()};
   now_ = 0;
   for (const auto& engine : engines_) {
     engine->reset(context);

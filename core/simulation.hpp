@@ -10,6 +10,7 @@
 
 #include "core/engine.hpp"
 #include "core/interrupt_guard.hpp"
+#include "core/worker_pool.hpp"
 
 namespace tandem {
 
@@ -34,6 +35,12 @@ struct SimulationSettings {
   // Upper bound on an epoch even when wire latencies would allow longer ones: it bounds the
   // per-epoch buffers (and so memory while recording) and the spacing of checkpoints.
   Tick max_epoch_ticks = 100;
+  // Threads the engines spread their loops over (1: none started). Results are the same for
+  // any count (docs/threads.md); InputError outside [1, WorkerPool::max_threads].
+  std::size_t threads = 1;
+  // The pool splits even the smallest loops (WorkerPool's split_small_work): for tests of the
+  // partition on small networks; runs leave it off.
+  bool split_small_work = false;
   // Checked after every engine reset in build() and after every epoch in run() (once the
   // epoch is recorded and observed): a pending signal throws RunInterrupted there, so the
   // simulation always stops on an epoch boundary. nullptr: the run cannot be interrupted.
@@ -89,6 +96,7 @@ class Simulation {
   void advance_epoch(const Epoch& epoch);
 
   SimulationSettings settings_;
+  std::unique_ptr<WorkerPool> workers_;  // threads > 1
   std::vector<std::unique_ptr<Engine>> engines_;
   std::vector<Wire> wires_;
   std::vector<ResolvedWire> resolved_;

@@ -30,6 +30,7 @@ NetworkLowering::NetworkLowering(const NetworkDescription& network, const BuildO
   settings.time = TimeBase(network.simulation.dt_ms);
   settings.seed = options.seed.value_or(network.simulation.seed);
   settings.mode = options.mode.value_or(network.simulation.mode);
+  settings.threads = options.threads.value_or(network.simulation.threads);
   time_ = settings.time;
   seed_ = settings.seed;
   external_outputs_ = options.external_outputs;

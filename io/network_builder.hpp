@@ -18,6 +18,7 @@ namespace tandem::io {
 struct BuildOptions {
   std::optional<std::uint64_t> seed;
   std::optional<ExecutionMode> mode;
+  std::optional<std::size_t> threads;
   // Replaces the network's default precision (simulation.precision); nodes that name their own keep it.
   std::optional<Precision> precision;
   // Checked per population and projection while building and, through the Simulation's

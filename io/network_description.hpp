@@ -60,6 +60,7 @@ struct SimulationDescription {
   std::optional<Tick> ticks;  // from duration_ms or ticks; unset = left to the command line
   std::uint64_t seed = 1;
   ExecutionMode mode = ExecutionMode::event;
+  std::size_t threads = 1;  // threads the engines spread their loops over; no result depends on it
   std::string chip;  // preset name, or an absolute path to a chip YAML file; "" = default
   // The network's default precision, for every node that does not name its own (docs/precision.md).
   Precision precision = Precision::float32;

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "core/worker_pool.hpp"
 #include "io/network_parts.hpp"
 #include "io/network_schema.hpp"
 
@@ -212,6 +213,15 @@ void parse_simulation(YAML::Node node, const ParseContext& context, SimulationDe
     const std::int64_t seed = reader.integer(node["seed"], "simulation.seed");
     if (seed < 0) reader.fail(node["seed"], "simulation.seed", "must be >= 0, got " + std::to_string(seed));
     sim.seed = static_cast<std::uint64_t>(seed);
+  }
+  if (has(node, "threads")) {
+    const std::int64_t threads = reader.integer(node["threads"], "simulation.threads");
+    if (threads < 1 || threads > static_cast<std::int64_t>(WorkerPool::max_threads)) {
+      reader.fail(node["threads"], "simulation.threads",
+                  "the thread count must be between 1 and " + std::to_string(WorkerPool::max_threads) + ", got " +
+                      std::to_string(threads));
+    }
+    sim.threads = static_cast<std::size_t>(threads);
   }
   if (has(node, "mode")) {
     sim.mode = parse_execution_mode(reader.choice(node["mode"], "simulation.mode", {"event", "always-on"}));

@@ -9,7 +9,7 @@ const Keys& top_level_keys() {
   return keys;
 }
 const Keys& simulation_keys() {
-  static const Keys keys{"dt_ms", "duration_ms", "ticks", "seed", "mode", "chip", "precision"};
+  static const Keys keys{"dt_ms", "duration_ms", "ticks", "seed", "mode", "threads", "chip", "precision"};
   return keys;
 }
 const Keys& precision_names() {

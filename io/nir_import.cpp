@@ -35,6 +35,7 @@ NirRun import_nir(const std::filesystem::path& file, const NirImportOptions& opt
   settings.time = TimeBase(options.dt_ms);
   settings.seed = seed;
   settings.mode = mode;
+  settings.threads = options.threads;
   settings.interrupt = interrupt;
   run.simulation = std::make_unique<Simulation>(settings);
   run.engine = &run.simulation->add_engine(std::make_unique<neurons::EventEngine>("snn", settings.time));

@@ -38,6 +38,7 @@ struct NirImportOptions {
   // Top-level Input nodes become relay populations (an `li` holding exactly this tick's input on
   // `v`), to be fed through input ports, instead of value tables replayed from a file.
   bool inputs_from_ports = false;
+  std::size_t threads = 1;  // the run's threads (no result depends on them)
 };
 
 // What became of the graph's nodes.

@@ -135,8 +135,7 @@ void EventEngine::add_poisson_input(const PoissonInputSpec& spec) {
     throw InputError("Poisson input '" + spec.name + "': rate_hz = " + format_number(spec.rate_hz) + " and weight = " +
                      format_number(spec.weight) + " must be finite, rate >= 0");
   }
-  poisson_inputs_.push_back(
-      {spec.name, target, receptor, spec.weight, spec.weight, PoissonSampler(mean), RandomStream(1), RandomStream(1)});
+  poisson_inputs_.push_back({spec.name, target, receptor, spec.weight, spec.weight, PoissonSampler(mean), 0});
 }
 
 void EventEngine::add_current(const CurrentSpec& spec) {
@@ -215,6 +214,8 @@ void EventEngine::build_synapses(std::uint64_t seed) {
     populations_[p]->population->configure_slots(static_cast<std::size_t>(longest[p]) + 1);
   }
   quantise_integer_populations();
+  for (auto& entry : projections_) entry->parts.clear();
+  parts_key_ = 0;  // split again from the new synapses
   built_ = true;
   built_seed_ = seed;
 }
@@ -327,10 +328,8 @@ void EventEngine::reset(const RunContext& context) {
     entry->payload_of.assign(entry->population->graded() ? entry->population->size() : 0, 0.0F);
   }
   delivered_events_ = 0;
-  for (auto& input : poisson_inputs_) {
-    input.random = RandomStream::derived(context.seed, input.name);
-    input.fallback = RandomStream::derived(context.seed, input.name + ".large_mean");
-  }
+  for (auto& input : poisson_inputs_) input.key = RandomStream::derived(context.seed, input.name).next_u64();
+  use_workers(context.workers);
   for (auto& port : input_ports_) {
     port.held.clear();
     port.held_nonzero.clear();
@@ -406,30 +405,7 @@ void EventEngine::apply_inputs(Tick tick, const Mailbox& inbox, std::vector<std:
     }
   }
   for (PoissonInputEntry& input : poisson_inputs_) {
-    PopulationBase& pop = *populations_[input.target]->population;
-    float* row = pop.input_row(input.receptor, tick);
-    std::uint64_t events = 0;
-    const std::size_t n = pop.size();
-    const auto add = [&](std::size_t i, std::uint32_t count) {
-      row[i] += static_cast<float>(count) * input.weight;
-      pop.note_input(tick, static_cast<std::uint32_t>(i));
-      events += count;
-    };
-    if (input.sampler.sparse()) {
-      // Drawn first, then added: the rows' lines of scattered units are all requested before
-      // the first add waits for one.
-      input.drawn.clear();
-      input.sampler.for_each_event(input.random, n, [&](std::size_t i, std::uint32_t count) {
-        input.drawn.emplace_back(static_cast<std::uint32_t>(i), count);
-        __builtin_prefetch(row + i, 1);
-      });
-      for (const auto& [i, count] : input.drawn) add(i, count);
-    } else {
-      for (std::size_t i = 0; i < n; ++i) {
-        const std::uint32_t count = input.sampler.sample(input.random, input.fallback);
-        if (count != 0) add(i, count);
-      }
-    }
+    const std::uint64_t events = draw_poisson_input(input, tick);
     counters_[input.target].executed.add(Op::input_event, events);
     counters_[input.target].always_on.add(Op::input_event, events);
   }
@@ -446,27 +422,69 @@ void EventEngine::deliver(PopulationEntry& source, Tick tick) {
       if (graded) source.payload_of[source.spikes[k]] = source.payloads[k];
     }
   }
-  const std::size_t population_nodes = populations_.size();
-  for (const std::size_t projection_index : source.outgoing) {
+  const std::vector<std::size_t>& outgoing = source.outgoing;
+  for (const std::size_t projection_index : outgoing) {
     ProjectionEntry& entry = *projections_[projection_index];
-    const Projection& projection = *entry.built;
     PopulationBase& target = *populations_[entry.target]->population;
     for (std::size_t d = 0; d < entry.rows.size(); ++d) {
       entry.rows[d] = target.input_row(entry.receptor, tick + static_cast<Tick>(d));
     }
+  }
+  const float* payloads = graded ? source.payloads.data() : nullptr;
+  const float* payload_of = graded ? source.payload_of.data() : nullptr;
+  // What the projection adds through `part`: the whole projection, or its synapses onto one
+  // block of the target. The parts add exactly what the whole adds, each target's terms in the
+  // same order, so which runs changes no result, only how many threads share the work.
+  const auto deliver_through = [&](std::size_t projection_index, const Projection& part) -> std::uint64_t {
+    ProjectionEntry& entry = *projections_[projection_index];
+    PopulationBase& target = *populations_[entry.target]->population;
     const auto row_for = [&entry](Tick delay) { return entry.rows[static_cast<std::size_t>(delay)]; };
     const auto note = [&target, tick](Tick delay, const std::uint32_t* first, const std::uint32_t* last) {
       target.note_inputs(tick + delay, first, last);
     };
-    OpCounts& executed = counters_[population_nodes + projection_index].executed;
+    return event_mode ? part.deliver(source.spikes, payloads, row_for, note) : part.scan_all(source.fired, payload_of, row_for, note);
+  };
+  outgoing_results_.assign(outgoing.size(), 0);
+  if (split_all_outgoing(source)) {
+    // One parallel pass: thread k delivers part k of every projection, in the order connected —
+    // parts k of projections onto the same population cover the same block, so each target
+    // still receives projection after projection.
+    const std::size_t stride = part_stride_;
+    workers_->run(workers_->threads(), [&](std::size_t k) {
+      for (std::size_t j = 0; j < outgoing.size(); ++j) {
+        const auto& parts = projections_[outgoing[j]]->parts;
+        part_delivered_[k * stride + j] = k < parts.size() ? deliver_through(outgoing[j], *parts[k]) : 0;
+      }
+    });
+    for (std::size_t k = 0; k < workers_->threads(); ++k) {
+      for (std::size_t j = 0; j < outgoing.size(); ++j) outgoing_results_[j] += part_delivered_[k * stride + j];
+    }
+  } else {
+    for (std::size_t j = 0; j < outgoing.size(); ++j) {
+      const ProjectionEntry& entry = *projections_[outgoing[j]];
+      if (workers_ != nullptr && !entry.parts.empty() &&
+          synapses_to_deliver(entry, source.spikes) >= workers_->min_block(parallel_delivery_synapses)) {
+        workers_->run(entry.parts.size(), [&](std::size_t k) {
+          part_delivered_[k * part_stride_] = deliver_through(outgoing[j], *entry.parts[k]);
+        });
+        for (std::size_t k = 0; k < entry.parts.size(); ++k) outgoing_results_[j] += part_delivered_[k * part_stride_];
+      } else {
+        outgoing_results_[j] = deliver_through(outgoing[j], *entry.built);
+      }
+    }
+  }
+  const std::size_t population_nodes = populations_.size();
+  for (std::size_t j = 0; j < outgoing.size(); ++j) {
+    const Projection& projection = *projections_[outgoing[j]]->built;
+    OpCounts& executed = counters_[population_nodes + outgoing[j]].executed;
+    const std::uint64_t result = outgoing_results_[j];
     if (event_mode) {
-      const std::uint64_t delivered = projection.deliver(source.spikes, graded ? source.payloads.data() : nullptr, row_for, note);
-      delivered_events_ += delivered;
-      executed.add(Op::synaptic_op, delivered);
-      executed.add(Op::memory_byte_read, delivered * projection.bytes_per_synapse());
+      delivered_events_ += result;
+      executed.add(Op::synaptic_op, result);
+      executed.add(Op::memory_byte_read, result * projection.bytes_per_synapse());
     } else {
       for (const std::uint32_t s : source.spikes) delivered_events_ += projection.row_length(s);
-      read_checksum_ += projection.scan_all(source.fired, graded ? source.payload_of.data() : nullptr, row_for, note);
+      read_checksum_ += result;
       executed.add(Op::synaptic_op, projection.synapse_count());
       executed.add(Op::memory_byte_read, projection.synapse_count() * projection.bytes_per_synapse());
     }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/engine.hpp"
+#include "core/worker_pool.hpp"
 #include "neurons/poisson_sampler.hpp"
 #include "neurons/population.hpp"
 #include "neurons/projection.hpp"
@@ -115,6 +116,17 @@ class EventEngine final : public Engine {
   // The population's events through its outgoing projections into rows tick + delay.
   void deliver(PopulationEntry& source, Tick tick);
   void sample_probes(Tick tick);
+  // Threads (event_engine_threads.cpp): the pool for this run (nullptr: one thread), handed to
+  // the populations; the projections' parts per target block are (re)built for its size.
+  void use_workers(WorkerPool* workers);
+  // Synapses this tick's delivery along `entry` reads: those of the spiking sources (event
+  // mode), every synapse (always-on).
+  [[nodiscard]] std::uint64_t synapses_to_deliver(const ProjectionEntry& entry, const std::vector<std::uint32_t>& spikes) const;
+  // Whether every outgoing projection of `source` is split and this tick's delivery, all of them
+  // together, is worth a parallel pass.
+  [[nodiscard]] bool split_all_outgoing(const PopulationEntry& source) const;
+  // Adds tick's Poisson counts to the target's input row (on the pool); returns the events drawn.
+  std::uint64_t draw_poisson_input(PoissonInputEntry& input, Tick tick);
 
   std::string name_;
   TimeBase time_;
@@ -132,6 +144,13 @@ class EventEngine final : public Engine {
   std::uint64_t built_seed_ = 0;
   std::uint64_t read_checksum_ = 0;
   std::uint64_t delivered_events_ = 0;  // always-on synapse reads feed this so they are not optimised away
+  WorkerPool* workers_ = nullptr;
+  std::size_t parts_key_ = 0;  // the threads and grain the projections' parts were built for (0: none yet)
+  // Synapses each thread delivered, per outgoing projection of the delivering source: thread k's
+  // at [k·part_stride_, (k + 1)·part_stride_), a whole number of cache lines apart.
+  std::vector<std::uint64_t> part_delivered_;
+  std::size_t part_stride_ = 0;
+  std::vector<std::uint64_t> outgoing_results_;  // per outgoing projection of the delivering source
 };
 
 }  // namespace tandem::neurons

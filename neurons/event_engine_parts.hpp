@@ -6,6 +6,10 @@
 
 namespace tandem::neurons {
 
+// Below this many synapses to add in a tick, a source's projections are delivered by the calling
+// thread: waking the workers (~1 µs) would cost more than the adds it spares (~2 ns each).
+inline constexpr std::uint64_t parallel_delivery_synapses = 8192;
+
 struct EventEngine::PopulationEntry {
   std::unique_ptr<PopulationBase> population;
   std::size_t out_port = 0;
@@ -24,6 +28,10 @@ struct EventEngine::ProjectionEntry {
   std::size_t target = 0;
   std::size_t receptor = 0;
   std::unique_ptr<Projection> built;
+  // With several threads: `built` split by the target population's blocks (part k holds the
+  // synapses onto block k, in CSR order), so that each thread adds to its own targets only and
+  // every target receives its terms in the order `built` gives them. Empty: delivered whole.
+  std::vector<std::unique_ptr<Projection>> parts;
   std::vector<float*> rows;  // rows[d]: target's input row at t + d, refreshed each tick
 };
 
@@ -34,9 +42,11 @@ struct EventEngine::PoissonInputEntry {
   float weight = 0.0F;
   float given_weight = 0.0F;  // as specified; `weight` is its integer in an integer precision
   PoissonSampler sampler;
-  RandomStream random;
-  RandomStream fallback;  // for means beyond the sampler's table
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> drawn;  // a sparse tick's (unit, count)
+  // Draws are counter-based (core/random.hpp keyed_bits), so any split of the target over threads
+  // draws the same counts: tick t's key is keyed_bits(key, t); neuron i's count comes from
+  // keyed_bits(tick key, i) (a dense input), or the counts of the 4096-neuron chunk c from a
+  // RandomStream seeded with keyed_bits(tick key, c) (a sparse input, geometric gaps).
+  std::uint64_t key = 0;
 };
 
 struct EventEngine::CurrentEntry {

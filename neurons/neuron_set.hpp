@@ -2,9 +2,11 @@
 // neuron plus one summary bit per 64-neuron word. Inserting is O(1) and idempotent (a neuron
 // that receives many spikes is one member), members come out in ascending order — so the
 // neurons are visited in memory order — and visiting or clearing costs O(members + N/4096),
-// not O(N).
+// not O(N). Threads may insert concurrently when each writes its own 64-neuron words (blocks
+// aligned to word_bits): the summary words, shared by 4096 neurons, are set atomically.
 #pragma once
 
+#include <atomic>
 #include <bit>
 #include <cstdint>
 #include <vector>
@@ -23,7 +25,10 @@ class NeuronSet {
   void insert(std::uint32_t neuron) {
     const std::size_t w = neuron / word_bits;
     words_[w] |= Word{1} << (neuron % word_bits);
-    summary_[w / word_bits] |= Word{1} << (w % word_bits);
+    // Set once per word and tick: later inserts only read it (a plain load on x86).
+    std::atomic_ref<Word> summary(summary_[w / word_bits]);
+    const Word mark = Word{1} << (w % word_bits);
+    if ((summary.load(std::memory_order_relaxed) & mark) == 0) summary.fetch_or(mark, std::memory_order_relaxed);
   }
   [[nodiscard]] bool contains(std::uint32_t neuron) const {
     return ((words_[neuron / word_bits] >> (neuron % word_bits)) & 1U) != 0;

@@ -19,15 +19,20 @@ class PoissonSampler {
   [[nodiscard]] double mean() const { return mean_; }
   // `fallback` serves means too large for the table.
   std::uint32_t sample(RandomStream& random, RandomStream& fallback) const {
-    if (use_table_) {
-      const std::uint64_t u = random.next_u64() >> 11;  // uniform integer in [0, 2^53)
-      // The guide table gives the smallest k whose CDF can exceed u's bucket; the search
-      // from there takes ~1 compare. The last threshold is 2^53, so the search stops.
-      std::uint32_t k = guide_[u >> (53 - guide_bits)];
-      while (u >= cdf_[k]) ++k;
-      return k;
-    }
+    if (use_table_) return sample_table(random.next_u64());
     return static_cast<std::uint32_t>(fallback.poisson(mean_));
+  }
+  // Whether sample_table serves this mean (else RandomStream::poisson does).
+  [[nodiscard]] bool tabulated() const { return use_table_; }
+  // A count from 64 random bits (tabulated() only): the same count sample() draws when the
+  // stream's next number is `bits`.
+  [[nodiscard]] std::uint32_t sample_table(std::uint64_t bits) const {
+    const std::uint64_t u = bits >> 11;  // uniform integer in [0, 2^53)
+    // The guide table gives the smallest k whose CDF can exceed u's bucket; the search
+    // from there takes ~1 compare. The last threshold is 2^53, so the search stops.
+    std::uint32_t k = guide_[u >> (53 - guide_bits)];
+    while (u >= cdf_[k]) ++k;
+    return k;
   }
   // True when P(count >= 1) <= 1/8: then for_each_event below is cheaper than a draw per unit.
   [[nodiscard]] bool sparse() const { return sparse_; }

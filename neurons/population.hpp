@@ -21,6 +21,7 @@
 #include "core/precision.hpp"
 #include "core/random.hpp"
 #include "core/time.hpp"
+#include "core/worker_pool.hpp"
 #include "neurons/active_states.hpp"
 #include "neurons/model.hpp"
 #include "neurons/neuron_set.hpp"
@@ -52,6 +53,16 @@ void run_vectorised(const Loop& loop) {
   }
 #endif
   run_baseline(loop);
+}
+
+// Threads split a population into contiguous blocks of whole 64-neuron words (NeuronSet: one
+// writer per word) of at least population_block_min neurons: a smaller block's work (~1 µs) is
+// not worth waking a worker for. The same blocks serve neuron updates, the targets of synaptic
+// delivery and dense Poisson draws (docs/threads.md).
+inline constexpr std::size_t population_block_align = NeuronSet::word_bits;
+inline constexpr std::size_t population_block_min = 1024;
+inline std::vector<std::size_t> population_blocks(std::size_t neurons, const WorkerPool& workers) {
+  return split_into_blocks(neurons, workers.threads(), workers.min_block(population_block_min), population_block_align);
 }
 
 class PopulationBase {
@@ -103,6 +114,8 @@ class PopulationBase {
 
   // Back to the initial state (rest, then initial values), empty ring buffers.
   void reset(std::uint64_t seed);
+  // The threads step() may spread its neuron loop over (nullptr: the calling thread alone).
+  void use_workers(WorkerPool* workers) { workers_ = workers; }
   // Advances every neuron (always-on) or only active ones (event) through tick `tick`, reading
   // and then clearing tick's input row. Spiking neuron indices are appended in ascending order.
   // Counts neuron_update, neuron_update_skipped and spike into `executed`.
@@ -156,6 +169,7 @@ class PopulationBase {
   // Writes the indices i < n with flags[i] != 0 to `fired` in ascending order; returns how many.
   // Skips 8 zero flags at a time: spikes are rare.
   static std::size_t append_flagged(const std::uint32_t* flags, std::size_t n, std::uint32_t* fired);
+  [[nodiscard]] WorkerPool* workers() const { return workers_; }
 
  private:
   struct Initializer {
@@ -173,6 +187,7 @@ class PopulationBase {
   std::vector<Initializer> initializers_;
   static constexpr std::size_t no_graded_variable = static_cast<std::size_t>(-1);
   std::size_t graded_variable_ = no_graded_variable;
+  WorkerPool* workers_ = nullptr;
 };
 
 // N neurons of `Model` (see model_list.hpp for the static interface a model provides).
@@ -267,33 +282,44 @@ class Population final : public PopulationBase {
       active_.release(view);
       const bool counted = !event_mode;  // always-on: all n; event: count the active ones as we go
       std::uint32_t* flags = spiked_.data();
-      // always_inline: compiled inside run_avx2 the loops get AVX2; a lambda left out of line
-      // (GCC's inliner may decide so as the models grow) would be compiled for the baseline.
-      const auto dense_loop = [&]<bool Snap>() __attribute__((always_inline)) {
-        if (counted) {
+      // Neurons [begin, end): stepped, their input rows cleared; returns how many were active.
+      // Threads take whole blocks (population_blocks); each neuron's step is the same whichever
+      // thread runs it.
+      const auto dense_block = [&](const std::size_t begin, const std::size_t end) -> std::uint64_t {
+        std::uint64_t active_in_block = end - begin;
+        // always_inline: compiled inside run_avx2 the loops get AVX2; a lambda left out of line
+        // (GCC's inliner may decide so as the models grow) would be compiled for the baseline.
+        const auto dense_loop = [&]<bool Snap>() __attribute__((always_inline)) {
+          const std::size_t first = begin;  // locals, not captures: kept in registers across the stores
+          const std::size_t last = end;
+          if (counted) {
 #pragma GCC ivdep
-          for (std::size_t i = 0; i < n; ++i) flags[i] = step_neuron<Snap>(c, view, i, inputs_at(rows, i).data()) ? 1 : 0;
-          return;
-        }
-        // One pass: whether the neuron is active is read from its state before the step.
-        std::uint32_t active_count = 0;  // populations have < 2^32 neurons (EventEngine checks)
+            for (std::size_t i = first; i < last; ++i) flags[i] = step_neuron<Snap>(c, view, i, inputs_at(rows, i).data()) ? 1 : 0;
+            return;
+          }
+          // One pass: whether the neuron is active is read from its state before the step.
+          std::uint32_t active_count = 0;  // populations have < 2^32 neurons (EventEngine checks)
 #pragma GCC ivdep
-        for (std::size_t i = 0; i < n; ++i) {
-          const auto input = inputs_at(rows, i);
-          active_count += is_active(c, view, input.data(), i) ? 1U : 0U;
-          flags[i] = step_neuron<Snap>(c, view, i, input.data()) ? 1 : 0;
-        }
-        updated = active_count;
+          for (std::size_t i = first; i < last; ++i) {
+            const auto input = inputs_at(rows, i);
+            active_count += is_active(c, view, input.data(), i) ? 1U : 0U;
+            flags[i] = step_neuron<Snap>(c, view, i, input.data()) ? 1 : 0;
+          }
+          active_in_block = active_count;
+        };
+        run_vectorised([&]() __attribute__((always_inline)) {
+          if (model_rests(c)) {
+            dense_loop.template operator()<true>();
+          } else {
+            dense_loop.template operator()<false>();
+          }
+        });
+        for (std::size_t r = 0; r < receptor_count; ++r) std::fill(rows[r] + begin, rows[r] + end, 0.0F);
+        return active_in_block;
       };
-      run_vectorised([&]() __attribute__((always_inline)) {
-        if (model_rests(c)) {
-          dense_loop.template operator()<true>();
-        } else {
-          dense_loop.template operator()<false>();
-        }
-      });
+      updated = static_cast<std::size_t>(
+          sum_over_blocks(workers(), n, population_block_min, population_block_align, dense_block));
       fired_count = append_flagged(flags, n, fired);
-      for (std::size_t r = 0; r < receptor_count; ++r) std::fill(rows[r], rows[r] + n, 0.0F);
       // Leaving the dense regime: the next tick needs the neurons still off rest.
       if (event_mode && 4 * updated < 3 * n) collect_off_rest();
     }
@@ -477,32 +503,41 @@ class Population final : public PopulationBase {
     const InputRows member_inputs = active_.input_rows();
     const typename Model::State::View here = active_.view();
     std::uint32_t* flags = active_.flags();
-    std::uint32_t active_count = 0;  // populations have < 2^32 neurons (EventEngine checks)
-    std::uint32_t spike_count = 0;
-    run_vectorised([&]() __attribute__((always_inline)) {
-      const auto member_loop = [&]<bool Snap>() __attribute__((always_inline)) {
-        // Counters and constants local to the loop: as captures (references) the compiler must
-        // assume that the stores into the state arrays may change them, and leaves the loop scalar.
-        const typename Model::Constants k = c;
-        std::uint32_t active = 0;
-        std::uint32_t spiked = 0;
+    // Members [begin, end) stepped; returns (active << 32) | spikes — each below 2^32
+    // (populations have < 2^32 neurons, EventEngine checks), so block sums do not mix them.
+    // Threads take whole blocks of positions; each member's step is the same whichever runs it.
+    const auto member_block = [&](const std::size_t begin, const std::size_t end) -> std::uint64_t {
+      std::uint64_t counts = 0;
+      run_vectorised([&]() __attribute__((always_inline)) {
+        const auto member_loop = [&]<bool Snap>() __attribute__((always_inline)) {
+          // Counters, bounds and constants local to the loop: as captures (references) the compiler
+          // must assume that the stores into the state arrays may change them, and leaves the loop scalar.
+          const typename Model::Constants k = c;
+          const std::size_t first = begin;
+          const std::size_t last = end;
+          std::uint32_t active = 0;
+          std::uint32_t spiked = 0;
 #pragma GCC ivdep
-        for (std::size_t j = 0; j < members; ++j) {
-          const auto input = inputs_at(member_inputs, j);
-          active += is_active(k, here, input.data(), j) ? 1U : 0U;
-          const std::uint32_t flag = step_neuron<Snap>(k, here, j, input.data()) ? 1U : 0U;
-          flags[j] = flag;
-          spiked += flag;
+          for (std::size_t j = first; j < last; ++j) {
+            const auto input = inputs_at(member_inputs, j);
+            active += is_active(k, here, input.data(), j) ? 1U : 0U;
+            const std::uint32_t flag = step_neuron<Snap>(k, here, j, input.data()) ? 1U : 0U;
+            flags[j] = flag;
+            spiked += flag;
+          }
+          counts = (std::uint64_t{active} << 32) | spiked;
+        };
+        if (model_rests(c)) {
+          member_loop.template operator()<true>();
+        } else {
+          member_loop.template operator()<false>();
         }
-        active_count = active;
-        spike_count = spiked;
-      };
-      if (model_rests(c)) {
-        member_loop.template operator()<true>();
-      } else {
-        member_loop.template operator()<false>();
-      }
-    });
+      });
+      return counts;
+    };
+    const std::uint64_t counts = sum_over_blocks(workers(), members, population_block_min, population_block_align, member_block);
+    const auto active_count = static_cast<std::uint32_t>(counts >> 32);
+    const auto spike_count = static_cast<std::uint32_t>(counts & 0xFFFFFFFFU);
     for (const std::uint32_t j : fed_) {
       for (std::size_t r = 0; r < receptor_count; ++r) member_inputs[r][j] = 0.0F;
     }

@@ -282,6 +282,34 @@ std::vector<std::uint32_t> Projection::in_degrees(std::size_t target_size) const
   return degree;
 }
 
+std::unique_ptr<Projection> Projection::part_onto(std::uint32_t first, std::uint32_t end) const {
+  if (convolution_) fail(name_, "a convolution cannot be split by target");
+  std::unique_ptr<Projection> part(new Projection());
+  part->name_ = name_;
+  part->receptor_ = receptor_;
+  part->sources_ = sources_;
+  part->uniform_weight_ = uniform_weight_;
+  part->max_delay_ = max_delay_;
+  const auto inside = [&](std::uint32_t target) { return target >= first && target < end; };
+  // Counted first, so that the part's arrays are allocated once at their size.
+  const auto kept = static_cast<std::size_t>(std::count_if(target_index_.begin(), target_index_.end(), inside));
+  part->target_index_.reserve(kept);
+  if (!weight_.empty()) part->weight_.reserve(kept);
+  if (!delay_.empty()) part->delay_.reserve(kept);
+  part->row_start_.reserve(sources_ + 1);
+  part->row_start_.push_back(0);
+  for (std::size_t source = 0; source < sources_; ++source) {
+    for (std::uint64_t k = row_start_[source]; k < row_start_[source + 1]; ++k) {
+      if (!inside(target_index_[k])) continue;
+      part->target_index_.push_back(target_index_[k]);
+      if (!weight_.empty()) part->weight_.push_back(weight_[k]);
+      if (!delay_.empty()) part->delay_.push_back(delay_[k]);
+    }
+    part->row_start_.push_back(part->target_index_.size());
+  }
+  return part;
+}
+
 std::size_t Projection::row_length(std::uint32_t source) const {
   if (!convolution_) return static_cast<std::size_t>(row_start_[source + 1] - row_start_[source]);
   std::size_t taps = 0;

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -116,6 +117,11 @@ class Projection {
   std::uint64_t scan_all(const std::vector<std::uint8_t>& fired, const float* payload_of, RowFor&& row_for,
                          Note&& note) const;
 
+  // The synapses onto targets [first, end) alone, in this projection's CSR order (not for a
+  // convolution, which stores no synapses): one thread's share of the delivery. Delivering
+  // every part adds what deliver() adds, each target's terms in the same order (docs/threads.md).
+  [[nodiscard]] std::unique_ptr<Projection> part_onto(std::uint32_t first, std::uint32_t end) const;
+
   // Integer precisions (neurons/quantisation.hpp): the largest |weight|, and every weight replaced
   // by its integer (round(w·scale) within ±limit), the error of each added to `stats`.
   [[nodiscard]] float largest_weight() const;
@@ -128,6 +134,7 @@ class Projection {
   [[nodiscard]] std::uint64_t row_begin(std::uint32_t source) const { return row_start_[source]; }
 
  private:
+  Projection() = default;  // part_onto fills it
   // `factor`: 1 for a spike, the value of a graded event (w·1 is w exactly, so spikes add the
   // same bits as before graded events existed).
   // Returns the synapses of the row.
@@ -135,7 +142,7 @@ class Projection {
   std::size_t deliver_row(std::uint32_t source, float factor, RowFor& row_for, Note& note) const;
 
   std::string name_;
-  std::size_t receptor_;
+  std::size_t receptor_ = 0;
   std::size_t sources_ = 0;
   std::optional<ConvolutionShape> convolution_;  // set: weight_ is the kernel, no CSR
   std::size_t convolution_synapses_ = 0;         // (input, output) pairs its taps join

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "core/worker_pool.hpp"
 #include "io/network_builder.hpp"
 #include "io/network_file.hpp"
 #include "io/overrides.hpp"
@@ -37,6 +38,7 @@ void apply_settings(const py::kwargs& settings, app::NetworkRunRequest& request,
     if (seed < 0) throw InputError("run: --seed must be >= 0, got " + std::to_string(seed));
     request.seed = static_cast<std::uint64_t>(seed);
   }
+  if (given("threads")) request.threads = checked_thread_count(settings["threads"].cast<long long>(), "run: threads");
   if (auto chip = text("chip")) {
     output.chip = *chip;
     request.chip_given = true;

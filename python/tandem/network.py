@@ -365,7 +365,7 @@ class Network:
     # ---- running -------------------------------------------------------------------------
 
     def run(self, duration_ms=None, ticks=None, chip=None, mode=None, precision=None, seed=None,
-            record=None, probes=None, energy_report=None, force=False, inputs=None):
+            record=None, probes=None, energy_report=None, force=False, inputs=None, threads=None):
         """Builds and runs the network once, as ``tandem run`` does; returns a Result.
 
         Args:
@@ -384,6 +384,8 @@ class Network:
             energy_report: also write the JSON energy report here (docs/energy.md).
             force: overwrite existing record / energy_report files.
             inputs: NIR files only: {input node: CSV/HDF5 source or numpy array [ticks x units]}.
+            threads: threads the engines spread their work over (1-1024); default: the network's
+                simulation.threads, else 1. Results are the same for any count (docs/threads.md).
 
         The GIL is released while the network is built and runs. Ctrl-C (in the main thread)
         stops the run after the current epoch and raises Interrupted carrying the partial Result.
@@ -396,7 +398,8 @@ class Network:
             reports, stopped = handle.run(
                 duration_ms=duration_ms, ticks=ticks, chip=scratch.chips(chip), mode=mode, precision=precision,
                 seed=seed, record=trace, probes=list(probes or []), force=force,
-                energy_report=None if energy_report is None else _os.fspath(energy_report), inputs=dict(inputs or {}))
+                energy_report=None if energy_report is None else _os.fspath(energy_report), inputs=dict(inputs or {}),
+                threads=threads)
             result = _result(trace, reports, record)
         if stopped is not None:
             error = _tandem.Interrupted(stopped)

@@ -20,11 +20,13 @@ struct HybridRun {
   std::vector<Eigen::VectorXf> final_activations;  // hidden, out
   std::uint64_t synaptic_ops = 0;
   std::uint64_t macs = 0;
+  std::vector<NodeCounters> counters;  // every node of every engine
 };
 
-std::unique_ptr<HybridRun> run_hybrid(const HybridShape& shape, ExecutionMode mode) {
+// `threads` > 1: a pool that splits every loop however small (the partition must change nothing).
+std::unique_ptr<HybridRun> run_hybrid(const HybridShape& shape, ExecutionMode mode, std::size_t threads = 1) {
   auto run = std::make_unique<HybridRun>();
-  Simulation sim({.time = TimeBase{1.0}, .seed = shape.seed, .mode = mode});
+  Simulation sim({.time = TimeBase{1.0}, .seed = shape.seed, .mode = mode, .threads = threads, .split_small_work = true});
   testing::build_hybrid(sim, shape);
   sim.set_recorder(&run->recorder);
   testing::probe_hybrid(sim);
@@ -38,7 +40,8 @@ std::unique_ptr<HybridRun> run_hybrid(const HybridShape& shape, ExecutionMode mo
   }
   const auto& mlp = dynamic_cast<const ann::DenseEngine&>(sim.engine(testing::mlp_engine));
   for (const char* layer : {"hidden", "out"}) run->final_activations.push_back(mlp.output(layer));
-  for (const NodeCounters& node : sim.counters()) {
+  run->counters = sim.counters();
+  for (const NodeCounters& node : run->counters) {
     run->synaptic_ops += node.executed[Op::synaptic_op];
     run->macs += node.executed[Op::mac];
   }
@@ -101,6 +104,30 @@ TEST_CASE("hybrid: event and always-on give bit-identical spikes, frames and sta
   // … while the event run did less work.
   CHECK(event->synaptic_ops < always_on->synaptic_ops);
   CHECK(event->macs <= always_on->macs);
+}
+
+TEST_CASE("hybrid: 1, 2 and 3 threads give bit-identical spikes, frames, state and counters", "[equivalence][hybrid][threads]") {
+  const auto precision = GENERATE(Precision::float32, Precision::fixed);
+  const auto mode = GENERATE(ExecutionMode::event, ExecutionMode::always_on);
+  // 200 sensory neurons: split into 64-neuron-aligned blocks; the MLP and bridge as they are.
+  const HybridShape shape{.inputs = 200, .hidden = 24, .seed = 5, .precision = precision};
+  INFO((precision == Precision::float32 ? "float32" : "fixed point") << ", " << to_string(mode));
+  const auto one = run_hybrid(shape, mode);
+  for (const char* pop : {"sensory", "motor", "delta"}) {
+    INFO("population " << pop);
+    CHECK(spike_count(one->recorder, pop) > 0);
+  }
+  for (const std::size_t threads : {2, 3}) {
+    INFO(threads << " threads");
+    const auto many = run_hybrid(shape, mode, threads);
+    require_identical(*one, *many);
+    REQUIRE(one->counters.size() == many->counters.size());
+    for (std::size_t n = 0; n < one->counters.size(); ++n) {
+      INFO(one->counters[n].node);
+      CHECK(one->counters[n].executed == many->counters[n].executed);
+      CHECK(one->counters[n].always_on == many->counters[n].always_on);
+    }
+  }
 }
 
 TEST_CASE("hybrid: the same seed gives the same run, another seed another run", "[equivalence][hybrid]") {

@@ -98,10 +98,7 @@ std::unique_ptr<EventEngine> random_network(bool quiet = false) {
   engine->add_current({.name = "bias_a", .target = "a", .receptor = "i_ext", .units = {0, 1, 2}, .start_ms = {0.0, 10.0},
                        .amplitudes = {0.5F, 0.0F}});
   // Initial v spread around the model's resting value.
-  double rest_v = 0.0;
-  if constexpr (std::is_same_v<Model, LifCuba>) rest_v = -65.0;
-  if constexpr (std::is_same_v<Model, LifCoba>) rest_v = -55.0;
-  if constexpr (std::is_same_v<Model, Izhikevich>) rest_v = -70.0;
+  const double rest_v = testing::resting_v<Model>();
   engine->population("a").set_initial_uniform("v", rest_v - 0.5, rest_v + 0.5);
   return engine;
 }

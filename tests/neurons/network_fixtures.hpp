@@ -19,10 +19,12 @@ struct RunResult {
   std::vector<NodeCounters> counters;
 };
 
-// Resets the engine with (seed, mode) and advances `ticks` in epochs of `epoch_ticks`.
+// Resets the engine with (seed, mode, workers: nullptr = one thread) and advances `ticks` in
+// epochs of `epoch_ticks`.
 inline RunResult run_engine(EventEngine& engine, Tick ticks, std::uint64_t seed, ExecutionMode mode,
-                            Tick epoch_ticks = 7, const std::vector<std::pair<std::size_t, SpikeBatch>>& input = {}) {
-  engine.reset(RunContext{engine.time(), seed, mode});
+                            Tick epoch_ticks = 7, const std::vector<std::pair<std::size_t, SpikeBatch>>& input = {},
+                            WorkerPool* workers = nullptr) {
+  engine.reset(RunContext{engine.time(), seed, mode, workers});
   RunResult result;
   for (Tick begin = 0; begin < ticks; begin += epoch_ticks) {
     const Epoch epoch{begin, std::min(ticks, begin + epoch_ticks)};
@@ -69,6 +71,15 @@ inline const NodeCounters& node(const RunResult& run, const std::string& name) {
 
 inline bool bit_identical(const std::vector<float>& a, const std::vector<float>& b) {
   return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
+}
+
+// The model's resting v with default parameters (initial values are spread around it).
+template <typename Model>
+double resting_v() {
+  if constexpr (std::is_same_v<Model, LifCuba>) return -65.0;
+  if constexpr (std::is_same_v<Model, LifCoba>) return -55.0;
+  if constexpr (std::is_same_v<Model, Izhikevich>) return -70.0;
+  return 0.0;
 }
 
 // A weight on the model's first receptor large enough that a few coincident inputs fire it.

@@ -1,0 +1,110 @@
+// The event engine's use of several threads (docs/threads.md): each population is split into
+// contiguous blocks of neurons; Poisson draws, neuron updates and synaptic delivery run block by
+// block, every block's values computed by the same operations in the same order as with one
+// thread, so spikes, state and counters do not depend on the thread count.
+#include <algorithm>
+
+#include "neurons/event_engine.hpp"
+#include "neurons/event_engine_parts.hpp"
+
+namespace tandem::neurons {
+
+namespace {
+
+// A sparse Poisson input draws its events chunk by chunk, each chunk from its own stream, by
+// geometric gaps; a chunk is the unit a thread takes. 4096 neurons: seeding a stream per chunk
+// and tick stays negligible next to the draws even for inputs of a few events per tick.
+constexpr std::size_t poisson_chunk = 4096;
+
+// Below this many neurons per block, a dense Poisson input is drawn by one thread.
+constexpr std::size_t poisson_min_block = 2048;
+
+}  // namespace
+
+void EventEngine::use_workers(WorkerPool* workers) {
+  workers_ = workers != nullptr && workers->threads() > 1 ? workers : nullptr;
+  for (auto& entry : populations_) entry->population->use_workers(workers_);
+  const std::size_t threads = workers_ == nullptr ? 1 : workers_->threads();
+  std::size_t most_outgoing = 1;
+  for (const auto& entry : populations_) most_outgoing = std::max(most_outgoing, entry->outgoing.size());
+  part_stride_ = (most_outgoing + 7) / 8 * 8;  // 8 counts = one 64-byte line
+  part_delivered_.assign(threads * part_stride_, 0);
+  // The parts follow the population blocks, which depend on the thread count and the pool's grain.
+  const std::size_t parts_key = workers_ == nullptr ? 1 : threads * 2 + (workers_->min_block(2) == 1 ? 1 : 0);
+  if (parts_key_ == parts_key) return;
+  for (auto& entry : projections_) {
+    entry->parts.clear();
+    const Projection& whole = *entry->built;
+    if (threads == 1 || whole.is_convolution()) continue;  // a convolution computes its targets: delivered whole
+    const std::vector<std::size_t> bounds = population_blocks(populations_[entry->target]->population->size(), *workers_);
+    if (bounds.size() <= 2) continue;
+    for (std::size_t k = 0; k + 1 < bounds.size(); ++k) {
+      entry->parts.push_back(whole.part_onto(static_cast<std::uint32_t>(bounds[k]), static_cast<std::uint32_t>(bounds[k + 1])));
+    }
+  }
+  parts_key_ = parts_key;
+}
+
+std::uint64_t EventEngine::synapses_to_deliver(const ProjectionEntry& entry, const std::vector<std::uint32_t>& spikes) const {
+  if (mode_ != ExecutionMode::event) return entry.built->synapse_count();
+  std::uint64_t synapses = 0;
+  for (const std::uint32_t s : spikes) synapses += entry.built->row_length(s);
+  return synapses;
+}
+
+bool EventEngine::split_all_outgoing(const PopulationEntry& source) const {
+  if (workers_ == nullptr) return false;
+  std::uint64_t synapses = 0;
+  for (const std::size_t projection_index : source.outgoing) {
+    const ProjectionEntry& entry = *projections_[projection_index];
+    if (entry.parts.empty()) return false;
+    synapses += synapses_to_deliver(entry, source.spikes);
+  }
+  return synapses >= workers_->min_block(parallel_delivery_synapses);
+}
+
+std::uint64_t EventEngine::draw_poisson_input(PoissonInputEntry& input, Tick tick) {
+  PopulationBase& pop = *populations_[input.target]->population;
+  float* row = pop.input_row(input.receptor, tick);
+  const std::uint64_t tick_key = keyed_bits(input.key, static_cast<std::uint64_t>(tick));
+  const PoissonSampler& sampler = input.sampler;
+  const float weight = input.weight;
+  if (sampler.sparse()) {
+    return sum_over_blocks(workers_, pop.size(), poisson_chunk, poisson_chunk, [&](std::size_t begin, std::size_t end) {
+      // Drawn first, then added: the rows' lines of scattered units are all requested before
+      // the first add waits for one.
+      thread_local std::vector<std::pair<std::uint32_t, std::uint32_t>> drawn;
+      std::uint64_t events = 0;
+      for (std::size_t chunk = begin; chunk < end; chunk += poisson_chunk) {
+        RandomStream random(keyed_bits(tick_key, chunk / poisson_chunk));
+        drawn.clear();
+        sampler.for_each_event(random, std::min(poisson_chunk, end - chunk), [&](std::size_t i, std::uint32_t count) {
+          drawn.emplace_back(static_cast<std::uint32_t>(chunk + i), count);
+          __builtin_prefetch(row + chunk + i, 1);
+        });
+        for (const auto& [i, count] : drawn) {
+          row[i] += static_cast<float>(count) * weight;
+          pop.note_input(tick, i);
+          events += count;
+        }
+      }
+      return events;
+    });
+  }
+  return sum_over_blocks(workers_, pop.size(), poisson_min_block, population_block_align, [&](std::size_t begin, std::size_t end) {
+    std::uint64_t events = 0;
+    for (std::size_t i = begin; i < end; ++i) {
+      const std::uint64_t bits = keyed_bits(tick_key, i);
+      // Means beyond the table: a stream of its own per neuron and tick (rare: mean > 30).
+      const std::uint32_t count = sampler.tabulated() ? sampler.sample_table(bits)
+                                                      : static_cast<std::uint32_t>(RandomStream(bits).poisson(sampler.mean()));
+      if (count == 0) continue;
+      row[i] += static_cast<float>(count) * weight;
+      pop.note_input(tick, static_cast<std::uint32_t>(i));
+      events += count;
+    }
+    return events;
+  });
+}
+
+}  // namespace tandem::neurons

@@ -1,0 +1,134 @@
+// Threads (docs/threads.md): the event engine gives bit-identical spikes, state, counters and
+// synaptic events for any thread count, for every neuron model and process model, in both
+// execution modes — with per-synapse delays, a same-tick projection, explicit mixed-sign weights,
+// dense, sparse and large-mean Poisson inputs, a Poisson group and a current.
+#include <catch2/catch.hpp>
+
+#include "core/worker_pool.hpp"
+#include "neurons/model_list.hpp"
+#include "tests/neurons/network_fixtures.hpp"
+
+using namespace tandem;
+using namespace tandem::neurons;
+using tandem::neurons::testing::bit_identical;
+using tandem::neurons::testing::drive_weight;
+using tandem::neurons::testing::run_engine;
+using tandem::neurons::testing::RunResult;
+
+namespace {
+
+using EveryModel = decltype(std::tuple_cat(ModelList{}, IntegerProcessModels{}));
+
+// The integer process models take the float LIF's parameters and weights.
+template <typename Model>
+float weight_for() {
+  if constexpr (requires { Model::precision; }) {
+    return drive_weight<Lif>();
+  } else {
+    return drive_weight<Model>();
+  }
+}
+
+// Populations large enough to be split into several 64-neuron-aligned blocks, and one ("c")
+// beyond the 4096-neuron chunk of sparse Poisson draws, so that those are split too.
+template <typename Model>
+std::unique_ptr<EventEngine> threaded_network() {
+  auto engine = std::make_unique<EventEngine>("snn", TimeBase(0.1));
+  engine->add_population<Model>("a", 700);
+  engine->add_population<Model>("b", 450);
+  engine->add_poisson_group("p", 200, 300.0);
+  engine->add_population<Model>("c", 4500);
+  const float w = weight_for<Model>();
+  const std::string jump(Model::receptors[0].name);
+  const double low = std::is_same_v<Model, LifCoba> ? 0.0 : -1.0;  // never a negative conductance
+  engine->connect({.name = "p_a", .source = "p", .target = "a", .receptor = jump, .rule = Rule::fixed_probability,
+                   .probability = 0.05, .weight = w, .delay_ms = 0.1, .delay_max_ms = 1.0});
+  engine->connect({.name = "a_a", .source = "a", .target = "a", .receptor = jump, .rule = Rule::fixed_probability,
+                   .probability = 0.01, .weight = 0.5F * w, .delay_ms = 0.1, .delay_max_ms = 1.0});
+  engine->connect({.name = "a_b", .source = "a", .target = "b", .receptor = jump, .rule = Rule::fixed_in_degree,
+                   .in_degree = 12, .weight = 0.5F * w, .delay_ms = 0.3});
+  RandomStream random(99);
+  std::vector<ExplicitSynapse> list;
+  for (int k = 0; k < 4000; ++k) {
+    list.push_back({static_cast<std::uint32_t>(random.below(450)), static_cast<std::uint32_t>(random.below(700)),
+                    static_cast<float>(random.uniform(low, 1.0)) * w, 0.1 * static_cast<double>(1 + random.below(10))});
+  }
+  engine->connect({.name = "b_a", .source = "b", .target = "a", .receptor = jump, .rule = Rule::explicit_list,
+                   .synapses = list});
+  // Delivered in the tick a spikes: c is stepped after a.
+  engine->connect({.name = "a_c", .source = "a", .target = "c", .receptor = jump, .rule = Rule::fixed_probability,
+                   .probability = 0.01, .weight = w, .same_tick = true});
+  engine->connect({.name = "c_b", .source = "c", .target = "b", .receptor = jump, .rule = Rule::fixed_probability,
+                   .probability = 0.002, .weight = static_cast<float>(low) * 0.2F * w + 0.1F * w, .delay_ms = 0.2});
+  // Dense (mean 0.2 per tick), sparse (mean 0.003) and beyond the sampler's table (mean 40).
+  engine->add_poisson_input({.name = "noise_b", .target = "b", .receptor = jump, .rate_hz = 2000.0, .weight = 0.5F * w});
+  engine->add_poisson_input({.name = "noise_c", .target = "c", .receptor = jump, .rate_hz = 30.0, .weight = 2.0F * w});
+  engine->add_poisson_input({.name = "storm_a", .target = "a", .receptor = jump, .rate_hz = 400000.0, .weight = 0.0005F * w});
+  engine->add_current({.name = "bias_a", .target = "a", .receptor = "i_ext", .units = {0, 1, 2, 300, 699},
+                       .start_ms = {0.0, 10.0}, .amplitudes = {0.5F, 0.0F}});
+  const double rest_v = tandem::neurons::testing::resting_v<Model>();
+  engine->population("a").set_initial_uniform("v", rest_v - 0.5, rest_v + 0.5);
+  return engine;
+}
+
+// Spikes, state, every counter and the synaptic events: the same, bit for bit.
+void require_same_run(const RunResult& one, const RunResult& many) {
+  REQUIRE(one.spikes.size() == many.spikes.size());
+  CHECK(one.spikes.tick == many.spikes.tick);
+  CHECK(one.spikes.index == many.spikes.index);
+  REQUIRE(one.state.size() == many.state.size());
+  for (std::size_t v = 0; v < one.state.size(); ++v) {
+    INFO("state array " << v);
+    CHECK(bit_identical(one.state[v], many.state[v]));
+  }
+  REQUIRE(one.counters.size() == many.counters.size());
+  for (std::size_t n = 0; n < one.counters.size(); ++n) {
+    INFO(one.counters[n].node);
+    CHECK(one.counters[n].executed == many.counters[n].executed);
+    CHECK(one.counters[n].always_on == many.counters[n].always_on);
+  }
+}
+
+}  // namespace
+
+TEMPLATE_LIST_TEST_CASE("threads: 1, 2 and 3 threads give bit-identical spikes, state and counters",
+                        "[neurons][threads][equivalence]", EveryModel) {
+  const ExecutionMode mode = GENERATE(ExecutionMode::event, ExecutionMode::always_on);
+  INFO((mode == ExecutionMode::event ? "event" : "always-on") << " mode");
+  auto engine = threaded_network<TestType>();
+  constexpr Tick ticks = 300;
+  const RunResult one = run_engine(*engine, ticks, 5, mode);
+  const std::uint64_t one_events = engine->delivered_synaptic_events();
+  // The comparison means something only when every population fired (spikes are indexed
+  // port << 24: a = 0, b = 1, p = 2, c = 3) and synapses carried them.
+  std::array<std::size_t, 4> per_port{};
+  for (const std::uint32_t index : one.spikes.index) ++per_port[index >> 24];
+  if constexpr (!std::is_same_v<TestType, Li>) {
+    CHECK(per_port[0] > 10);
+    CHECK(per_port[1] > 10);
+    CHECK(per_port[3] > 10);
+  }
+  CHECK(one_events > 1000);
+  for (const std::size_t threads : {2, 3}) {
+    // Every loop split however small (the partition must change nothing), and the thresholds of
+    // real runs (which split only the larger loops here).
+    for (const bool split_small_work : {true, false}) {
+      INFO(threads << " threads" << (split_small_work ? ", every loop split" : ""));
+      WorkerPool workers(threads, split_small_work);
+      const RunResult many = run_engine(*engine, ticks, 5, mode, 7, {}, &workers);
+      require_same_run(one, many);
+      CHECK(engine->delivered_synaptic_events() == one_events);
+    }
+  }
+  // Back to one thread after threaded runs: still the same run.
+  require_same_run(one, run_engine(*engine, ticks, 5, mode));
+}
+
+TEST_CASE("threads: another seed gives another run at any thread count", "[neurons][threads]") {
+  // Guards the comparison above against a run that ignores its random streams.
+  auto engine = threaded_network<Lif>();
+  WorkerPool workers(2, true);
+  const RunResult first = run_engine(*engine, 200, 5, ExecutionMode::event, 7, {}, &workers);
+  const RunResult other = run_engine(*engine, 200, 6, ExecutionMode::event, 7, {}, &workers);
+  CHECK(first.spikes.index != other.spikes.index);
+}
