@@ -1,22 +1,9 @@
 #include "io/network_builder.hpp"
 
 #include <algorithm>
-#include <cmath>
-#include <map>
-#include <set>
 
-#include "ann/dense_engine.hpp"
-#include "ann/graph_quantization.hpp"
-#include "bridge/bridge_engine.hpp"
-#include "core/contained_read.hpp"
 #include "core/error.hpp"
-#include "core/hdf5_reader.hpp"
-#include "core/random.hpp"
 #include "io/lowering_parts.hpp"
-#include "io/subnetworks.hpp"
-#include "io/synapse_files.hpp"
-#include "neurons/event_engine.hpp"
-#include "neurons/registry.hpp"
 #include "io/network_lowering.hpp"
 
 namespace tandem::io {
