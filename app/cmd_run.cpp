@@ -7,6 +7,7 @@
 
 #include "app/cli_options.hpp"
 #include "app/network_run.hpp"
+#include "app/process_report.hpp"
 #include "app/run_session.hpp"
 #include "core/error.hpp"
 #include "core/interrupt_guard.hpp"
@@ -18,8 +19,12 @@ namespace {
 
 // Runs the prepared network through a RunSession with progress on a terminal; for a NIR file,
 // a summary of its Output nodes.
-int run_prepared(PreparedRun& run) {
+int run_prepared(PreparedRun& run, ProcessGroup* processes) {
   RunSession session(*run.simulation, run.output, run.label, run.resolved);
+  if (processes != nullptr) {
+    session.start();  // builds the engines, and so the blocks each process owns
+    describe_processes(*processes, *run.simulation);
+  }
   session.show_progress(run.ticks);
   session.run(run.ticks);
   session.finish();
@@ -49,9 +54,8 @@ std::optional<T> given(const po::variables_map& values, const char* name) {
   return values[name].as<T>();
 }
 
-}  // namespace
-
-int run_run_command(const std::vector<std::string>& args, const InterruptGuard& interrupt) {
+// `tandem run` in one process (processes == nullptr) or as one of several (docs/mpi.md).
+int run_network_command(const std::vector<std::string>& args, const InterruptGuard& interrupt, ProcessGroup* processes) {
   po::options_description options("options");
   add_common_options(options);
   RunOutputOptions defaults;
@@ -105,8 +109,22 @@ int run_run_command(const std::vector<std::string>& args, const InterruptGuard& 
   }
   request.chip_given = !values["chip"].defaulted();
   request.interrupt = &interrupt;
+  request.processes = processes;
   auto run = prepare_network_run(request, run_output_options_from(values));
-  return run_prepared(run);
+  const int code = run_prepared(run, processes);
+  if (processes != nullptr) report_peak_memory(*processes);
+  return code;
+}
+
+}  // namespace
+
+int run_run_command(const std::vector<std::string>& args, const InterruptGuard& interrupt) {
+  return run_network_command(args, interrupt, nullptr);
+}
+
+int run_run_command_on_processes(const std::vector<std::string>& args, const InterruptGuard& interrupt,
+                                 ProcessGroup& processes) {
+  return run_network_command(args, interrupt, &processes);
 }
 
 }  // namespace tandem::app

@@ -138,7 +138,10 @@ void check_network_file(const NetworkRunRequest& request) {
 }
 
 PreparedRun prepare_network_run(const NetworkRunRequest& request, RunOutputOptions output) {
-  if (!request.network && is_nir(request.file)) return prepare_nir(request, std::move(output));
+  if (!request.network && is_nir(request.file)) {
+    if (request.processes != nullptr) throw InputError("run: " + request.file + ": a NIR graph runs in one process (docs/mpi.md)");
+    return prepare_nir(request, std::move(output));
+  }
   refuse_nir_options(request);
   const auto build_start = std::chrono::steady_clock::now();
   std::shared_ptr<const io::NetworkDescription> loaded = request.network;
@@ -152,6 +155,7 @@ PreparedRun prepare_network_run(const NetworkRunRequest& request, RunOutputOptio
   build_options.interrupt = request.interrupt;
   build_options.seed = request.seed;
   build_options.threads = request.threads;
+  build_options.processes = request.processes;
   if (request.mode) build_options.mode = parse_execution_mode(*request.mode);
   PreparedRun prepared;
   // A stepped run has no length of its own: the program decides when it ends.

@@ -41,6 +41,8 @@ struct NetworkRunRequest {
   std::shared_ptr<const io::NetworkDescription> network;
   // The run is stepped by a program that reads the network's `outputs` (io::BuildOptions).
   bool external_outputs = false;
+  // Several processes share the run (mpirun, docs/mpi.md); nullptr: one.
+  ProcessGroup* processes = nullptr;
 };
 
 struct PreparedRun {

@@ -7,8 +7,10 @@
 #include <filesystem>
 #include <iostream>
 
+#include "app/discarding_recorder.hpp"
 #include "core/chip_presets.hpp"
 #include "core/error.hpp"
+#include "core/process_group.hpp"
 #include "core/recorded_run.hpp"
 #include "core/trace_output.hpp"
 
@@ -163,6 +165,24 @@ RunSession::RunSession(Simulation& simulation, RunOutputOptions options, std::st
                        std::string resolved_config)
     : simulation_(simulation), options_(std::move(options)), network_label_(std::move(network_label)) {
   for (const std::string& spec : parse_chip_list(options_.chip)) chips_.push_back(load_chip(spec));
+  const ProcessGroup* processes = simulation_.settings().processes;
+  if (processes != nullptr && processes->rank() != 0) {
+    // Rank 0 writes the trace and the reports and prints the table (docs/mpi.md); the others
+    // run the same probes and ledgers, whose results are the same, into nothing.
+    if (!options_.record_path.empty()) {
+      discarded_trace_ = std::make_unique<DiscardingRecorder>();
+      simulation_.set_recorder(discarded_trace_.get());
+      for (const Probe& probe : options_.probes) simulation_.add_probe(probe);
+    } else if (!options_.probes.empty()) {
+      throw InputError("--probe needs --record FILE.h5 to write to");
+    }
+    options_.record_path.clear();
+    options_.energy_report_path.clear();
+    options_.print_energy_table = false;
+    options_.announce_outputs = false;
+    options_.quiet = true;
+    return;
+  }
   several_chips_ = chips_.size() > 1;
   // Every output is checked before the run, so a run never fails at its end for want of a file.
   for (std::size_t k = 0; k < chips_.size() && !options_.energy_report_path.empty(); ++k) {
@@ -172,6 +192,7 @@ RunSession::RunSession(Simulation& simulation, RunOutputOptions options, std::st
     check_trace_output_path(options_.record_path, options_.force);
     trace_ = std::make_unique<Hdf5Recorder>(options_.record_path);
     write_run_metadata(*trace_, simulation_.settings(), options_.chip, resolved_config);
+    trace_->write_metadata("processes", std::to_string(processes == nullptr ? 1 : processes->size()));
     trace_->write_metadata("network", network_label_);
     if (!options_.recorded_note.empty()) trace_->write_metadata("recorded", options_.recorded_note);
     simulation_.set_recorder(trace_.get());

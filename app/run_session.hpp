@@ -114,6 +114,8 @@ class RunSession {
   std::vector<ChipModel> chips_;
   bool several_chips_ = false;  // as asked (names the reports), even if --chip all leaves some out
   std::unique_ptr<Hdf5Recorder> trace_;
+  // Several processes: every one but rank 0 records into this, and writes and prints nothing.
+  std::unique_ptr<Recorder> discarded_trace_;
   std::vector<std::unique_ptr<EnergyLedger>> ledgers_;
   std::unique_ptr<ProgressReporter> progress_;
   std::vector<EnergyReport> reports_;  // empty until the outputs are closed

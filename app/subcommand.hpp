@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/interrupt_guard.hpp"
+#include "core/process_group.hpp"
 
 namespace tandem::app {
 
@@ -16,6 +17,9 @@ struct Subcommand {
   std::string_view summary;
   // Receives the arguments after the subcommand name; returns the process exit code.
   int (*run)(const std::vector<std::string>& args, const InterruptGuard& interrupt);
+  // The same over several processes (mpirun, docs/mpi.md); nullptr: the subcommand runs in one.
+  int (*run_on_processes)(const std::vector<std::string>& args, const InterruptGuard& interrupt,
+                          ProcessGroup& processes) = nullptr;
 };
 
 std::span<const Subcommand> subcommands();

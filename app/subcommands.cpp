@@ -13,12 +13,15 @@ int run_version_command(const std::vector<std::string>& args, const InterruptGua
 int run_export_command(const std::vector<std::string>& args, const InterruptGuard& interrupt);
 int run_example_command(const std::vector<std::string>& args, const InterruptGuard& interrupt);
 int run_run_command(const std::vector<std::string>& args, const InterruptGuard& interrupt);
+int run_run_command_on_processes(const std::vector<std::string>& args, const InterruptGuard& interrupt,
+                                 ProcessGroup& processes);
 int run_tianjic_command(const std::vector<std::string>& args, const InterruptGuard& interrupt);
 
 namespace {
 
 constexpr std::array all_subcommands = {
-    Subcommand{"run", "run a network file (.yaml) or a NIR graph (.nir): build it, run it, print its energy", run_run_command},
+    Subcommand{"run", "run a network file (.yaml) or a NIR graph (.nir): build it, run it, print its energy", run_run_command,
+               run_run_command_on_processes},
     Subcommand{"example", "run a closed-loop example (cartpole): result, energy, trace", run_example_command},
     Subcommand{"export", "write what NIR can express of a network file as a NIR graph (tandem export NET.yaml -o NET.nir)",
                run_export_command},

@@ -15,6 +15,7 @@
 namespace tandem {
 
 class WorkerPool;
+class ProcessGroup;
 
 // Everything an engine needs to start a run from its initial state.
 struct RunContext {
@@ -24,6 +25,9 @@ struct RunContext {
   // Threads an engine may spread its loops over (core/worker_pool.hpp), owned by the Simulation;
   // nullptr: the calling thread alone. It changes no result (docs/threads.md).
   WorkerPool* workers = nullptr;
+  // The processes sharing this run (core/process_group.hpp, docs/mpi.md), owned by the program;
+  // nullptr: one process. An engine that does not split its work runs replicated on each.
+  ProcessGroup* processes = nullptr;
 };
 
 class Engine {

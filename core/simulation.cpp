@@ -4,6 +4,8 @@
 #include <numeric>
 
 #include "core/error.hpp"
+#include "core/interrupt_guard.hpp"
+#include "core/process_group.hpp"
 
 namespace tandem {
 
@@ -196,7 +198,7 @@ void Simulation::build() {
     outboxes_.emplace_back(n);
     pending_.emplace_back(n);
   }
-  const RunContext context{settings_.time, settings_.seed, settings_.mode, workers_.get()};
+  const RunContext context{settings_.time, settings_.seed, settings_.mode, workers_.get(), settings_.processes};
   now_ = 0;
   for (const auto& engine : engines_) {
     engine->reset(context);
@@ -215,7 +217,7 @@ void Simulation::run(Tick ticks) {
     const Epoch epoch{now_, std::min(stop, now_ + epoch_ticks_)};
     advance_epoch(epoch);
     now_ = epoch.end;
-    if (settings_.interrupt != nullptr) settings_.interrupt->check(now_);
+    check_interrupt();
   }
 }
 
@@ -253,6 +255,20 @@ void Simulation::advance_epoch(const Epoch& epoch) {
     for (const auto& engine : engines_) engine->record(*recorder_);
   }
   for (const auto& observer : observers_) observer(epoch);
+}
+
+void Simulation::check_interrupt() const {
+  if (settings_.processes == nullptr) {
+    if (settings_.interrupt != nullptr) settings_.interrupt->check(now_);
+    return;
+  }
+  // A signal reaches the processes at different moments: the largest pending signal number of
+  // all of them decides, so every process stops after this same epoch (or none does).
+  std::uint64_t signal_number = settings_.interrupt != nullptr ? static_cast<std::uint64_t>(settings_.interrupt->pending_signal()) : 0;
+  settings_.processes->max(std::span<std::uint64_t>(&signal_number, 1));
+  if (signal_number == 0) return;
+  const int number = static_cast<int>(signal_number);
+  throw RunInterrupted(number, "interrupted by " + signal_name(number) + " after " + std::to_string(now_) + " ticks");
 }
 
 std::vector<NodeCounters> Simulation::counters() const {

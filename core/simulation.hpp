@@ -45,6 +45,10 @@ struct SimulationSettings {
   // epoch is recorded and observed): a pending signal throws RunInterrupted there, so the
   // simulation always stops on an epoch boundary. nullptr: the run cannot be interrupted.
   const InterruptGuard* interrupt = nullptr;
+  // Several processes running this simulation together (docs/mpi.md), owned by the program;
+  // nullptr: one. The decision to stop after an epoch is then taken together, so that every
+  // process stops after the same epoch.
+  ProcessGroup* processes = nullptr;
 };
 
 // Called after every epoch, once all engines have advanced and recorded it.
@@ -94,6 +98,8 @@ class Simulation {
  private:
   struct ResolvedWire;
   void advance_epoch(const Epoch& epoch);
+  // After an epoch: throws RunInterrupted when a signal arrived (on any process).
+  void check_interrupt() const;
 
   SimulationSettings settings_;
   std::unique_ptr<WorkerPool> workers_;  // threads > 1

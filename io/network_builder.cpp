@@ -18,6 +18,7 @@ NetworkLowering::NetworkLowering(const NetworkDescription& network, const BuildO
   settings.seed = options.seed.value_or(network.simulation.seed);
   settings.mode = options.mode.value_or(network.simulation.mode);
   settings.threads = options.threads.value_or(network.simulation.threads);
+  settings.processes = options.processes;
   time_ = settings.time;
   seed_ = settings.seed;
   external_outputs_ = options.external_outputs;

@@ -28,6 +28,8 @@ struct BuildOptions {
   // output is wired (1 tick) to the external engine, which is then built even without external
   // inputs. Off, only `kind: external` inputs make one (and send nothing).
   bool external_outputs = false;
+  // Several processes share the run (docs/mpi.md); nullptr: one.
+  ProcessGroup* processes = nullptr;
 };
 
 struct BuiltNetwork {

@@ -205,8 +205,11 @@ void EventEngine::build_synapses(std::uint64_t seed) {
     entry->built.reset();  // free the old synapses before building new ones
     const auto& source = *populations_[entry->source]->population;
     const auto& target = *populations_[entry->target]->population;
+    // Several processes: only the synapses onto this process's block of the target are built.
+    const TargetBlock block = populations_[entry->target]->split ? TargetBlock{target.owned_begin(), target.owned_end()}
+                                                                 : TargetBlock{};
     entry->built = std::make_unique<Projection>(entry->spec, source.size(), target.size(),
-                                                entry->source == entry->target, entry->receptor, time_, seed);
+                                                entry->source == entry->target, entry->receptor, time_, seed, block);
     longest[entry->target] = std::max(longest[entry->target], entry->built->max_delay_ticks());
     entry->rows.assign(static_cast<std::size_t>(entry->built->max_delay_ticks()) + 1, nullptr);
   }
@@ -318,8 +321,10 @@ void EventEngine::reset(const RunContext& context) {
                      ", the run uses dt_ms = " + format_number(context.time.dt_ms()));
   }
   mode_ = context.mode;
-  if (!built_ || built_seed_ != context.seed) build_synapses(context.seed);
+  const bool blocks_changed = use_processes(context.processes);
+  if (!built_ || built_seed_ != context.seed || blocks_changed) build_synapses(context.seed);
   build_counters();
+  reduce_node_descriptions();
   for (auto& entry : populations_) {
     entry->population->reset(context.seed);
     entry->spikes.clear();
@@ -348,23 +353,29 @@ void EventEngine::apply_inputs(Tick tick, const Mailbox& inbox, std::vector<std:
     PopulationBase& pop = *populations_[port.target]->population;
     float* row = pop.input_row(port.receptor, tick);
     const PortTraffic& traffic = inbox.port(port.port);
+    const std::size_t owned_begin = pop.owned_begin();
+    const std::size_t owned_end = pop.owned_end();
     if (!port.dense) {
       const SpikeBatch& spikes = traffic.spikes;
       std::size_t& i = spike_cursor[k];
-      const std::size_t begin = i;
+      std::uint64_t received = 0;  // by the neurons this process steps (several processes: its block)
       while (i < spikes.size() && spikes.tick[i] <= tick) {
+        const std::uint32_t unit = spikes.index[i];
         if (spikes.tick[i] == tick) {
-          if (spikes.index[i] >= pop.size()) {
-            throw InputError("engine '" + name_ + "': spike on unit " + std::to_string(spikes.index[i]) + " of port '" +
+          if (unit >= pop.size()) {
+            throw InputError("engine '" + name_ + "': spike on unit " + std::to_string(unit) + " of port '" +
                              ports_[port.port].name + "' (width " + std::to_string(pop.size()) + ")");
           }
-          row[spikes.index[i]] += port.weight;
-          pop.note_input(tick, spikes.index[i]);
+          if (unit >= owned_begin && unit < owned_end) {
+            row[unit] += port.weight;
+            pop.note_input(tick, unit);
+          }
         }
+        received += unit >= owned_begin && unit < owned_end ? 1 : 0;
         ++i;
       }
-      counters_[port.target].executed.add(Op::input_event, i - begin);
-      counters_[port.target].always_on.add(Op::input_event, i - begin);
+      counters_[port.target].executed.add(Op::input_event, received);
+      counters_[port.target].always_on.add(Op::input_event, received);
       continue;
     }
     for (const DenseFrame& frame : traffic.frames) {
@@ -377,12 +388,12 @@ void EventEngine::apply_inputs(Tick tick, const Mailbox& inbox, std::vector<std:
       // Only non-zero values are added (adding +0.0 is a no-op but for the sign of a −0.0 sum):
       // a held frame then keeps active only the neurons it really drives.
       port.held_nonzero.clear();
-      for (std::size_t i = 0; i < port.held.size(); ++i) {
+      for (std::size_t i = owned_begin; i < owned_end; ++i) {
         if (port.held[i] != 0.0F) port.held_nonzero.push_back(static_cast<std::uint32_t>(i));
       }
       port.holding = true;
-      counters_[port.target].executed.add(Op::input_event, pop.size());
-      counters_[port.target].always_on.add(Op::input_event, pop.size());
+      counters_[port.target].executed.add(Op::input_event, owned_end - owned_begin);
+      counters_[port.target].always_on.add(Op::input_event, owned_end - owned_begin);
     }
     if (port.holding) {
       for (const std::uint32_t i : port.held_nonzero) row[i] += port.held[i];
@@ -396,11 +407,15 @@ void EventEngine::apply_inputs(Tick tick, const Mailbox& inbox, std::vector<std:
     if (amplitude == 0.0F) continue;  // a current switched off drives nothing
     PopulationBase& pop = *populations_[current.target]->population;
     float* row = pop.input_row(current.receptor, tick);
+    const std::size_t owned_begin = pop.owned_begin();
+    const std::size_t owned_end = pop.owned_end();
     if (current.units.empty()) {
-      for (std::size_t i = 0; i < pop.size(); ++i) row[i] += amplitude;
+      for (std::size_t i = owned_begin; i < owned_end; ++i) row[i] += amplitude;
       pop.note_every_input(tick);
     } else {
-      for (const std::uint32_t i : current.units) row[i] += amplitude;
+      for (const std::uint32_t i : current.units) {
+        if (i >= owned_begin && i < owned_end) row[i] += amplitude;
+      }
       pop.note_inputs(tick, current.units.data(), current.units.data() + current.units.size());
     }
   }
@@ -496,6 +511,10 @@ void EventEngine::deliver(PopulationEntry& source, Tick tick) {
 
 void EventEngine::advance(const Epoch& epoch, const Mailbox& inbox, Mailbox& outbox) {
   if (!built_) throw RunError("engine '" + name_ + "': advance() before reset()");
+  if (processes_ != nullptr) {
+    advance_processes(epoch, inbox, outbox);
+    return;
+  }
   const bool event_mode = mode_ == ExecutionMode::event;
   std::vector<std::size_t> spike_cursor(input_ports_.size(), 0);
   for (Tick tick = epoch.begin; tick < epoch.end; ++tick) {
@@ -515,13 +534,17 @@ void EventEngine::advance(const Epoch& epoch, const Mailbox& inbox, Mailbox& out
     }
     if (!probes_.empty()) sample_probes(tick);
   }
-  // The always-on baseline in bulk: every neuron and every synapse, every tick.
-  const auto ticks = static_cast<std::uint64_t>(epoch.length());
+  add_always_on_baseline(epoch.length());
+}
+
+void EventEngine::add_always_on_baseline(Tick epoch_ticks) {
+  const auto ticks = static_cast<std::uint64_t>(epoch_ticks);
   for (std::size_t p = 0; p < populations_.size(); ++p) {
     if (populations_[p]->population->kind() == NodeKind::spiking) {
       const PopulationBase& population = *populations_[p]->population;
-      counters_[p].always_on.add(Op::neuron_update, ticks * population.size());
-      counters_[p].always_on.add(Op::memory_byte_written, ticks * population.size() * population.state_bytes_per_update());
+      const std::uint64_t neurons = population.owned_end() - population.owned_begin();
+      counters_[p].always_on.add(Op::neuron_update, ticks * neurons);
+      counters_[p].always_on.add(Op::memory_byte_written, ticks * neurons * population.state_bytes_per_update());
     }
   }
   for (std::size_t k = 0; k < projections_.size(); ++k) {

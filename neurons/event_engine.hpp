@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/engine.hpp"
+#include "core/process_group.hpp"
 #include "core/worker_pool.hpp"
 #include "neurons/poisson_sampler.hpp"
 #include "neurons/population.hpp"
@@ -86,7 +87,9 @@ class EventEngine final : public Engine {
   [[nodiscard]] std::size_t synapse_memory_bytes() const;
   // Spikes delivered along synapses since reset (the same in both modes; always-on's
   // synaptic_op counter also counts the synapses read without a spike).
-  [[nodiscard]] std::uint64_t delivered_synaptic_events() const { return delivered_events_; }
+  [[nodiscard]] std::uint64_t delivered_synaptic_events() const {
+    return processes_ != nullptr ? total_delivered_events_ : delivered_events_;
+  }
   [[nodiscard]] const TimeBase& time() const { return time_; }
   // How each population in an integer precision was quantised (after reset(); docs/precision.md).
   [[nodiscard]] const std::vector<PopulationQuantisation>& quantisations() const { return quantisations_; }
@@ -95,7 +98,10 @@ class EventEngine final : public Engine {
   [[nodiscard]] std::span<const PortSpec> ports() const override { return ports_; }
   void reset(const RunContext& context) override;
   void advance(const Epoch& epoch, const Mailbox& inbox, Mailbox& outbox) override;
-  [[nodiscard]] std::span<const NodeCounters> counters() const override { return counters_; }
+  // With several processes, the sums over all of them (identical on each; docs/mpi.md).
+  [[nodiscard]] std::span<const NodeCounters> counters() const override {
+    return processes_ != nullptr ? reduced_counters_ : counters_;
+  }
   bool enroll_probe(const Probe& probe, Recorder& recorder) override;
   void record(Recorder& recorder) override;
 
@@ -115,7 +121,29 @@ class EventEngine final : public Engine {
   void apply_inputs(Tick tick, const Mailbox& inbox, std::vector<std::size_t>& spike_cursor);
   // The population's events through its outgoing projections into rows tick + delay.
   void deliver(PopulationEntry& source, Tick tick);
-  void sample_probes(Tick tick);
+  // Samples the probes at the end of `tick`: spike probes, state probes, or both.
+  enum class Sampled { all, spikes, state };
+  void sample_probes(Tick tick, Sampled which = Sampled::all);
+  // The always-on baseline of `ticks` ticks, in bulk: every neuron this process steps and every
+  // synapse it stores, every tick.
+  void add_always_on_baseline(Tick ticks);
+
+  // Several processes (event_engine_processes.cpp, docs/mpi.md). Takes the run's process group
+  // (none for one process), refuses what cannot be split, gives each model population its block;
+  // returns whether the blocks changed since the synapses were built.
+  bool use_processes(ProcessGroup* processes);
+  // advance() over several processes: sub-epochs of exchange_ticks_ ticks; each steps this
+  // process's neurons, exchanges the spikes, then delivers every spike of the sub-epoch in the
+  // order one process delivers them.
+  void advance_processes(const Epoch& epoch, const Mailbox& inbox, Mailbox& outbox);
+  // Replaces the held spike lists of the split populations by everyone's (ascending).
+  void exchange_spikes(std::size_t ticks);
+  // reduced_counters_ from every process's counters_: node descriptions at reset, counts after
+  // each epoch.
+  void reduce_node_descriptions();
+  void reduce_counts();
+  // State probes of split populations: each process's columns gathered into rank 0's samples.
+  void gather_state_samples(ProbeEntry& probe);
   // Threads (event_engine_threads.cpp): the pool for this run (nullptr: one thread), handed to
   // the populations; the projections' parts per target block are (re)built for its size.
   void use_workers(WorkerPool* workers);
@@ -151,6 +179,17 @@ class EventEngine final : public Engine {
   std::vector<std::uint64_t> part_delivered_;
   std::size_t part_stride_ = 0;
   std::vector<std::uint64_t> outgoing_results_;  // per outgoing projection of the delivering source
+
+  ProcessGroup* processes_ = nullptr;       // several processes share the run (nullptr: one)
+  std::size_t built_for_ranks_ = 1;          // the process count the synapses were built for
+  Tick exchange_ticks_ = 1;                  // ticks between two spike exchanges
+  std::vector<NodeCounters> reduced_counters_;
+  std::uint64_t total_delivered_events_ = 0;  // delivered_events_ summed over the processes
+  // Per sub-epoch tick and population ([tick · populations + p]): its spikes, this process's until
+  // the exchange, everyone's after it.
+  std::vector<std::vector<std::uint32_t>> held_spikes_;
+  std::vector<std::uint32_t> exchange_out_, exchange_in_;
+  std::vector<std::size_t> exchange_counts_;
 };
 
 }  // namespace tandem::neurons

@@ -20,6 +20,9 @@ struct EventEngine::PopulationEntry {
   double fixed_scale = 0.0;           // integer precisions: a given scale; 0 = from the weights
   std::vector<std::size_t> outgoing;  // projection indices
   std::uint64_t ticks_spikes = 0;
+  // Several processes: each steps a block of this population (a model population), or every
+  // process runs it whole (a spike source: the same spikes everywhere, counted once).
+  bool split = false;
 };
 
 struct EventEngine::ProjectionEntry {

@@ -71,9 +71,10 @@ bool EventEngine::enroll_probe(const Probe& probe, Recorder& recorder) {
   return true;
 }
 
-void EventEngine::sample_probes(Tick tick) {
+void EventEngine::sample_probes(Tick tick, Sampled which) {
   for (ProbeEntry& probe : probes_) {
     const PopulationEntry& entry = *populations_[probe.target];
+    if (probe.spikes != (which != Sampled::state) && which != Sampled::all) continue;
     if (probe.spikes) {
       for (const std::uint32_t i : entry.spikes) {
         if (!probe.mask.empty() && probe.mask[i] == 0) continue;
@@ -100,6 +101,7 @@ void EventEngine::record(Recorder& recorder) {
         recorder.append(probe.index_stream, std::span<const std::uint32_t>(probe.indices));
       }
     } else if (!probe.samples.empty()) {
+      if (processes_ != nullptr && populations_[probe.target]->split) gather_state_samples(probe);
       recorder.append(probe.state_stream, std::span<const float>(probe.samples));
     }
     probe.ticks.clear();

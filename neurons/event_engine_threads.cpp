@@ -36,10 +36,13 @@ void EventEngine::use_workers(WorkerPool* workers) {
     entry->parts.clear();
     const Projection& whole = *entry->built;
     if (threads == 1 || whole.is_convolution()) continue;  // a convolution computes its targets: delivered whole
-    const std::vector<std::size_t> bounds = population_blocks(populations_[entry->target]->population->size(), *workers_);
+    // The blocks of the neurons this process steps (several processes: of its own block).
+    const PopulationBase& target = *populations_[entry->target]->population;
+    const std::vector<std::size_t> bounds = population_blocks(target.owned_end() - target.owned_begin(), *workers_);
     if (bounds.size() <= 2) continue;
+    const std::size_t first = target.owned_begin();
     for (std::size_t k = 0; k + 1 < bounds.size(); ++k) {
-      entry->parts.push_back(whole.part_onto(static_cast<std::uint32_t>(bounds[k]), static_cast<std::uint32_t>(bounds[k + 1])));
+      entry->parts.push_back(whole.part_onto(static_cast<std::uint32_t>(first + bounds[k]), static_cast<std::uint32_t>(first + bounds[k + 1])));
     }
   }
   parts_key_ = parts_key;
@@ -69,16 +72,24 @@ std::uint64_t EventEngine::draw_poisson_input(PoissonInputEntry& input, Tick tic
   const std::uint64_t tick_key = keyed_bits(input.key, static_cast<std::uint64_t>(tick));
   const PoissonSampler& sampler = input.sampler;
   const float weight = input.weight;
+  // The neurons this process steps (several processes: its block, docs/mpi.md).
+  const std::size_t owned_begin = pop.owned_begin();
+  const std::size_t owned_end = pop.owned_end();
   if (sampler.sparse()) {
-    return sum_over_blocks(workers_, pop.size(), poisson_chunk, poisson_chunk, [&](std::size_t begin, std::size_t end) {
+    // Whole chunks, from the one holding the block's first neuron: a chunk is drawn whole
+    // whoever draws it, and only the block's events are kept.
+    const std::size_t first_chunk = owned_begin / poisson_chunk * poisson_chunk;
+    const std::size_t population_size = pop.size();
+    return sum_over_blocks(workers_, owned_end - first_chunk, poisson_chunk, poisson_chunk, [&](std::size_t begin, std::size_t end) {
       // Drawn first, then added: the rows' lines of scattered units are all requested before
       // the first add waits for one.
       thread_local std::vector<std::pair<std::uint32_t, std::uint32_t>> drawn;
       std::uint64_t events = 0;
-      for (std::size_t chunk = begin; chunk < end; chunk += poisson_chunk) {
+      for (std::size_t chunk = first_chunk + begin; chunk < first_chunk + end; chunk += poisson_chunk) {
         RandomStream random(keyed_bits(tick_key, chunk / poisson_chunk));
         drawn.clear();
-        sampler.for_each_event(random, std::min(poisson_chunk, end - chunk), [&](std::size_t i, std::uint32_t count) {
+        sampler.for_each_event(random, std::min(poisson_chunk, population_size - chunk), [&](std::size_t i, std::uint32_t count) {
+          if (chunk + i < owned_begin || chunk + i >= owned_end) return;
           drawn.emplace_back(static_cast<std::uint32_t>(chunk + i), count);
           __builtin_prefetch(row + chunk + i, 1);
         });
@@ -91,9 +102,9 @@ std::uint64_t EventEngine::draw_poisson_input(PoissonInputEntry& input, Tick tic
       return events;
     });
   }
-  return sum_over_blocks(workers_, pop.size(), poisson_min_block, population_block_align, [&](std::size_t begin, std::size_t end) {
+  return sum_over_blocks(workers_, owned_end - owned_begin, poisson_min_block, population_block_align, [&](std::size_t begin, std::size_t end) {
     std::uint64_t events = 0;
-    for (std::size_t i = begin; i < end; ++i) {
+    for (std::size_t i = owned_begin + begin; i < owned_begin + end; ++i) {
       const std::uint64_t bits = keyed_bits(tick_key, i);
       // Means beyond the table: a stream of its own per neuron and tick (rare: mean > 30).
       const std::uint32_t count = sampler.tabulated() ? sampler.sample_table(bits)

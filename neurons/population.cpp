@@ -125,6 +125,9 @@ void PopulationBase::reset(std::uint64_t seed) {
   }
   reset_sources(seed);
   after_reset();
+  // A block of a population takes the full loop over its neurons (step()): announcing inputs
+  // would only cost, and two threads could announce neurons of one word of the active set.
+  if (owns_part()) stop_noting();
 }
 
 }  // namespace tandem::neurons

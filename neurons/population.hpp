@@ -116,6 +116,18 @@ class PopulationBase {
   void reset(std::uint64_t seed);
   // The threads step() may spread its neuron loop over (nullptr: the calling thread alone).
   void use_workers(WorkerPool* workers) { workers_ = workers; }
+  // Several processes (docs/mpi.md): this process steps neurons [begin, end) alone, and only they
+  // receive input here. A model population can (step() then takes its full loop over the block:
+  // no active set, whose members would be those of the whole population); spike sources cannot and
+  // run whole on every process. Set before reset(); [0, size) is the default.
+  [[nodiscard]] virtual bool can_own_block() const { return false; }
+  void own_block(std::size_t begin, std::size_t end) {
+    owned_begin_ = begin;
+    owned_end_ = end;
+  }
+  [[nodiscard]] std::size_t owned_begin() const { return owned_begin_; }
+  [[nodiscard]] std::size_t owned_end() const { return owned_end_ == owned_all ? size_ : owned_end_; }
+  [[nodiscard]] bool owns_part() const { return owned_begin_ != 0 || owned_end() != size_; }
   // Advances every neuron (always-on) or only active ones (event) through tick `tick`, reading
   // and then clearing tick's input row. Spiking neuron indices are appended in ascending order.
   // Counts neuron_update, neuron_update_skipped and spike into `executed`.
@@ -188,6 +200,9 @@ class PopulationBase {
   static constexpr std::size_t no_graded_variable = static_cast<std::size_t>(-1);
   std::size_t graded_variable_ = no_graded_variable;
   WorkerPool* workers_ = nullptr;
+  static constexpr std::size_t owned_all = static_cast<std::size_t>(-1);
+  std::size_t owned_begin_ = 0;
+  std::size_t owned_end_ = owned_all;
 };
 
 // N neurons of `Model` (see model_list.hpp for the static interface a model provides).
@@ -203,6 +218,7 @@ class Population final : public PopulationBase {
   }
 
   [[nodiscard]] std::string_view model_name() const override { return Model::name; }
+  [[nodiscard]] bool can_own_block() const override { return true; }
   [[nodiscard]] std::span<const Receptor> receptors() const override { return Model::receptors; }
   [[nodiscard]] std::span<const Variable> variables() const override { return Model::variables; }
   [[nodiscard]] std::size_t state_bytes_per_update() const override {
@@ -253,7 +269,10 @@ class Population final : public PopulationBase {
   [[nodiscard]] const typename Model::Parameters& parameters() const { return parameters_; }
 
   void step(Tick tick, bool event_mode, std::vector<std::uint32_t>& spikes, OpCounts& executed) override {
-    const std::size_t n = size();
+    // The neurons this process steps: all, or its block [owned, owned + n) (docs/mpi.md).
+    const std::size_t owned = owned_begin();
+    const std::size_t n = owned_end() - owned;
+    const bool block_only = owns_part();
     InputRows rows{};
     for (std::size_t r = 0; r < receptor_count; ++r) rows[r] = input_row(r, tick);
     // Local copies: the compiler can keep constants and pointers in registers across the
@@ -271,7 +290,7 @@ class Population final : public PopulationBase {
     // the vectorised loop over all neurons instead (when the previous tick was mostly active, or
     // most neurons are off rest, or a writer drove them all): the result is the same, only
     // the speed differs, and the counters count only the active neurons either way.
-    const bool dense = !event_mode || dense_hint_ || noted_every(tick) || 4 * off_rest_count_ >= 3 * n;
+    const bool dense = block_only || !event_mode || dense_hint_ || noted_every(tick) || 4 * off_rest_count_ >= 3 * n;
     if (!dense) {
       const auto [active_count, spike_count] = step_active(tick, c, view, rows, fired);
       updated = active_count;
@@ -317,15 +336,17 @@ class Population final : public PopulationBase {
         for (std::size_t r = 0; r < receptor_count; ++r) std::fill(rows[r] + begin, rows[r] + end, 0.0F);
         return active_in_block;
       };
-      updated = static_cast<std::size_t>(
-          sum_over_blocks(workers(), n, population_block_min, population_block_align, dense_block));
-      fired_count = append_flagged(flags, n, fired);
+      updated = static_cast<std::size_t>(sum_over_blocks(
+          workers(), n, population_block_min, population_block_align,
+          [&](std::size_t begin, std::size_t end) { return dense_block(owned + begin, owned + end); }));
+      fired_count = append_flagged(flags + owned, n, fired);
+      for (std::size_t k = 0; k < fired_count && owned > 0; ++k) fired[k] += static_cast<std::uint32_t>(owned);
       // Leaving the dense regime: the next tick needs the neurons still off rest.
-      if (event_mode && 4 * updated < 3 * n) collect_off_rest();
+      if (event_mode && !block_only && 4 * updated < 3 * n) collect_off_rest();
     }
     forget_noted(tick);
     dense_hint_ = event_mode && 4 * updated >= 3 * n;
-    if (!event_mode || dense_hint_) {
+    if (!event_mode || dense_hint_ || block_only) {
       stop_noting();
     } else {
       resume_noting();

@@ -15,47 +15,69 @@ namespace {
   throw InputError("projection '" + projection + "': " + problem);
 }
 
-// CSR connectivity without weights: rows per source of target indices.
+// CSR connectivity without weights: rows per source of target indices. Built for the targets in
+// [first, end) alone (one process's block, docs/mpi.md) from the same random numbers as the whole:
+// every pair is still drawn, the others are not stored. `global` then holds each kept synapse's
+// index in the whole projection's CSR order (ascending), for per-synapse weights and delays;
+// `total` counts the whole projection's synapses.
 struct Csr {
   std::vector<std::uint64_t> row_start;
   std::vector<std::uint32_t> target;
+  std::vector<std::uint64_t> global;  // only for a block (TargetBlock::whole false)
+  std::uint64_t total = 0;
 };
 
-Csr all_to_all(std::size_t n_source, std::size_t n_target, bool skip_self) {
+struct Kept {
+  TargetBlock block;
+  [[nodiscard]] bool operator()(std::size_t t) const { return block.whole() || (t >= block.begin && t < block.end); }
+  // Stores target t of the synapse numbered `global` when it is in the block.
+  void keep(Csr& csr, std::size_t t, std::uint64_t global) const {
+    if (!(*this)(t)) return;
+    csr.target.push_back(static_cast<std::uint32_t>(t));
+    if (!block.whole()) csr.global.push_back(global);
+  }
+};
+
+Csr all_to_all(std::size_t n_source, std::size_t n_target, bool skip_self, const Kept& kept) {
   Csr csr;
   csr.row_start.reserve(n_source + 1);
   csr.row_start.push_back(0);
   for (std::size_t s = 0; s < n_source; ++s) {
     for (std::size_t t = 0; t < n_target; ++t) {
-      if (!(skip_self && s == t)) csr.target.push_back(static_cast<std::uint32_t>(t));
+      if (!(skip_self && s == t)) kept.keep(csr, t, csr.total++);
     }
     csr.row_start.push_back(csr.target.size());
   }
   return csr;
 }
 
-Csr one_to_one(const std::string& name, std::size_t n_source, std::size_t n_target) {
+Csr one_to_one(const std::string& name, std::size_t n_source, std::size_t n_target, const Kept& kept) {
   if (n_source != n_target) {
     fail(name, "one_to_one needs equal sizes (source " + std::to_string(n_source) + ", target " +
                    std::to_string(n_target) + ")");
   }
   Csr csr;
-  csr.row_start.resize(n_source + 1);
-  std::iota(csr.row_start.begin(), csr.row_start.end(), std::uint64_t{0});
-  csr.target.resize(n_source);
-  std::iota(csr.target.begin(), csr.target.end(), std::uint32_t{0});
+  csr.row_start.reserve(n_source + 1);
+  csr.row_start.push_back(0);
+  for (std::size_t s = 0; s < n_source; ++s) {
+    kept.keep(csr, s, csr.total++);
+    csr.row_start.push_back(csr.target.size());
+  }
   return csr;
 }
 
 // Each (source, target) pair independently with probability p, walking pairs source-major and
 // jumping over geometric gaps (one random number per synapse instead of per pair).
 Csr fixed_probability(const std::string& name, std::size_t n_source, std::size_t n_target, double p, bool skip_self,
-                      RandomStream& random) {
+                      RandomStream& random, const Kept& kept) {
   if (!(p >= 0.0 && p <= 1.0)) fail(name, "probability = " + format_number(p) + " is not in [0, 1]");
   Csr csr;
   csr.row_start.assign(n_source + 1, 0);
   const std::uint64_t pairs = static_cast<std::uint64_t>(n_source) * n_target;
-  csr.target.reserve(static_cast<std::size_t>(static_cast<double>(pairs) * p * 1.05) + 16);
+  const double share = kept.block.whole() || n_target == 0
+                           ? 1.0
+                           : static_cast<double>(kept.block.end - kept.block.begin) / static_cast<double>(n_target);
+  csr.target.reserve(static_cast<std::size_t>(static_cast<double>(pairs) * p * share * 1.05) + 16);
   if (p > 0.0) {
     const double log_q = std::log1p(-p);
     std::uint64_t pair = 0;
@@ -71,7 +93,7 @@ Csr fixed_probability(const std::string& name, std::size_t n_source, std::size_t
       const std::size_t t = static_cast<std::size_t>(pair % n_target);
       // Rows of sources before s are complete: close them.
       while (filled_source < s) csr.row_start[++filled_source] = csr.target.size();
-      if (!(skip_self && s == t)) csr.target.push_back(static_cast<std::uint32_t>(t));
+      if (!(skip_self && s == t)) kept.keep(csr, t, csr.total++);
       ++pair;
     }
     while (filled_source < n_source) csr.row_start[++filled_source] = csr.target.size();
@@ -83,7 +105,7 @@ Csr fixed_probability(const std::string& name, std::size_t n_source, std::size_t
 // multapses allowed), never itself when skip_self. Two passes over the same random sequence —
 // count row lengths, then fill — so no temporary (source, target) list is ever held.
 Csr fixed_in_degree(const std::string& name, std::size_t n_source, std::size_t n_target, std::size_t k, bool skip_self,
-                    const RandomStream& random) {
+                    const RandomStream& random, const Kept& kept) {
   if (n_source == 0 || (skip_self && n_source == 1 && k > 0)) fail(name, "fixed_in_degree has no source to draw from");
   const auto draw = [&](RandomStream& r, std::size_t target) {
     for (;;) {
@@ -93,16 +115,34 @@ Csr fixed_in_degree(const std::string& name, std::size_t n_source, std::size_t n
   };
   Csr csr;
   csr.row_start.assign(n_source + 1, 0);
+  // Row lengths of the whole projection (for the synapses' global numbers) and of the kept part.
+  std::vector<std::uint64_t> whole_start(kept.block.whole() ? 0 : n_source + 1, 0);
   RandomStream counting = random;
   for (std::size_t t = 0; t < n_target; ++t) {
-    for (std::size_t j = 0; j < k; ++j) ++csr.row_start[draw(counting, t) + 1];
+    const bool keep = kept(t);
+    for (std::size_t j = 0; j < k; ++j) {
+      const std::size_t s = draw(counting, t);
+      if (keep) ++csr.row_start[s + 1];
+      if (!whole_start.empty()) ++whole_start[s + 1];
+    }
   }
   std::partial_sum(csr.row_start.begin(), csr.row_start.end(), csr.row_start.begin());
+  std::partial_sum(whole_start.begin(), whole_start.end(), whole_start.begin());
+  csr.total = static_cast<std::uint64_t>(n_target) * k;
   csr.target.resize(csr.row_start.back());
+  if (!whole_start.empty()) csr.global.resize(csr.row_start.back());
   std::vector<std::uint64_t> cursor(csr.row_start.begin(), csr.row_start.end() - 1);
+  if (!whole_start.empty()) whole_start.pop_back();  // now the cursor of each whole row
   RandomStream filling = random;
   for (std::size_t t = 0; t < n_target; ++t) {
-    for (std::size_t j = 0; j < k; ++j) csr.target[cursor[draw(filling, t)]++] = static_cast<std::uint32_t>(t);
+    const bool keep = kept(t);
+    for (std::size_t j = 0; j < k; ++j) {
+      const std::size_t s = draw(filling, t);
+      const std::uint64_t global = whole_start.empty() ? 0 : whole_start[s]++;
+      if (!keep) continue;
+      if (!whole_start.empty()) csr.global[cursor[s]] = global;
+      csr.target[cursor[s]++] = static_cast<std::uint32_t>(t);
+    }
   }
   return csr;
 }
@@ -150,8 +190,10 @@ ProjectionSpec make_pooling_projection(std::string name, std::string source, std
 }
 
 Projection::Projection(const ProjectionSpec& spec, std::size_t source_size, std::size_t target_size,
-                       bool same_population, std::size_t receptor, const TimeBase& time, std::uint64_t seed)
+                       bool same_population, std::size_t receptor, const TimeBase& time, std::uint64_t seed,
+                       TargetBlock block)
     : name_(spec.name), receptor_(receptor) {
+  const Kept kept{block};
   const bool skip_self = same_population && !spec.allow_autapses;
   RandomStream random = RandomStream::derived(seed, spec.name);
   if (target_size > std::numeric_limits<std::uint32_t>::max()) fail(name_, "target population too large");
@@ -173,19 +215,21 @@ Projection::Projection(const ProjectionSpec& spec, std::size_t source_size, std:
   }
   uniform_weight_ = spec.weight;
   max_delay_ = delay_min;
+  min_delay_ = delay_min;
 
   Csr csr;
   switch (spec.rule) {
-    case Rule::all_to_all: csr = all_to_all(source_size, target_size, skip_self); break;
-    case Rule::one_to_one: csr = one_to_one(name_, source_size, target_size); break;
+    case Rule::all_to_all: csr = all_to_all(source_size, target_size, skip_self, kept); break;
+    case Rule::one_to_one: csr = one_to_one(name_, source_size, target_size, kept); break;
     case Rule::fixed_probability:
-      csr = fixed_probability(name_, source_size, target_size, spec.probability, skip_self, random);
+      csr = fixed_probability(name_, source_size, target_size, spec.probability, skip_self, random, kept);
       break;
     case Rule::fixed_in_degree:
-      csr = fixed_in_degree(name_, source_size, target_size, spec.in_degree, skip_self, random);
+      csr = fixed_in_degree(name_, source_size, target_size, spec.in_degree, skip_self, random, kept);
       break;
     case Rule::convolution:
       if (!spec.weights.empty()) fail(name_, "a convolution takes its weights from `kernel`, not `weights`");
+      if (!block.whole()) fail(name_, "a convolution cannot be split over processes");
       if (delay_max != delay_min) fail(name_, "a convolution has one delay for all its synapses");
       check_convolution(name_, spec.convolution, spec.kernel, source_size, target_size);
       convolution_ = spec.convolution;
@@ -199,6 +243,7 @@ Projection::Projection(const ProjectionSpec& spec, std::size_t source_size, std:
       weight_.reserve(list.size());
       delay_.reserve(list.size());
       Tick longest = spec.same_tick ? 0 : 1;
+      Tick shortest = std::numeric_limits<Tick>::max();
       for (const auto& syn : list) {
         if (syn.source >= source_size || syn.target >= target_size) {
           fail(name_, "synapse (" + std::to_string(syn.source) + " -> " + std::to_string(syn.target) +
@@ -208,6 +253,8 @@ Projection::Projection(const ProjectionSpec& spec, std::size_t source_size, std:
         const Tick d = delay_ticks(syn.delay_ms, "delay_ms");
         if (d > std::numeric_limits<std::uint8_t>::max()) fail(name_, "per-synapse delays are limited to 255 ticks");
         if (spec.same_tick && d != 0) fail(name_, "a same-tick projection's synapses have no delay");
+        shortest = std::min(shortest, d);  // of every synapse, kept or not: the same on every process
+        if (!kept(syn.target)) continue;
         ++csr.row_start[syn.source + 1];
         csr.target.push_back(syn.target);
         weight_.push_back(syn.weight);
@@ -216,6 +263,7 @@ Projection::Projection(const ProjectionSpec& spec, std::size_t source_size, std:
       }
       std::partial_sum(csr.row_start.begin(), csr.row_start.end(), csr.row_start.begin());
       max_delay_ = longest;
+      min_delay_ = list.empty() ? longest : shortest;
       break;
     }
   }
@@ -224,20 +272,29 @@ Projection::Projection(const ProjectionSpec& spec, std::size_t source_size, std:
   target_index_ = std::move(csr.target);
   if (spec.rule != Rule::explicit_list && spec.rule != Rule::convolution) {
     if (!spec.weights.empty() && spec.rule != Rule::convolution) {
-      if (spec.weights.size() != target_index_.size()) {
-        fail(name_, std::to_string(spec.weights.size()) + " weights for " + std::to_string(target_index_.size()) +
-                        " synapses");
+      if (spec.weights.size() != csr.total) {
+        fail(name_, std::to_string(spec.weights.size()) + " weights for " + std::to_string(csr.total) + " synapses");
       }
       for (const float w : spec.weights) {
         if (!std::isfinite(w)) fail(name_, "a weight is not finite");
       }
-      weight_ = spec.weights;
+      if (block.whole()) {
+        weight_ = spec.weights;
+      } else {
+        weight_.resize(csr.global.size());
+        for (std::size_t k = 0; k < csr.global.size(); ++k) weight_[k] = spec.weights[csr.global[k]];
+      }
     }
     if (delay_max > delay_min) {
+      // One draw per synapse of the whole projection in CSR order; a block keeps its synapses' draws.
       RandomStream delay_random = RandomStream::derived(seed, spec.name + ".delay");
       const auto span = static_cast<std::uint64_t>(delay_max - delay_min + 1);
       delay_.resize(target_index_.size());
-      for (auto& d : delay_) d = static_cast<std::uint8_t>(delay_min + static_cast<Tick>(delay_random.below(span)));
+      std::size_t next = 0;
+      for (std::uint64_t k = 0; k < csr.total && next < delay_.size(); ++k) {
+        const auto d = static_cast<std::uint8_t>(delay_min + static_cast<Tick>(delay_random.below(span)));
+        if (block.whole() || csr.global[next] == k) delay_[next++] = d;
+      }
       max_delay_ = delay_max;
     }
   }
@@ -290,6 +347,7 @@ std::unique_ptr<Projection> Projection::part_onto(std::uint32_t first, std::uint
   part->sources_ = sources_;
   part->uniform_weight_ = uniform_weight_;
   part->max_delay_ = max_delay_;
+  part->min_delay_ = min_delay_;
   const auto inside = [&](std::uint32_t target) { return target >= first && target < end; };
   // Counted first, so that the part's arrays are allocated once at their size.
   const auto kept = static_cast<std::size_t>(std::count_if(target_index_.begin(), target_index_.end(), inside));

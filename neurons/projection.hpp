@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -70,11 +71,22 @@ ProjectionSpec make_convolution_projection(std::string name, std::string source,
 ProjectionSpec make_pooling_projection(std::string name, std::string source, std::string target, std::string receptor,
                                        const ConvolutionShape& shape, PoolKind kind, double delay_ms = 0.0);
 
+// The targets whose synapses are stored: one process's block of the target population
+// (docs/mpi.md), or all of them (the default).
+struct TargetBlock {
+  std::size_t begin = 0;
+  std::size_t end = std::numeric_limits<std::size_t>::max();
+  [[nodiscard]] bool whole() const { return begin == 0 && end == std::numeric_limits<std::size_t>::max(); }
+};
+
 class Projection {
  public:
-  // Builds the synapses; InputError naming the projection for bad specs.
+  // Builds the synapses; InputError naming the projection for bad specs. With a block, only the
+  // synapses onto it are stored — the same synapses, weights, delays and CSR order as the whole
+  // projection's onto those targets (every random number is still drawn), so memory shrinks with
+  // the block and deliveries add the same terms in the same order.
   Projection(const ProjectionSpec& spec, std::size_t source_size, std::size_t target_size, bool same_population,
-             std::size_t receptor, const TimeBase& time, std::uint64_t seed);
+             std::size_t receptor, const TimeBase& time, std::uint64_t seed, TargetBlock block = {});
 
   [[nodiscard]] const std::string& name() const { return name_; }
   [[nodiscard]] std::size_t receptor() const { return receptor_; }
@@ -97,6 +109,8 @@ class Projection {
     return synapse_count() * bytes_per_synapse() + row_start_.size() * sizeof(std::uint64_t);
   }
   [[nodiscard]] Tick max_delay_ticks() const { return max_delay_; }
+  // The shortest delay of the whole projection (every synapse, whatever the block stores).
+  [[nodiscard]] Tick min_delay_ticks() const { return min_delay_; }
   // Number of synapses onto each target neuron (size target_size).
   [[nodiscard]] std::vector<std::uint32_t> in_degrees(std::size_t target_size) const;
 
@@ -152,6 +166,7 @@ class Projection {
   std::vector<std::uint8_t> delay_;          // per synapse in ticks, or empty: max_delay_ for all
   float uniform_weight_ = 0.0F;
   Tick max_delay_ = 1;
+  Tick min_delay_ = 1;
 };
 
 template <typename RowFor, typename Note>

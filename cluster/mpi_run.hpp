@@ -1,0 +1,38 @@
+// Starting and ending an MPI run (docs/mpi.md): the program's one MPI session, and the process
+// group it gives the engines (core/process_group.hpp). The only header of tandem that knows MPI
+// exists; mpi.h itself is included by mpi_run.cpp alone. Built without MPI (no OpenMPI found at
+// configure time), start() refuses a run launched by mpirun with a message saying so.
+#pragma once
+
+#include <memory>
+
+#include "core/process_group.hpp"
+
+namespace tandem::cluster {
+
+// Whether MPI support was built in.
+bool built_with_mpi();
+// Whether this process was started by an MPI launcher (mpirun, mpiexec, srun with PMI/PMIx), as
+// its environment says; a plain start is never one.
+bool launched_by_mpi();
+
+class MpiRun {
+ public:
+  // MPI_Init; InputError when MPI support was not built in.
+  static std::unique_ptr<MpiRun> start(int& argc, char**& argv);
+  // MPI_Finalize: every process must get here (after the same collective calls).
+  ~MpiRun();
+  MpiRun(const MpiRun&) = delete;
+  MpiRun& operator=(const MpiRun&) = delete;
+
+  [[nodiscard]] ProcessGroup& processes() { return *processes_; }
+  // Ends every process of the run with `code` (MPI_Abort): for a failure that the other
+  // processes, waiting in a collective call, cannot learn otherwise. Does not return.
+  [[noreturn]] void abort(int code);
+
+ private:
+  MpiRun() = default;
+  std::unique_ptr<ProcessGroup> processes_;
+};
+
+}  // namespace tandem::cluster
