@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <exception>
+#include <cstdlib>
 #include <memory>
 #include <iostream>
 #include <string>
@@ -74,7 +75,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<tandem::cluster::MpiRun> mpi;
   if (tandem::cluster::launched_by_mpi()) {
     try {
-      mpi = tandem::cluster::MpiRun::start(argc, argv);
+      mpi = tandem::cluster::MpiRun::start(argc, argv, interrupt);
     } catch (const tandem::InputError& error) {
       std::cerr << "tandem: error: " << error.what() << "\n";
       return tandem::exit_bad_input;
@@ -104,6 +105,10 @@ int main(int argc, char** argv) {
     // whole run is ended (mpirun then reports the exit code).
     const bool agreed_stop = code == tandem::exit_ok || code > 128;
     if (processes != nullptr && !agreed_stop) mpi->abort(code);
+    if (mpi && mpi->broken()) {
+      std::cout.flush();
+      std::_Exit(code);  // outputs are closed; MPI_Finalize would wait for the process that is gone
+    }
     return code;
   }
   if (processes == nullptr || processes->rank() == 0) {

@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "core/interrupt_guard.hpp"
 #include "core/process_group.hpp"
 
 namespace tandem::cluster {
@@ -18,14 +19,17 @@ bool launched_by_mpi();
 
 class MpiRun {
  public:
-  // MPI_Init; InputError when MPI support was not built in.
-  static std::unique_ptr<MpiRun> start(int& argc, char**& argv);
+  // MPI_Init; InputError when MPI support was not built in. `interrupt` (the command's) lets a
+  // process waiting for a process that died give up once mpirun signals it (mpi_run.cpp).
+  static std::unique_ptr<MpiRun> start(int& argc, char**& argv, const InterruptGuard& interrupt);
   // MPI_Finalize: every process must get here (after the same collective calls).
   ~MpiRun();
   MpiRun(const MpiRun&) = delete;
   MpiRun& operator=(const MpiRun&) = delete;
 
   [[nodiscard]] ProcessGroup& processes() { return *processes_; }
+  // A collective call gave up on a process that is gone: MPI cannot be used (or finalised) any more.
+  [[nodiscard]] bool broken() const { return broken_; }
   // Ends every process of the run with `code` (MPI_Abort): for a failure that the other
   // processes, waiting in a collective call, cannot learn otherwise. Does not return.
   [[noreturn]] void abort(int code);
@@ -33,6 +37,7 @@ class MpiRun {
  private:
   MpiRun() = default;
   std::unique_ptr<ProcessGroup> processes_;
+  bool broken_ = false;
 };
 
 }  // namespace tandem::cluster

@@ -10,7 +10,7 @@ namespace tandem::cluster {
 
 bool built_with_mpi() { return false; }
 
-std::unique_ptr<MpiRun> MpiRun::start(int& /*argc*/, char**& /*argv*/) {
+std::unique_ptr<MpiRun> MpiRun::start(int& /*argc*/, char**& /*argv*/, const InterruptGuard& /*interrupt*/) {
   throw InputError("this tandem was built without MPI (OpenMPI was not found when it was configured), so it cannot "
                    "run under mpirun/srun: install libopenmpi-dev openmpi-bin (scripts/setup), configure again and "
                    "rebuild (docs/mpi.md)");
