@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""CTest: `mpirun -np K tandem run NET.yaml` (docs/mpi.md) gives the results of one process, bit for
+bit: every dataset of the trace (spikes, state, energy windows) and the energy report, for K = 2 and
+3 (and threads inside the processes), on a seeded random network of four models with per-synapse
+delays (event and always-on), on hybrid_demo.yaml (bridge and dense layer) and on Brunel scaled down.
+A signal to mpirun, or a process killed, ends every process with a non-zero exit and a trace that
+says "interrupted" and holds whole epochs; bad input exits 2 with a message, never hangs.
+
+usage: mpi_cli_test.py TANDEM SOURCE_DIR MPIRUN"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+import h5py
+import numpy
+
+TANDEM, SOURCE, MPIRUN = sys.argv[1], sys.argv[2], sys.argv[3]
+del sys.argv[1:4]
+NETWORKS = os.path.join(SOURCE, "examples", "networks")
+RANDOM_NETWORK = os.path.join(SOURCE, "tests", "app", "data", "mpi_random_network.yaml")
+# Brunel at a fifth of its size (2,000 + 500 neurons, in-degrees unchanged) for 30 ms.
+BRUNEL_SMALL = [os.path.join(NETWORKS, "brunel.yaml"), "--duration-ms", "30",
+                "--set", "populations.exc.size=2000", "--set", "populations.inh.size=500",
+                "--set", "inputs.ext_exc.size=2000", "--set", "inputs.ext_inh.size=500"]
+TIMEOUT_S = 120  # a run that hangs fails here instead of holding up CI
+
+
+def mpirun(processes):
+    return [MPIRUN, "--allow-run-as-root", "--oversubscribe", "-np", str(processes)]
+
+
+def tandem(*args, processes=1, check=True):
+    """`tandem ARGS` alone (processes=1: no mpirun at all, the reference) or under mpirun -np K."""
+    command = [TANDEM, *args] if processes == 1 else [*mpirun(processes), TANDEM, *args]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_S)
+    if check and done.returncode != 0:
+        raise AssertionError(f"{' '.join(command)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}")
+    return done
+
+
+def without_timing(value):
+    """The report minus what measures the machine rather than the run (wall times, threads)."""
+    if isinstance(value, dict):
+        return {k: without_timing(v) for k, v in value.items() if "wall" not in k and k != "threads"}
+    if isinstance(value, list):
+        return [without_timing(v) for v in value]
+    return value
+
+
+def datasets(path):
+    found = {}
+    with h5py.File(path, "r") as trace:
+        trace.visititems(lambda name, item: found.__setitem__(name, item[()]) if isinstance(item, h5py.Dataset) else None)
+        meta = dict(trace["meta"].attrs)
+    return found, meta
+
+
+class SameResultsForAnyProcessCount(unittest.TestCase):
+    def compare(self, network_args, label, runs=((2, 1), (3, 1), (2, 2))):
+        """Runs network_args in one process, then under mpirun for each (processes, threads)."""
+        with tempfile.TemporaryDirectory() as tmp:
+            def run(processes, threads):
+                trace = os.path.join(tmp, f"{processes}-{threads}.h5")
+                report = os.path.join(tmp, f"{processes}-{threads}.json")
+                tandem("run", *network_args, "--record", trace, "--energy-report", report, "--force", "--quiet",
+                       "--threads", str(threads), processes=processes)
+                with open(report, encoding="utf-8") as f:
+                    energy = without_timing(json.load(f))
+                data, meta = datasets(trace)
+                self.assertEqual(int(meta["processes"]), processes)
+                return data, energy
+
+            data_one, energy_one = run(1, 1)
+            spikes = sum(len(v) for name, v in data_one.items() if name.endswith("spikes/tick"))
+            self.assertGreater(spikes, 100, f"{label}: too few spikes for the comparison to mean anything")
+            for processes, threads in runs:
+                data, energy = run(processes, threads)
+                with self.subTest(label=label, processes=processes, threads=threads):
+                    self.assertEqual(sorted(data), sorted(data_one))
+                    for name in data_one:
+                        self.assertTrue(numpy.array_equal(data[name], data_one[name], equal_nan=True), f"{label}: {name}")
+                    self.assertEqual(energy, energy_one)
+
+    def test_random_network_event(self):
+        probes = ["--probe", "lif_pop.spikes", "--probe", "izh_pop.spikes", "--probe", "coba_pop.spikes",
+                  "--probe", "alif_pop.spikes", "--probe", "izh_pop.v", "--probe", "coba_pop.g_exc",
+                  "--probe", "lif_pop.v,units=0-5;150-202"]
+        self.compare([RANDOM_NETWORK, *probes], "random network, event")
+
+    def test_random_network_always_on(self):
+        probes = ["--probe", "lif_pop.spikes", "--probe", "alif_pop.spikes", "--probe", "alif_pop.v,every=7"]
+        self.compare([RANDOM_NETWORK, "--mode", "always-on", *probes], "random network, always-on", runs=((3, 1),))
+
+    def test_hybrid_demo(self):
+        self.compare([os.path.join(NETWORKS, "hybrid_demo.yaml")], "hybrid_demo.yaml", runs=((2, 1), (3, 1)))
+
+    def test_brunel_scaled_down(self):
+        self.compare([*BRUNEL_SMALL, "--probe", "exc.spikes", "--probe", "inh.spikes", "--probe", "inh.v,every=10"],
+                     "Brunel / 5", runs=((2, 1), (3, 2)))
+
+    def test_another_seed_gives_another_run(self):
+        """The comparison can fail: a different seed changes the spikes under mpirun too."""
+        with tempfile.TemporaryDirectory() as tmp:
+            a, b = os.path.join(tmp, "a.h5"), os.path.join(tmp, "b.h5")
+            tandem("run", RANDOM_NETWORK, "--record", a, "--quiet", processes=1)
+            tandem("run", RANDOM_NETWORK, "--record", b, "--quiet", "--seed", "8", processes=2)
+            self.assertFalse(numpy.array_equal(datasets(a)[0]["snn/lif_pop/spikes/index"],
+                                               datasets(b)[0]["snn/lif_pop/spikes/index"]))
+
+
+class Faults(unittest.TestCase):
+    LONG = [BRUNEL_SMALL[0], "--duration-ms", "100000", *BRUNEL_SMALL[3:], "--probe", "exc.spikes", "--force"]
+
+    def start_long_run(self, trace, processes=2):
+        run = subprocess.Popen([*mpirun(processes), TANDEM, "run", *self.LONG, "--record", trace],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(3.0)  # built and running
+        self.assertIsNone(run.poll(), "the run ended before it was stopped")
+        return run
+
+    def check_interrupted_trace(self, trace):
+        """Whole epochs only, and the spikes of those epochs are those of one process."""
+        data, meta = datasets(trace)
+        self.assertEqual(meta["status"], "interrupted")
+        ticks = int(meta["ticks_completed"])
+        self.assertGreater(ticks, 0)
+        self.assertLessEqual(int(data["snn/exc/spikes/tick"][-1]), ticks - 1)
+        with tempfile.TemporaryDirectory() as tmp:
+            reference = os.path.join(tmp, "one.h5")
+            tandem("run", BRUNEL_SMALL[0], "--ticks", str(ticks), *BRUNEL_SMALL[3:], "--probe", "exc.spikes",
+                   "--record", reference, "--quiet")
+            one, _ = datasets(reference)
+        for name in ("snn/exc/spikes/tick", "snn/exc/spikes/index"):
+            self.assertTrue(numpy.array_equal(data[name], one[name]), name)
+
+    def test_signal_to_mpirun_stops_every_process_after_the_same_epoch(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            trace = os.path.join(tmp, "run.h5")
+            run = self.start_long_run(trace)
+            run.send_signal(signal.SIGINT)
+            _, err = run.communicate(timeout=TIMEOUT_S)
+            self.assertNotEqual(run.returncode, 0)
+            self.assertIn("interrupted by SIGTERM after", err)
+            self.check_interrupted_trace(trace)
+
+    def test_a_killed_process_ends_the_run(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            trace = os.path.join(tmp, "run.h5")
+            run = self.start_long_run(trace)
+            ranks = subprocess.run(["pgrep", "-P", str(run.pid)], capture_output=True, text=True).stdout.split()
+            self.assertEqual(len(ranks), 2, ranks)
+            os.kill(int(sorted(ranks, key=int)[-1]), signal.SIGKILL)
+            _, err = run.communicate(timeout=TIMEOUT_S)
+            self.assertNotEqual(run.returncode, 0)
+            self.assertIn("another process of the run, which is gone", err)
+            data, meta = datasets(trace)
+            self.assertEqual(meta["status"], "interrupted")
+            self.assertLessEqual(int(data["snn/exc/spikes/tick"][-1]), int(meta["ticks_completed"]) - 1)
+
+    def test_bad_input_exits_2_on_rank_0(self):
+        hybrid = os.path.join(NETWORKS, "hybrid_demo.yaml")
+        for args, processes, message in [
+            (["run", hybrid, "--bogus"], 2, "unrecognised option '--bogus'"),
+            (["run", hybrid], 9, "8 neurons to share among 9 processes"),
+            (["run", hybrid, "--precision", "tianjic"], 2, "only float32 is supported with several processes"),
+            (["bench", "coba"], 2, "'tandem bench' runs in one process"),
+        ]:
+            with self.subTest(args=args, processes=processes):
+                done = tandem(*args, processes=processes, check=False)
+                self.assertEqual(done.returncode, 2, done.stderr)
+                self.assertEqual(done.stderr.count(message), 1, done.stderr)  # rank 0 alone says it
+
+
+if __name__ == "__main__":
+    unittest.main()
