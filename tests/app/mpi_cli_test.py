@@ -16,8 +16,9 @@ import tempfile
 import time
 import unittest
 
-import h5py
 import numpy
+
+from run_comparison import datasets, without_timing
 
 TANDEM, SOURCE, MPIRUN = sys.argv[1], sys.argv[2], sys.argv[3]
 del sys.argv[1:4]
@@ -41,23 +42,6 @@ def tandem(*args, processes=1, check=True):
     if check and done.returncode != 0:
         raise AssertionError(f"{' '.join(command)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}")
     return done
-
-
-def without_timing(value):
-    """The report minus what measures the machine rather than the run (wall times, threads)."""
-    if isinstance(value, dict):
-        return {k: without_timing(v) for k, v in value.items() if "wall" not in k and k != "threads"}
-    if isinstance(value, list):
-        return [without_timing(v) for v in value]
-    return value
-
-
-def datasets(path):
-    found = {}
-    with h5py.File(path, "r") as trace:
-        trace.visititems(lambda name, item: found.__setitem__(name, item[()]) if isinstance(item, h5py.Dataset) else None)
-        meta = dict(trace["meta"].attrs)
-    return found, meta
 
 
 class SameResultsForAnyProcessCount(unittest.TestCase):

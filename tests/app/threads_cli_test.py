@@ -12,8 +12,9 @@ import sys
 import tempfile
 import unittest
 
-import h5py
 import numpy
+
+from run_comparison import datasets, without_timing
 
 TANDEM, SOURCE = sys.argv[1], sys.argv[2]
 del sys.argv[1:3]
@@ -29,24 +30,6 @@ def tandem(*args, check=True):
     if check and done.returncode != 0:
         raise AssertionError(f"tandem {' '.join(args)} exited {done.returncode}:\n{done.stderr}")
     return done
-
-
-def without_timing(value):
-    """The report minus what measures the machine rather than the run (wall times, threads)."""
-    if isinstance(value, dict):
-        return {k: without_timing(v) for k, v in value.items() if "wall" not in k and k != "threads"}
-    if isinstance(value, list):
-        return [without_timing(v) for v in value]
-    return value
-
-
-def datasets(path):
-    """Every dataset of a trace, by path, as arrays."""
-    found = {}
-    with h5py.File(path, "r") as trace:
-        trace.visititems(lambda name, item: found.__setitem__(name, item[()]) if isinstance(item, h5py.Dataset) else None)
-        meta = dict(trace["meta"].attrs)
-    return found, meta
 
 
 class SameResultsForAnyThreadCount(unittest.TestCase):
