@@ -18,23 +18,24 @@ namespace {
 // CSR connectivity without weights: rows per source of target indices. Built for the targets in
 // [first, end) alone (one process's block, docs/mpi.md) from the same random numbers as the whole:
 // every pair is still drawn, the others are not stored. `global` then holds each kept synapse's
-// index in the whole projection's CSR order (ascending), for per-synapse weights and delays;
-// `total` counts the whole projection's synapses.
+// index in the whole projection's CSR order (ascending) when per-synapse weights or delays need
+// it (8 bytes per kept synapse while building); `total` counts the whole projection's synapses.
 struct Csr {
   std::vector<std::uint64_t> row_start;
   std::vector<std::uint32_t> target;
-  std::vector<std::uint64_t> global;  // only for a block (TargetBlock::whole false)
+  std::vector<std::uint64_t> global;  // only for a block, and only when Kept::numbered
   std::uint64_t total = 0;
 };
 
 struct Kept {
   TargetBlock block;
+  bool numbered = false;  // a block whose synapses' global numbers are needed
   [[nodiscard]] bool operator()(std::size_t t) const { return block.whole() || (t >= block.begin && t < block.end); }
   // Stores target t of the synapse numbered `global` when it is in the block.
   void keep(Csr& csr, std::size_t t, std::uint64_t global) const {
     if (!(*this)(t)) return;
     csr.target.push_back(static_cast<std::uint32_t>(t));
-    if (!block.whole()) csr.global.push_back(global);
+    if (numbered) csr.global.push_back(global);
   }
 };
 
@@ -116,7 +117,7 @@ Csr fixed_in_degree(const std::string& name, std::size_t n_source, std::size_t n
   Csr csr;
   csr.row_start.assign(n_source + 1, 0);
   // Row lengths of the whole projection (for the synapses' global numbers) and of the kept part.
-  std::vector<std::uint64_t> whole_start(kept.block.whole() ? 0 : n_source + 1, 0);
+  std::vector<std::uint64_t> whole_start(kept.numbered ? n_source + 1 : 0, 0);
   RandomStream counting = random;
   for (std::size_t t = 0; t < n_target; ++t) {
     const bool keep = kept(t);
@@ -193,7 +194,9 @@ Projection::Projection(const ProjectionSpec& spec, std::size_t source_size, std:
                        bool same_population, std::size_t receptor, const TimeBase& time, std::uint64_t seed,
                        TargetBlock block)
     : name_(spec.name), receptor_(receptor) {
-  const Kept kept{block};
+  // Per-synapse weights and delays of a block are picked by each synapse's number in the whole.
+  const bool per_synapse = !spec.weights.empty() || (spec.delay_max_ms > spec.delay_ms && spec.rule != Rule::explicit_list);
+  const Kept kept{block, !block.whole() && per_synapse};
   const bool skip_self = same_population && !spec.allow_autapses;
   RandomStream random = RandomStream::derived(seed, spec.name);
   if (target_size > std::numeric_limits<std::uint32_t>::max()) fail(name_, "target population too large");
