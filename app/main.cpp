@@ -4,7 +4,9 @@
 
 #include <exception>
 #include <cstdlib>
+#include <chrono>
 #include <memory>
+#include <thread>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -39,30 +41,42 @@ int honour_late_signal(const tandem::InterruptGuard& interrupt, int code) {
   return 128 + signal_number;
 }
 
-// Runs the subcommand and maps its failure to an exit code. Over several processes (mpirun), only
-// rank 0 reports bad input (every process reads the same input and fails alike); a failure of one
-// process alone is reported by it, naming its rank.
-int run_subcommand(const tandem::app::Subcommand& command, const std::vector<std::string>& args,
-                   const tandem::InterruptGuard& interrupt, tandem::ProcessGroup* processes) {
-  const bool first = processes == nullptr || processes->rank() == 0;
-  const std::string who = first ? "tandem: " : "tandem (rank " + std::to_string(processes->rank()) + "): ";
+// How a subcommand ended: its exit code, and what to tell the user (empty: nothing).
+struct Outcome {
+  int code = tandem::exit_ok;
+  std::string message;
+};
+
+// Runs the subcommand and maps its failure to an exit code and a message.
+Outcome run_subcommand(const tandem::app::Subcommand& command, const std::vector<std::string>& args,
+                       const tandem::InterruptGuard& interrupt, tandem::ProcessGroup* processes) {
+  const std::string who =
+      processes == nullptr || processes->rank() == 0 ? "tandem: " : "tandem (rank " + std::to_string(processes->rank()) + "): ";
   try {
-    if (processes == nullptr) return honour_late_signal(interrupt, command.run(args, interrupt));
+    if (processes == nullptr) return {honour_late_signal(interrupt, command.run(args, interrupt)), {}};
     if (command.run_on_processes == nullptr) {
       throw tandem::InputError("'tandem " + std::string(command.name) + "' runs in one process; under mpirun only "
                                "'tandem run NETWORK.yaml' shares a run among processes (docs/mpi.md)");
     }
-    return honour_late_signal(interrupt, command.run_on_processes(args, interrupt, *processes));
+    return {honour_late_signal(interrupt, command.run_on_processes(args, interrupt, *processes)), {}};
   } catch (const tandem::RunInterrupted& interrupted) {
-    if (first) std::cerr << who << interrupted.what() << "; outputs closed\n";
-    return 128 + interrupted.signal_number();
+    return {128 + interrupted.signal_number(), who + interrupted.what() + "; outputs closed"};
   } catch (const tandem::InputError& error) {
-    if (first) std::cerr << who << "error: " << error.what() << "\n";
-    return tandem::exit_bad_input;
+    return {tandem::exit_bad_input, who + "error: " + error.what()};
   } catch (const std::exception& error) {
-    std::cerr << who << "run failed: " << error.what() << "\n";
-    return tandem::exit_run_failed;
+    return {tandem::exit_run_failed, who + "run failed: " + error.what()};
   }
+}
+
+// Over several processes, a failure other than a stop agreed by all (Simulation) may have left
+// the others waiting in a collective call: the whole run is ended (MPI_Abort; mpirun reports the
+// code). Bad input fails every process alike, and rank 0 says so: the others wait 3 s before they
+// speak and abort, so that rank 0's abort ends them first and the message appears once; a
+// failure of one process alone still gets its message, naming its rank.
+[[noreturn]] void end_failed_run(tandem::cluster::MpiRun& mpi, const Outcome& outcome) {
+  if (mpi.processes().rank() != 0) std::this_thread::sleep_for(std::chrono::seconds(3));
+  if (!outcome.message.empty()) std::cerr << outcome.message << std::endl;
+  mpi.abort(outcome.code);
 }
 
 }  // namespace
@@ -99,12 +113,14 @@ int main(int argc, char** argv) {
   }
   for (const auto& command : tandem::app::subcommands()) {
     if (command.name != args[0]) continue;
-    const int code = run_subcommand(command, std::vector<std::string>(args.begin() + 1, args.end()), interrupt, processes);
-    // A stop agreed by every process after the same epoch (Simulation) ends them all normally;
-    // any other failure may have left the other processes waiting in a collective call, so the
-    // whole run is ended (mpirun then reports the exit code).
+    const Outcome outcome = run_subcommand(command, std::vector<std::string>(args.begin() + 1, args.end()), interrupt, processes);
+    const int code = outcome.code;
     const bool agreed_stop = code == tandem::exit_ok || code > 128;
-    if (processes != nullptr && !agreed_stop) mpi->abort(code);
+    if (processes != nullptr && !agreed_stop) end_failed_run(*mpi, outcome);
+    // A stop: every process says why (rank 0 for the run, the others only when they saw otherwise).
+    if (!outcome.message.empty() && (processes == nullptr || processes->rank() == 0 || mpi->broken())) {
+      std::cerr << outcome.message << "\n";
+    }
     if (mpi && mpi->broken()) {
       std::cout.flush();
       std::_Exit(code);  // outputs are closed; MPI_Finalize would wait for the process that is gone
@@ -114,6 +130,6 @@ int main(int argc, char** argv) {
   if (processes == nullptr || processes->rank() == 0) {
     std::cerr << "tandem: error: unknown subcommand '" << args[0] << "' (see 'tandem --help')\n";
   }
-  if (processes != nullptr) mpi->abort(tandem::exit_bad_input);
+  if (processes != nullptr) end_failed_run(*mpi, {tandem::exit_bad_input, {}});
   return tandem::exit_bad_input;
 }
