@@ -71,6 +71,7 @@ PreparedRun prepare_nir(const NetworkRunRequest& request, RunOutputOptions outpu
   prepared.simulation = std::move(run.simulation);
   prepared.nir_engine = run.engine;
   for (const auto& [node, population] : run.lowering.outputs) prepared.nir_outputs.emplace_back(node, population);
+  prepared.nir_readouts = run.readouts;
   prepared.output = std::move(output);
   prepared.label = request.file;
   prepared.resolved = std::move(run.resolved);
