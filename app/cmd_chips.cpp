@@ -50,8 +50,19 @@ void print_timing(const ChipModel& chip) {
   std::cout << "\n  latencies (ns):\n";
   print_op_figures(timing.latency_ns, timing.untimed, "untimed");
   std::cout << "    hops_east_west: " << pj(timing.hop_east_west_ns) << "\n"
-            << "    hops_north_south: " << pj(timing.hop_north_south_ns) << "\n"
-            << "    hops_inter_chip: " << pj(timing.hop_inter_chip_ns) << "\n";
+            << "    hops_north_south: " << pj(timing.hop_north_south_ns) << "\n";
+}
+
+void print_link(const InterChipLink& link) {
+  if (!link.applicable) {
+    std::cout << "  inter-chip link: " << link.source << "\n";
+    return;
+  }
+  std::cout << "  inter-chip link (one packet across one chip boundary): " << pj(link.energy_pj) << " pJ";
+  if (link.energy_pj_per_bit > 0.0) std::cout << " (" << pj(link.energy_pj_per_bit) << " pJ/bit x " << link.packet_bits << " bits)";
+  std::cout << ", " << pj(link.latency_ns) << " ns";
+  if (link.bandwidth_gbit_s > 0.0) std::cout << ", " << pj(link.bandwidth_gbit_s) << " Gbit/s";
+  std::cout << "\n    source: " << link.source << "\n";
 }
 
 void print_chip_details(const ChipModel& chip) {
@@ -69,8 +80,8 @@ void print_chip_details(const ChipModel& chip) {
             << "  costs (pJ):\n";
   print_op_figures(chip.cost_pj, chip.unpriced, "unpriced");
   std::cout << "    hops_east_west: " << pj(chip.hop_east_west_pj) << "\n"
-            << "    hops_north_south: " << pj(chip.hop_north_south_pj) << "\n"
-            << "    hops_inter_chip: " << pj(chip.hop_inter_chip_pj) << "\n";
+            << "    hops_north_south: " << pj(chip.hop_north_south_pj) << "\n";
+  print_link(chip.link);
   print_timing(chip);
 }
 

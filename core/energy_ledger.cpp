@@ -224,6 +224,7 @@ void EnergyLedger::account_static(const EpochChipTime& epoch, Tick ticks, ChipRu
   const double unused_j = model_.unused_cores_static_j(mapping_.cores_available() - mapping_.cores_used(), seconds);
   for (ChipRunTime* time : {&run, &window}) {
     time->chip_time_s += epoch.tick_s * static_cast<double>(ticks);
+    time->link_time_s += epoch.link_s * static_cast<double>(ticks);
     time->tick_max_s = std::max(time->tick_max_s, epoch.tick_s);
     time->duration_s += seconds;
     time->core_ticks_working += epoch.cores_working * ticks;

@@ -77,6 +77,7 @@ struct ChipRunTime {
   std::uint64_t core_ticks_working = 0;  // (core in use, tick) pairs in which the core had work
   std::uint64_t core_ticks_idle = 0;     // ... in which it had none (clock-gated)
   double unused_cores_static_j = 0.0;    // cores the mapping leaves unused (0 when power-gated)
+  double link_time_s = 0.0;  // the part of chip_time_s inter-chip link crossings add (ChipTimeModel)
 };
 
 class EnergyLedger {

@@ -45,7 +45,8 @@ TEST_CASE("chip: test chip parses every field", "[energy][chip]") {
   CHECK(chip.hop_east_west_pj == 17);
   CHECK(chip.hop_north_south_pj == 19);
   CHECK(chip.cost(Op::hop) == 18);            // mean of the two directions
-  CHECK(chip.hop_inter_chip_pj == 18);        // defaults to the mean hop
+  CHECK(chip.link.energy_pj == 18);           // no inter_chip_link block: as the mean hop
+  CHECK(chip.link.origin == InterChipLink::Origin::on_chip_hop);
   CHECK(chip.static_power.core_active_w == 0.5);
   CHECK(chip.static_power.core_idle_w == 0.5);
   CHECK(chip.static_power.unused_cores_power_gated);
