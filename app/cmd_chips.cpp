@@ -101,19 +101,21 @@ int run_chips_command(const std::vector<std::string>& args, const InterruptGuard
     print_chip_details(load_chip(values["chip"].as<std::string>()));
     return 0;
   }
-  std::printf("%-16s %6s %7s %8s %9s %9s %9s %8s %8s %11s %9s  %s\n", "name", "cores", "mesh", "neur/core", "syn_op_pJ",
-              "neuron_pJ", "mac_pJ", "spike_pJ", "hop_pJ", "static_W/core", "sync_ns", "source");
+  std::printf("%-16s %6s %7s %8s %9s %9s %9s %8s %8s %8s %11s %9s  %s\n", "name", "cores", "mesh", "neur/core", "syn_op_pJ",
+              "neuron_pJ", "mac_pJ", "spike_pJ", "hop_pJ", "link_pJ", "static_W/core", "sync_ns", "source");
   for (const auto& name : list_preset_names()) {
     const ChipModel chip = load_chip(name);
     const std::string mesh = std::to_string(chip.mesh_width) + "x" + std::to_string(chip.mesh_height);
     const std::string sync = chip.timing.modelled ? pj(chip.timing.sync_ns(1)) : std::string("untimed");
-    std::printf("%-16s %6zu %7s %8zu %9s %9s %9s %8s %8s %13s %9s  %s\n", chip.name.c_str(), chip.cores(), mesh.c_str(),
+    const std::string link = chip.link.applicable ? pj(chip.link.energy_pj) : std::string("n/a");
+    std::printf("%-16s %6zu %7s %8zu %9s %9s %9s %8s %8s %8s %13s %9s  %s\n", chip.name.c_str(), chip.cores(), mesh.c_str(),
                 chip.core.neurons, cost_cell(chip, Op::synaptic_op).c_str(), cost_cell(chip, Op::neuron_update).c_str(),
                 cost_cell(chip, Op::mac).c_str(), cost_cell(chip, Op::spike).c_str(), cost_cell(chip, Op::hop).c_str(),
-                pj(chip.static_power.core_idle_w).c_str(), sync.c_str(), chip.source.c_str());
+                link.c_str(), pj(chip.static_power.core_idle_w).c_str(), sync.c_str(), chip.source.c_str());
   }
   std::cout << "\n-: not priced by the chip's figures, with the reason in tandem chips --chip NAME; static_W/core: "
-               "a core in use with no work; sync_ns: the barrier per tick on one tile\npresets from: ";
+               "a core in use with no work; link_pJ: one packet across a chip boundary of a board (n/a: never tiled); "
+               "sync_ns: the barrier per tick on one tile\npresets from: ";
   for (const auto& folder : preset_directories()) std::cout << folder << "  ";
   std::cout << "\n";
   return 0;

@@ -300,6 +300,9 @@ std::string format_energy_comparison(const std::vector<EnergyReport>& reports,
   number_row("static_J", [](const EnergyReport& r) { return r.total.static_j; }, false);
   number_row("dynamic_J", [](const EnergyReport& r) { return r.total.dynamic_j; }, false);
   text_row("dynamic event/always-on", [](const EnergyReport& r) { return fixed(r.total.dynamic_ratio(), 3); });
+  number_row("inter_chip_crossings",
+             [](const EnergyReport& r) { return static_cast<double>(r.total.executed_route.hops_inter_chip); }, true);
+  number_row("link_J", [](const EnergyReport& r) { return r.link_energy_j(r.total.executed_route); }, false);
   number_row("chip_time_s", [](const EnergyReport& r) { return r.time.executed.chip_time_s; }, false);
   // Nodes present in every report, by name: energy per node.
   bool first_node = true;

@@ -146,6 +146,10 @@ TEST_CASE("inter-chip link: the JSON report carries the link and reads back", "[
   CHECK(back.total.executed_route == report.total.executed_route);
   CHECK(back.time.executed.link_time_s == Approx(report.time.executed.link_time_s));
   CHECK(format_inter_chip_links(back) == format_inter_chip_links(report));
+  // `tandem energy compare` gives the crossings and their energy a row each.
+  const std::string comparison = format_energy_comparison({report, back});
+  CHECK_THAT(comparison, Catch::Contains("inter_chip_crossings") && Catch::Contains("link_J"));
+  CHECK_THAT(comparison, Catch::Contains("2.4e-10"));
 }
 
 TEST_CASE("inter-chip link: the block is checked and the legacy keys still load", "[energy][link][bad]") {
