@@ -9,6 +9,7 @@
 #include "core/chip_presets.hpp"
 #include "core/energy_ledger.hpp"
 #include "core/energy_report.hpp"
+#include "core/memory_recorder.hpp"
 #include "core/simulation.hpp"
 #include "tests/energy/ledger_test_helpers.hpp"
 #include "tests/energy/test_chip.hpp"
@@ -95,6 +96,29 @@ TEST_CASE("inter-chip link: a 2x1 board's crossings, energy and time by hand", "
   CHECK_THAT(line, Catch::Contains("50 ns per crossing"));
   CHECK_THAT(line, Catch::Contains("source: assumed: test link"));
   CHECK_THAT(format_energy_table(report), Catch::Contains("inter-chip links: 6 crossings"));
+}
+
+TEST_CASE("inter-chip link: the trace carries link energy and time per window", "[energy][link][trace]") {
+  MemoryRecorder recorder;
+  SimulationSettings settings;
+  settings.max_epoch_ticks = 1;
+  Simulation simulation(settings);
+  simulation.add(std::make_unique<testing::ToyNetworkEngine>(schedule()));
+  EnergyLedger ledger(simulation, chip("2", "1"), EnergyLedgerSettings{.window_ticks = 4, .board = {2, 1}}, &recorder);
+  simulation.run(10);
+  ledger.finish();
+  // Windows end at ticks 4, 8, 10: pop sends 3 spikes (3 crossings) at tick 0 and 3 at tick 5.
+  const auto& link_j = recorder.stream("/energy/total/link_j").values;
+  REQUIRE(link_j.size() == 3);
+  CHECK(link_j[0] == Approx(3 * 40 * pj));
+  CHECK(link_j[1] == Approx(3 * 40 * pj));
+  CHECK(link_j[2] == 0.0);
+  const auto& link_s = recorder.stream("/energy/time/link_time_s").values;
+  REQUIRE(link_s.size() == 3);
+  CHECK(link_s[0] == Approx(33e-9));
+  CHECK(link_s[1] == Approx(33e-9));
+  CHECK(link_s[2] == 0.0);
+  CHECK(recorder.stream("/energy/time/link_time_s").spec.attributes.at("unit") == "s");
 }
 
 // Three one-core chips in a row; pinned so that pop (core 0) sends to readout (core 2) across
