@@ -162,7 +162,9 @@ std::string format_inter_chip_links(const EnergyReport& report) {
   const InterChipLink& link = report.link;
   std::ostringstream out;
   out << "inter-chip links: " << run.hops_inter_chip << " crossings (" << run.inter_chip_packets << " packets) event / "
-      << base.hops_inter_chip << " (" << base.inter_chip_packets << ") always-on; energy "
+      << base.hops_inter_chip << " (" << base.inter_chip_packets << ") always-on";
+  if (link.source.empty()) return out.str() + " (a report written before links were priced: no link figures)\n";
+  out << "; energy "
       << sci(report.link_energy_j(run)) << " J / " << sci(report.link_energy_j(base)) << " J ("
       << sci(link.energy_pj) << " pJ per crossing";
   if (link.energy_pj_per_bit > 0.0) out << " = " << sci(link.energy_pj_per_bit) << " pJ/bit x " << link.packet_bits << " bits";

@@ -109,7 +109,9 @@ py::dict chip_dict(const ChipModel& chip) {
   d["native_precision"] = std::string(to_string(chip.native_precision));
   d["costs_pj"] = op_map(chip.cost_pj, chip.unpriced);
   d["unpriced"] = chip.unpriced;
-  d["hops_pj"] = py::dict(py::arg("east_west") = chip.hop_east_west_pj, py::arg("north_south") = chip.hop_north_south_pj);
+  // hops_pj.inter_chip stays for scripts written before the link block: the energy of one crossing.
+  d["hops_pj"] = py::dict(py::arg("east_west") = chip.hop_east_west_pj, py::arg("north_south") = chip.hop_north_south_pj,
+                          py::arg("inter_chip") = chip.link.energy_pj);
   d["inter_chip_link"] = py::dict(py::arg("applicable") = chip.link.applicable, py::arg("energy_pj_per_crossing") = chip.link.energy_pj,
                                   py::arg("energy_pj_per_bit") = chip.link.energy_pj_per_bit,
                                   py::arg("packet_bits") = chip.link.packet_bits, py::arg("latency_ns") = chip.link.latency_ns,

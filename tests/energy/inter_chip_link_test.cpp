@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "core/chip_presets.hpp"
@@ -170,6 +171,11 @@ TEST_CASE("inter-chip link: the JSON report carries the link and reads back", "[
   CHECK(back.total.executed_route == report.total.executed_route);
   CHECK(back.time.executed.link_time_s == Approx(report.time.executed.link_time_s));
   CHECK(format_inter_chip_links(back) == format_inter_chip_links(report));
+  // A report written before the link block still reads; its line says it has no link figures.
+  auto older = nlohmann::json::parse(json);
+  older.erase("inter_chip_link");
+  const EnergyReport old = parse_energy_report(older.dump(), "old.json");
+  CHECK_THAT(format_inter_chip_links(old), Catch::Contains("6 crossings") && Catch::Contains("no link figures"));
   // `tandem energy compare` gives the crossings and their energy a row each.
   const std::string comparison = format_energy_comparison({report, back});
   CHECK_THAT(comparison, Catch::Contains("inter_chip_crossings") && Catch::Contains("link_J"));
