@@ -6,6 +6,7 @@
 
 #include "ann/convolution.hpp"
 #include "core/error.hpp"
+#include "core/topological_order.hpp"
 
 namespace tandem::ann {
 namespace {
@@ -55,34 +56,23 @@ void LayerGraph::finalize() {
       }
     }
   }
-  // Kahn's algorithm, always taking the earliest-added ready layer, so the order is stable.
+  // Layers no edge constrains keep the order they were added in.
   const std::size_t n = layers_.size();
-  std::vector<std::size_t> pending(n, 0);
+  std::vector<std::pair<std::size_t, std::size_t>> edges;
   for (std::size_t i = 0; i < n; ++i) {
-    for (const auto& source : layers_[i].sources) pending[i] += node_of[source] >= inputs_.size() ? 1 : 0;
+    for (const auto& source : layers_[i].sources) {
+      if (node_of[source] >= inputs_.size()) edges.emplace_back(node_of[source] - inputs_.size(), i);
+    }
   }
-  std::vector<std::size_t> order;
-  std::vector<bool> done(n, false);
-  while (order.size() < n) {
-    std::size_t next = n;
-    for (std::size_t i = 0; i < n && next == n; ++i) {
-      if (!done[i] && pending[i] == 0) next = i;
-    }
-    if (next == n) {
-      std::string cycle;
-      for (std::size_t i = 0; i < n; ++i) {
-        if (!done[i]) cycle += (cycle.empty() ? "'" : ", '") + layers_[i].name + "'";
-      }
-      throw InputError("dense graph: layers " + cycle + " form a cycle");
-    }
-    done[next] = true;
-    order.push_back(next);
+  const TopologicalOrder ordered = stable_topological_order(n, edges);
+  if (!ordered.complete()) {
+    std::string cycle;
     for (std::size_t i = 0; i < n; ++i) {
-      for (const auto& source : layers_[i].sources) {
-        if (source == layers_[next].name) --pending[i];
-      }
+      if (!ordered.placed[i]) cycle += (cycle.empty() ? "'" : ", '") + layers_[i].name + "'";
     }
+    throw InputError("dense graph: layers " + cycle + " form a cycle");
   }
+  const std::vector<std::size_t>& order = ordered.order;
   std::vector<DenseLayerSpec> sorted;
   sorted.reserve(n);
   for (const std::size_t i : order) sorted.push_back(std::move(layers_[i]));

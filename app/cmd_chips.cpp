@@ -50,8 +50,19 @@ void print_timing(const ChipModel& chip) {
   std::cout << "\n  latencies (ns):\n";
   print_op_figures(timing.latency_ns, timing.untimed, "untimed");
   std::cout << "    hops_east_west: " << pj(timing.hop_east_west_ns) << "\n"
-            << "    hops_north_south: " << pj(timing.hop_north_south_ns) << "\n"
-            << "    hops_inter_chip: " << pj(timing.hop_inter_chip_ns) << "\n";
+            << "    hops_north_south: " << pj(timing.hop_north_south_ns) << "\n";
+}
+
+void print_link(const InterChipLink& link) {
+  if (!link.applicable) {
+    std::cout << "  inter-chip link: " << link.source << "\n";
+    return;
+  }
+  std::cout << "  inter-chip link (one packet across one chip boundary): " << pj(link.energy_pj) << " pJ";
+  if (link.energy_pj_per_bit > 0.0) std::cout << " (" << pj(link.energy_pj_per_bit) << " pJ/bit x " << link.packet_bits << " bits)";
+  std::cout << ", " << pj(link.latency_ns) << " ns";
+  if (link.bandwidth_gbit_s > 0.0) std::cout << ", " << pj(link.bandwidth_gbit_s) << " Gbit/s";
+  std::cout << "\n    source: " << link.source << "\n";
 }
 
 void print_chip_details(const ChipModel& chip) {
@@ -69,8 +80,8 @@ void print_chip_details(const ChipModel& chip) {
             << "  costs (pJ):\n";
   print_op_figures(chip.cost_pj, chip.unpriced, "unpriced");
   std::cout << "    hops_east_west: " << pj(chip.hop_east_west_pj) << "\n"
-            << "    hops_north_south: " << pj(chip.hop_north_south_pj) << "\n"
-            << "    hops_inter_chip: " << pj(chip.hop_inter_chip_pj) << "\n";
+            << "    hops_north_south: " << pj(chip.hop_north_south_pj) << "\n";
+  print_link(chip.link);
   print_timing(chip);
 }
 
@@ -90,19 +101,21 @@ int run_chips_command(const std::vector<std::string>& args, const InterruptGuard
     print_chip_details(load_chip(values["chip"].as<std::string>()));
     return 0;
   }
-  std::printf("%-16s %6s %7s %8s %9s %9s %9s %8s %8s %11s %9s  %s\n", "name", "cores", "mesh", "neur/core", "syn_op_pJ",
-              "neuron_pJ", "mac_pJ", "spike_pJ", "hop_pJ", "static_W/core", "sync_ns", "source");
+  std::printf("%-16s %6s %7s %8s %9s %9s %9s %8s %8s %8s %11s %9s  %s\n", "name", "cores", "mesh", "neur/core", "syn_op_pJ",
+              "neuron_pJ", "mac_pJ", "spike_pJ", "hop_pJ", "link_pJ", "static_W/core", "sync_ns", "source");
   for (const auto& name : list_preset_names()) {
     const ChipModel chip = load_chip(name);
     const std::string mesh = std::to_string(chip.mesh_width) + "x" + std::to_string(chip.mesh_height);
     const std::string sync = chip.timing.modelled ? pj(chip.timing.sync_ns(1)) : std::string("untimed");
-    std::printf("%-16s %6zu %7s %8zu %9s %9s %9s %8s %8s %13s %9s  %s\n", chip.name.c_str(), chip.cores(), mesh.c_str(),
+    const std::string link = chip.link.applicable ? pj(chip.link.energy_pj) : std::string("n/a");
+    std::printf("%-16s %6zu %7s %8zu %9s %9s %9s %8s %8s %8s %13s %9s  %s\n", chip.name.c_str(), chip.cores(), mesh.c_str(),
                 chip.core.neurons, cost_cell(chip, Op::synaptic_op).c_str(), cost_cell(chip, Op::neuron_update).c_str(),
                 cost_cell(chip, Op::mac).c_str(), cost_cell(chip, Op::spike).c_str(), cost_cell(chip, Op::hop).c_str(),
-                pj(chip.static_power.core_idle_w).c_str(), sync.c_str(), chip.source.c_str());
+                link.c_str(), pj(chip.static_power.core_idle_w).c_str(), sync.c_str(), chip.source.c_str());
   }
   std::cout << "\n-: not priced by the chip's figures, with the reason in tandem chips --chip NAME; static_W/core: "
-               "a core in use with no work; sync_ns: the barrier per tick on one tile\npresets from: ";
+               "a core in use with no work; link_pJ: one packet across a chip boundary of a board (n/a: never tiled); "
+               "sync_ns: the barrier per tick on one tile\npresets from: ";
   for (const auto& folder : preset_directories()) std::cout << folder << "  ";
   std::cout << "\n";
   return 0;

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <optional>
 
+#include "ann/dense_engine.hpp"
 #include "app/cli_options.hpp"
 #include "app/network_run.hpp"
 #include "app/process_report.hpp"
@@ -44,6 +45,13 @@ int run_prepared(PreparedRun& run, ProcessGroup* processes) {
       std::cout << (last.size() > 10 ? " ...]" : "]");
     }
     std::cout << "\n";
+  }
+  for (const auto& [node, readout] : run.nir_readouts) {
+    const auto& dense = dynamic_cast<const ann::DenseEngine&>(run.simulation->engine(readout.engine));
+    const Eigen::VectorXf& last = dense.output(readout.layer);
+    std::cout << "output " << node << " (dense layer " << readout.layer << ", " << readout.width << " values per tick): last [";
+    for (Eigen::Index i = 0; i < std::min<Eigen::Index>(last.size(), 10); ++i) std::cout << (i ? " " : "") << last[i];
+    std::cout << (last.size() > 10 ? " ...]" : "]") << "\n";
   }
   return exit_ok;
 }

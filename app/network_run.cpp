@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -17,6 +18,20 @@ namespace tandem::app {
 namespace {
 
 bool is_nir(const std::string& file) { return std::filesystem::path(file).extension() == ".nir"; }
+
+// Puts `implied` (the Output nodes' probes of a NIR file, a network file's own probes) before the
+// command line's probes, leaving out those the command line names itself (same node and variable):
+// its own settings (units, every) win, and a stream cannot be enrolled twice.
+void add_implied_probes(const std::vector<Probe>& implied, std::vector<Probe>& probes) {
+  std::vector<Probe> kept;
+  for (const Probe& probe : implied) {
+    const bool given = std::any_of(probes.begin(), probes.end(), [&](const Probe& other) {
+      return other.node == probe.node && other.variable == probe.variable;
+    });
+    if (!given) kept.push_back(probe);
+  }
+  probes.insert(probes.begin(), kept.begin(), kept.end());
+}
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -67,10 +82,11 @@ PreparedRun prepare_nir(const NetworkRunRequest& request, RunOutputOptions outpu
   PreparedRun prepared;
   prepared.ticks = run_length_ticks(request.ticks, request.duration_ms, timing);
   output.build_wall_s = seconds_since(build_start);
-  if (!output.record_path.empty()) output.probes.insert(output.probes.begin(), run.output_probes.begin(), run.output_probes.end());
+  if (!output.record_path.empty()) add_implied_probes(run.output_probes, output.probes);
   prepared.simulation = std::move(run.simulation);
   prepared.nir_engine = run.engine;
   for (const auto& [node, population] : run.lowering.outputs) prepared.nir_outputs.emplace_back(node, population);
+  prepared.nir_readouts = run.readouts;
   prepared.output = std::move(output);
   prepared.label = request.file;
   prepared.resolved = std::move(run.resolved);
@@ -167,7 +183,7 @@ PreparedRun prepare_network_run(const NetworkRunRequest& request, RunOutputOptio
   output.build_wall_s = seconds_since(build_start);
   output.pinned = network.placement;
   // The file's probes go into the trace; without a trace they have nowhere to go.
-  if (!output.record_path.empty()) output.probes.insert(output.probes.begin(), built.probes.begin(), built.probes.end());
+  if (!output.record_path.empty()) add_implied_probes(built.probes, output.probes);
   if (!output.record_path.empty() && output.probes.empty()) add_default_spike_probes(network, prepared.ticks, output);
   prepared.simulation = std::move(built.simulation);
   prepared.external = built.external;

@@ -3,6 +3,7 @@
 // built Simulation, its run length and the output options to run it through a RunSession.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,6 +14,7 @@
 #include "core/external_engine.hpp"
 #include "core/precision.hpp"
 #include "io/network_description.hpp"
+#include "io/nir_dense_readout.hpp"
 #include "neurons/event_engine.hpp"
 #include "io/overrides.hpp"
 
@@ -51,6 +53,8 @@ struct PreparedRun {
   ExternalEngine* external = nullptr;          // external inputs and outputs (io::BuiltNetwork::external)
   // NIR files: each Output node and the population whose events it gives.
   std::vector<std::pair<std::string, std::string>> nir_outputs;
+  // NIR files: Output nodes computed by dense layers, by NIR name.
+  std::map<std::string, io::NirReadoutPort> nir_readouts;
   RunOutputOptions output;              // the caller's, completed (chip, probes, pinned cores, build time)
   std::string label;                    // the file, as given
   std::string resolved;                 // the resolved configuration for /meta

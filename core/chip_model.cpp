@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -77,12 +78,13 @@ class ChipReader {
 
 // A table keyed by op name (costs_pj, timing.latency_ns): one figure per op, plus the hop by
 // direction. The undirected `hops` figure defaults to the mean of the two directions, and the
-// directions and the inter-chip hop to `hops`.
+// directions to `hops`. `hops_inter_chip` is the legacy form of the inter_chip_link block.
 struct OpTable {
   std::array<double, op_kind_count> per_op{};
   double east_west = 0.0;
   double north_south = 0.0;
-  double inter_chip = 0.0;
+  std::optional<double> inter_chip;
+  YAML::Node inter_chip_node;  // where the legacy key was given, for errors
 };
 
 OpTable read_op_table(const ChipReader& reader, const YAML::Node& table, const std::string& key_path,
@@ -92,7 +94,6 @@ OpTable read_op_table(const ChipReader& reader, const YAML::Node& table, const s
   bool has_hop = false;
   bool has_east_west = false;
   bool has_north_south = false;
-  bool has_inter_chip = false;
   for (const auto& entry : table) {
     const std::string key = entry.first.Scalar();
     const std::string path = key_path + "." + key;
@@ -106,7 +107,7 @@ OpTable read_op_table(const ChipReader& reader, const YAML::Node& table, const s
       has_north_south = true;
     } else if (key == "hops_inter_chip") {
       out.inter_chip = value;
-      has_inter_chip = true;
+      out.inter_chip_node = entry.first;
     } else if (op_from_name(key, op)) {
       out.per_op[static_cast<std::size_t>(op)] = value;
       has_hop = has_hop || op == Op::hop;
@@ -126,7 +127,6 @@ OpTable read_op_table(const ChipReader& reader, const YAML::Node& table, const s
     out.east_west = out.per_op[hop];
     out.north_south = out.per_op[hop];
   }
-  if (!has_inter_chip) out.inter_chip = out.per_op[hop];
   return out;
 }
 
@@ -195,7 +195,7 @@ HostProcessor read_host(const ChipReader& reader, const YAML::Node& node) {
   return host;
 }
 
-ChipTiming read_timing(const ChipReader& reader, const YAML::Node& node) {
+ChipTiming read_timing(const ChipReader& reader, const YAML::Node& node, OpTable& latencies_out) {
   if (!node.IsMap()) reader.fail(node, "timing", "expected a map (docs/energy.md \"Time\")");
   reader.reject_unknown(node, {"source", "latency_ns", "packet_receive_ns", "untimed", "core_pipelines", "sync_ns",
                          "sync_ns_by_tiles", "sync_lookup"},
@@ -206,9 +206,9 @@ ChipTiming read_timing(const ChipReader& reader, const YAML::Node& node) {
   const OpTable latencies =
       read_op_table(reader, reader.require(node, "latency_ns", "timing.latency_ns"), "timing.latency_ns", "ns");
   timing.latency_ns = latencies.per_op;
+  latencies_out = latencies;
   timing.hop_east_west_ns = latencies.east_west;
   timing.hop_north_south_ns = latencies.north_south;
-  timing.hop_inter_chip_ns = latencies.inter_chip;
   if (const YAML::Node receive = node["packet_receive_ns"]) {
     timing.packet_receive_ns = reader.number(receive, "timing.packet_receive_ns");
   }
@@ -246,6 +246,67 @@ ChipTiming read_timing(const ChipReader& reader, const YAML::Node& node) {
   return timing;
 }
 
+// The inter_chip_link block, or its legacy form (costs_pj.hops_inter_chip and
+// timing.latency_ns.hops_inter_chip), or neither: a crossing then costs an on-chip hop. Giving
+// the block and a legacy key is an error naming what to remove.
+InterChipLink read_link(const ChipReader& reader, const YAML::Node& node, const OpTable& costs,
+                        const OpTable& latencies, const ChipModel& chip, const std::string& origin) {
+  InterChipLink link;
+  if (!node) {
+    if (costs.inter_chip || latencies.inter_chip) {
+      link.origin = InterChipLink::Origin::legacy_keys;
+      link.energy_pj = costs.inter_chip.value_or(chip.cost(Op::hop));
+      link.latency_ns = latencies.inter_chip.value_or(chip.timing.latency(Op::hop));
+      link.source = "legacy keys hops_inter_chip in " + origin + " (one crossing; a key not given: as an on-chip hop)";
+    } else {
+      link.energy_pj = chip.cost(Op::hop);
+      link.latency_ns = chip.timing.latency(Op::hop);
+      link.source = "not given in " + origin + ": a crossing is priced and timed as an on-chip hop (no inter_chip_link block)";
+    }
+    return link;
+  }
+  for (const OpTable* table : {&costs, &latencies}) {
+    if (table->inter_chip) {
+      const std::string key = table == &costs ? "costs_pj.hops_inter_chip" : "timing.latency_ns.hops_inter_chip";
+      reader.fail(table->inter_chip_node, key,
+                  "replaced by the inter_chip_link block, which this file also has: remove " + key +
+                      " (inter_chip_link.energy_pj_per_packet and .latency_ns hold its figure)");
+    }
+  }
+  if (!node.IsMap()) reader.fail(node, "inter_chip_link", "expected a map (docs/energy.md \"Inter-chip links\")");
+  link.origin = InterChipLink::Origin::block;
+  if (const YAML::Node reason = node["not_applicable"]) {
+    reader.reject_unknown(node, {"not_applicable"}, "inter_chip_link.");
+    if (!reason.IsScalar() || reason.Scalar().empty()) reader.fail(reason, "inter_chip_link.not_applicable", "expected the reason, as text");
+    link.applicable = false;
+    link.source = "not applicable: " + reason.Scalar();
+    return link;
+  }
+  reader.reject_unknown(node, {"energy_pj_per_packet", "energy_pj_per_bit", "packet_bits", "latency_ns", "bandwidth_gbit_s",
+                               "source", "not_applicable"},
+                        "inter_chip_link.");
+  const YAML::Node per_packet = node["energy_pj_per_packet"];
+  const YAML::Node per_bit = node["energy_pj_per_bit"];
+  if (per_packet && per_bit) reader.fail(per_bit, "inter_chip_link.energy_pj_per_bit", "give energy_pj_per_packet or energy_pj_per_bit, not both");
+  if (!per_packet && !per_bit) {
+    reader.fail(node, "inter_chip_link.energy_pj_per_packet", "missing (or energy_pj_per_bit with packet_bits)");
+  }
+  if (const YAML::Node bits = node["packet_bits"]) link.packet_bits = reader.count(bits, "inter_chip_link.packet_bits");
+  if (per_packet) {
+    link.energy_pj = reader.number(per_packet, "inter_chip_link.energy_pj_per_packet");
+  } else {
+    link.energy_pj_per_bit = reader.number(per_bit, "inter_chip_link.energy_pj_per_bit");
+    if (link.packet_bits == 0) reader.fail(node, "inter_chip_link.packet_bits", "missing: energy_pj_per_bit needs the bits per packet");
+    link.energy_pj = link.energy_pj_per_bit * static_cast<double>(link.packet_bits);
+  }
+  link.latency_ns = reader.number(reader.require(node, "latency_ns", "inter_chip_link.latency_ns"), "inter_chip_link.latency_ns");
+  if (const YAML::Node bandwidth = node["bandwidth_gbit_s"]) {
+    link.bandwidth_gbit_s = reader.number(bandwidth, "inter_chip_link.bandwidth_gbit_s");
+  }
+  link.source = required_text(reader, node, "source", "inter_chip_link.source");
+  return link;
+}
+
 }  // namespace
 
 double ChipTiming::sync_ns(std::size_t tiles_in_use) const {
@@ -266,7 +327,8 @@ ChipModel parse_chip(const YAML::Node& root, const std::string& origin) {
   if (!root.IsMap()) reader.fail(root, "(top level)", "expected a map describing a chip");
   reader.reject_unknown(root,
                         {"name", "description", "source", "mesh", "core", "costs_pj", "unpriced",
-                         "static_power", "static_power_w", "timing", "host", "mapping", "clock_hz", "native_precision"},
+                         "static_power", "static_power_w", "timing", "host", "mapping", "clock_hz", "native_precision",
+                         "inter_chip_link"},
                         "");
   ChipModel chip;
   const YAML::Node name = reader.require(root, "name", "name");
@@ -323,7 +385,6 @@ ChipModel parse_chip(const YAML::Node& root, const std::string& origin) {
   chip.cost_pj = costs.per_op;
   chip.hop_east_west_pj = costs.east_west;
   chip.hop_north_south_pj = costs.north_south;
-  chip.hop_inter_chip_pj = costs.inter_chip;
   if (const YAML::Node unpriced = root["unpriced"]) {
     chip.unpriced = read_reasons(reader, unpriced, "unpriced", chip.cost_pj, "costs_pj");
   }
@@ -341,7 +402,9 @@ ChipModel parse_chip(const YAML::Node& root, const std::string& origin) {
     const double watts = reader.number(static_short, "static_power_w");
     chip.static_power = {watts, watts, true, "static_power_w in " + origin};
   }
-  if (const YAML::Node timing = root["timing"]) chip.timing = read_timing(reader, timing);
+  OpTable latencies;
+  if (const YAML::Node timing = root["timing"]) chip.timing = read_timing(reader, timing, latencies);
+  chip.link = read_link(reader, root["inter_chip_link"], costs, latencies, chip, origin);
   if (const YAML::Node host = root["host"]) chip.host = read_host(reader, host);
   if (const YAML::Node mapping = root["mapping"]) {
     if (!mapping.IsMap()) reader.fail(mapping, "mapping", "expected {neurons_per_core: N, placement: fill|balance|min-hops}");

@@ -45,7 +45,6 @@ struct ChipTiming {
   std::array<double, op_kind_count> latency_ns{};  // `hops` entry: undirected hop
   double hop_east_west_ns = 0.0;
   double hop_north_south_ns = 0.0;
-  double hop_inter_chip_ns = 0.0;
   // Time a destination core spends taking in one packet (receive side); 0 when the chip's
   // figures fold it into the ops that follow.
   double packet_receive_ns = 0.0;
@@ -79,6 +78,24 @@ struct HostProcessor {
   double transfer_ns = 0.0;
 };
 
+// The link between two neighbouring chips of a board (`inter_chip_link:`): a packet crossing a
+// chip boundary is priced and timed here instead of as an on-chip hop. A route crossing k
+// boundaries is k crossings. docs/energy.md "Inter-chip links".
+struct InterChipLink {
+  // How the figures were given: the file's `inter_chip_link` block; the legacy keys
+  // costs_pj.hops_inter_chip / timing.latency_ns.hops_inter_chip; or neither, in which case a
+  // crossing costs what an on-chip hop does (and `source` says so).
+  enum class Origin { block, legacy_keys, on_chip_hop };
+  Origin origin = Origin::on_chip_hop;
+  bool applicable = true;         // false: the chip is never tiled (`not_applicable: reason`)
+  double energy_pj = 0.0;         // one packet across one chip boundary
+  double energy_pj_per_bit = 0.0; // when given per bit (energy_pj = per bit × packet_bits), else 0
+  std::size_t packet_bits = 0;    // 0 when not given
+  double latency_ns = 0.0;        // one crossing, added to a route's transit time
+  double bandwidth_gbit_s = 0.0;  // informative (contention is not modelled); 0 when not given
+  std::string source;             // a publication, "assumed: <basis>", or why it does not apply
+};
+
 struct ChipModel {
   std::string name;
   std::string description;
@@ -92,7 +109,7 @@ struct ChipModel {
   std::array<double, op_kind_count> cost_pj{};
   double hop_east_west_pj = 0.0;
   double hop_north_south_pj = 0.0;
-  double hop_inter_chip_pj = 0.0;  // one hop across a chip boundary on a board
+  InterChipLink link;  // chip-to-chip crossings on a board
   StaticPower static_power;
   ChipTiming timing;
   HostProcessor host;

@@ -29,6 +29,7 @@ bool is_work(const OpCounts& ops) {
 ChipTimeModel::ChipTimeModel(const ChipModel& chip, const CoreMapping& mapping)
     : timing_(chip.timing),
       host_(chip.host),
+      link_latency_ns_(chip.link.latency_ns),
       mapping_(mapping),
       sync_ns_(chip.timing.sync_ns(mapping.tiles_used())),
       send_ns_(mapping.cores_used()),
@@ -41,6 +42,7 @@ EpochChipTime ChipTimeModel::add_epoch(std::span<const OpCounts> ops, std::span<
   std::fill(receive_ns_.begin(), receive_ns_.end(), 0.0);
   std::fill(working_.begin(), working_.end(), 0);
   double transit_ns = 0.0;
+  double on_chip_transit_ns = 0.0;  // the same with crossings left out: what the links add is the difference
   double host_ns = 0.0;  // the host processor works through its nodes and transfers in turn
   for (std::size_t node = 0; node < ops.size(); ++node) {
     const OpCounts& counts = ops[node];
@@ -69,9 +71,10 @@ EpochChipTime ChipTimeModel::add_epoch(std::span<const OpCounts> ops, std::span<
       const double receive_ns = static_cast<double>(counts[Op::spike]) * timing_.packet_receive_ns;
       for (const std::size_t destination : mapping_.destination_cores(node)) receive_ns_[destination] += receive_ns;
       const MeshDistance& route = mapping_.longest_route(node);
-      transit_ns = std::max(transit_ns, static_cast<double>(route.east_west) * timing_.hop_east_west_ns +
-                                            static_cast<double>(route.north_south) * timing_.hop_north_south_ns +
-                                            static_cast<double>(route.inter_chip) * timing_.hop_inter_chip_ns);
+      const double on_chip_ns = static_cast<double>(route.east_west) * timing_.hop_east_west_ns +
+                                static_cast<double>(route.north_south) * timing_.hop_north_south_ns;
+      on_chip_transit_ns = std::max(on_chip_transit_ns, on_chip_ns);
+      transit_ns = std::max(transit_ns, on_chip_ns + static_cast<double>(route.inter_chip) * link_latency_ns_);
     }
   }
   EpochChipTime result;
@@ -85,7 +88,10 @@ EpochChipTime ChipTimeModel::add_epoch(std::span<const OpCounts> ops, std::span<
   if (timing_.modelled && ticks > 0) {
     // Work and transit of the epoch spread evenly over its ticks (exact for one-tick epochs); the
     // host works beside the cores; every tick ends with a barrier.
-    result.tick_s = (std::max(slowest_ns + transit_ns, host_ns) / static_cast<double>(ticks) + sync_ns_) * 1e-9;
+    const double per_tick = 1.0 / static_cast<double>(ticks);
+    result.tick_s = (std::max(slowest_ns + transit_ns, host_ns) * per_tick + sync_ns_) * 1e-9;
+    const double without_links_s = (std::max(slowest_ns + on_chip_transit_ns, host_ns) * per_tick + sync_ns_) * 1e-9;
+    result.link_s = result.tick_s - without_links_s;
   }
   return result;
 }

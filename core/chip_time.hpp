@@ -1,6 +1,6 @@
 // Time on the chip: from what each node did in an epoch, how long each core worked, which cores
-// had work, and how long the chip takes per tick (slowest core + longest route + barrier
-// synchronisation). The model and its approximations: docs/energy.md "Time".
+// had work, and how long the chip takes per tick (slowest core + longest route, its inter-chip
+// crossings at the link latency + barrier synchronisation). The model and its approximations: docs/energy.md "Time".
 #pragma once
 
 #include <span>
@@ -17,6 +17,9 @@ namespace tandem {
 struct EpochChipTime {
   double tick_s = 0.0;            // mean time per tick on the chip (0 when timing is not modelled)
   std::size_t cores_working = 0;  // cores in use that had work in the epoch
+  // What inter-chip links add to tick_s: tick_s less the tick with every crossing's latency
+  // left out (0 when no route that sets the tick crosses a chip boundary).
+  double link_s = 0.0;
 };
 
 class ChipTimeModel {
@@ -35,6 +38,7 @@ class ChipTimeModel {
  private:
   ChipTiming timing_;
   HostProcessor host_;
+  double link_latency_ns_ = 0.0;  // one chip-boundary crossing
   const CoreMapping& mapping_;
   double sync_ns_ = 0.0;
   std::vector<double> send_ns_;     // per core, this epoch

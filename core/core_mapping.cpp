@@ -5,6 +5,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "core/error.hpp"
 #include "core/simulation.hpp"
@@ -32,6 +33,7 @@ RouteCounts& RouteCounts::operator+=(const RouteCounts& other) {
   hops_east_west += other.hops_east_west;
   hops_north_south += other.hops_north_south;
   hops_inter_chip += other.hops_inter_chip;
+  inter_chip_packets += other.inter_chip_packets;
   host_transfers += other.host_transfers;
   return *this;
 }
@@ -471,18 +473,25 @@ void CoreMapping::build_routes(const std::vector<NodeCounters>& nodes,
         route.east_west_per_event += weight * static_cast<double>(distance(source.x, dest.x) - crossings_x);
         route.north_south_per_event += weight * static_cast<double>(distance(source.y, dest.y) - crossings_y);
         route.inter_chip_per_event += weight * static_cast<double>(crossings_x + crossings_y);
+        if (crossings_x + crossings_y != 0) route.inter_chip_packets_per_event += weight;
         MeshDistance& longest = longest_route_[i];
         const MeshDistance here{distance(source.x, dest.x) - crossings_x, distance(source.y, dest.y) - crossings_y,
                                 crossings_x + crossings_y};
-        if (here.east_west + here.north_south + here.inter_chip >
-            longest.east_west + longest.north_south + longest.inter_chip) {
-          longest = here;
-        }
+        // Longest in time (a crossing of a chip boundary takes far longer than an on-chip hop),
+        // then in hops (chips without a timing model).
+        const auto length = [this](const MeshDistance& route_length) {
+          const double ns = static_cast<double>(route_length.east_west) * chip_.timing.hop_east_west_ns +
+                            static_cast<double>(route_length.north_south) * chip_.timing.hop_north_south_ns +
+                            static_cast<double>(route_length.inter_chip) * chip_.link.latency_ns;
+          return std::pair{ns, route_length.east_west + route_length.north_south + route_length.inter_chip};
+        };
+        if (length(here) > length(longest)) longest = here;
       }
     }
     route.east_west_per_event /= emitting_units;
     route.north_south_per_event /= emitting_units;
     route.inter_chip_per_event /= emitting_units;
+    route.inter_chip_packets_per_event /= emitting_units;
   }
 }
 
@@ -495,6 +504,7 @@ RouteCounts CoreMapping::route(std::size_t node_index, std::uint64_t events) con
   counts.hops_east_west = static_cast<std::uint64_t>(std::llround(n * route.east_west_per_event));
   counts.hops_north_south = static_cast<std::uint64_t>(std::llround(n * route.north_south_per_event));
   counts.hops_inter_chip = static_cast<std::uint64_t>(std::llround(n * route.inter_chip_per_event));
+  counts.inter_chip_packets = static_cast<std::uint64_t>(std::llround(n * route.inter_chip_packets_per_event));
   return counts;
 }
 

@@ -49,6 +49,9 @@ struct RouteCounts {
   std::uint64_t hops_north_south = 0;
   std::uint64_t hops_inter_chip = 0;
   std::uint64_t host_transfers = 0;  // values between the chip's cores and its host processor
+  // Packets whose route leaves the source's chip (each crosses hops_inter_chip / this many
+  // chip boundaries on average); hops_inter_chip counts the crossings, one per boundary.
+  std::uint64_t inter_chip_packets = 0;
   [[nodiscard]] std::uint64_t hops() const { return hops_east_west + hops_north_south + hops_inter_chip; }
   RouteCounts& operator+=(const RouteCounts& other);
   friend bool operator==(const RouteCounts&, const RouteCounts&) = default;
@@ -142,6 +145,7 @@ class CoreMapping {
   struct Route {
     std::uint64_t packets_per_event = 0;
     double east_west_per_event = 0, north_south_per_event = 0, inter_chip_per_event = 0;
+    double inter_chip_packets_per_event = 0;  // destinations on another chip
     std::uint64_t host_transfers_per_event = 0;  // target nodes on the other side of the chip/host boundary
   };
   void build_routes(const std::vector<NodeCounters>& nodes, const std::vector<TrafficEdge>& edges);

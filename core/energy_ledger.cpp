@@ -166,9 +166,10 @@ void EnergyLedger::enroll_streams() {
     node_streams_.push_back(std::move(streams));
   }
   total_streams_ = {enroll("/energy/total/energy_j", "J"), enroll("/energy/always_on/total/energy_j", "J"),
-                    enroll("/energy/total/static_j", "J"), enroll("/energy/total/power_w", "W")};
+                    enroll("/energy/total/static_j", "J"), enroll("/energy/total/power_w", "W"),
+                    enroll("/energy/total/link_j", "J")};
   time_streams_ = {enroll("/energy/time/chip_time_s", "s"), enroll("/energy/time/tick_max_s", "s"),
-                   enroll("/energy/time/duration_s", "s")};
+                   enroll("/energy/time/duration_s", "s"), enroll("/energy/time/link_time_s", "s")};
   window_end_stream_ = recorder_->enroll(StreamSpec{"/energy/window_end_tick", SampleType::int64, 0, {{"unit", "tick"}}});
   recorder_->write_metadata("energy_chip", model_.chip().name);
 }
@@ -224,6 +225,7 @@ void EnergyLedger::account_static(const EpochChipTime& epoch, Tick ticks, ChipRu
   const double unused_j = model_.unused_cores_static_j(mapping_.cores_available() - mapping_.cores_used(), seconds);
   for (ChipRunTime* time : {&run, &window}) {
     time->chip_time_s += epoch.tick_s * static_cast<double>(ticks);
+    time->link_time_s += epoch.link_s * static_cast<double>(ticks);
     time->tick_max_s = std::max(time->tick_max_s, epoch.tick_s);
     time->duration_s += seconds;
     time->core_ticks_working += epoch.cores_working * ticks;
@@ -240,6 +242,7 @@ void EnergyLedger::checkpoint(Tick at) {
   double total_j = window_time_.unused_cores_static_j;
   double total_always_on_j = window_always_on_time_.unused_cores_static_j;
   double total_static_j = window_time_.unused_cores_static_j;
+  double total_link_j = 0.0;  // inter-chip link crossings, part of the dynamic energy
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
     NodeEnergy& node = nodes_[i];
     OpCounts executed = std::exchange(window_executed_[i], OpCounts{});
@@ -261,6 +264,7 @@ void EnergyLedger::checkpoint(Tick at) {
     total_j += dynamic_j + static_j;
     total_always_on_j += always_on_dynamic_j + always_on_static_j;
     total_static_j += static_j;
+    total_link_j += model_.link_energy_j(executed_route);
     if (recorder_ != nullptr) {
       const auto& streams = node_streams_[i];
       for (std::size_t op = 0; op < op_kind_count; ++op) {
@@ -281,9 +285,11 @@ void EnergyLedger::checkpoint(Tick at) {
     recorder_->append(total_streams_[2], std::span<const double>(&total_static_j, 1));
     const double power_w = window_time_.duration_s > 0.0 ? total_j / window_time_.duration_s : 0.0;
     recorder_->append(total_streams_[3], std::span<const double>(&power_w, 1));
+    recorder_->append(total_streams_[4], std::span<const double>(&total_link_j, 1));
     for (const auto& [stream, value] : {std::pair{time_streams_[0], window_time_.chip_time_s},
                                         std::pair{time_streams_[1], window_time_.tick_max_s},
-                                        std::pair{time_streams_[2], window_time_.duration_s}}) {
+                                        std::pair{time_streams_[2], window_time_.duration_s},
+                                        std::pair{time_streams_[3], window_time_.link_time_s}}) {
       recorder_->append(stream, std::span<const double>(&value, 1));
     }
     const std::int64_t end = at;

@@ -77,6 +77,7 @@ struct ChipRunTime {
   std::uint64_t core_ticks_working = 0;  // (core in use, tick) pairs in which the core had work
   std::uint64_t core_ticks_idle = 0;     // ... in which it had none (clock-gated)
   double unused_cores_static_j = 0.0;    // cores the mapping leaves unused (0 when power-gated)
+  double link_time_s = 0.0;  // the part of chip_time_s inter-chip link crossings add (ChipTimeModel)
 };
 
 class EnergyLedger {
@@ -148,8 +149,8 @@ class EnergyLedger {
   std::size_t windows_ = 0;
   // Per node: one stream per counter, then energy_j and always-on energy_j; then the totals.
   std::vector<std::vector<StreamId>> node_streams_;
-  std::vector<StreamId> total_streams_;  // energy_j, always-on energy_j, static_j, power_w
-  std::vector<StreamId> time_streams_;   // chip_time_s, tick_max_s, duration_s
+  std::vector<StreamId> total_streams_;  // energy_j, always-on energy_j, static_j, power_w, link_j
+  std::vector<StreamId> time_streams_;   // chip_time_s, tick_max_s, duration_s, link_time_s
   std::optional<StreamId> window_end_stream_;
 };
 

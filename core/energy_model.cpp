@@ -16,9 +16,8 @@ double EnergyModel::dynamic_energy_j(const OpCounts& ops, const RouteCounts& rou
   const std::uint64_t unrouted = hops > routed.hops() ? hops - routed.hops() : 0;
   pj += static_cast<double>(routed.hops_east_west) * chip_.hop_east_west_pj +
         static_cast<double>(routed.hops_north_south) * chip_.hop_north_south_pj +
-        static_cast<double>(routed.hops_inter_chip) * chip_.hop_inter_chip_pj +
         static_cast<double>(unrouted) * chip_.cost(Op::hop);
-  return pj * joules_per_picojoule;
+  return pj * joules_per_picojoule + link_energy_j(routed);
 }
 
 }  // namespace tandem

@@ -15,11 +15,16 @@ class EnergyModel {
   explicit EnergyModel(ChipModel chip) : chip_(std::move(chip)) {}
 
   // E = sum over ops of count × cost_pj × 1e-12. Hops in `routed` are priced by direction
-  // (east-west, north-south, inter-chip); hops in `ops` beyond routed.hops() (counted by an
-  // engine itself) at the chip's undirected hop cost.
+  // (east-west, north-south) and chip-boundary crossings at the inter-chip link's energy per
+  // packet; hops in `ops` beyond routed.hops() (counted by an engine itself) at the chip's
+  // undirected hop cost.
   // A node on the host processor (`on_host`) is priced with the host's costs. Transfers between
   // the chip and its host in `routed` are priced at the host's transfer cost.
   [[nodiscard]] double dynamic_energy_j(const OpCounts& ops, const RouteCounts& routed = {}, bool on_host = false) const;
+  // The part of dynamic_energy_j spent on inter-chip links: crossings × link energy per packet.
+  [[nodiscard]] double link_energy_j(const RouteCounts& routed) const {
+    return static_cast<double>(routed.hops_inter_chip) * chip_.link.energy_pj * joules_per_picojoule;
+  }
   // One core in use over `seconds`: active power when it had work, idle (clock-gated) otherwise.
   [[nodiscard]] double core_static_j(bool working, double seconds) const {
     return (working ? chip_.static_power.core_active_w : chip_.static_power.core_idle_w) * seconds;

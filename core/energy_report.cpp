@@ -113,6 +113,7 @@ EnergyReport make_energy_report(const EnergyLedger& ledger, const std::string& n
   report.time.sync_ns = chip.timing.sync_ns(mapping.tiles_used());
   report.time.executed = ledger.run_time();
   report.time.always_on = ledger.always_on_run_time();
+  report.link = chip.link;
   return report;
 }
 
@@ -146,8 +147,33 @@ std::string format_energy_table(const EnergyReport& report) {
     out << "@host: runs on the chip's host processor (--host-offload), priced with its costs; "
         << report.total.executed_route.host_transfers << " values crossed between the chip and its host\n";
   }
+  out << format_inter_chip_links(report);
   out << format_static_and_time(report);
   out << format_neurobench(report);
+  return out.str();
+}
+
+std::string format_inter_chip_links(const EnergyReport& report) {
+  const RouteCounts& run = report.total.executed_route;
+  const RouteCounts& base = report.total.always_on_route;
+  if (report.mapping.chips_x * report.mapping.chips_y <= 1 && base.hops_inter_chip == 0 && run.hops_inter_chip == 0) {
+    return {};
+  }
+  const InterChipLink& link = report.link;
+  std::ostringstream out;
+  out << "inter-chip links: " << run.hops_inter_chip << " crossings (" << run.inter_chip_packets << " packets) event / "
+      << base.hops_inter_chip << " (" << base.inter_chip_packets << ") always-on";
+  if (link.source.empty()) return out.str() + " (a report written before links were priced: no link figures)\n";
+  out << "; energy "
+      << sci(report.link_energy_j(run)) << " J / " << sci(report.link_energy_j(base)) << " J ("
+      << sci(link.energy_pj) << " pJ per crossing";
+  if (link.energy_pj_per_bit > 0.0) out << " = " << sci(link.energy_pj_per_bit) << " pJ/bit x " << link.packet_bits << " bits";
+  out << ")";
+  if (report.time.modelled) {
+    out << "; adds " << sci(report.time.executed.link_time_s) << " s / " << sci(report.time.always_on.link_time_s)
+        << " s to chip time (" << sci(link.latency_ns) << " ns per crossing)";
+  }
+  out << "; source: " << link.source << "\n";
   return out.str();
 }
 
@@ -276,6 +302,9 @@ std::string format_energy_comparison(const std::vector<EnergyReport>& reports,
   number_row("static_J", [](const EnergyReport& r) { return r.total.static_j; }, false);
   number_row("dynamic_J", [](const EnergyReport& r) { return r.total.dynamic_j; }, false);
   text_row("dynamic event/always-on", [](const EnergyReport& r) { return fixed(r.total.dynamic_ratio(), 3); });
+  number_row("inter_chip_crossings",
+             [](const EnergyReport& r) { return static_cast<double>(r.total.executed_route.hops_inter_chip); }, true);
+  number_row("link_J", [](const EnergyReport& r) { return r.link_energy_j(r.total.executed_route); }, false);
   number_row("chip_time_s", [](const EnergyReport& r) { return r.time.executed.chip_time_s; }, false);
   // Nodes present in every report, by name: energy per node.
   bool first_node = true;

@@ -51,6 +51,9 @@ struct EnergyReport {
   MappingSummary mapping;
   StaticPower static_power;
   ChipTimeReport time;
+  // The chip's inter-chip link figures (crossings are in total.*_route.hops_inter_chip, their
+  // share of chip time in time.*.link_time_s).
+  InterChipLink link;
   // A run's unit of work, when it has one (a control step, an inference): its length in ticks,
   // so the report gives latency and energy per step. 0: none.
   Tick step_ticks = 0;
@@ -68,6 +71,10 @@ struct EnergyReport {
   [[nodiscard]] double power_w(const ChipRunTime& run, double energy_j) const {
     return run.duration_s == 0.0 ? 0.0 : energy_j / run.duration_s;
   }
+  // Energy of the run's inter-chip link crossings (part of the total's dynamic energy).
+  [[nodiscard]] double link_energy_j(const RouteCounts& route) const {
+    return static_cast<double>(route.hops_inter_chip) * link.energy_pj * joules_per_picojoule;
+  }
   [[nodiscard]] static double energy_delay_product_js(const ChipRunTime& run, double energy_j) {
     return energy_j * run.chip_time_s;
   }
@@ -81,6 +88,9 @@ std::string format_energy_table(const EnergyReport& report);
 // The static/dynamic split, core activity, time on the chip, power and energy-delay product
 // (part of format_energy_table).
 std::string format_static_and_time(const EnergyReport& report);
+// Inter-chip link traffic, energy and time, event run and always-on, with the figures' source
+// (part of format_energy_table when the board has several chips or any packet crossed).
+std::string format_inter_chip_links(const EnergyReport& report);
 // NeuroBench's figures of the whole run (per node in the JSON), part of format_energy_table.
 std::string format_neurobench(const EnergyReport& report);
 

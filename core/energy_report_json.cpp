@@ -5,6 +5,7 @@
 #include <cmath>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include "core/energy_report.hpp"
 #include "core/error.hpp"
@@ -27,6 +28,7 @@ Json hops_json(const RouteCounts& route) {
               {"east_west", route.hops_east_west},
               {"north_south", route.hops_north_south},
               {"inter_chip", route.hops_inter_chip},
+              {"inter_chip_packets", route.inter_chip_packets},
               {"host_transfers", route.host_transfers}};
 }
 
@@ -76,10 +78,45 @@ Json run_time_json(const EnergyReport& report, const ChipRunTime& run, double en
               {"energy_delay_product_js", EnergyReport::energy_delay_product_js(run, energy_j)},
               {"core_ticks_working", run.core_ticks_working},
               {"core_ticks_idle", run.core_ticks_idle},
-              {"unused_cores_static_j", run.unused_cores_static_j}};
+              {"unused_cores_static_j", run.unused_cores_static_j},
+              {"link_time_s", run.link_time_s}};
+}
+
+Json link_traffic_json(const EnergyReport& report, const RouteCounts& route, const ChipRunTime& run) {
+  return Json{{"crossings", route.hops_inter_chip},
+              {"packets", route.inter_chip_packets},
+              {"energy_j", report.link_energy_j(route)},
+              {"time_s", run.link_time_s}};
+}
+
+// The link's figures in JSON, written and read from this one list.
+constexpr std::pair<const char*, double InterChipLink::*> link_figures[] = {
+    {"energy_pj_per_crossing", &InterChipLink::energy_pj},
+    {"energy_pj_per_bit", &InterChipLink::energy_pj_per_bit},
+    {"latency_ns", &InterChipLink::latency_ns},
+    {"bandwidth_gbit_s", &InterChipLink::bandwidth_gbit_s}};
+
+Json link_json(const EnergyReport& report) {
+  const InterChipLink& link = report.link;
+  Json out{{"applicable", link.applicable}, {"packet_bits", link.packet_bits}, {"source", link.source}};
+  for (const auto& [key, figure] : link_figures) out[key] = link.*figure;
+  out["executed"] = link_traffic_json(report, report.total.executed_route, report.time.executed);
+  out["always_on"] = link_traffic_json(report, report.total.always_on_route, report.time.always_on);
+  return out;
 }
 
 using Reader = JsonReader;
+
+// The figures of an inter_chip_link block; its traffic is the total's routing and the time's link_time_s.
+InterChipLink read_link(const Reader& reader) {
+  InterChipLink link;
+  link.origin = InterChipLink::Origin::block;
+  link.applicable = reader.at("applicable").boolean();
+  for (const auto& [key, figure] : link_figures) link.*figure = reader.at(key).number();
+  link.packet_bits = reader.at("packet_bits").size_value();
+  link.source = reader.at("source").text();
+  return link;
+}
 
 OpCounts read_counts(const Reader& reader) {
   OpCounts counts;
@@ -94,6 +131,7 @@ RouteCounts read_route(const Reader& reader) {
   route.hops_north_south = reader.at("north_south").count();
   route.hops_inter_chip = reader.at("inter_chip").count();
   if (reader.has("host_transfers")) route.host_transfers = reader.at("host_transfers").count();  // within schema 1
+  if (reader.has("inter_chip_packets")) route.inter_chip_packets = reader.at("inter_chip_packets").count();  // within schema 1
   return route;
 }
 
@@ -143,6 +181,7 @@ ChipRunTime read_run_time(const Reader& reader) {
   run.core_ticks_working = reader.at("core_ticks_working").count();
   run.core_ticks_idle = reader.at("core_ticks_idle").count();
   run.unused_cores_static_j = reader.at("unused_cores_static_j").number();
+  if (reader.has("link_time_s")) run.link_time_s = reader.at("link_time_s").number();  // within schema 1
   return run;
 }
 
@@ -202,6 +241,7 @@ std::string energy_report_to_json(const EnergyReport& report) {
         {"sync_ns", report.time.sync_ns},
         {"executed", run_time_json(report, report.time.executed, report.total.energy_j())},
         {"always_on", run_time_json(report, report.time.always_on, report.total.always_on_energy_j())}}},
+      {"inter_chip_link", link_json(report)},
       {"step", {{"name", report.step_name}, {"ticks", report.step_ticks}}},
       {"neurobench", neurobench_json(neurobench_figures(report.nodes, report.ticks))}};
   return document.dump(2) + "\n";
@@ -298,6 +338,7 @@ EnergyReport parse_energy_report(const std::string& json_text, const std::string
     report.time.executed = read_run_time(time.at("executed"));
     report.time.always_on = read_run_time(time.at("always_on"));
   }
+  if (document.contains("inter_chip_link")) report.link = read_link(root.at("inter_chip_link"));  // within schema 1
   if (document.contains("step")) {
     report.step_name = root.at("step").at("name").text();
     report.step_ticks = static_cast<Tick>(root.at("step").at("ticks").count());

@@ -1,24 +1,29 @@
 #include "core/simulation.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 
 #include "core/error.hpp"
 #include "core/interrupt_guard.hpp"
 #include "core/process_group.hpp"
+#include "core/topological_order.hpp"
 
 namespace tandem {
 
 // Ordering rules of one epoch [t0, t1) — the only place they are written down:
 //
 //  1. Every message sent at tick t over a wire of latency L arrives at tick t + L. Because an
-//     epoch is never longer than the shortest wire latency, whatever is sent during [t0, t1)
-//     arrives at t1 or later: no engine can affect another inside the epoch. Engines are
-//     therefore advanced one after the other, in the order they were added, and that order
-//     cannot change any result.
+//     epoch is never longer than the shortest non-zero wire latency, whatever is sent over such
+//     a wire during [t0, t1) arrives at t1 or later: no engine can affect another through it
+//     inside the epoch. Same-tick wires (latency 0) are the one exception, and they must not
+//     form a loop: engines advance one after the other in an order where every same-tick
+//     wire's source comes before its target (among engines not joined by one, the order they
+//     were added). With that, the order cannot change any result.
 //  2. Before an engine advances, its inbox receives every pending message whose arrival tick
-//     lies in [t0, t1), spikes sorted by arrival tick (stable: equal ticks keep the order
-//     they were sent in, by wire order then emission order) and frames likewise.
+//     lies in [t0, t1), then what same-tick wires carry from engines already advanced in this
+//     epoch; spikes sorted by arrival tick (stable: equal ticks keep the order they were sent
+//     in, by wire order then emission order) and frames likewise.
 //  3. Inside an engine, a tick runs: inputs arriving at tick t are applied, then the state is
 //     advanced from t to t + 1, then outputs are emitted stamped with tick t. Each engine
 //     documents the details of its own tick against this rule.
@@ -33,7 +38,9 @@ struct Simulation::ResolvedWire {
   std::size_t to_port;
   Tick latency_ticks;
   PortKind kind;
-  bool last_reader_of_port = true;  // no later wire starts at the same output port
+  // No later wire of latency >= 1 starts at the same output port (same-tick wires read the
+  // outbox before the end-of-epoch routing and always copy).
+  bool last_reader_of_port = true;
 };
 
 namespace {
@@ -70,6 +77,22 @@ void deliver_spikes(SpikeBatch& pending, SpikeBatch& inbox, Tick end) {
   inbox.index.insert(inbox.index.end(), pending.index.begin(), index_split);
   pending.tick.erase(pending.tick.begin(), tick_split);
   pending.index.erase(pending.index.begin(), index_split);
+}
+
+// Appends what a same-tick wire carries (emission ticks are arrival ticks) to `inbox`, keeping
+// it in tick order (stable: what arrived earlier in the inbox stays first among equal ticks).
+void deliver_same_tick(const PortTraffic& sent, PortTraffic& inbox) {
+  if (!sent.spikes.empty()) {
+    SpikeBatch merged = std::move(inbox.spikes);
+    for (std::size_t i = 0; i < sent.spikes.size(); ++i) merged.push(sent.spikes.tick[i], sent.spikes.index[i]);
+    inbox.spikes.clear();
+    deliver_spikes(merged, inbox.spikes, std::numeric_limits<Tick>::max());
+  }
+  if (!sent.frames.empty()) {
+    inbox.frames.insert(inbox.frames.end(), sent.frames.begin(), sent.frames.end());
+    std::stable_sort(inbox.frames.begin(), inbox.frames.end(),
+                     [](const DenseFrame& a, const DenseFrame& b) { return a.tick < b.tick; });
+  }
 }
 
 void deliver_frames(std::vector<DenseFrame>& pending, std::vector<DenseFrame>& inbox, Tick end) {
@@ -160,8 +183,8 @@ void Simulation::build() {
   resolved_.clear();
   epoch_ticks_ = settings_.max_epoch_ticks;
   for (const auto& wire : wires_) {
-    if (wire.latency_ticks < 1) {
-      throw InputError(describe(wire) + ": latency must be at least 1 tick, got " +
+    if (wire.latency_ticks < 0) {
+      throw InputError(describe(wire) + ": latency must be 0 (same tick) or more ticks, got " +
                        std::to_string(wire.latency_ticks));
     }
     ResolvedWire r{};
@@ -181,14 +204,19 @@ void Simulation::build() {
     }
     r.latency_ticks = wire.latency_ticks;
     r.kind = from.kind;
-    epoch_ticks_ = std::min(epoch_ticks_, wire.latency_ticks);
-    for (ResolvedWire& earlier : resolved_) {
-      if (earlier.from_engine == r.from_engine && earlier.from_port == r.from_port) {
-        earlier.last_reader_of_port = false;
+    if (wire.latency_ticks > 0) {
+      epoch_ticks_ = std::min(epoch_ticks_, wire.latency_ticks);
+      for (ResolvedWire& earlier : resolved_) {
+        if (earlier.latency_ticks > 0 && earlier.from_engine == r.from_engine && earlier.from_port == r.from_port) {
+          earlier.last_reader_of_port = false;
+        }
       }
+    } else if (r.from_engine == r.to_engine) {
+      throw InputError(describe(wire) + ": a same-tick wire (latency 0) cannot lead back to its own engine");
     }
     resolved_.push_back(r);
   }
+  order_engines();
   inboxes_.clear();
   outboxes_.clear();
   pending_.clear();
@@ -207,6 +235,26 @@ void Simulation::build() {
   built_ = true;
 }
 
+void Simulation::order_engines() {
+  std::vector<std::pair<std::size_t, std::size_t>> same_tick;
+  for (const ResolvedWire& wire : resolved_) {
+    if (wire.latency_ticks == 0) same_tick.emplace_back(wire.from_engine, wire.to_engine);
+  }
+  // Engines no same-tick wire joins keep the order they were added in.
+  TopologicalOrder ordered = stable_topological_order(engines_.size(), same_tick);
+  if (!ordered.complete()) {
+    std::string loop;
+    for (const auto& [from, to] : same_tick) {
+      if (!ordered.placed[from] && !ordered.placed[to]) {
+        loop += (loop.empty() ? "" : ", ") + std::string(engines_[from]->name()) + " -> " + std::string(engines_[to]->name());
+      }
+    }
+    throw InputError("same-tick wires (latency 0) form a loop (" + loop +
+                     "): an engine would need its own output of this tick; give one of them a latency of 1");
+  }
+  order_ = std::move(ordered.order);
+}
+
 void Simulation::reset() { build(); }
 
 void Simulation::run(Tick ticks) {
@@ -222,7 +270,7 @@ void Simulation::run(Tick ticks) {
 }
 
 void Simulation::advance_epoch(const Epoch& epoch) {
-  for (std::size_t e = 0; e < engines_.size(); ++e) {
+  for (const std::size_t e : order_) {
     Mailbox& inbox = inboxes_[e];
     Mailbox& pending = pending_[e];
     inbox.clear();
@@ -230,10 +278,16 @@ void Simulation::advance_epoch(const Epoch& epoch) {
       deliver_spikes(pending.port(p).spikes, inbox.port(p).spikes, epoch.end);
       deliver_frames(pending.port(p).frames, inbox.port(p).frames, epoch.end);
     }
+    for (const ResolvedWire& wire : resolved_) {
+      if (wire.latency_ticks == 0 && wire.to_engine == e) {
+        deliver_same_tick(outboxes_[wire.from_engine].port(wire.from_port), inbox.port(wire.to_port));
+      }
+    }
     outboxes_[e].clear();
     engines_[e]->advance(epoch, inbox, outboxes_[e]);
   }
   for (const ResolvedWire& wire : resolved_) {
+    if (wire.latency_ticks == 0) continue;  // delivered before its target advanced
     const PortTraffic& sent = outboxes_[wire.from_engine].port(wire.from_port);
     PortTraffic& target = pending_[wire.to_engine].port(wire.to_port);
     if (wire.kind == PortKind::spikes) {

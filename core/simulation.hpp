@@ -20,8 +20,10 @@ struct PortRef {
 };
 
 // Joins an output port to an input port. Whatever leaves `from` at tick t arrives at `to`
-// at tick t + latency_ticks; latency must be >= 1, which is what lets engines advance an
-// epoch independently.
+// at tick t + latency_ticks. A latency >= 1 is what lets engines advance an epoch
+// independently; latency 0 (a same-tick wire, e.g. a readout computed in the tick its inputs
+// spike, as NIR's reference does) orders its two engines instead, and such wires must not
+// form a loop (rule 1 in simulation.cpp).
 struct Wire {
   PortRef from;
   PortRef to;
@@ -75,7 +77,8 @@ class Simulation {
   void add_probe(const Probe& probe);
   void add_epoch_observer(EpochObserver observer);
 
-  // Checks every wire (engines and ports exist, direction, kind and width agree, latency >= 1)
+  // Checks every wire (engines and ports exist, direction, kind and width agree, latency >= 0,
+  // no loop of same-tick wires)
   // and resets all engines. Called by run() if needed; call it to check a graph early.
   void build();
   // Advances by `ticks` from the current time (runs can be continued).
@@ -100,12 +103,15 @@ class Simulation {
   void advance_epoch(const Epoch& epoch);
   // After an epoch: throws RunInterrupted when a signal arrived (on any process).
   void check_interrupt() const;
+  // order_: the engines in the order they advance (same-tick wires' sources first).
+  void order_engines();
 
   SimulationSettings settings_;
   std::unique_ptr<WorkerPool> workers_;  // threads > 1
   std::vector<std::unique_ptr<Engine>> engines_;
   std::vector<Wire> wires_;
   std::vector<ResolvedWire> resolved_;
+  std::vector<std::size_t> order_;
   std::vector<Mailbox> inboxes_;   // per engine, what arrives in the current epoch
   std::vector<Mailbox> outboxes_;  // per engine, what was emitted in the current epoch
   std::vector<Mailbox> pending_;   // per engine, what has been sent but not yet arrived

@@ -113,12 +113,12 @@ void NetworkLowering::add_external() {
       if (from.engine.empty() || from.engine == external_engine_name) {
         fail(path, "'" + output.node + "' is an input that sends nothing out of the network");
       }
-      const std::string port = output_port(output, from, path);
+      const PortRef port = output_port(output, from, path);
       const PortSpec* spec = nullptr;
-      for (const PortSpec& candidate : sim_->engine(from.engine).ports()) {
-        if (candidate.name == port && candidate.direction == PortDirection::out) spec = &candidate;
+      for (const PortSpec& candidate : sim_->engine(port.engine).ports()) {
+        if (candidate.name == port.port && candidate.direction == PortDirection::out) spec = &candidate;
       }
-      if (spec == nullptr) fail(path, "'" + output.node + "' has no output port '" + port + "'");
+      if (spec == nullptr) fail(path, "'" + output.node + "' has no output port '" + port.port + "'");
       const std::string name = output.port.empty() ? output.node : output.node + "." + output.port;
       outputs.push_back({name, spec->kind, spec->width});
       edges_.push_back({output, {name, ""}, 1, path, external_engine_name, name});

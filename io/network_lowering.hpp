@@ -96,9 +96,10 @@ class NetworkLowering {
   // Each NIR graph onto the event engine; the node "<name>" sends its only Output by default.
   void add_subnetworks();
 
-  // The output port behind `from` ("node" or "node.port"): a node's own, an environment's named
-  // port, or a subnetwork Output's population (spikes only: wires carry no graded values).
-  std::string output_port(const NodePort& from, const NodeInfo& info, const std::string& path);
+  // The engine and output port behind `from` ("node" or "node.port"): a node's own, an
+  // environment's named port, a subnetwork Output's population (spikes only: wires carry no
+  // graded values) or its dense readout layer.
+  PortRef output_port(const NodePort& from, const NodeInfo& info, const std::string& path);
   // The input port that feeds a subnetwork's Input node ("" = its only one) from `kind` traffic.
   std::string subnetwork_input_port(const std::string& subnetwork, const std::string& port, PortKind kind,
                                     const std::string& path);

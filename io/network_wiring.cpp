@@ -19,17 +19,23 @@ void NetworkLowering::add_subnetworks() {
     } catch (const InputError& error) {
       fail(path, error.what());
     }
-    const LoweredSubnetwork& lowered = subnetworks_.at(subnetwork.name);
+    LoweredSubnetwork& lowered = subnetworks_.at(subnetwork.name);
+    lowered.set_readouts(add_nir_dense_readouts(*sim_, snn_engine, lowered.lowering(), subnetwork.name + "."));
     NodeInfo info{"subnetworks", snn_engine, "", PortKind::spikes, 0};
-    if (lowered.lowering().outputs.size() == 1) {
-      const std::string population = lowered.output_population("");
-      info.out_port = population + ".spikes";
-      info.width = snn().population(population).size();
+    if (lowered.lowering().outputs.size() + lowered.readouts().size() == 1) {
+      if (lowered.readouts().empty()) {
+        const std::string population = lowered.output_population("");
+        info.out_port = population + ".spikes";
+        info.width = snn().population(population).size();
+      } else {
+        const NirReadoutPort& readout = lowered.readouts().begin()->second;
+        info = NodeInfo{"subnetworks", readout.engine, readout.port, PortKind::dense, readout.width};
+      }
     }
     nodes_[subnetwork.name] = info;
     for (std::size_t i = 0; i < net_.probes.size(); ++i) {
       const std::string& node = net_.probes[i].node;
-      if (node.rfind(subnetwork.name + ".", 0) == 0 && !lowered.has_population(node)) {
+      if (node.rfind(subnetwork.name + ".", 0) == 0 && !lowered.has_population(node) && !lowered.has_readout_layer(node)) {
         fail("probes." + std::to_string(i) + ".node",
              "subnetwork '" + subnetwork.name + "' has no population '" + node + "' (its populations: " +
                  lowered.population_list() + "; linear nodes are folded into projections and have no state)");
@@ -38,22 +44,26 @@ void NetworkLowering::add_subnetworks() {
   }
 }
 
-std::string NetworkLowering::output_port(const NodePort& from, const NodeInfo& info, const std::string& path) {
+PortRef NetworkLowering::output_port(const NodePort& from, const NodeInfo& info, const std::string& path) {
   if (info.section == "subnetworks") {
-    std::string population;
+    const LoweredSubnetwork& lowered = subnetworks_.at(from.node);
+    std::string node;
     try {
-      population = subnetworks_.at(from.node).output_population(from.port);
+      node = lowered.output_node(from.port);
     } catch (const InputError& error) {
       fail(path, error.what());
     }
+    const auto readout = lowered.readouts().find(node);
+    if (readout != lowered.readouts().end()) return {readout->second.engine, readout->second.port};
+    const std::string population = lowered.lowering().outputs.at(node);
     if (snn().population(population).graded()) {
       fail(path, "'" + population + "' sends graded values (an LI, I or CubaLI node) and wires carry spikes; "
                  "record it with a probe (variable v) instead");
     }
-    return population + ".spikes";
+    return {snn_engine, population + ".spikes"};
   }
-  if (from.port.empty()) return info.out_port;
-  return info.section == "environment" ? from.port : from.node + "." + from.port;
+  if (from.port.empty()) return {info.engine, info.out_port};
+  return {info.engine, info.section == "environment" ? from.port : from.node + "." + from.port};
 }
 
 std::string NetworkLowering::subnetwork_input_port(const std::string& subnetwork, const std::string& port, PortKind kind,
@@ -172,7 +182,7 @@ void NetworkLowering::connect(const Edge& edge) {
   const NodeInfo& from = nodes_.at(edge.from.node);
   if (from.engine.empty()) fail(edge.path, "input '" + edge.from.node + "' (current or poisson_drive) feeds populations only, through a one_to_one projection");
   if (edge.latency_ticks < 1) fail(edge.path, "engines exchange data with a latency of at least 1 tick");
-  const std::string from_port = output_port(edge.from, from, edge.path + ".from");
+  const PortRef source = output_port(edge.from, from, edge.path + ".from");
   std::string to_engine = edge.to_engine;
   std::string to_port = edge.to_port;
   if (to_engine.empty()) {
@@ -185,12 +195,13 @@ void NetworkLowering::connect(const Edge& edge) {
     } else if (to.section == "environment") {
       to_port = edge.to.port.empty() ? "action" : edge.to.port;
     } else if (to.section == "subnetworks") {
+      to_engine = snn_engine;  // Input nodes are relay populations (the node's engine may be its dense readout's)
       to_port = subnetwork_input_port(edge.to.node, edge.to.port, from.kind, edge.path + ".to");
     } else {
       fail(edge.path + ".to", "'" + edge.to.node + "' (" + to.section + ") receives through its own keys (layers: inputs)");
     }
   }
-  sim_->connect(Wire{{from.engine, from_port}, {to_engine, to_port}, edge.latency_ticks});
+  sim_->connect(Wire{source, {to_engine, to_port}, edge.latency_ticks});
 }
 
 std::string NetworkLowering::population_input_port(const std::string& population, const std::string& receptor,

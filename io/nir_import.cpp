@@ -44,6 +44,11 @@ NirRun import_nir(const std::filesystem::path& file, const NirImportOptions& opt
     run.output_probes.push_back(Probe{population, "spikes", {}, 1});
     resolved << "  output " << output << ": " << population << "\n";
   }
+  run.readouts = add_nir_dense_readouts(*run.simulation, "snn", run.lowering, "");
+  for (const auto& [output, readout] : run.readouts) {
+    run.output_probes.push_back(Probe{readout.layer, "activations", {}, 1});
+    resolved << "  output " << output << ": dense layer " << readout.layer << "\n";
+  }
   run.resolved = resolved.str();
   return run;
 }

@@ -1,6 +1,6 @@
 // `tandem run model.nir` as an API: a NIR file read (io/nir_graph.hpp) and lowered onto an event
-// engine (io/nir_lowering.hpp) in a Simulation, with a value table per Input node and a probe
-// per Output node.
+// engine (io/nir_lowering.hpp) in a Simulation, with its dense readouts (io/nir_dense_readout.hpp),
+// a value table per Input node and a probe per Output node.
 #pragma once
 
 #include <filesystem>
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/simulation.hpp"
+#include "io/nir_dense_readout.hpp"
 #include "io/nir_lowering.hpp"
 
 namespace tandem::io {
@@ -18,7 +19,10 @@ struct NirRun {
   neurons::EventEngine* engine = nullptr;  // named "snn"
   NirGraph graph;
   NirLowering lowering;
-  std::vector<Probe> output_probes;  // "spikes" (events) of every Output node's population
+  // Output nodes computed by dense layers (NirImportOptions::dense_readout), by NIR name.
+  std::map<std::string, NirReadoutPort> readouts;
+  // "spikes" (events) of every Output node's population, "activations" of every dense readout.
+  std::vector<Probe> output_probes;
   std::string resolved;              // import settings as YAML text for /meta
 
   // Values for a top-level Input node, row-major [ticks x width]; nothing after the last row.

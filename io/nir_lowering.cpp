@@ -204,6 +204,8 @@ class Lowering {
       const bool plain = in.terms.size() == 1 && in.terms[0].delay == 0 && in.terms[0].matrix.is_identity() && no_bias(in);
       if (plain) {
         lowered_.outputs[node.name] = engine_name(in.terms[0].population);
+      } else if (options_.dense_readout && dense_readable(in)) {
+        lowered_.dense_outputs[node.name] = dense_readout(in, node.size);
       } else {
         relays_.insert(i);
         lowered_.outputs[node.name] = engine_name(i);
@@ -240,6 +242,37 @@ class Lowering {
   [[nodiscard]] bool is_population(std::size_t i) const {
     const NirNode& node = graph_.nodes[i];
     return is_neuron(node.kind) || (node.kind == NirKind::input && node.external_input) || relays_.count(i) != 0;
+  }
+
+  // Whether an Output's values are W·(one spiking population's spikes this tick) + a constant:
+  // what a dense layer fed by a count decoder computes in the same tick. Graded sources (Input
+  // tables, LI, I, CubaLI), delays and constants that start later keep the relay population.
+  [[nodiscard]] bool dense_readable(const Expression& in) const {
+    if (in.terms.size() != 1 || in.terms[0].delay != 0) return false;
+    const NirKind source = graph_.nodes[in.terms[0].population].kind;
+    const bool spiking = source == NirKind::lif || source == NirKind::if_neuron || source == NirKind::cuba_lif ||
+                         source == NirKind::threshold;
+    const bool constant_from_start = std::all_of(in.bias.begin(), in.bias.end(), [](const auto& entry) {
+      return entry.first == 0 || std::all_of(entry.second.begin(), entry.second.end(), [](double b) { return b == 0.0; });
+    });
+    return spiking && constant_from_start;
+  }
+  [[nodiscard]] NirDenseReadout dense_readout(const Expression& in, std::size_t outputs) const {
+    const Term& term = in.terms[0];
+    NirDenseReadout readout;
+    readout.source = engine_name(term.population);
+    readout.inputs = graph_.nodes[term.population].size;
+    readout.outputs = outputs;
+    readout.weight.assign(outputs * readout.inputs, 0.0F);
+    for (std::size_t r = 0; r < outputs; ++r) {
+      for (const auto& [c, value] : term.matrix.rows[r]) readout.weight[r * readout.inputs + c] = static_cast<float>(value);
+    }
+    readout.bias.assign(outputs, 0.0F);
+    const auto constant = in.bias.find(0);
+    if (constant != in.bias.end()) {
+      for (std::size_t r = 0; r < outputs; ++r) readout.bias[r] = static_cast<float>(constant->second[r]);
+    }
+    return readout;
   }
 
   // One value for every unit of the node; InputError when they differ.

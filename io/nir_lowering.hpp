@@ -4,7 +4,8 @@
 // Scale, Flatten, Delay, nested Input/Output) between two populations becomes one projection whose
 // weights are the product of the path's matrices, with the biases as constant currents; top-level
 // Input nodes become value tables replayed as graded events; LI, I and CubaLI send v as graded
-// events. A feed-forward path passes its values within the tick (same-tick projections), an edge
+// events. An Output reached from one spiking population through linear nodes alone is reported as
+// a dense readout (a dense layer, built by io/nir_dense_readout.hpp) instead of a population. A feed-forward path passes its values within the tick (same-tick projections), an edge
 // closing a loop one tick later, as NIR's reference does.
 #pragma once
 
@@ -39,6 +40,19 @@ struct NirImportOptions {
   // `v`), to be fed through input ports, instead of value tables replayed from a file.
   bool inputs_from_ports = false;
   std::size_t threads = 1;  // the run's threads (no result depends on them)
+  // A top-level Output reached from one spiking population through linear nodes only (an Affine
+  // readout after the last LIF) becomes a dense layer fed the tick's spikes over same-tick wires
+  // (NirLowering::dense_outputs; io/nir_dense_readout.hpp builds it). false: a relay population.
+  bool dense_readout = true;
+};
+
+// An Output computed by a dense layer: y = W·s + b, s the 0/1 spikes of `source` this tick.
+struct NirDenseReadout {
+  std::string source;          // engine name of the spiking population
+  std::size_t inputs = 0;      // its size
+  std::size_t outputs = 0;     // the Output node's size
+  std::vector<float> weight;   // [outputs x inputs], row-major
+  std::vector<float> bias;     // [outputs]
 };
 
 // What became of the graph's nodes.
@@ -50,6 +64,9 @@ struct NirLowering {
   // output (the node feeding it, or a relay population named after the Output node when linear
   // nodes lie in between).
   std::map<std::string, std::string> outputs;
+  // Top-level Output nodes (NIR names) computed by a dense layer instead (dense_readout); the
+  // layer is named name_prefix + the node's name.
+  std::map<std::string, NirDenseReadout> dense_outputs;
   std::set<std::string> populations;  // engine names of the populations (neuron nodes, relays)
   std::vector<std::string> folded;  // linear nodes, folded into the projections (nothing to probe)
 };

@@ -30,10 +30,28 @@ std::string LoweredSubnetwork::input_population(const std::string& port) const {
   return name_ + "." + pick(name_, port, lowering_.inputs, "Input");
 }
 
-std::string LoweredSubnetwork::output_population(const std::string& port) const {
+std::string LoweredSubnetwork::output_node(const std::string& port) const {
   std::vector<std::string> outputs;
   for (const auto& [node, population] : lowering_.outputs) outputs.push_back(node);
-  return lowering_.outputs.at(pick(name_, port, outputs, "Output"));
+  for (const auto& [node, readout] : lowering_.dense_outputs) outputs.push_back(node);
+  return pick(name_, port, outputs, "Output");
+}
+
+std::string LoweredSubnetwork::output_population(const std::string& port) const {
+  const std::string node = output_node(port);
+  const auto found = lowering_.outputs.find(node);
+  if (found == lowering_.outputs.end()) {
+    throw InputError("subnetwork '" + name_ + "': Output '" + node + "' is computed by a dense layer ('" + name_ + "." +
+                     node + "'), which sends values, not spikes");
+  }
+  return found->second;
+}
+
+bool LoweredSubnetwork::has_readout_layer(const std::string& node) const {
+  for (const auto& [output, readout] : readouts_) {
+    if (readout.layer == node) return true;
+  }
+  return false;
 }
 
 std::string LoweredSubnetwork::population_list() const {

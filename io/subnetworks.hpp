@@ -10,6 +10,7 @@
 #include "core/interrupt_guard.hpp"
 #include "core/precision.hpp"
 #include "io/network_description.hpp"
+#include "io/nir_dense_readout.hpp"
 #include "io/nir_lowering.hpp"
 #include "neurons/event_engine.hpp"
 
@@ -21,19 +22,29 @@ class LoweredSubnetwork {
 
   [[nodiscard]] const std::string& name() const { return name_; }
   [[nodiscard]] const NirLowering& lowering() const { return lowering_; }
+  // The dense layers its Affine readouts became (io/nir_dense_readout.hpp), by Output node.
+  [[nodiscard]] const std::map<std::string, NirReadoutPort>& readouts() const { return readouts_; }
+  void set_readouts(std::map<std::string, NirReadoutPort> readouts) { readouts_ = std::move(readouts); }
+  // The Output node (NIR name) an output port ("" = the only one) names, spiking or dense;
+  // InputError naming the subnetwork's Output nodes otherwise.
+  [[nodiscard]] std::string output_node(const std::string& port) const;
   // The population an input port ("" = the only Input node) feeds; InputError naming the
   // subnetwork's Input nodes otherwise.
   [[nodiscard]] std::string input_population(const std::string& port) const;
-  // The population whose spikes an output port ("" = the only Output node) sends.
+  // The population whose spikes an output port ("" = the only Output node) sends; InputError
+  // for an Output computed by a dense layer.
   [[nodiscard]] std::string output_population(const std::string& port) const;
   // Whether `node` ("<name>.<NIR node>") is one of its populations (what probes can record).
   [[nodiscard]] bool has_population(const std::string& node) const { return lowering_.populations.count(node) != 0; }
+  // Whether `node` is one of its dense readout layers (probe variable "activations").
+  [[nodiscard]] bool has_readout_layer(const std::string& node) const;
   // Its populations' names, for messages.
   [[nodiscard]] std::string population_list() const;
 
  private:
   std::string name_;
   NirLowering lowering_;
+  std::map<std::string, NirReadoutPort> readouts_;
 };
 
 // Reads subnetwork.nir and lowers it onto `engine` at the engine's dt. `default_precision` is the

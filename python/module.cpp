@@ -109,8 +109,13 @@ py::dict chip_dict(const ChipModel& chip) {
   d["native_precision"] = std::string(to_string(chip.native_precision));
   d["costs_pj"] = op_map(chip.cost_pj, chip.unpriced);
   d["unpriced"] = chip.unpriced;
+  // hops_pj.inter_chip stays for scripts written before the link block: the energy of one crossing.
   d["hops_pj"] = py::dict(py::arg("east_west") = chip.hop_east_west_pj, py::arg("north_south") = chip.hop_north_south_pj,
-                          py::arg("inter_chip") = chip.hop_inter_chip_pj);
+                          py::arg("inter_chip") = chip.link.energy_pj);
+  d["inter_chip_link"] = py::dict(py::arg("applicable") = chip.link.applicable, py::arg("energy_pj_per_crossing") = chip.link.energy_pj,
+                                  py::arg("energy_pj_per_bit") = chip.link.energy_pj_per_bit,
+                                  py::arg("packet_bits") = chip.link.packet_bits, py::arg("latency_ns") = chip.link.latency_ns,
+                                  py::arg("bandwidth_gbit_s") = chip.link.bandwidth_gbit_s, py::arg("source") = chip.link.source);
   d["static_power"] = py::dict(py::arg("core_active_w") = chip.static_power.core_active_w,
                                py::arg("core_idle_w") = chip.static_power.core_idle_w,
                                py::arg("unused_cores_power_gated") = chip.static_power.unused_cores_power_gated,

@@ -88,7 +88,7 @@ def load(path, dt_ms=None, reset=None, set=None, precision=None):
 def chips():
     """Every chip preset as a dict: name, description, source, mesh, cores, neurons_per_core,
     costs_pj (pJ per op; None where the chip gives a reason in ``unpriced``), hops_pj,
-    static_power, latency_ns, native_precision, ... (as ``tandem chips --chip NAME``)."""
+    inter_chip_link (energy per crossing, latency, source), static_power, latency_ns, native_precision, ... (as ``tandem chips --chip NAME``)."""
     return _tandem.chips()
 
 

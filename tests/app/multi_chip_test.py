@@ -95,6 +95,42 @@ class OneRunEveryChip(unittest.TestCase):
         self.assertEqual(done.returncode, 2)
         self.assertIn("mapping.neurons_per_core", done.stderr)
 
+    def test_a_network_on_two_chips_prices_its_crossings_as_inter_chip_links(self):
+        # A Tianjic of one core; at 20 units per core the hybrid demo takes three: drive, then exc
+        # with its bridge, then the readout, each on its own chip, so drive -> exc and
+        # exc_rate -> readout cross a chip boundary.
+        with open(os.path.join(REPO, "presets", "tianjic.yaml")) as f:
+            text = f.read().replace("name: tianjic", "name: tianjic_one_core")
+        text = text.replace("  width: 12 ", "  width: 1 ").replace("  height: 13 ", "  height: 1 ")
+        chip = os.path.join(self.dir, "tianjic_one_core.yaml")
+        with open(chip, "w") as f:
+            f.write(text)
+        report_path = os.path.join(self.dir, "board.json")
+        done = run("--chip", chip, "--board", "3x1", "--neurons-per-core", "20", "--energy-report", report_path)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        with open(report_path) as f:
+            report = json.load(f)
+        link = report["inter_chip_link"]
+        self.assertEqual([c["chip"] for c in report["mapping"]["cores"]], [[0, 0], [1, 0], [2, 0]])
+        self.assertEqual(link["energy_pj_per_crossing"], 320)  # tianjic.yaml: 10 pJ/bit x 32 bits
+        self.assertTrue(link["source"].startswith("assumed:"), link["source"])
+        for column in ("executed", "always_on"):
+            traffic = link[column]
+            self.assertGreater(traffic["crossings"], 0, column)
+            self.assertEqual(traffic["crossings"], report["total"]["routing"][column]["inter_chip"], column)
+            self.assertAlmostEqual(traffic["energy_j"], traffic["crossings"] * 320e-12, delta=1e-18)
+            self.assertGreater(traffic["time_s"], 0.0, column)
+        self.assertIn("inter-chip links: %d crossings" % link["executed"]["crossings"], done.stdout)
+        self.assertIn("source: assumed:", done.stdout)
+        # The same network on one whole Tianjic sends nothing across a chip boundary.
+        one = os.path.join(self.dir, "one.json")
+        done = run("--chip", "tianjic", "--board", "3x1", "--neurons-per-core", "20", "--energy-report", one)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        with open(one) as f:
+            link = json.load(f)["inter_chip_link"]
+        self.assertEqual((link["executed"]["crossings"], link["always_on"]["crossings"]), (0, 0))
+        self.assertEqual(link["always_on"]["energy_j"], 0.0)
+
     def test_bad_chip_lists_are_refused(self):
         for chips, message in (("tianjic,tianjic", "given twice"), ("tianjic,", "empty chip name"),
                                ("tianjic,loihi", "pricing on chip 'loihi'"), ("tianjic,nosuchchip", "nosuchchip")):

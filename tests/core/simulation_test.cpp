@@ -69,7 +69,13 @@ TEST_CASE("simulation: bad wires are errors that name the wire", "[core][simulat
   {
     auto sim = make();
     sim->connect(Wire{{"a", "spikes_out"}, {"a", "spikes_in"}, 0});
-    CHECK_THROWS_WITH(sim->build(), Catch::Contains("latency must be at least 1"));
+    CHECK_THROWS_WITH(sim->build(), Catch::Contains("a.spikes_out -> a.spikes_in") &&
+                                        Catch::Contains("cannot lead back to its own engine"));
+  }
+  {
+    auto sim = make();
+    sim->connect(Wire{{"a", "spikes_out"}, {"a", "spikes_in"}, -1});
+    CHECK_THROWS_WITH(sim->build(), Catch::Contains("latency must be 0 (same tick) or more"));
   }
   {
     auto sim = make();
@@ -138,4 +144,61 @@ TEST_CASE("simulation: one output port feeding two wires delivers the same frame
   CHECK(right.received_frames[0].tick == 6);  // 0 + 1 + 5
   CHECK(left.received_frames[0].values == Eigen::Vector2f(0.25F, -1.5F));
   CHECK(right.received_frames[0].values == Eigen::Vector2f(0.25F, -1.5F));
+}
+
+TEST_CASE("simulation: same-tick wires deliver within the tick, whatever order the engines were added in",
+          "[core][simulation]") {
+  // c <- b <- a over latency 0, added as c, b, a: each must advance after its source. A spike a
+  // emits at tick t reaches b and c at t; a frame likewise.
+  Simulation sim(SimulationSettings{});
+  auto& c = sim.add_engine(std::make_unique<RelayEngine>("c", 4));
+  auto& b = sim.add_engine(std::make_unique<RelayEngine>("b", 4));
+  auto& a = sim.add_engine(std::make_unique<RelayEngine>("a", 4));
+  a.scheduled = {{0, 1}, {7, 3}, {7, 0}, {150, 2}};
+  a.inject_frame = DenseFrame{5, Eigen::Vector4f(1.0F, 2.0F, 3.0F, 4.0F)};
+  sim.connect(Wire{{"b", "spikes_out"}, {"c", "spikes_in"}, 0});
+  sim.connect(Wire{{"a", "spikes_out"}, {"b", "spikes_in"}, 0});
+  sim.connect(Wire{{"a", "dense_out"}, {"b", "dense_in"}, 0});
+  sim.connect(Wire{{"b", "dense_out"}, {"c", "dense_in"}, 0});
+  sim.run(200);
+  CHECK(sim.epoch_ticks() == 100);  // same-tick wires do not shorten epochs
+  CHECK(b.received_spikes.tick == std::vector<Tick>{0, 7, 7, 150});
+  CHECK(c.received_spikes.tick == std::vector<Tick>{0, 7, 7, 150});
+  CHECK(c.received_spikes.index == std::vector<std::uint32_t>{1, 3, 0, 2});
+  REQUIRE(c.received_frames.size() == 1);
+  CHECK(c.received_frames[0].tick == 5);
+  CHECK(c.received_frames[0].values == Eigen::Vector4f(1.0F, 2.0F, 3.0F, 4.0F));
+}
+
+TEST_CASE("simulation: a same-tick arrival merges in tick order with delayed ones", "[core][simulation]") {
+  Simulation sim(SimulationSettings{});
+  auto& a = sim.add_engine(std::make_unique<RelayEngine>("a", 4));
+  auto& b = sim.add_engine(std::make_unique<RelayEngine>("b", 4));
+  auto& c = sim.add_engine(std::make_unique<RelayEngine>("c", 4));
+  a.scheduled = {{0, 0}, {4, 1}};  // to c 3 ticks later: 3, 7
+  b.scheduled = {{2, 2}, {5, 3}};  // to c the same tick: 2, 5
+  sim.connect(Wire{{"a", "spikes_out"}, {"c", "spikes_in"}, 3});
+  sim.connect(Wire{{"b", "spikes_out"}, {"c", "spikes_in"}, 0});
+  sim.run(10);
+  CHECK(sim.epoch_ticks() == 3);
+  CHECK(c.received_spikes.tick == std::vector<Tick>{2, 3, 5, 7});
+  CHECK(c.received_spikes.index == std::vector<std::uint32_t>{2, 0, 3, 1});
+}
+
+TEST_CASE("simulation: a loop of same-tick wires is refused, naming it", "[core][simulation]") {
+  Simulation sim(SimulationSettings{});
+  sim.add(std::make_unique<RelayEngine>("a", 2));
+  sim.add(std::make_unique<RelayEngine>("b", 2));
+  sim.add(std::make_unique<RelayEngine>("c", 2));
+  sim.connect(Wire{{"a", "spikes_out"}, {"b", "spikes_in"}, 0});
+  sim.connect(Wire{{"b", "spikes_out"}, {"c", "spikes_in"}, 0});
+  sim.connect(Wire{{"c", "spikes_out"}, {"a", "spikes_in"}, 0});
+  CHECK_THROWS_WITH(sim.build(), Catch::Contains("form a loop") && Catch::Contains("a -> b") && Catch::Contains("c -> a"));
+  // With latency 1 on the closing wire it is an ordinary loop.
+  Simulation ok(SimulationSettings{});
+  ok.add(std::make_unique<RelayEngine>("a", 2));
+  ok.add(std::make_unique<RelayEngine>("b", 2));
+  ok.connect(Wire{{"a", "spikes_out"}, {"b", "spikes_in"}, 0});
+  ok.connect(Wire{{"b", "spikes_out"}, {"a", "spikes_in"}, 1});
+  CHECK_NOTHROW(ok.build());
 }

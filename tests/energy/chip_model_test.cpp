@@ -5,21 +5,12 @@
 #include "core/chip_model.hpp"
 #include "core/chip_presets.hpp"
 #include "core/error.hpp"
+#include "tests/energy/ledger_test_helpers.hpp"
 #include "tests/energy/test_chip.hpp"
 
 using namespace tandem;
 
 namespace {
-
-// The message of the InputError `text` raises when parsed as a chip file "bad.yaml".
-std::string parse_error(const std::string& text) {
-  try {
-    parse_chip_text(text, "bad.yaml");
-  } catch (const InputError& error) {
-    return error.what();
-  }
-  return "no error";
-}
 
 std::string replaced(std::string text, const std::string& from, const std::string& to) {
   const auto at = text.find(from);
@@ -45,7 +36,8 @@ TEST_CASE("chip: test chip parses every field", "[energy][chip]") {
   CHECK(chip.hop_east_west_pj == 17);
   CHECK(chip.hop_north_south_pj == 19);
   CHECK(chip.cost(Op::hop) == 18);            // mean of the two directions
-  CHECK(chip.hop_inter_chip_pj == 18);        // defaults to the mean hop
+  CHECK(chip.link.energy_pj == 18);           // no inter_chip_link block: as the mean hop
+  CHECK(chip.link.origin == InterChipLink::Origin::on_chip_hop);
   CHECK(chip.static_power.core_active_w == 0.5);
   CHECK(chip.static_power.core_idle_w == 0.5);
   CHECK(chip.static_power.unused_cores_power_gated);
@@ -115,40 +107,40 @@ TEST_CASE("chip: --chip resolves a .yaml path and refuses unknown names", "[ener
 TEST_CASE("chip: malformed files name the file, key, line and problem", "[energy][chip]") {
   const std::string good = testing::test_chip_yaml();
   SECTION("missing key") {
-    const std::string message = parse_error(replaced(good, "static_power_w: 0\n", ""));
+    const std::string message = testing::chip_parse_error(replaced(good, "static_power_w: 0\n", ""));
     CHECK_THAT(message, Catch::Contains("bad.yaml") && Catch::Contains("static_power_w") && Catch::Contains("missing"));
   }
   SECTION("negative cost, with its line") {
-    const std::string message = parse_error(replaced(good, "macs: 5", "macs: -5"));
+    const std::string message = testing::chip_parse_error(replaced(good, "macs: 5", "macs: -5"));
     CHECK_THAT(message, Catch::Contains("bad.yaml: line 10") && Catch::Contains("costs_pj.macs") &&
                             Catch::Contains("negative"));
   }
   SECTION("NaN cost") {
-    CHECK_THAT(parse_error(replaced(good, "macs: 5", "macs: .nan")),
+    CHECK_THAT(testing::chip_parse_error(replaced(good, "macs: 5", "macs: .nan")),
                Catch::Contains("costs_pj.macs") && Catch::Contains("finite"));
   }
   SECTION("zero mesh") {
-    CHECK_THAT(parse_error(replaced(good, "width: 2", "width: 0")),
+    CHECK_THAT(testing::chip_parse_error(replaced(good, "width: 2", "width: 0")),
                Catch::Contains("mesh.width") && Catch::Contains(">= 1"));
   }
   SECTION("unknown op name") {
-    CHECK_THAT(parse_error(replaced(good, "macs: 5", "maccs: 5")),
+    CHECK_THAT(testing::chip_parse_error(replaced(good, "macs: 5", "maccs: 5")),
                Catch::Contains("costs_pj.maccs") && Catch::Contains("unknown op name"));
   }
   SECTION("unknown mode and unknown key") {
-    CHECK_THAT(parse_error(replaced(good, "[snn, ann]", "[snn, gpu]")), Catch::Contains("unknown mode 'gpu'"));
-    CHECK_THAT(parse_error(good + "colour: red\n"), Catch::Contains("'colour'") && Catch::Contains("unknown key"));
+    CHECK_THAT(testing::chip_parse_error(replaced(good, "[snn, ann]", "[snn, gpu]")), Catch::Contains("unknown mode 'gpu'"));
+    CHECK_THAT(testing::chip_parse_error(good + "colour: red\n"), Catch::Contains("'colour'") && Catch::Contains("unknown key"));
   }
   SECTION("only one hop direction") {
-    CHECK_THAT(parse_error(replaced(good, "  hops_north_south: 19\n", "")), Catch::Contains("hops_east_west"));
+    CHECK_THAT(testing::chip_parse_error(replaced(good, "  hops_north_south: 19\n", "")), Catch::Contains("hops_east_west"));
   }
   SECTION("unpriced: an unknown op, a priced op, a missing reason") {
-    CHECK_THAT(parse_error(good + "unpriced: {maccs: folded}\n"), Catch::Contains("unpriced.maccs") && Catch::Contains("unknown op"));
-    CHECK_THAT(parse_error(good + "unpriced: {macs: folded}\n"), Catch::Contains("unpriced.macs") && Catch::Contains("has a figure in costs_pj too"));
-    CHECK_THAT(parse_error(good + "unpriced: {input_events: [1]}\n"), Catch::Contains("unpriced.input_events") && Catch::Contains("reason"));
+    CHECK_THAT(testing::chip_parse_error(good + "unpriced: {maccs: folded}\n"), Catch::Contains("unpriced.maccs") && Catch::Contains("unknown op"));
+    CHECK_THAT(testing::chip_parse_error(good + "unpriced: {macs: folded}\n"), Catch::Contains("unpriced.macs") && Catch::Contains("has a figure in costs_pj too"));
+    CHECK_THAT(testing::chip_parse_error(good + "unpriced: {input_events: [1]}\n"), Catch::Contains("unpriced.input_events") && Catch::Contains("reason"));
   }
   SECTION("not YAML") {
-    CHECK_THAT(parse_error("mesh: {width: 2"), Catch::Contains("bad.yaml: line") && Catch::Contains("not valid YAML"));
+    CHECK_THAT(testing::chip_parse_error("mesh: {width: 2"), Catch::Contains("bad.yaml: line") && Catch::Contains("not valid YAML"));
   }
   SECTION("a missing file") {
     CHECK_THROWS_AS(load_chip_file("/nowhere/x.yaml"), InputError);

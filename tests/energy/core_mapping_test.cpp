@@ -136,7 +136,7 @@ TEST_CASE("mapping: XY hops on a known layout, split by direction and chip bound
 
   // Two 2 x 1 chips side by side: a (0,0) -> c (2,0) crosses one chip boundary.
   const CoreMapping board({nodes[0], nodes[1], nodes[2]}, {{"a", "c"}}, chip(2, 1, 1), BoardLayout{2, 1});
-  CHECK(board.route(0, 4) == RouteCounts{4, 4, 0, 4});
+  CHECK(board.route(0, 4) == RouteCounts{.packets = 4, .hops_east_west = 4, .hops_inter_chip = 4, .inter_chip_packets = 4});
 }
 
 TEST_CASE("mapping: a split source weights hops by the units on each core", "[energy][mapping]") {

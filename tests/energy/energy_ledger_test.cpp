@@ -4,6 +4,7 @@
 #include "core/energy_ledger.hpp"
 #include "core/memory_recorder.hpp"
 #include "core/simulation.hpp"
+#include "tests/energy/ledger_test_helpers.hpp"
 #include "tests/energy/test_chip.hpp"
 #include "tests/energy/toy_network_engine.hpp"
 
@@ -38,14 +39,6 @@ ToyRun run_toy(ExecutionMode mode, const std::string& static_power_w = "0", Reco
   return run;
 }
 
-const NodeEnergy& find(const EnergyLedger& ledger, const std::string& name) {
-  for (const auto& node : ledger.nodes()) {
-    if (node.node == name) return node;
-  }
-  FAIL("no node " << name);
-  throw;
-}
-
 }  // namespace
 
 // Layout on the 2 x 2 test chip (4 neurons per core): input -> core 0 (0,0); pop (3 units,
@@ -56,25 +49,25 @@ TEST_CASE("energy: counts of the toy network match hand counting", "[energy][led
   const ToyRun run = run_toy(ExecutionMode::event);
   const EnergyLedger& ledger = *run.ledger;
   CHECK(ledger.mapping().cores_used() == 3);
-  const NodeEnergy& input = find(ledger, "input");
+  const NodeEnergy& input = testing::find_node(ledger, "input");
   CHECK(input.executed[Op::spike] == 7);
   CHECK(input.executed[Op::packet] == 7);
   CHECK(input.executed_route == RouteCounts{7, 7, 0, 0});
-  CHECK(find(ledger, "in_to_pop").executed[Op::synaptic_op] == 21);  // 7 spikes × 3 targets
-  const NodeEnergy& pop = find(ledger, "pop");
+  CHECK(testing::find_node(ledger, "in_to_pop").executed[Op::synaptic_op] == 21);  // 7 spikes × 3 targets
+  const NodeEnergy& pop = testing::find_node(ledger, "pop");
   CHECK(pop.executed[Op::neuron_update] == 9);           // ticks 0, 2, 5 × 3 neurons
   CHECK(pop.executed[Op::neuron_update_skipped] == 21);  // the other 7 ticks
   CHECK(pop.executed[Op::spike] == 6);                   // each neuron at ticks 0 and 5
   CHECK(pop.executed_route == RouteCounts{6, 6, 6, 0});
   CHECK(pop.executed[Op::hop] == 12);
-  const NodeEnergy& readout = find(ledger, "readout");
+  const NodeEnergy& readout = testing::find_node(ledger, "readout");
   CHECK(readout.executed[Op::mac] == 12);
   CHECK(readout.executed[Op::activation] == 4);
   CHECK(readout.executed[Op::packet] == 0);  // no targets
   // Always-on over 10 ticks.
   CHECK(input.always_on[Op::spike] == 40);
   CHECK(input.always_on_route == RouteCounts{40, 40, 0, 0});
-  CHECK(find(ledger, "in_to_pop").always_on[Op::synaptic_op] == 120);
+  CHECK(testing::find_node(ledger, "in_to_pop").always_on[Op::synaptic_op] == 120);
   CHECK(pop.always_on[Op::neuron_update] == 30);
   CHECK(readout.always_on[Op::mac] == 60);
 }
@@ -83,15 +76,15 @@ TEST_CASE("energy: joules of the toy network match hand arithmetic", "[energy][l
   const ToyRun run = run_toy(ExecutionMode::event);
   const EnergyLedger& ledger = *run.ledger;
   // input: 7 × (spike 11 + packet 13 + E-W hop 17)
-  CHECK(find(ledger, "input").energy_j() == Approx(287 * pj));
-  CHECK(find(ledger, "in_to_pop").energy_j() == Approx(42 * pj));  // 21 × 2
+  CHECK(testing::find_node(ledger, "input").energy_j() == Approx(287 * pj));
+  CHECK(testing::find_node(ledger, "in_to_pop").energy_j() == Approx(42 * pj));  // 21 × 2
   // pop: 9 × 3 + 21 × 1 + 6 × (11 + 13 + 17 + 19)
-  CHECK(find(ledger, "pop").energy_j() == Approx(408 * pj));
-  CHECK(find(ledger, "readout").energy_j() == Approx(132 * pj));  // 12 × 5 + 4 × 7 + 4 × 11
+  CHECK(testing::find_node(ledger, "pop").energy_j() == Approx(408 * pj));
+  CHECK(testing::find_node(ledger, "readout").energy_j() == Approx(132 * pj));  // 12 × 5 + 4 × 7 + 4 × 11
   CHECK(ledger.total().energy_j() == Approx(869 * pj));
   // Always-on: input 40 × 41; projection 120 × 2; pop 30 × 3 + 30 × 60; readout 60×5 + 20×7 + 20×11
-  CHECK(find(ledger, "input").always_on_energy_j() == Approx(1640 * pj));
-  CHECK(find(ledger, "pop").always_on_energy_j() == Approx(1890 * pj));
+  CHECK(testing::find_node(ledger, "input").always_on_energy_j() == Approx(1640 * pj));
+  CHECK(testing::find_node(ledger, "pop").always_on_energy_j() == Approx(1890 * pj));
   CHECK(ledger.total().always_on_energy_j() == Approx(4430 * pj));
   CHECK(ledger.total().ratio() == Approx(869.0 / 4430.0));
 }
@@ -102,8 +95,8 @@ TEST_CASE("energy: static power × time × cores in use", "[energy][ledger]") {
   CHECK(run.ledger->total().static_j == Approx(3 * 1.5 * 0.010));
   CHECK(run.ledger->total().energy_j() == Approx(869 * pj + 0.045));
   CHECK(run.ledger->total().always_on_energy_j() == Approx(4430 * pj + 0.045));
-  CHECK(find(*run.ledger, "pop").static_j == Approx(1.5 * 0.010));  // one whole core
-  CHECK(find(*run.ledger, "in_to_pop").static_j == 0.0);             // lives on pop's core
+  CHECK(testing::find_node(*run.ledger, "pop").static_j == Approx(1.5 * 0.010));  // one whole core
+  CHECK(testing::find_node(*run.ledger, "in_to_pop").static_j == 0.0);             // lives on pop's core
 }
 
 TEST_CASE("energy: the analytic always-on baseline equals an executed always-on run", "[energy][ledger]") {

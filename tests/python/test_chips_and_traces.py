@@ -22,6 +22,10 @@ def test_chips_list_presets_with_their_costs(cli):
     # A folded cost has no price and says why.
     loihi2 = chips["loihi2"]
     assert loihi2["costs_pj"]["packets"] is None and "folded" in loihi2["unpriced"]["packets"]
+    # A board's chip-to-chip link, with its source; not applicable to a one-device chip.
+    assert chips["spinnaker"]["inter_chip_link"]["energy_pj_per_crossing"] == 800
+    assert "Painkras" in chips["spinnaker"]["inter_chip_link"]["source"]
+    assert chips["cpu"]["inter_chip_link"]["applicable"] is False
 
 
 def test_a_chip_from_a_dict_or_a_file(tmp_path):
