@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
     try {
       mpi = tandem::cluster::MpiRun::start(argc, argv, interrupt);
     } catch (const tandem::InputError& error) {
-      std::cerr << "tandem: error: " << error.what() << "\n";
+      if (tandem::cluster::launched_rank() == 0) std::cerr << "tandem: error: " << error.what() << "\n";
       return tandem::exit_bad_input;
     }
   }

@@ -13,4 +13,11 @@ bool launched_by_mpi() {
   return false;
 }
 
+unsigned long launched_rank() {
+  for (const char* variable : {"OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK"}) {
+    if (const char* value = std::getenv(variable)) return std::strtoul(value, nullptr, 10);
+  }
+  return 0;
+}
+
 }  // namespace tandem::cluster

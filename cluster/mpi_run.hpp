@@ -16,6 +16,9 @@ bool built_with_mpi();
 // Whether this process was started by an MPI launcher (mpirun, mpiexec, srun with PMI/PMIx), as
 // its environment says; a plain start is never one.
 bool launched_by_mpi();
+// This process's rank as the launcher's environment gives it (0 when it gives none): before (or
+// without) MPI_Init, so that only the first process reports a refusal.
+unsigned long launched_rank();
 
 class MpiRun {
  public:
