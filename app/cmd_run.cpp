@@ -92,7 +92,8 @@ int run_network_command(const std::vector<std::string>& args, const InterruptGua
                          "trace (--record) and the energy report (--energy-report).",
                          "  tandem run examples/networks/hybrid_demo.yaml\n"
                          "  tandem run net.yaml --ticks 1000 --record run.h5 --set populations.exc.parameters.tau_m_ms=15\n"
-                         "  tandem run lif.nir --dt-ms 0.1 --input input=current.csv --record run.h5\n"};
+                         "  tandem run lif.nir --dt-ms 0.1 --input input=current.csv --record run.h5\n"
+                         "  mpirun -np 2 tandem run net.yaml --record run.h5   # several processes, same result (docs/mpi.md)\n"};
   if (!parse_command_line("run", args, options, positional, help, values)) return 0;
   if (!values.count("network")) throw InputError("run: give the network file, e.g. 'tandem run net.yaml'");
   NetworkRunRequest request;
