@@ -18,15 +18,12 @@ import statistics
 import subprocess
 import sys
 
+from threads_scaling import load_average  # this directory: the scripts run from bench/
+
 BRUNEL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples", "networks", "brunel.yaml")
 WALL = re.compile(r"wall time: ([0-9.]+) s build, ([0-9.]+) s run \((\d+) ticks, (\d+) spikes\)")
 PEAK = re.compile(r"peak memory per process \(MB\):((?: [0-9.]+)+)")  # printed by rank 0 under mpirun
 ONE_PEAK = re.compile(r"one process peak kB (\d+)")
-
-
-def load_average():
-    with open("/proc/loadavg", encoding="ascii") as f:
-        return float(f.read().split()[0])
 
 
 def network_options(scale, duration_ms):

@@ -1,7 +1,6 @@
 #include "core/simulation.hpp"
 
 #include <algorithm>
-#include <limits>
 #include <numeric>
 
 #include "core/error.hpp"
@@ -52,22 +51,29 @@ std::string describe(const Wire& wire) {
 
 std::string_view kind_name(PortKind kind) { return kind == PortKind::spikes ? "spikes" : "dense"; }
 
+// Puts spikes (frames) in tick order, stable: equal ticks keep the order they were sent in.
+// They are almost always in order already (one wire, or wires of equal latency), so the sort
+// runs only when several wires interleave.
+void sort_by_tick(SpikeBatch& spikes) {
+  if (std::is_sorted(spikes.tick.begin(), spikes.tick.end())) return;
+  std::vector<std::size_t> order(spikes.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return spikes.tick[a] < spikes.tick[b]; });
+  SpikeBatch sorted;
+  sorted.tick.reserve(order.size());
+  sorted.index.reserve(order.size());
+  for (const std::size_t i : order) sorted.push(spikes.tick[i], spikes.index[i]);
+  spikes = std::move(sorted);
+}
+void sort_by_tick(std::vector<DenseFrame>& frames) {
+  const auto by_tick = [](const DenseFrame& a, const DenseFrame& b) { return a.tick < b.tick; };
+  if (!std::is_sorted(frames.begin(), frames.end(), by_tick)) std::stable_sort(frames.begin(), frames.end(), by_tick);
+}
+
 // Moves entries of `pending` with arrival tick < end into `inbox`, keeping the rest.
-// Pending spikes are almost always already in tick order (one wire, or wires of equal latency),
-// so the common path only splits; the sort runs only when several wires interleave.
 void deliver_spikes(SpikeBatch& pending, SpikeBatch& inbox, Tick end) {
   if (pending.empty()) return;
-  if (!std::is_sorted(pending.tick.begin(), pending.tick.end())) {
-    std::vector<std::size_t> order(pending.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return pending.tick[a] < pending.tick[b]; });
-    SpikeBatch sorted;
-    sorted.tick.reserve(order.size());
-    sorted.index.reserve(order.size());
-    for (const std::size_t i : order) sorted.push(pending.tick[i], pending.index[i]);
-    pending = std::move(sorted);
-  }
+  sort_by_tick(pending);
   const auto split = static_cast<std::size_t>(
       std::lower_bound(pending.tick.begin(), pending.tick.end(), end) - pending.tick.begin());
   if (split == 0) return;
@@ -79,32 +85,23 @@ void deliver_spikes(SpikeBatch& pending, SpikeBatch& inbox, Tick end) {
   pending.index.erase(pending.index.begin(), index_split);
 }
 
-// Appends what a same-tick wire carries (emission ticks are arrival ticks) to `inbox`, keeping
-// it in tick order (stable: what arrived earlier in the inbox stays first among equal ticks).
-void deliver_same_tick(const PortTraffic& sent, PortTraffic& inbox) {
-  if (!sent.spikes.empty()) {
-    SpikeBatch merged = std::move(inbox.spikes);
-    for (std::size_t i = 0; i < sent.spikes.size(); ++i) merged.push(sent.spikes.tick[i], sent.spikes.index[i]);
-    inbox.spikes.clear();
-    deliver_spikes(merged, inbox.spikes, std::numeric_limits<Tick>::max());
-  }
-  if (!sent.frames.empty()) {
-    inbox.frames.insert(inbox.frames.end(), sent.frames.begin(), sent.frames.end());
-    std::stable_sort(inbox.frames.begin(), inbox.frames.end(),
-                     [](const DenseFrame& a, const DenseFrame& b) { return a.tick < b.tick; });
-  }
-}
-
 void deliver_frames(std::vector<DenseFrame>& pending, std::vector<DenseFrame>& inbox, Tick end) {
   if (pending.empty()) return;
-  const auto by_tick = [](const DenseFrame& a, const DenseFrame& b) { return a.tick < b.tick; };
-  if (!std::is_sorted(pending.begin(), pending.end(), by_tick)) {
-    std::stable_sort(pending.begin(), pending.end(), by_tick);
-  }
+  sort_by_tick(pending);
   const auto split = std::find_if(pending.begin(), pending.end(),
                                   [end](const DenseFrame& f) { return f.tick >= end; });
   std::move(pending.begin(), split, std::back_inserter(inbox));
   pending.erase(pending.begin(), split);
+}
+
+// Appends what a same-tick wire carries (emission ticks are arrival ticks) to `inbox`, keeping
+// it in tick order (what arrived earlier in the inbox stays first among equal ticks).
+void deliver_same_tick(const PortTraffic& sent, PortTraffic& inbox) {
+  inbox.spikes.tick.insert(inbox.spikes.tick.end(), sent.spikes.tick.begin(), sent.spikes.tick.end());
+  inbox.spikes.index.insert(inbox.spikes.index.end(), sent.spikes.index.begin(), sent.spikes.index.end());
+  sort_by_tick(inbox.spikes);
+  inbox.frames.insert(inbox.frames.end(), sent.frames.begin(), sent.frames.end());
+  sort_by_tick(inbox.frames);
 }
 
 }  // namespace

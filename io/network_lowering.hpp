@@ -100,9 +100,11 @@ class NetworkLowering {
   // environment's named port, a subnetwork Output's population (spikes only: wires carry no
   // graded values) or its dense readout layer.
   PortRef output_port(const NodePort& from, const NodeInfo& info, const std::string& path);
-  // The input port that feeds a subnetwork's Input node ("" = its only one) from `kind` traffic.
-  std::string subnetwork_input_port(const std::string& subnetwork, const std::string& port, PortKind kind,
-                                    const std::string& path);
+  // The engine and input port that feed a subnetwork's Input node ("" = its only one) from
+  // `kind` traffic: a port of its relay population on the event engine (the subnetwork's node
+  // names its output's engine, which is a dense readout's when it has one).
+  PortRef subnetwork_input_port(const std::string& subnetwork, const std::string& port, PortKind kind,
+                                const std::string& path);
 
   void add_environment();
 

@@ -66,8 +66,8 @@ PortRef NetworkLowering::output_port(const NodePort& from, const NodeInfo& info,
   return {info.engine, info.section == "environment" ? from.port : from.node + "." + from.port};
 }
 
-std::string NetworkLowering::subnetwork_input_port(const std::string& subnetwork, const std::string& port, PortKind kind,
-                                                   const std::string& path) {
+PortRef NetworkLowering::subnetwork_input_port(const std::string& subnetwork, const std::string& port, PortKind kind,
+                                               const std::string& path) {
   std::string population;
   try {
     population = subnetworks_.at(subnetwork).input_population(port);
@@ -75,7 +75,7 @@ std::string NetworkLowering::subnetwork_input_port(const std::string& subnetwork
     fail(path, error.what());
   }
   // The relay holds exactly this tick's input on v: values held from their arrival, spikes as 1.
-  return population_input_port(population, "v", kind, 1.0F, path);
+  return {snn_engine, population_input_port(population, "v", kind, 1.0F, path)};
 }
 
 std::size_t NetworkLowering::width_of(const std::string& node, const std::string& path) {
@@ -149,8 +149,8 @@ void NetworkLowering::collect_edges() {
     } else if (out.section == "environment") {
       edges_.push_back({{unit.name, ""}, {unit.output, ""}, 1, path + ".output", out.engine, "action"});
     } else if (out.section == "subnetworks") {
-      const std::string port = subnetwork_input_port(unit.output, "", self.kind, path + ".output");
-      edges_.push_back({{unit.name, ""}, {unit.output, ""}, 1, path + ".output", snn_engine, port});
+      const PortRef input = subnetwork_input_port(unit.output, "", self.kind, path + ".output");
+      edges_.push_back({{unit.name, ""}, {unit.output, ""}, 1, path + ".output", input.engine, input.port});
     } else if (out.section == "layers") {
       const auto& layer = *std::find_if(net_.layers.begin(), net_.layers.end(), [&](const auto& l) { return l.name == unit.output; });
       if (std::find(layer.inputs.begin(), layer.inputs.end(), unit.name) == layer.inputs.end()) {
@@ -195,8 +195,9 @@ void NetworkLowering::connect(const Edge& edge) {
     } else if (to.section == "environment") {
       to_port = edge.to.port.empty() ? "action" : edge.to.port;
     } else if (to.section == "subnetworks") {
-      to_engine = snn_engine;  // Input nodes are relay populations (the node's engine may be its dense readout's)
-      to_port = subnetwork_input_port(edge.to.node, edge.to.port, from.kind, edge.path + ".to");
+      const PortRef input = subnetwork_input_port(edge.to.node, edge.to.port, from.kind, edge.path + ".to");
+      to_engine = input.engine;
+      to_port = input.port;
     } else {
       fail(edge.path + ".to", "'" + edge.to.node + "' (" + to.section + ") receives through its own keys (layers: inputs)");
     }

@@ -44,7 +44,6 @@ bool EventEngine::use_processes(ProcessGroup* processes) {
                        " precision, whose weight scale comes from all its synapses: only float32 is supported" + why);
     }
   }
-  exchange_ticks_ = std::numeric_limits<Tick>::max();
   for (const auto& entry : projections_) {
     if (entry->spec.same_tick) {
       throw InputError("projection '" + entry->spec.name + "' is same-tick (delay 0): processes exchange spikes once per "
@@ -68,6 +67,7 @@ void EventEngine::reduce_node_descriptions() {
   }
   // The shortest delay of every projection bounds the sub-epoch: a spike sent at t is first
   // needed at t + that delay, so it must have been exchanged by then.
+  exchange_ticks_ = std::numeric_limits<Tick>::max();
   for (const auto& entry : projections_) exchange_ticks_ = std::min(exchange_ticks_, entry->built->min_delay_ticks());
   // Synapses are summed over the processes; fan-in is per target, so its maximum is the whole's.
   const std::size_t population_nodes = populations_.size();
