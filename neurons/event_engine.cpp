@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "core/error.hpp"
 #include "neurons/spike_sources.hpp"
@@ -10,9 +11,10 @@
 namespace tandem::neurons {
 
 // One tick t of the engine (rule 3 of the Simulation, in detail):
-//  1. inputs for t are added to each population's input row t, in this fixed order: spike ports,
-//     dense ports (held frames), currents, Poisson inputs — each in the order they were added.
+//  1. inputs for t are added to each population's input row t, in this fixed order: Poisson
+//     inputs, spike ports, dense ports (held frames), currents — each in the order they were added.
 //     Synaptic input for t was already added to row t when the sources spiked (t − delay).
+//     Poisson counts depend on nothing but the seed, so a sub-epoch draws them all at its start.
 //  2. populations step in the order they were added, reading and clearing row t; a neuron's
 //     spikes are listed in ascending index order (a graded population lists its events).
 //  3. right after it steps, a population's spikes go through its outgoing projections (in the
@@ -22,6 +24,8 @@ namespace tandem::neurons {
 //     a population stepped later in this tick; delay >= 1 rows are read in later ticks, so each
 //     row still receives its inputs in population order.
 //  4. spikes leave on "<pop>.spikes" stamped t; probes sample state at the end of t.
+// Without same-tick projections, step 3 waits for the end of the sub-epoch (advance_sub_epochs):
+// a spike is first read `delay` ticks later, and each row still receives its terms in this order.
 
 EventEngine::EventEngine(std::string name, TimeBase time) : name_(std::move(name)), time_(time) {}
 EventEngine::~EventEngine() = default;
@@ -217,7 +221,6 @@ void EventEngine::build_synapses(std::uint64_t seed) {
     populations_[p]->population->configure_slots(static_cast<std::size_t>(longest[p]) + 1);
   }
   quantise_integer_populations();
-  for (auto& entry : projections_) entry->parts.clear();
   parts_key_ = 0;  // split again from the new synapses
   built_ = true;
   built_seed_ = seed;
@@ -324,6 +327,10 @@ void EventEngine::reset(const RunContext& context) {
   const bool blocks_changed = use_processes(context.processes);
   if (!built_ || built_seed_ != context.seed || blocks_changed) build_synapses(context.seed);
   build_counters();
+  // The shortest delay bounds the sub-epoch: a spike sent at t is first needed at t + that delay.
+  // A same-tick projection (delay 0) makes the engine advance tick by tick.
+  sub_epoch_ticks_ = std::numeric_limits<Tick>::max();
+  for (const auto& entry : projections_) sub_epoch_ticks_ = std::min(sub_epoch_ticks_, entry->built->min_delay_ticks());
   reduce_node_descriptions();
   for (auto& entry : populations_) {
     entry->population->reset(context.seed);
@@ -419,11 +426,6 @@ void EventEngine::apply_inputs(Tick tick, const Mailbox& inbox, std::vector<std:
       pop.note_inputs(tick, current.units.data(), current.units.data() + current.units.size());
     }
   }
-  for (PoissonInputEntry& input : poisson_inputs_) {
-    const std::uint64_t events = draw_poisson_input(input, tick);
-    counters_[input.target].executed.add(Op::input_event, events);
-    counters_[input.target].always_on.add(Op::input_event, events);
-  }
 }
 
 void EventEngine::deliver(PopulationEntry& source, Tick tick) {
@@ -441,7 +443,7 @@ void EventEngine::deliver(PopulationEntry& source, Tick tick) {
   for (const std::size_t projection_index : outgoing) {
     ProjectionEntry& entry = *projections_[projection_index];
     PopulationBase& target = *populations_[entry.target]->population;
-    for (std::size_t d = 0; d < entry.rows.size(); ++d) {
+    for (std::size_t d = 0; d <= static_cast<std::size_t>(entry.built->max_delay_ticks()); ++d) {
       entry.rows[d] = target.input_row(entry.receptor, tick + static_cast<Tick>(d));
     }
   }
@@ -450,14 +452,16 @@ void EventEngine::deliver(PopulationEntry& source, Tick tick) {
   // What the projection adds through `part`: the whole projection, or its synapses onto one
   // block of the target. The parts add exactly what the whole adds, each target's terms in the
   // same order, so which runs changes no result, only how many threads share the work.
-  const auto deliver_through = [&](std::size_t projection_index, const Projection& part) -> std::uint64_t {
+  const auto deliver_through = [&](std::size_t projection_index, std::size_t part) -> std::uint64_t {
     ProjectionEntry& entry = *projections_[projection_index];
     PopulationBase& target = *populations_[entry.target]->population;
     const auto row_for = [&entry](Tick delay) { return entry.rows[static_cast<std::size_t>(delay)]; };
     const auto note = [&target, tick](Tick delay, const std::uint32_t* first, const std::uint32_t* last) {
       target.note_inputs(tick + delay, first, last);
     };
-    return event_mode ? part.deliver(source.spikes, payloads, row_for, note) : part.scan_all(source.fired, payload_of, row_for, note);
+    const Projection& projection = *entry.built;
+    return event_mode ? projection.deliver(source.spikes, payloads, row_for, note, part)
+                      : projection.scan_all(source.fired, payload_of, row_for, note, part);
   };
   outgoing_results_.assign(outgoing.size(), 0);
   if (split_all_outgoing(source)) {
@@ -467,8 +471,8 @@ void EventEngine::deliver(PopulationEntry& source, Tick tick) {
     const std::size_t stride = part_stride_;
     workers_->run(workers_->threads(), [&](std::size_t k) {
       for (std::size_t j = 0; j < outgoing.size(); ++j) {
-        const auto& parts = projections_[outgoing[j]]->parts;
-        part_delivered_[k * stride + j] = k < parts.size() ? deliver_through(outgoing[j], *parts[k]) : 0;
+        const std::size_t parts = projections_[outgoing[j]]->built->part_count();
+        part_delivered_[k * stride + j] = k < parts ? deliver_through(outgoing[j], k) : 0;
       }
     });
     for (std::size_t k = 0; k < workers_->threads(); ++k) {
@@ -477,14 +481,13 @@ void EventEngine::deliver(PopulationEntry& source, Tick tick) {
   } else {
     for (std::size_t j = 0; j < outgoing.size(); ++j) {
       const ProjectionEntry& entry = *projections_[outgoing[j]];
-      if (workers_ != nullptr && !entry.parts.empty() &&
+      const std::size_t parts = entry.built->part_count();
+      if (workers_ != nullptr && parts > 0 &&
           synapses_to_deliver(entry, source.spikes) >= workers_->min_block(parallel_delivery_synapses)) {
-        workers_->run(entry.parts.size(), [&](std::size_t k) {
-          part_delivered_[k * part_stride_] = deliver_through(outgoing[j], *entry.parts[k]);
-        });
-        for (std::size_t k = 0; k < entry.parts.size(); ++k) outgoing_results_[j] += part_delivered_[k * part_stride_];
+        workers_->run(parts, [&](std::size_t k) { part_delivered_[k * part_stride_] = deliver_through(outgoing[j], k); });
+        for (std::size_t k = 0; k < parts; ++k) outgoing_results_[j] += part_delivered_[k * part_stride_];
       } else {
-        outgoing_results_[j] = deliver_through(outgoing[j], *entry.built);
+        outgoing_results_[j] = deliver_through(outgoing[j], Projection::kWhole);
       }
     }
   }
@@ -511,13 +514,20 @@ void EventEngine::deliver(PopulationEntry& source, Tick tick) {
 
 void EventEngine::advance(const Epoch& epoch, const Mailbox& inbox, Mailbox& outbox) {
   if (!built_) throw RunError("engine '" + name_ + "': advance() before reset()");
-  if (processes_ != nullptr) {
-    advance_processes(epoch, inbox, outbox);
-    return;
+  if (sub_epoch_ticks_ > 0) {
+    advance_sub_epochs(epoch, inbox, outbox);
+  } else {
+    advance_ticks(epoch, inbox, outbox);
   }
+  add_always_on_baseline(epoch.length());
+  if (processes_ != nullptr) reduce_counts();
+}
+
+void EventEngine::advance_ticks(const Epoch& epoch, const Mailbox& inbox, Mailbox& outbox) {
   const bool event_mode = mode_ == ExecutionMode::event;
   std::vector<std::size_t> spike_cursor(input_ports_.size(), 0);
   for (Tick tick = epoch.begin; tick < epoch.end; ++tick) {
+    draw_poisson_inputs(tick, tick + 1);
     apply_inputs(tick, inbox, spike_cursor);
     for (std::size_t p = 0; p < populations_.size(); ++p) {
       PopulationEntry& entry = *populations_[p];
@@ -534,7 +544,117 @@ void EventEngine::advance(const Epoch& epoch, const Mailbox& inbox, Mailbox& out
     }
     if (!probes_.empty()) sample_probes(tick);
   }
-  add_always_on_baseline(epoch.length());
+}
+
+void EventEngine::advance_sub_epochs(const Epoch& epoch, const Mailbox& inbox, Mailbox& outbox) {
+  const bool event_mode = mode_ == ExecutionMode::event;
+  const std::size_t population_count = populations_.size();
+  std::vector<std::size_t> spike_cursor(input_ports_.size(), 0);
+  for (Tick begin = epoch.begin; begin < epoch.end;) {
+    const Tick end = epoch.end - begin > sub_epoch_ticks_ ? begin + sub_epoch_ticks_ : epoch.end;
+    const auto ticks = static_cast<std::size_t>(end - begin);
+    held_spikes_.resize(std::max(held_spikes_.size(), ticks * population_count));
+    held_payloads_.resize(held_spikes_.size());
+    // 1. The neurons (several processes: this process's) through the sub-epoch. Nothing is
+    //    delivered yet: the earliest row a spike of the sub-epoch reaches is read after its end.
+    draw_poisson_inputs(begin, end);
+    for (Tick tick = begin; tick < end; ++tick) {
+      apply_inputs(tick, inbox, spike_cursor);
+      for (std::size_t p = 0; p < population_count; ++p) {
+        PopulationEntry& entry = *populations_[p];
+        const std::size_t held = static_cast<std::size_t>(tick - begin) * population_count + p;
+        std::vector<std::uint32_t>& spikes = held_spikes_[held];
+        spikes.clear();
+        entry.population->step(tick, event_mode, spikes, counters_[p].executed);
+        if (entry.population->graded()) {
+          entry.population->graded_events(tick, spikes, held_payloads_[held]);
+          counters_[p].executed.add(Op::spike, spikes.size());
+        }
+        counters_[p].always_on.add(Op::spike, spikes.size());
+      }
+      if (!probes_.empty()) sample_probes(tick, Sampled::state);
+    }
+    // 2. Several processes: everyone's spikes.
+    if (processes_ != nullptr) exchange_spikes(ticks);
+    // 3. Delivery: each target row receives its terms by source tick, then population and
+    //    projection order, then source index, as in a tick-by-tick run.
+    if (event_mode) deliver_held(begin, ticks);
+    for (Tick tick = begin; tick < end; ++tick) {
+      for (std::size_t p = 0; p < population_count; ++p) {
+        PopulationEntry& entry = *populations_[p];
+        const std::size_t held = static_cast<std::size_t>(tick - begin) * population_count + p;
+        entry.spikes.swap(held_spikes_[held]);
+        entry.payloads.swap(held_payloads_[held]);
+        SpikeBatch& out = outbox.port(entry.out_port).spikes;
+        for (const std::uint32_t i : entry.spikes) out.push(tick, i);
+        if (!event_mode) deliver(entry, tick);  // always-on reads every synapse tick by tick
+      }
+      if (!probes_.empty()) sample_probes(tick, Sampled::spikes);
+    }
+    begin = end;
+  }
+}
+
+void EventEngine::deliver_held(Tick begin, std::size_t ticks) {
+  const std::size_t population_count = populations_.size();
+  std::uint64_t synapses = 0;
+  for (auto& entry : projections_) {
+    const std::size_t span = static_cast<std::size_t>(entry->built->max_delay_ticks()) + 1;
+    PopulationBase& target = *populations_[entry->target]->population;
+    if (entry->rows.size() < ticks * span) entry->rows.resize(ticks * span);
+    for (std::size_t t = 0; t < ticks; ++t) {
+      for (std::size_t d = 0; d < span; ++d) {
+        entry->rows[t * span + d] = target.input_row(entry->receptor, begin + static_cast<Tick>(t + d));
+      }
+    }
+    if (workers_ != nullptr) {
+      for (std::size_t t = 0; t < ticks; ++t) synapses += synapses_to_deliver(*entry, held_spikes_[t * population_count + entry->source]);
+    }
+  }
+  const std::size_t threads = workers_ == nullptr ? 1 : workers_->threads();
+  const std::size_t stride = part_stride_;
+  // Thread k: part k of every projection delivered by parts, tick after tick, population after
+  // population, projection after projection; thread 0 also every projection delivered whole.
+  const auto deliver_share = [&](std::size_t k) {
+    // Counted here, stored once: threads writing their counts as they go would share lines.
+    std::vector<std::uint64_t> delivered(projections_.size(), 0);
+    for (std::size_t t = 0; t < ticks; ++t) {
+      const Tick tick = begin + static_cast<Tick>(t);
+      for (std::size_t p = 0; p < population_count; ++p) {
+        const std::vector<std::uint32_t>& spikes = held_spikes_[t * population_count + p];
+        if (spikes.empty()) continue;
+        const float* payloads = populations_[p]->population->graded() ? held_payloads_[t * population_count + p].data() : nullptr;
+        for (const std::size_t projection_index : populations_[p]->outgoing) {
+          const ProjectionEntry& entry = *projections_[projection_index];
+          const std::size_t part = entry.deliver_by_parts ? k : Projection::kWhole;
+          if (entry.deliver_by_parts ? k >= entry.built->part_count() : k != 0) continue;
+          PopulationBase& target = *populations_[entry.target]->population;
+          float* const* rows = entry.rows.data() + t * (static_cast<std::size_t>(entry.built->max_delay_ticks()) + 1);
+          const auto row_for = [rows](Tick delay) { return rows[static_cast<std::size_t>(delay)]; };
+          const auto note = [&target, tick](Tick delay, const std::uint32_t* first, const std::uint32_t* last) {
+            target.note_inputs(tick + delay, first, last);
+          };
+          delivered[projection_index] += entry.built->deliver(spikes, payloads, row_for, note, part);
+        }
+      }
+    }
+    std::copy(delivered.begin(), delivered.end(), part_delivered_.begin() + static_cast<std::ptrdiff_t>(k * stride));
+  };
+  if (workers_ != nullptr && synapses >= workers_->min_block(parallel_delivery_synapses)) {
+    workers_->run(threads, deliver_share);
+  } else {
+    for (std::size_t k = 0; k < threads; ++k) deliver_share(k);
+  }
+  const std::size_t population_nodes = populations_.size();
+  for (std::size_t j = 0; j < projections_.size(); ++j) {
+    std::uint64_t result = 0;
+    for (std::size_t k = 0; k < threads; ++k) result += part_delivered_[k * stride + j];
+    const Projection& projection = *projections_[j]->built;
+    OpCounts& executed = counters_[population_nodes + j].executed;
+    delivered_events_ += result;
+    executed.add(Op::synaptic_op, result);
+    executed.add(Op::memory_byte_read, result * projection.bytes_per_synapse());
+  }
 }
 
 void EventEngine::add_always_on_baseline(Tick epoch_ticks) {

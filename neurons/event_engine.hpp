@@ -118,9 +118,25 @@ class EventEngine final : public Engine {
   void build_counters();
   // Integer-precision populations: picks each one's scale and rounds its incoming weights.
   void quantise_integer_populations();
+  // Port and current inputs of `tick` (Poisson inputs are drawn ahead: draw_poisson_inputs).
   void apply_inputs(Tick tick, const Mailbox& inbox, std::vector<std::size_t>& spike_cursor);
   // The population's events through its outgoing projections into rows tick + delay.
   void deliver(PopulationEntry& source, Tick tick);
+  // advance() in sub-epochs of sub_epoch_ticks_ ticks (every network without same-tick
+  // projections): each sub-epoch first draws its Poisson inputs, then steps every population tick
+  // by tick holding the spikes, (several processes: exchanges them,) then delivers them all —
+  // one parallel pass on several threads. The earliest row a spike of the sub-epoch reaches is
+  // read after its end, and every row receives its terms in the order a tick-by-tick run adds
+  // them (docs/threads.md), so the results are those of advance_ticks.
+  void advance_sub_epochs(const Epoch& epoch, const Mailbox& inbox, Mailbox& outbox);
+  // advance() tick by tick (a network with same-tick projections): each population's spikes are
+  // delivered right after it steps, so that a same-tick target stepped later receives them.
+  void advance_ticks(const Epoch& epoch, const Mailbox& inbox, Mailbox& outbox);
+  // Event mode: every held spike of ticks [begin, begin + ticks) through every projection, thread
+  // k taking part k of the projections delivered by parts (and thread 0 the others).
+  void deliver_held(Tick begin, std::size_t ticks);
+  // Every Poisson input's counts for ticks [begin, end) added to its target's rows.
+  void draw_poisson_inputs(Tick begin, Tick end);
   // Samples the probes at the end of `tick`: spike probes, state probes, or both.
   enum class Sampled { all, spikes, state };
   void sample_probes(Tick tick, Sampled which = Sampled::all);
@@ -132,10 +148,6 @@ class EventEngine final : public Engine {
   // (none for one process), refuses what cannot be split, gives each model population its block;
   // returns whether the blocks changed since the synapses were built.
   bool use_processes(ProcessGroup* processes);
-  // advance() over several processes: sub-epochs of exchange_ticks_ ticks; each steps this
-  // process's neurons, exchanges the spikes, then delivers every spike of the sub-epoch in the
-  // order one process delivers them.
-  void advance_processes(const Epoch& epoch, const Mailbox& inbox, Mailbox& outbox);
   // Replaces the held spike lists of the split populations by everyone's (ascending).
   void exchange_spikes(std::size_t ticks);
   // reduced_counters_ from every process's counters_: node descriptions at reset, counts after
@@ -153,8 +165,9 @@ class EventEngine final : public Engine {
   // Whether every outgoing projection of `source` is split and this tick's delivery, all of them
   // together, is worth a parallel pass.
   [[nodiscard]] bool split_all_outgoing(const PopulationEntry& source) const;
-  // Adds tick's Poisson counts to the target's input row (on the pool); returns the events drawn.
-  std::uint64_t draw_poisson_input(PoissonInputEntry& input, Tick tick);
+  // Adds the Poisson counts of ticks [begin, end) to the target's input rows (on the pool);
+  // returns the events drawn.
+  std::uint64_t draw_poisson_input(PoissonInputEntry& input, Tick begin, Tick end);
 
   std::string name_;
   TimeBase time_;
@@ -174,20 +187,24 @@ class EventEngine final : public Engine {
   std::uint64_t delivered_events_ = 0;  // always-on synapse reads feed this so they are not optimised away
   WorkerPool* workers_ = nullptr;
   std::size_t parts_key_ = 0;  // the threads and grain the projections' parts were built for (0: none yet)
-  // Synapses each thread delivered, per outgoing projection of the delivering source: thread k's
-  // at [k·part_stride_, (k + 1)·part_stride_), a whole number of cache lines apart.
+  // Synapses each thread delivered, per projection (deliver_held) or per outgoing projection of the
+  // delivering source (deliver): thread k's at [k·part_stride_, (k + 1)·part_stride_), a whole
+  // number of cache lines apart.
   std::vector<std::uint64_t> part_delivered_;
   std::size_t part_stride_ = 0;
   std::vector<std::uint64_t> outgoing_results_;  // per outgoing projection of the delivering source
 
   ProcessGroup* processes_ = nullptr;       // several processes share the run (nullptr: one)
   std::size_t built_for_ranks_ = 1;          // the process count the synapses were built for
-  Tick exchange_ticks_ = 1;                  // ticks between two spike exchanges
+  // Ticks per sub-epoch (advance_sub_epochs): the shortest delay of any projection; 0 when a
+  // same-tick projection makes the engine advance tick by tick.
+  Tick sub_epoch_ticks_ = 1;
   std::vector<NodeCounters> reduced_counters_;
   std::uint64_t total_delivered_events_ = 0;  // delivered_events_ summed over the processes
   // Per sub-epoch tick and population ([tick · populations + p]): its spikes, this process's until
   // the exchange, everyone's after it.
   std::vector<std::vector<std::uint32_t>> held_spikes_;
+  std::vector<std::vector<float>> held_payloads_;  // graded populations: the values of held_spikes_
   std::vector<std::uint32_t> exchange_out_, exchange_in_;
   std::vector<std::size_t> exchange_counts_;
 };

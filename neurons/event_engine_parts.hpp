@@ -30,12 +30,17 @@ struct EventEngine::ProjectionEntry {
   std::size_t source = 0;
   std::size_t target = 0;
   std::size_t receptor = 0;
+  // With several threads, its rows are grouped by the target population's blocks
+  // (Projection::group_by_target_blocks): part k, the synapses onto block k, is thread k's share,
+  // so each thread adds to its own targets only and every target receives its terms in the order
+  // the whole projection gives them. built->part_count() == 0: delivered whole.
   std::unique_ptr<Projection> built;
-  // With several threads: `built` split by the target population's blocks (part k holds the
-  // synapses onto block k, in CSR order), so that each thread adds to its own targets only and
-  // every target receives its terms in the order `built` gives them. Empty: delivered whole.
-  std::vector<std::unique_ptr<Projection>> parts;
-  std::vector<float*> rows;  // rows[d]: target's input row at t + d, refreshed each tick
+  // Whether deliver_held uses the parts: every projection onto the target has them (a target that
+  // also receives one delivered whole — a convolution — is written by one thread alone).
+  bool deliver_by_parts = false;
+  // rows[t·(max delay + 1) + d]: the target's input row at tick t + d of the sub-epoch being
+  // delivered (deliver: t = 0, refreshed each tick).
+  std::vector<float*> rows;
 };
 
 struct EventEngine::PoissonInputEntry {

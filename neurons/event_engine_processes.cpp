@@ -65,10 +65,6 @@ void EventEngine::reduce_node_descriptions() {
     reduced_counters_.clear();
     return;
   }
-  // The shortest delay of every projection bounds the sub-epoch: a spike sent at t is first
-  // needed at t + that delay, so it must have been exchanged by then.
-  exchange_ticks_ = std::numeric_limits<Tick>::max();
-  for (const auto& entry : projections_) exchange_ticks_ = std::min(exchange_ticks_, entry->built->min_delay_ticks());
   // Synapses are summed over the processes; fan-in is per target, so its maximum is the whole's.
   const std::size_t population_nodes = populations_.size();
   std::vector<std::uint64_t> synapses(projections_.size());
@@ -111,47 +107,6 @@ void EventEngine::reduce_counts() {
     std::copy(at + op_kind_count, at + packed_counts, reduced_counters_[n].always_on.value.begin());
   }
   total_delivered_events_ = packed.back();
-}
-
-void EventEngine::advance_processes(const Epoch& epoch, const Mailbox& inbox, Mailbox& outbox) {
-  const bool event_mode = mode_ == ExecutionMode::event;
-  const std::size_t population_count = populations_.size();
-  std::vector<std::size_t> spike_cursor(input_ports_.size(), 0);
-  for (Tick begin = epoch.begin; begin < epoch.end;) {
-    const Tick end = epoch.end - begin > exchange_ticks_ ? begin + exchange_ticks_ : epoch.end;
-    const auto ticks = static_cast<std::size_t>(end - begin);
-    held_spikes_.resize(std::max(held_spikes_.size(), ticks * population_count));
-    // 1. This process's neurons through the sub-epoch. Nothing is delivered yet: the earliest
-    //    row a spike of the sub-epoch reaches is read after its end.
-    for (Tick tick = begin; tick < end; ++tick) {
-      apply_inputs(tick, inbox, spike_cursor);
-      for (std::size_t p = 0; p < population_count; ++p) {
-        PopulationEntry& entry = *populations_[p];
-        std::vector<std::uint32_t>& spikes = held_spikes_[static_cast<std::size_t>(tick - begin) * population_count + p];
-        spikes.clear();
-        entry.population->step(tick, event_mode, spikes, counters_[p].executed);
-        counters_[p].always_on.add(Op::spike, spikes.size());
-      }
-      if (!probes_.empty()) sample_probes(tick, Sampled::state);
-    }
-    // 2. Everyone's spikes.
-    exchange_spikes(ticks);
-    // 3. Delivery, tick by tick and population by population as in one process (each target row
-    //    receives its terms by source tick, then population and projection order, then source index).
-    for (Tick tick = begin; tick < end; ++tick) {
-      for (std::size_t p = 0; p < population_count; ++p) {
-        PopulationEntry& entry = *populations_[p];
-        entry.spikes.swap(held_spikes_[static_cast<std::size_t>(tick - begin) * population_count + p]);
-        SpikeBatch& out = outbox.port(entry.out_port).spikes;
-        for (const std::uint32_t i : entry.spikes) out.push(tick, i);
-        deliver(entry, tick);
-      }
-      if (!probes_.empty()) sample_probes(tick, Sampled::spikes);
-    }
-    begin = end;
-  }
-  add_always_on_baseline(epoch.length());
-  reduce_counts();
 }
 
 void EventEngine::exchange_spikes(std::size_t ticks) {

@@ -16,7 +16,7 @@ namespace {
 // and tick stays negligible next to the draws even for inputs of a few events per tick.
 constexpr std::size_t poisson_chunk = 4096;
 
-// Below this many neurons per block, a dense Poisson input is drawn by one thread.
+// Below this many draws per block (neurons × ticks), a dense Poisson input is drawn by one thread.
 constexpr std::size_t poisson_min_block = 2048;
 
 }  // namespace
@@ -25,27 +25,32 @@ void EventEngine::use_workers(WorkerPool* workers) {
   workers_ = workers != nullptr && workers->threads() > 1 ? workers : nullptr;
   for (auto& entry : populations_) entry->population->use_workers(workers_);
   const std::size_t threads = workers_ == nullptr ? 1 : workers_->threads();
-  std::size_t most_outgoing = 1;
-  for (const auto& entry : populations_) most_outgoing = std::max(most_outgoing, entry->outgoing.size());
-  part_stride_ = (most_outgoing + 7) / 8 * 8;  // 8 counts = one 64-byte line
+  // deliver_held counts per projection; deliver per outgoing projection of one source (fewer).
+  part_stride_ = (std::max<std::size_t>(projections_.size(), 1) + 7) / 8 * 8;  // 8 counts = one 64-byte line
   part_delivered_.assign(threads * part_stride_, 0);
   // The parts follow the population blocks, which depend on the thread count and the pool's grain.
   const std::size_t parts_key = workers_ == nullptr ? 1 : threads * 2 + (workers_->min_block(2) == 1 ? 1 : 0);
   if (parts_key_ == parts_key) return;
+  parts_key_ = parts_key;
   for (auto& entry : projections_) {
-    entry->parts.clear();
-    const Projection& whole = *entry->built;
-    if (threads == 1 || whole.is_convolution()) continue;  // a convolution computes its targets: delivered whole
+    Projection& whole = *entry->built;
+    if (whole.is_convolution()) continue;  // a convolution computes its targets: delivered whole
     // The blocks of the neurons this process steps (several processes: of its own block).
     const PopulationBase& target = *populations_[entry->target]->population;
-    const std::vector<std::size_t> bounds = population_blocks(target.owned_end() - target.owned_begin(), *workers_);
-    if (bounds.size() <= 2) continue;
-    const std::size_t first = target.owned_begin();
-    for (std::size_t k = 0; k + 1 < bounds.size(); ++k) {
-      entry->parts.push_back(whole.part_onto(static_cast<std::uint32_t>(first + bounds[k]), static_cast<std::uint32_t>(first + bounds[k + 1])));
+    std::vector<std::uint32_t> bounds;
+    if (threads > 1) {
+      for (const std::size_t bound : population_blocks(target.owned_end() - target.owned_begin(), *workers_)) {
+        bounds.push_back(static_cast<std::uint32_t>(target.owned_begin() + bound));
+      }
     }
+    whole.group_by_target_blocks(bounds);
   }
-  parts_key_ = parts_key;
+  // A target's rows are written by one thread per block only if every projection onto it is split.
+  std::vector<std::uint8_t> all_split(populations_.size(), 1);
+  for (const auto& entry : projections_) {
+    if (entry->built->part_count() == 0) all_split[entry->target] = 0;
+  }
+  for (auto& entry : projections_) entry->deliver_by_parts = all_split[entry->target] != 0;
 }
 
 std::uint64_t EventEngine::synapses_to_deliver(const ProjectionEntry& entry, const std::vector<std::uint32_t>& spikes) const {
@@ -60,21 +65,30 @@ bool EventEngine::split_all_outgoing(const PopulationEntry& source) const {
   std::uint64_t synapses = 0;
   for (const std::size_t projection_index : source.outgoing) {
     const ProjectionEntry& entry = *projections_[projection_index];
-    if (entry.parts.empty()) return false;
+    if (entry.built->part_count() == 0) return false;
     synapses += synapses_to_deliver(entry, source.spikes);
   }
   return synapses >= workers_->min_block(parallel_delivery_synapses);
 }
 
-std::uint64_t EventEngine::draw_poisson_input(PoissonInputEntry& input, Tick tick) {
+void EventEngine::draw_poisson_inputs(Tick begin, Tick end) {
+  for (PoissonInputEntry& input : poisson_inputs_) {
+    const std::uint64_t events = draw_poisson_input(input, begin, end);
+    counters_[input.target].executed.add(Op::input_event, events);
+    counters_[input.target].always_on.add(Op::input_event, events);
+  }
+}
+
+std::uint64_t EventEngine::draw_poisson_input(PoissonInputEntry& input, Tick begin_tick, Tick end_tick) {
   PopulationBase& pop = *populations_[input.target]->population;
-  float* row = pop.input_row(input.receptor, tick);
-  const std::uint64_t tick_key = keyed_bits(input.key, static_cast<std::uint64_t>(tick));
   const PoissonSampler& sampler = input.sampler;
   const float weight = input.weight;
+  const auto ticks = static_cast<std::size_t>(end_tick - begin_tick);
   // The neurons this process steps (several processes: its block, docs/mpi.md).
   const std::size_t owned_begin = pop.owned_begin();
   const std::size_t owned_end = pop.owned_end();
+  // A thread takes a block of neurons through every tick: each (tick, neuron) count comes from the
+  // same key whoever draws it, and each row receives its counts in neuron order.
   if (sampler.sparse()) {
     // Whole chunks, from the one holding the block's first neuron: a chunk is drawn whole
     // whoever draws it, and only the block's events are kept.
@@ -85,34 +99,44 @@ std::uint64_t EventEngine::draw_poisson_input(PoissonInputEntry& input, Tick tic
       // the first add waits for one.
       thread_local std::vector<std::pair<std::uint32_t, std::uint32_t>> drawn;
       std::uint64_t events = 0;
-      for (std::size_t chunk = first_chunk + begin; chunk < first_chunk + end; chunk += poisson_chunk) {
-        RandomStream random(keyed_bits(tick_key, chunk / poisson_chunk));
-        drawn.clear();
-        sampler.for_each_event(random, std::min(poisson_chunk, population_size - chunk), [&](std::size_t i, std::uint32_t count) {
-          if (chunk + i < owned_begin || chunk + i >= owned_end) return;
-          drawn.emplace_back(static_cast<std::uint32_t>(chunk + i), count);
-          __builtin_prefetch(row + chunk + i, 1);
-        });
-        for (const auto& [i, count] : drawn) {
-          row[i] += static_cast<float>(count) * weight;
-          pop.note_input(tick, i);
-          events += count;
+      for (Tick tick = begin_tick; tick < end_tick; ++tick) {
+        float* row = pop.input_row(input.receptor, tick);
+        const std::uint64_t tick_key = keyed_bits(input.key, static_cast<std::uint64_t>(tick));
+        for (std::size_t chunk = first_chunk + begin; chunk < first_chunk + end; chunk += poisson_chunk) {
+          RandomStream random(keyed_bits(tick_key, chunk / poisson_chunk));
+          drawn.clear();
+          sampler.for_each_event(random, std::min(poisson_chunk, population_size - chunk), [&](std::size_t i, std::uint32_t count) {
+            if (chunk + i < owned_begin || chunk + i >= owned_end) return;
+            drawn.emplace_back(static_cast<std::uint32_t>(chunk + i), count);
+            __builtin_prefetch(row + chunk + i, 1);
+          });
+          for (const auto& [i, count] : drawn) {
+            row[i] += static_cast<float>(count) * weight;
+            pop.note_input(tick, i);
+            events += count;
+          }
         }
       }
       return events;
     });
   }
-  return sum_over_blocks(workers_, owned_end - owned_begin, poisson_min_block, population_block_align, [&](std::size_t begin, std::size_t end) {
+  // Blocks worth a worker over all the ticks together.
+  const std::size_t min_block = (poisson_min_block + ticks - 1) / std::max<std::size_t>(ticks, 1);
+  return sum_over_blocks(workers_, owned_end - owned_begin, min_block, population_block_align, [&](std::size_t begin, std::size_t end) {
     std::uint64_t events = 0;
-    for (std::size_t i = owned_begin + begin; i < owned_begin + end; ++i) {
-      const std::uint64_t bits = keyed_bits(tick_key, i);
-      // Means beyond the table: a stream of its own per neuron and tick (rare: mean > 30).
-      const std::uint32_t count = sampler.tabulated() ? sampler.sample_table(bits)
-                                                      : static_cast<std::uint32_t>(RandomStream(bits).poisson(sampler.mean()));
-      if (count == 0) continue;
-      row[i] += static_cast<float>(count) * weight;
-      pop.note_input(tick, static_cast<std::uint32_t>(i));
-      events += count;
+    for (Tick tick = begin_tick; tick < end_tick; ++tick) {
+      float* row = pop.input_row(input.receptor, tick);
+      const std::uint64_t tick_key = keyed_bits(input.key, static_cast<std::uint64_t>(tick));
+      for (std::size_t i = owned_begin + begin; i < owned_begin + end; ++i) {
+        const std::uint64_t bits = keyed_bits(tick_key, i);
+        // Means beyond the table: a stream of its own per neuron and tick (rare: mean > 30).
+        const std::uint32_t count = sampler.tabulated() ? sampler.sample_table(bits)
+                                                        : static_cast<std::uint32_t>(RandomStream(bits).poisson(sampler.mean()));
+        if (count == 0) continue;
+        row[i] += static_cast<float>(count) * weight;
+        pop.note_input(tick, static_cast<std::uint32_t>(i));
+        events += count;
+      }
     }
     return events;
   });

@@ -61,6 +61,11 @@ void run_vectorised(const Loop& loop) {
 // delivery and dense Poisson draws (docs/threads.md).
 inline constexpr std::size_t population_block_align = NeuronSet::word_bits;
 inline constexpr std::size_t population_block_min = 1024;
+// A tick's neuron updates are one parallel pass per population and tick, whose hand-over between
+// threads costs a few µs (more in a VM): a population is stepped in blocks only when each holds at
+// least this many neurons (~5 µs of updates), else by the calling thread. Delivery and Poisson
+// draws, done once per sub-epoch for all its ticks, split at population_block_min.
+inline constexpr std::size_t population_step_block_min = 8192;
 inline std::vector<std::size_t> population_blocks(std::size_t neurons, const WorkerPool& workers) {
   return split_into_blocks(neurons, workers.threads(), workers.min_block(population_block_min), population_block_align);
 }
@@ -337,7 +342,7 @@ class Population final : public PopulationBase {
         return active_in_block;
       };
       updated = static_cast<std::size_t>(sum_over_blocks(
-          workers(), n, population_block_min, population_block_align,
+          workers(), n, population_step_block_min, population_block_align,
           [&](std::size_t begin, std::size_t end) { return dense_block(owned + begin, owned + end); }));
       fired_count = append_flagged(flags + owned, n, fired);
       for (std::size_t k = 0; k < fired_count && owned > 0; ++k) fired[k] += static_cast<std::uint32_t>(owned);
@@ -556,7 +561,7 @@ class Population final : public PopulationBase {
       });
       return counts;
     };
-    const std::uint64_t counts = sum_over_blocks(workers(), members, population_block_min, population_block_align, member_block);
+    const std::uint64_t counts = sum_over_blocks(workers(), members, population_step_block_min, population_block_align, member_block);
     const auto active_count = static_cast<std::uint32_t>(counts >> 32);
     const auto spike_count = static_cast<std::uint32_t>(counts & 0xFFFFFFFFU);
     for (const std::uint32_t j : fed_) {

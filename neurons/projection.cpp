@@ -342,33 +342,51 @@ std::vector<std::uint32_t> Projection::in_degrees(std::size_t target_size) const
   return degree;
 }
 
-std::unique_ptr<Projection> Projection::part_onto(std::uint32_t first, std::uint32_t end) const {
-  if (convolution_) fail(name_, "a convolution cannot be split by target");
-  std::unique_ptr<Projection> part(new Projection());
-  part->name_ = name_;
-  part->receptor_ = receptor_;
-  part->sources_ = sources_;
-  part->uniform_weight_ = uniform_weight_;
-  part->max_delay_ = max_delay_;
-  part->min_delay_ = min_delay_;
-  const auto inside = [&](std::uint32_t target) { return target >= first && target < end; };
-  // Counted first, so that the part's arrays are allocated once at their size.
-  const auto kept = static_cast<std::size_t>(std::count_if(target_index_.begin(), target_index_.end(), inside));
-  part->target_index_.reserve(kept);
-  if (!weight_.empty()) part->weight_.reserve(kept);
-  if (!delay_.empty()) part->delay_.reserve(kept);
-  part->row_start_.reserve(sources_ + 1);
-  part->row_start_.push_back(0);
+void Projection::group_by_target_blocks(const std::vector<std::uint32_t>& bounds) {
+  if (convolution_) fail(name_, "a convolution stores no synapses to group by target");
+  parts_ = bounds.size() < 3 ? 0 : bounds.size() - 1;
+  part_split_.clear();
+  if (parts_ == 0) return;
+  part_split_.resize(sources_ * (parts_ - 1));
+  const auto block_of = [&](std::uint32_t target) {
+    return static_cast<std::size_t>(std::upper_bound(bounds.begin() + 1, bounds.end() - 1, target) - (bounds.begin() + 1));
+  };
+  // A stable counting sort of each row by block, through scratch copies of one row.
+  std::vector<std::uint32_t> targets;
+  std::vector<float> weights;
+  std::vector<std::uint8_t> delays;
+  std::vector<std::uint32_t> blocks;
+  std::vector<std::uint64_t> next(parts_);
   for (std::size_t source = 0; source < sources_; ++source) {
-    for (std::uint64_t k = row_start_[source]; k < row_start_[source + 1]; ++k) {
-      if (!inside(target_index_[k])) continue;
-      part->target_index_.push_back(target_index_[k]);
-      if (!weight_.empty()) part->weight_.push_back(weight_[k]);
-      if (!delay_.empty()) part->delay_.push_back(delay_[k]);
+    const std::uint64_t begin = row_start_[source];
+    const std::uint64_t end = row_start_[source + 1];
+    const auto length = static_cast<std::size_t>(end - begin);
+    blocks.resize(length);
+    std::fill(next.begin(), next.end(), 0);
+    for (std::size_t k = 0; k < length; ++k) {
+      const std::uint32_t target = target_index_[begin + k];
+      if (target < bounds.front() || target >= bounds.back()) fail(name_, "a synapse lies outside the target blocks");
+      blocks[k] = static_cast<std::uint32_t>(block_of(target));
+      ++next[blocks[k]];
     }
-    part->row_start_.push_back(part->target_index_.size());
+    // next[b]: where block b's synapses begin in the row.
+    std::uint64_t at = 0;
+    for (std::size_t b = 0; b < parts_; ++b) {
+      const std::uint64_t count = next[b];
+      next[b] = at;
+      if (b > 0) part_split_[source * (parts_ - 1) + b - 1] = static_cast<std::uint32_t>(at);
+      at += count;
+    }
+    targets.assign(target_index_.begin() + static_cast<std::ptrdiff_t>(begin), target_index_.begin() + static_cast<std::ptrdiff_t>(end));
+    if (!weight_.empty()) weights.assign(weight_.begin() + static_cast<std::ptrdiff_t>(begin), weight_.begin() + static_cast<std::ptrdiff_t>(end));
+    if (!delay_.empty()) delays.assign(delay_.begin() + static_cast<std::ptrdiff_t>(begin), delay_.begin() + static_cast<std::ptrdiff_t>(end));
+    for (std::size_t k = 0; k < length; ++k) {
+      const std::uint64_t to = begin + next[blocks[k]]++;
+      target_index_[to] = targets[k];
+      if (!weight_.empty()) weight_[to] = weights[k];
+      if (!delay_.empty()) delay_[to] = delays[k];
+    }
   }
-  return part;
 }
 
 std::size_t Projection::row_length(std::uint32_t source) const {

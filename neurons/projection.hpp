@@ -5,12 +5,14 @@
 // kernel alone: a spike computes its targets from the kernel geometry on delivery.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <limits>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/convolution_shape.hpp"
@@ -106,13 +108,18 @@ class Projection {
   }
   [[nodiscard]] std::size_t memory_bytes() const {
     if (convolution_) return weight_.size() * sizeof(float);  // the kernel
-    return synapse_count() * bytes_per_synapse() + row_start_.size() * sizeof(std::uint64_t);
+    return synapse_count() * bytes_per_synapse() + row_start_.size() * sizeof(std::uint64_t) +
+           part_split_.size() * sizeof(std::uint32_t);
   }
   [[nodiscard]] Tick max_delay_ticks() const { return max_delay_; }
   // The shortest delay of the whole projection (every synapse, whatever the block stores).
   [[nodiscard]] Tick min_delay_ticks() const { return min_delay_; }
   // Number of synapses onto each target neuron (size target_size).
   [[nodiscard]] std::vector<std::uint32_t> in_degrees(std::size_t target_size) const;
+
+  // Threads (docs/threads.md): deliver and scan_all take a part — kWhole, or k < part_count() for
+  // the synapses onto target block k alone (group_by_target_blocks).
+  static constexpr std::size_t kWhole = std::numeric_limits<std::size_t>::max();
 
   // Adds the weights of every synapse of each source in `spiking` (ascending) to the input row
   // of its target at tick + delay. `row_for(delay)` gives that row's base pointer;
@@ -123,18 +130,28 @@ class Projection {
   // along (Σ row_length over `spiking`, counted as they are visited).
   template <typename RowFor, typename Note>
   std::uint64_t deliver(const std::vector<std::uint32_t>& spiking, const float* payloads, RowFor&& row_for,
-                        Note&& note) const;
+                        Note&& note, std::size_t part = kWhole) const;
   // Always-on: reads every synapse; adds exactly what deliver() adds, in the same order
   // (`fired` is a 0/1 flag per source; `payload_of`, nullptr for spikes, a value per source).
   // Returns a checksum of the reads so they are not elided.
   template <typename RowFor, typename Note>
   std::uint64_t scan_all(const std::vector<std::uint8_t>& fired, const float* payload_of, RowFor&& row_for,
-                         Note&& note) const;
+                         Note&& note, std::size_t part = kWhole) const;
 
-  // The synapses onto targets [first, end) alone, in this projection's CSR order (not for a
-  // convolution, which stores no synapses): one thread's share of the delivery. Delivering
-  // every part adds what deliver() adds, each target's terms in the same order (docs/threads.md).
-  [[nodiscard]] std::unique_ptr<Projection> part_onto(std::uint32_t first, std::uint32_t end) const;
+  // Threads: reorders each source's row so that its synapses onto target block k — targets
+  // [bounds[k], bounds[k + 1]), bounds ascending, covering every stored target — come before those
+  // onto block k + 1, keeping their order within a block, and notes where each block's synapses
+  // begin. Part k is then one slice of every row, read in place: threads deliver parts without a
+  // copy of the synapses. Synapses onto one target keep their order (they share a block), so every
+  // target still receives its terms in the same order. One bound pair (or a convolution, which
+  // stores no synapses): not split.
+  void group_by_target_blocks(const std::vector<std::uint32_t>& bounds);
+  [[nodiscard]] std::size_t part_count() const { return parts_; }
+  // Synapses of `part` from `source`.
+  [[nodiscard]] std::size_t part_row_length(std::uint32_t source, std::size_t part) const {
+    const auto [begin, end] = row_range(source, part);
+    return static_cast<std::size_t>(end - begin);
+  }
 
   // Integer precisions (neurons/quantisation.hpp): the largest |weight|, and every weight replaced
   // by its integer (round(w·scale) within ±limit), the error of each added to `stats`.
@@ -148,12 +165,41 @@ class Projection {
   [[nodiscard]] std::uint64_t row_begin(std::uint32_t source) const { return row_start_[source]; }
 
  private:
-  Projection() = default;  // part_onto fills it
+  // The synapses [first, second) of `source`'s row in `part` (kWhole: the whole row).
+  [[nodiscard]] std::pair<std::uint64_t, std::uint64_t> row_range(std::uint32_t source, std::size_t part) const {
+    const std::uint64_t begin = row_start_[source];
+    const std::uint64_t end = row_start_[source + 1];
+    if (part == kWhole) return {begin, end};
+    const std::uint32_t* split = part_split_.data() + source * (parts_ - 1);
+    return {part == 0 ? begin : begin + split[part - 1], part + 1 == parts_ ? end : begin + split[part]};
+  }
+  // Requests the lines deliver_row reads for `source`'s row: its bounds, then its synapses — every
+  // line of a row of up to prefetched_synapses (a row is a few KB at random places: left to the
+  // hardware prefetcher, each costs a memory latency or more before it streams, and a thread
+  // delivering part of every row pays it once per part).
+  static constexpr std::uint64_t prefetched_synapses = 1024;
+  void prefetch_row_bounds(std::uint32_t source) const {
+    __builtin_prefetch(row_start_.data() + source);
+    __builtin_prefetch(row_start_.data() + source + 1);
+    if (parts_ > 1) __builtin_prefetch(part_split_.data() + source * (parts_ - 1));
+  }
+  void prefetch_row(std::uint32_t source, std::size_t part) const {
+    const auto [begin, end] = row_range(source, part);
+    const std::uint64_t last = std::min(end, begin + prefetched_synapses);
+    constexpr std::uint64_t per_line = 64 / sizeof(std::uint32_t);
+    for (std::uint64_t k = begin; k < last; k += per_line) __builtin_prefetch(target_index_.data() + k);
+    if (!weight_.empty()) {
+      for (std::uint64_t k = begin; k < last; k += per_line) __builtin_prefetch(weight_.data() + k);
+    }
+    if (!delay_.empty()) {
+      for (std::uint64_t k = begin; k < last; k += 64) __builtin_prefetch(delay_.data() + k);
+    }
+  }
   // `factor`: 1 for a spike, the value of a graded event (w·1 is w exactly, so spikes add the
   // same bits as before graded events existed).
-  // Returns the synapses of the row.
+  // Returns the synapses of the row (of `part`).
   template <typename RowFor, typename Note>
-  std::size_t deliver_row(std::uint32_t source, float factor, RowFor& row_for, Note& note) const;
+  std::size_t deliver_row(std::uint32_t source, float factor, RowFor& row_for, Note& note, std::size_t part) const;
 
   std::string name_;
   std::size_t receptor_ = 0;
@@ -164,13 +210,17 @@ class Projection {
   std::vector<std::uint32_t> target_index_;  // per synapse
   std::vector<float> weight_;                // per synapse, or empty: uniform_weight_
   std::vector<std::uint8_t> delay_;          // per synapse in ticks, or empty: max_delay_ for all
+  // Threads: parts_ target blocks (0: not split); per source, where parts 1 … parts_ − 1 begin in
+  // its row (parts_ − 1 offsets from the row's start).
+  std::size_t parts_ = 0;
+  std::vector<std::uint32_t> part_split_;
   float uniform_weight_ = 0.0F;
   Tick max_delay_ = 1;
   Tick min_delay_ = 1;
 };
 
 template <typename RowFor, typename Note>
-std::size_t Projection::deliver_row(std::uint32_t source, float factor, RowFor& row_for, Note& note) const {
+std::size_t Projection::deliver_row(std::uint32_t source, float factor, RowFor& row_for, Note& note, std::size_t part) const {
   if (convolution_) {
     std::size_t synapses = 0;
     const ConvolutionShape& shape = *convolution_;
@@ -195,8 +245,7 @@ std::size_t Projection::deliver_row(std::uint32_t source, float factor, RowFor& 
     note(max_delay_, batch.data(), batch.data() + filled);
     return synapses;
   }
-  const std::uint64_t begin = row_start_[source];
-  const std::uint64_t end = row_start_[source + 1];
+  const auto [begin, end] = row_range(source, part);
   const std::uint32_t* targets = target_index_.data();
   if (delay_.empty()) {
     note(max_delay_, targets + begin, targets + end);
@@ -219,21 +268,28 @@ std::size_t Projection::deliver_row(std::uint32_t source, float factor, RowFor& 
 
 template <typename RowFor, typename Note>
 std::uint64_t Projection::deliver(const std::vector<std::uint32_t>& spiking, const float* payloads, RowFor&& row_for,
-                                  Note&& note) const {
+                                  Note&& note, std::size_t part) const {
   std::uint64_t synapses = 0;
-  for (std::size_t k = 0; k < spiking.size(); ++k) {
-    synapses += deliver_row(spiking[k], payloads == nullptr ? 1.0F : payloads[k], row_for, note);
+  const std::size_t n = spiking.size();
+  for (std::size_t k = 0; k < n; ++k) {
+    // The rows of the next spikes are scattered through memory: their bounds are requested two
+    // rows ahead and their first synapses one row ahead, while this row streams.
+    if (!convolution_) {
+      if (k + 2 < n) prefetch_row_bounds(spiking[k + 2]);
+      if (k + 1 < n) prefetch_row(spiking[k + 1], part);
+    }
+    synapses += deliver_row(spiking[k], payloads == nullptr ? 1.0F : payloads[k], row_for, note, part);
   }
   return synapses;
 }
 
 template <typename RowFor, typename Note>
 std::uint64_t Projection::scan_all(const std::vector<std::uint8_t>& fired, const float* payload_of, RowFor&& row_for,
-                                   Note&& note) const {
+                                   Note&& note, std::size_t part) const {
   std::uint64_t checksum = 0;
   for (std::uint32_t source = 0; source < sources_; ++source) {
     if (fired[source] != 0) {
-      deliver_row(source, payload_of == nullptr ? 1.0F : payload_of[source], row_for, note);
+      deliver_row(source, payload_of == nullptr ? 1.0F : payload_of[source], row_for, note, part);
       continue;
     }
     if (convolution_) {
@@ -242,9 +298,8 @@ std::uint64_t Projection::scan_all(const std::vector<std::uint8_t>& fired, const
       });
       continue;
     }
-    for (std::uint64_t k = row_start_[source]; k < row_start_[source + 1]; ++k) {
-      checksum += target_index_[k] + (delay_.empty() ? 0U : delay_[k]);
-    }
+    const auto [begin, end] = row_range(source, part);
+    for (std::uint64_t k = begin; k < end; ++k) checksum += target_index_[k] + (delay_.empty() ? 0U : delay_[k]);
   }
   return checksum;
 }
