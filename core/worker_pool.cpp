@@ -26,6 +26,10 @@ constexpr std::uint64_t task_mask = (std::uint64_t{1} << task_bits) - 1;
 // calling), so an idle tandem takes no CPU. Counted in time, not iterations: a pause lasts
 // from a few to over a hundred cycles depending on the CPU.
 constexpr auto spin_time = std::chrono::microseconds(250);
+// For the first part of it a waiting thread only spins: the job it waits for is usually a few µs
+// away, and a yield is a system call, which costs µs itself under a hypervisor (and delays
+// noticing the job by as much).
+constexpr auto pure_spin_time = std::chrono::microseconds(20);
 
 void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -38,16 +42,19 @@ void cpu_relax() {
 // Spins until ready() or spin_time has passed; returns ready().
 template <typename Ready>
 bool spin_until(const Ready& ready) {
-  const auto deadline = std::chrono::steady_clock::now() + spin_time;
+  const auto start = std::chrono::steady_clock::now();
+  const auto yield_from = start + pure_spin_time;
+  const auto deadline = start + spin_time;
   for (;;) {
     for (int i = 0; i < 64; ++i) {
       if (ready()) return true;
       cpu_relax();
     }
-    if (std::chrono::steady_clock::now() >= deadline) return ready();
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) return ready();
     // On a machine with fewer free cores than threads, the thread we wait for may need this
     // core: offer it (a no-op when nothing else is runnable here).
-    std::this_thread::yield();
+    if (now >= yield_from) std::this_thread::yield();
   }
 }
 

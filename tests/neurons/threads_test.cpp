@@ -1,8 +1,11 @@
 // Threads (docs/threads.md): the event engine gives bit-identical spikes, state, counters and
 // synaptic events for any thread count, for every neuron model and process model, in both
-// execution modes — with per-synapse delays, a same-tick projection, explicit mixed-sign weights,
-// dense, sparse and large-mean Poisson inputs, a Poisson group and a current.
+// execution modes — with per-synapse delays, a same-tick projection (the engine advancing tick by
+// tick) or none (in sub-epochs), explicit mixed-sign weights, dense, sparse and large-mean Poisson
+// inputs, a Poisson group and a current.
 #include <catch2/catch.hpp>
+
+#include <algorithm>
 
 #include "core/worker_pool.hpp"
 #include "neurons/model_list.hpp"
@@ -29,10 +32,17 @@ float weight_for() {
   }
 }
 
+// How the engine advances (EventEngine::advance): a same-tick projection makes it go tick by tick;
+// without one it goes in sub-epochs of the shortest delay, here 3 ticks, delivering each
+// sub-epoch's spikes in one pass.
+enum class Schedule { tick_by_tick, sub_epochs };
+
 // Populations large enough to be split into several 64-neuron-aligned blocks, and one ("c")
 // beyond the 4096-neuron chunk of sparse Poisson draws, so that those are split too.
 template <typename Model>
-std::unique_ptr<EventEngine> threaded_network() {
+std::unique_ptr<EventEngine> threaded_network(Schedule schedule = Schedule::tick_by_tick) {
+  const bool ticks = schedule == Schedule::tick_by_tick;
+  const double shortest_ms = ticks ? 0.1 : 0.3;
   auto engine = std::make_unique<EventEngine>("snn", TimeBase(0.1));
   engine->add_population<Model>("a", 700);
   engine->add_population<Model>("b", 450);
@@ -42,24 +52,24 @@ std::unique_ptr<EventEngine> threaded_network() {
   const std::string jump(Model::receptors[0].name);
   const double low = std::is_same_v<Model, LifCoba> ? 0.0 : -1.0;  // never a negative conductance
   engine->connect({.name = "p_a", .source = "p", .target = "a", .receptor = jump, .rule = Rule::fixed_probability,
-                   .probability = 0.05, .weight = w, .delay_ms = 0.1, .delay_max_ms = 1.0});
+                   .probability = 0.05, .weight = w, .delay_ms = shortest_ms, .delay_max_ms = 1.0});
   engine->connect({.name = "a_a", .source = "a", .target = "a", .receptor = jump, .rule = Rule::fixed_probability,
-                   .probability = 0.01, .weight = 0.5F * w, .delay_ms = 0.1, .delay_max_ms = 1.0});
+                   .probability = 0.01, .weight = 0.5F * w, .delay_ms = shortest_ms, .delay_max_ms = 1.2});
   engine->connect({.name = "a_b", .source = "a", .target = "b", .receptor = jump, .rule = Rule::fixed_in_degree,
                    .in_degree = 12, .weight = 0.5F * w, .delay_ms = 0.3});
   RandomStream random(99);
   std::vector<ExplicitSynapse> list;
   for (int k = 0; k < 4000; ++k) {
     list.push_back({static_cast<std::uint32_t>(random.below(450)), static_cast<std::uint32_t>(random.below(700)),
-                    static_cast<float>(random.uniform(low, 1.0)) * w, 0.1 * static_cast<double>(1 + random.below(10))});
+                    static_cast<float>(random.uniform(low, 1.0)) * w, shortest_ms + 0.1 * static_cast<double>(random.below(10))});
   }
   engine->connect({.name = "b_a", .source = "b", .target = "a", .receptor = jump, .rule = Rule::explicit_list,
                    .synapses = list});
-  // Delivered in the tick a spikes: c is stepped after a.
+  // Tick by tick: delivered in the tick a spikes (c is stepped after a).
   engine->connect({.name = "a_c", .source = "a", .target = "c", .receptor = jump, .rule = Rule::fixed_probability,
-                   .probability = 0.01, .weight = w, .same_tick = true});
+                   .probability = 0.01, .weight = w, .delay_ms = ticks ? 0.0 : shortest_ms, .same_tick = ticks});
   engine->connect({.name = "c_b", .source = "c", .target = "b", .receptor = jump, .rule = Rule::fixed_probability,
-                   .probability = 0.002, .weight = static_cast<float>(low) * 0.2F * w + 0.1F * w, .delay_ms = 0.2});
+                   .probability = 0.002, .weight = static_cast<float>(low) * 0.2F * w + 0.1F * w, .delay_ms = ticks ? 0.2 : 0.4});
   // Dense (mean 0.2 per tick), sparse (mean 0.003) and beyond the sampler's table (mean 40).
   engine->add_poisson_input({.name = "noise_b", .target = "b", .receptor = jump, .rate_hz = 2000.0, .weight = 0.5F * w});
   engine->add_poisson_input({.name = "noise_c", .target = "c", .receptor = jump, .rate_hz = 30.0, .weight = 2.0F * w});
@@ -94,8 +104,10 @@ void require_same_run(const RunResult& one, const RunResult& many) {
 TEMPLATE_LIST_TEST_CASE("threads: 1, 2 and 3 threads give bit-identical spikes, state and counters",
                         "[neurons][threads][equivalence]", EveryModel) {
   const ExecutionMode mode = GENERATE(ExecutionMode::event, ExecutionMode::always_on);
-  INFO((mode == ExecutionMode::event ? "event" : "always-on") << " mode");
-  auto engine = threaded_network<TestType>();
+  const Schedule schedule = GENERATE(Schedule::tick_by_tick, Schedule::sub_epochs);
+  INFO((mode == ExecutionMode::event ? "event" : "always-on") << " mode, "
+       << (schedule == Schedule::tick_by_tick ? "tick by tick" : "in sub-epochs"));
+  auto engine = threaded_network<TestType>(schedule);
   constexpr Tick ticks = 300;
   const RunResult one = run_engine(*engine, ticks, 5, mode);
   const std::uint64_t one_events = engine->delivered_synaptic_events();
@@ -131,4 +143,27 @@ TEST_CASE("threads: another seed gives another run at any thread count", "[neuro
   const RunResult first = run_engine(*engine, 200, 5, ExecutionMode::event, 7, {}, &workers);
   const RunResult other = run_engine(*engine, 200, 6, ExecutionMode::event, 7, {}, &workers);
   CHECK(first.spikes.index != other.spikes.index);
+}
+
+TEMPLATE_LIST_TEST_CASE("threads: sub-epochs give the run that tick-by-tick delivery gives",
+                        "[neurons][threads][equivalence]", EveryModel) {
+  // The same network twice: as is (sub-epochs of 3 ticks, each delivered in one pass after its
+  // ticks), and with one more projection of weight 0 that is same-tick, which makes the engine
+  // deliver every population's spikes right after it steps. Adding +0.0 changes no value, so
+  // spikes, state and every other node's counters must be the same.
+  const ExecutionMode mode = GENERATE(ExecutionMode::event, ExecutionMode::always_on);
+  INFO((mode == ExecutionMode::event ? "event" : "always-on") << " mode");
+  auto in_sub_epochs = threaded_network<TestType>(Schedule::sub_epochs);
+  auto tick_by_tick = threaded_network<TestType>(Schedule::sub_epochs);
+  tick_by_tick->connect({.name = "zero", .source = "a", .target = "c", .receptor = std::string(TestType::receptors[0].name),
+                         .rule = Rule::fixed_probability, .probability = 0.05, .weight = 0.0F, .same_tick = true});
+  constexpr Tick ticks = 300;
+  WorkerPool workers(2, true);
+  const RunResult grouped = run_engine(*in_sub_epochs, ticks, 5, mode, 7, {}, &workers);
+  RunResult stepped = run_engine(*tick_by_tick, ticks, 5, mode);
+  CHECK(grouped.spikes.size() > 100);
+  const auto zero = std::find_if(stepped.counters.begin(), stepped.counters.end(), [](const NodeCounters& node) { return node.node == "zero"; });
+  REQUIRE(zero != stepped.counters.end());
+  stepped.counters.erase(zero);
+  require_same_run(grouped, stepped);
 }
