@@ -160,7 +160,7 @@ class EventEngine final : public Engine {
   // the populations; the projections' parts per target block are (re)built for its size.
   void use_workers(WorkerPool* workers);
   // Synapses this tick's delivery along `entry` reads: those of the spiking sources (event
-  // mode), every synapse (always-on).
+  // mode; a convolution: at most every tap of its kernel per spike), every synapse (always-on).
   [[nodiscard]] std::uint64_t synapses_to_deliver(const ProjectionEntry& entry, const std::vector<std::uint32_t>& spikes) const;
   // Whether every outgoing projection of `source` is split and this tick's delivery, all of them
   // together, is worth a parallel pass.

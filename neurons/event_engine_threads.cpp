@@ -34,7 +34,6 @@ void EventEngine::use_workers(WorkerPool* workers) {
   parts_key_ = parts_key;
   for (auto& entry : projections_) {
     Projection& whole = *entry->built;
-    if (whole.is_convolution()) continue;  // a convolution computes its targets: delivered whole
     // The blocks of the neurons this process steps (several processes: of its own block).
     const PopulationBase& target = *populations_[entry->target]->population;
     std::vector<std::uint32_t> bounds;
@@ -54,9 +53,13 @@ void EventEngine::use_workers(WorkerPool* workers) {
 }
 
 std::uint64_t EventEngine::synapses_to_deliver(const ProjectionEntry& entry, const std::vector<std::uint32_t>& spikes) const {
-  if (mode_ != ExecutionMode::event) return entry.built->synapse_count();
+  const Projection& projection = *entry.built;
+  if (mode_ != ExecutionMode::event) return projection.synapse_count();
+  // A convolution's reach would cost a walk of its kernel per spike: its bound (every tap) is
+  // enough to decide whether a parallel pass pays.
+  if (projection.is_convolution()) return spikes.size() * projection.longest_reach();
   std::uint64_t synapses = 0;
-  for (const std::uint32_t s : spikes) synapses += entry.built->row_length(s);
+  for (const std::uint32_t s : spikes) synapses += projection.row_length(s);
   return synapses;
 }
 

@@ -343,10 +343,10 @@ std::vector<std::uint32_t> Projection::in_degrees(std::size_t target_size) const
 }
 
 void Projection::group_by_target_blocks(const std::vector<std::uint32_t>& bounds) {
-  if (convolution_) fail(name_, "a convolution stores no synapses to group by target");
   parts_ = bounds.size() < 3 ? 0 : bounds.size() - 1;
+  part_bounds_ = parts_ == 0 ? std::vector<std::uint32_t>{} : bounds;
   part_split_.clear();
-  if (parts_ == 0) return;
+  if (parts_ == 0 || convolution_) return;
   part_split_.resize(sources_ * (parts_ - 1));
   const auto block_of = [&](std::uint32_t target) {
     return static_cast<std::size_t>(std::upper_bound(bounds.begin() + 1, bounds.end() - 1, target) - (bounds.begin() + 1));

@@ -100,6 +100,11 @@ class Projection {
     return convolution_ ? convolution_->out_height() * convolution_->out_width() : 0;
   }
   [[nodiscard]] std::size_t row_length(std::uint32_t source) const;
+  // A convolution: the most outputs one input reaches (every tap of its kernel slice, every
+  // output channel of its group); other projections: 0.
+  [[nodiscard]] std::size_t longest_reach() const {
+    return convolution_ ? convolution_->kernel_height * convolution_->kernel_width * convolution_->out_per_group() : 0;
+  }
   // Bytes read per synaptic event: the target index, the weight and the delay where stored per
   // synapse; a convolution reads one kernel weight (its targets are computed).
   [[nodiscard]] std::size_t bytes_per_synapse() const {
@@ -143,8 +148,9 @@ class Projection {
   // onto block k + 1, keeping their order within a block, and notes where each block's synapses
   // begin. Part k is then one slice of every row, read in place: threads deliver parts without a
   // copy of the synapses. Synapses onto one target keep their order (they share a block), so every
-  // target still receives its terms in the same order. One bound pair (or a convolution, which
-  // stores no synapses): not split.
+  // target still receives its terms in the same order. A convolution stores no rows: its part k
+  // visits the outputs in block k alone (an input reaches each output through one tap, so again
+  // each target's terms keep their order). One bound pair: not split.
   void group_by_target_blocks(const std::vector<std::uint32_t>& bounds);
   [[nodiscard]] std::size_t part_count() const { return parts_; }
   // Synapses of `part` from `source`.
@@ -210,9 +216,10 @@ class Projection {
   std::vector<std::uint32_t> target_index_;  // per synapse
   std::vector<float> weight_;                // per synapse, or empty: uniform_weight_
   std::vector<std::uint8_t> delay_;          // per synapse in ticks, or empty: max_delay_ for all
-  // Threads: parts_ target blocks (0: not split); per source, where parts 1 … parts_ − 1 begin in
-  // its row (parts_ − 1 offsets from the row's start).
+  // Threads: parts_ target blocks (0: not split), bounded by part_bounds_; per source, where parts
+  // 1 … parts_ − 1 begin in its row (parts_ − 1 offsets from the row's start; not a convolution).
   std::size_t parts_ = 0;
+  std::vector<std::uint32_t> part_bounds_;
   std::vector<std::uint32_t> part_split_;
   float uniform_weight_ = 0.0F;
   Tick max_delay_ = 1;
@@ -230,8 +237,17 @@ std::size_t Projection::deliver_row(std::uint32_t source, float factor, RowFor& 
     // Targets are announced in batches: one call per batch, not per synapse.
     std::array<std::uint32_t, 128> batch;
     std::size_t filled = 0;
+    // A part: the output channels whose unit at `position` lies in the part's block.
+    const std::size_t low = part == kWhole ? 0 : part_bounds_[part];
+    const std::size_t high = part == kWhole ? std::numeric_limits<std::size_t>::max() : part_bounds_[part + 1];
     for_each_reach(shape, source, [&](std::size_t first, std::size_t position, std::size_t column) {
-      for (std::size_t o = first; o < first + shape.out_per_group(); ++o) {
+      std::size_t o_begin = first;
+      std::size_t o_end = first + shape.out_per_group();
+      if (part != kWhole) {
+        o_begin = std::max(o_begin, low <= position ? 0 : (low - position + plane - 1) / plane);
+        o_end = std::min(o_end, high <= position ? 0 : (high - position + plane - 1) / plane);
+      }
+      for (std::size_t o = o_begin; o < o_end; ++o) {
         const auto target = static_cast<std::uint32_t>(o * plane + position);
         row[target] += weight_[o * columns + column] * factor;
         batch[filled++] = target;
@@ -240,7 +256,7 @@ std::size_t Projection::deliver_row(std::uint32_t source, float factor, RowFor& 
           filled = 0;
         }
       }
-      synapses += shape.out_per_group();
+      synapses += o_end > o_begin ? o_end - o_begin : 0;
     });
     note(max_delay_, batch.data(), batch.data() + filled);
     return synapses;

@@ -167,3 +167,39 @@ TEMPLATE_LIST_TEST_CASE("threads: sub-epochs give the run that tick-by-tick deli
   stepped.counters.erase(zero);
   require_same_run(grouped, stepped);
 }
+
+TEST_CASE("threads: convolutions delivered by target blocks give the run of one thread", "[neurons][threads][equivalence]") {
+  // A spiking CNN: input (2x12x12, Poisson driven) -> 3x3 convolution, stride 1, padding 1, two
+  // groups -> LIF (4x12x12) -> 2x2 average pooling (a convolution too) -> LIF (4x6x6), which also
+  // receives a sparse random projection, so that one target takes a convolution and CSR rows.
+  const ExecutionMode mode = GENERATE(ExecutionMode::event, ExecutionMode::always_on);
+  INFO((mode == ExecutionMode::event ? "event" : "always-on") << " mode");
+  auto engine = std::make_unique<EventEngine>("cnn", TimeBase(1.0));
+  engine->add_population<Lif>("in", 2 * 12 * 12);
+  engine->add_population<Lif>("c1", 4 * 12 * 12);
+  engine->add_population<Lif>("p1", 4 * 6 * 6);
+  engine->add_poisson_input({.name = "drive", .target = "in", .receptor = "v", .rate_hz = 150.0, .weight = 20.0F});
+  const ConvolutionShape conv{.in_channels = 2, .in_height = 12, .in_width = 12, .out_channels = 4, .kernel_height = 3,
+                              .kernel_width = 3, .padding_height = 1, .padding_width = 1, .groups = 2};
+  RandomStream random(3);
+  std::vector<float> kernel(4 * 1 * 3 * 3);
+  for (float& w : kernel) w = static_cast<float>(random.uniform(-4.0, 12.0));
+  engine->connect(make_convolution_projection("conv", "in", "c1", "v", conv, kernel, 1.0));
+  engine->connect(make_pooling_projection("pool", "c1", "p1", "v", pooling_shape(4, 12, 12, 2, 2, 2, 2, 0, 0, "pool"),
+                                          PoolKind::average, 1.0));
+  engine->connect({.name = "side", .source = "in", .target = "p1", .receptor = "v", .rule = Rule::fixed_probability,
+                   .probability = 0.05, .weight = 3.0F, .delay_ms = 2.0});
+  constexpr Tick ticks = 120;
+  const RunResult one = run_engine(*engine, ticks, 5, mode);
+  const std::uint64_t one_events = engine->delivered_synaptic_events();
+  CHECK(one.spikes.size() > 200);
+  CHECK(one_events > 1000);
+  for (const std::size_t threads : {2, 3}) {
+    for (const bool split_small_work : {true, false}) {
+      INFO(threads << " threads" << (split_small_work ? ", every loop split" : ""));
+      WorkerPool workers(threads, split_small_work);
+      require_same_run(one, run_engine(*engine, ticks, 5, mode, 7, {}, &workers));
+      CHECK(engine->delivered_synaptic_events() == one_events);
+    }
+  }
+}
