@@ -8,6 +8,7 @@
 #include "ann/dense_engine.hpp"
 #include "app/cli_options.hpp"
 #include "app/network_run.hpp"
+#include "app/process_partition.hpp"
 #include "app/process_report.hpp"
 #include "app/run_session.hpp"
 #include "core/error.hpp"
@@ -23,8 +24,9 @@ namespace {
 int run_prepared(PreparedRun& run, ProcessGroup* processes) {
   RunSession session(*run.simulation, run.output, run.label, run.resolved);
   if (processes != nullptr) {
-    session.start();  // builds the engines, and so the blocks each process owns
-    describe_processes(*processes, *run.simulation);
+    session.start();  // builds the engines in neuron blocks and maps the network onto the chips
+    share_neurons_by_chip(*processes, *run.simulation, session.mapping());
+    describe_processes(*processes, *run.simulation, session.mapping().board());
   }
   session.show_progress(run.ticks);
   session.run(run.ticks);

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <stdexcept>
 
 #include "app/discarding_recorder.hpp"
 #include "core/chip_presets.hpp"
@@ -64,7 +65,8 @@ void add_run_output_options(po::options_description& options, const RunOutputOpt
      "ticks per energy window in the trace")
     ("board", po::value<std::string>()->default_value(
                   std::to_string(defaults.board.chips_x) + "x" + std::to_string(defaults.board.chips_y)),
-     "tile W x H chips into a board when the network does not fit on one chip, e.g. 2x1")
+     "tile W x H chips into a board when the network does not fit on one chip, e.g. 2x1; under mpirun -np W*H each "
+     "process runs the neurons of one chip (docs/mpi.md)")
     ("neurons-per-core", po::value<std::size_t>()->default_value(defaults.neurons_per_core),
      "place at most N units per core (0: as many as the chip's cores hold)")
     ("placement", po::value<std::string>(),
@@ -254,6 +256,11 @@ void RunSession::start() {
   }
   if (mapped.empty()) throw InputError("--chip all: the network cannot be mapped onto any preset");
   chips_ = std::move(mapped);
+}
+
+const CoreMapping& RunSession::mapping() const {
+  if (ledgers_.empty()) throw std::logic_error("RunSession::mapping() before start()");
+  return ledgers_.front()->mapping();
 }
 
 void RunSession::show_progress(Tick total_ticks) {

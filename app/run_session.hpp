@@ -83,6 +83,9 @@ class RunSession {
   // Maps the network onto every chip and attaches their energy ledgers (the first chip's one
   // writes the trace's /energy windows); called by run() if needed.
   void start();
+  // The first chip's mapping of the network (its ledger's; the one that writes the trace's
+  // /energy windows). After start().
+  [[nodiscard]] const CoreMapping& mapping() const;
   // Shows simulated time, wall time and ETA on stderr while the run lasts, when stderr is a
   // terminal and --quiet was not given; `total_ticks` is how long the run is expected to be.
   void show_progress(Tick total_ticks);

@@ -508,6 +508,16 @@ RouteCounts CoreMapping::route(std::size_t node_index, std::uint64_t events) con
   return counts;
 }
 
+std::vector<ChipRun> CoreMapping::chip_runs(std::size_t node_index) const {
+  std::vector<ChipRun> runs;
+  for (const Piece& piece : pieces_.at(node_index)) {
+    if (!piece.emits) continue;
+    const CoreLoad& load = cores_[piece.core];
+    runs.push_back({load.chip_y * board_.chips_x + load.chip_x, piece.units});
+  }
+  return runs;
+}
+
 bool CoreMapping::uses_host() const {
   return std::any_of(on_host_.begin(), on_host_.end(), [](char host) { return host != 0; });
 }

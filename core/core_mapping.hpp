@@ -70,6 +70,13 @@ struct CoreShare {
   double share = 0.0;
 };
 
+// A run of consecutive units of a node on one chip (chips numbered row-major on the board, as
+// CoreLoad::chip_x + chip_y * chips_x).
+struct ChipRun {
+  std::size_t chip = 0;
+  std::size_t units = 0;
+};
+
 struct UtilisationSummary {
   double neurons_mean = 0, neurons_max = 0;
   double fan_in_mean = 0, fan_in_max = 0;
@@ -118,6 +125,11 @@ class CoreMapping {
   [[nodiscard]] const std::vector<std::size_t>& destination_cores(std::size_t node_index) const {
     return destination_cores_.at(node_index);
   }
+  // Where a node's units are, in unit order: each piece's chip and units. Of a node split into
+  // input slices, only the first slice of each piece is listed — it merges the partial sums and
+  // emits the units' events, so the units live on its chip; the other slices hold the same units.
+  // Empty for nodes not on the chip.
+  [[nodiscard]] std::vector<ChipRun> chip_runs(std::size_t node_index) const;
   // The node runs on the chip's host processor (host offload), not on a core.
   [[nodiscard]] bool on_host(std::size_t node_index) const { return on_host_.at(node_index) != 0; }
   [[nodiscard]] bool uses_host() const;

@@ -1,7 +1,8 @@
 // The event engine over several processes (docs/mpi.md): each process steps a block of every
-// model population and stores only the synapses onto its blocks; spikes are exchanged once per
-// sub-epoch no longer than the shortest delay, then every spike is delivered in the order one
-// process delivers it, so spikes, state and counters do not depend on the process count.
+// model population (equal blocks, or its chip's neurons: ProcessGroup::block_of) and stores only
+// the synapses onto its blocks; spikes are exchanged once per sub-epoch no longer than the
+// shortest delay, then every spike is delivered in the order one process delivers it, so spikes,
+// state and counters do not depend on the process count.
 #include <algorithm>
 #include <bit>
 #include <limits>
@@ -22,14 +23,16 @@ constexpr std::size_t packed_counts = 2 * op_kind_count;
 bool EventEngine::use_processes(ProcessGroup* processes) {
   processes_ = processes != nullptr && processes->size() > 1 ? processes : nullptr;
   const std::size_t ranks = processes_ == nullptr ? 1 : processes_->size();
-  const std::size_t rank = processes_ == nullptr ? 0 : processes_->rank();
-  const bool changed = built_for_ranks_ != ranks;
+  bool changed = built_for_ranks_ != ranks;
   built_for_ranks_ = ranks;
   std::size_t split_neurons = 0;
   for (auto& entry : populations_) {
     PopulationBase& pop = *entry->population;
     entry->split = processes_ != nullptr && pop.can_own_block();
-    const OwnedBlock block = entry->split ? owned_block(pop.size(), rank, ranks) : OwnedBlock{0, pop.size()};
+    // Equal blocks, or the blocks the program chose (a process per chip): a block that moved
+    // needs the synapses onto it built again, even for the same number of processes.
+    const OwnedBlock block = entry->split ? processes_->block_of(pop.name(), pop.size()) : OwnedBlock{0, pop.size()};
+    if (block.begin != pop.owned_begin() || block.end != pop.owned_end()) changed = true;
     pop.own_block(block.begin, block.end);
     if (entry->split) split_neurons += pop.size();
   }

@@ -9,6 +9,7 @@ says "interrupted" and holds whole epochs; bad input exits 2 with a message, nev
 usage: mpi_cli_test.py TANDEM SOURCE_DIR MPIRUN"""
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -45,30 +46,34 @@ def tandem(*args, processes=1, check=True):
 
 
 class SameResultsForAnyProcessCount(unittest.TestCase):
-    def compare(self, network_args, label, runs=((2, 1), (3, 1), (2, 2))):
-        """Runs network_args in one process, then under mpirun for each (processes, threads)."""
+    def compare(self, network_args, label, runs=((2, 1), (3, 1), (2, 2)), check_log=None):
+        """Runs network_args in one process, then under mpirun for each (processes, threads);
+        check_log(rank 0's log, one process's energy report, processes), when given, reads the log
+        (the run is then not --quiet)."""
         with tempfile.TemporaryDirectory() as tmp:
             def run(processes, threads):
                 trace = os.path.join(tmp, f"{processes}-{threads}.h5")
                 report = os.path.join(tmp, f"{processes}-{threads}.json")
-                tandem("run", *network_args, "--record", trace, "--energy-report", report, "--force", "--quiet",
-                       "--threads", str(threads), processes=processes)
+                done = tandem("run", *network_args, "--record", trace, "--energy-report", report, "--force",
+                              *([] if check_log else ["--quiet"]), "--threads", str(threads), processes=processes)
                 with open(report, encoding="utf-8") as f:
                     energy = without_timing(json.load(f))
                 data, meta = datasets(trace)
                 self.assertEqual(int(meta["processes"]), processes)
-                return data, energy
+                return data, energy, done.stderr
 
-            data_one, energy_one = run(1, 1)
+            data_one, energy_one, _ = run(1, 1)
             spikes = sum(len(v) for name, v in data_one.items() if name.endswith("spikes/tick"))
             self.assertGreater(spikes, 100, f"{label}: too few spikes for the comparison to mean anything")
             for processes, threads in runs:
-                data, energy = run(processes, threads)
+                data, energy, log = run(processes, threads)
                 with self.subTest(label=label, processes=processes, threads=threads):
                     self.assertEqual(sorted(data), sorted(data_one))
                     for name in data_one:
                         self.assertTrue(numpy.array_equal(data[name], data_one[name], equal_nan=True), f"{label}: {name}")
                     self.assertEqual(energy, energy_one)
+                    if check_log:
+                        check_log(log, energy_one, processes)
 
     def test_random_network_event(self):
         probes = ["--probe", "lif_pop.spikes", "--probe", "izh_pop.spikes", "--probe", "coba_pop.spikes",
@@ -95,6 +100,105 @@ class SameResultsForAnyProcessCount(unittest.TestCase):
             tandem("run", RANDOM_NETWORK, "--record", b, "--quiet", "--seed", "8", processes=2)
             self.assertFalse(numpy.array_equal(datasets(a)[0]["snn/lif_pop/spikes/index"],
                                                datasets(b)[0]["snn/lif_pop/spikes/index"]))
+
+
+def logged_blocks(log):
+    """Rank 0's log of the blocks each process's engines own: {population: [(begin, end) per rank]}."""
+    blocks = {}
+    for line in log.splitlines():
+        found = re.match(r"  (\w+) \((\d+)\):((?: rank \d+(?: \(chip \d+,\d+\))? \[\d+, \d+\))+)$", line)
+        if found:
+            ranks = re.findall(r"rank (\d+)(?: \(chip \d+,\d+\))? \[(\d+), (\d+)\)", found.group(3))
+            assert [int(r) for r, _, _ in ranks] == list(range(len(ranks))), line
+            blocks[found.group(1)] = [(int(b), int(e)) for _, b, e in ranks]
+    return blocks
+
+
+def mapped_blocks(report, chips_x, chips):
+    """From the energy report's mapping (which cores, on which chip, hold how many units of each
+    node), the neurons of each neuron population on each chip, in the order the cores were taken:
+    chip r's block follows the units on chips 0..r-1. Chips numbered row-major on the board."""
+    spiking = {node["node"] for node in report["nodes"] if node["kind"] == "spiking"}
+    units = {name: [0] * chips for name in spiking}
+    last_chip = dict.fromkeys(spiking, 0)
+    for core in report["mapping"]["cores"]:
+        chip = core["chip"][0] + core["chip"][1] * chips_x
+        for node, count in zip(core["nodes"], core["node_units"]):
+            if node in spiking:
+                assert chip >= last_chip[node], f"{node}: its cores visit the chips out of order"
+                last_chip[node] = chip
+                units[node][chip] += count
+    blocks = {}
+    for name, per_chip in units.items():
+        first, blocks[name] = 0, []
+        for count in per_chip:
+            blocks[name].append((first, first + count))
+            first += count
+    return blocks
+
+
+class AProcessPerChip(unittest.TestCase):
+    """--board WxH under mpirun -np W*H (docs/mpi.md "A process per chip"): process r owns the neurons
+    the mapping places on chip r, and the run is one process's with the same board, bit for bit. The
+    random network on chips of six cores in a row at few neurons per core spans the chips: some
+    populations straddle two chips, others lie on one, leaving the other processes empty blocks."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        with open(os.path.join(SOURCE, "presets", "loihi2.yaml"), encoding="utf-8") as f:
+            text = f.read().replace("name: loihi2", "name: loihi2_six_cores")
+        text = text.replace("  width: 8 ", "  width: 6 ").replace("  height: 16 ", "  height: 1 ")
+        cls.chip = os.path.join(cls.tmp.name, "loihi2_six_cores.yaml")
+        with open(cls.chip, "w", encoding="utf-8") as f:
+            f.write(text)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    PROBES = ["--probe", "lif_pop.spikes", "--probe", "izh_pop.spikes", "--probe", "coba_pop.spikes",
+              "--probe", "alif_pop.spikes", "--probe", "izh_pop.v", "--probe", "coba_pop.g_exc",
+              "--probe", "lif_pop.v,units=0-5;150-202"]
+
+    def check_chips(self, board, neurons_per_core, runs):
+        chips_x, chips_y = (int(n) for n in board.split("x"))
+        chips = chips_x * chips_y
+
+        def owns_its_chip(log, report, processes):
+            self.assertIn(f"a process per chip of the {board} board", log)
+            logged = logged_blocks(log)
+            mapped = mapped_blocks(report, chips_x, chips)
+            self.assertEqual(logged, mapped)
+            # The network really spans the chips: each owns neurons, some population is cut between
+            # two chips, and some process owns none of some population.
+            for rank in range(processes):
+                self.assertGreater(sum(e - b for blocks in logged.values() for b, e in [blocks[rank]]), 0, rank)
+            self.assertTrue(any(sum(e > b for b, e in blocks) > 1 for blocks in logged.values()), logged)
+            self.assertTrue(any(e == b for blocks in logged.values() for b, e in blocks), logged)
+
+        self.compare = SameResultsForAnyProcessCount.compare.__get__(self)
+        self.compare([RANDOM_NETWORK, "--chip", self.chip, "--board", board, "--neurons-per-core", str(neurons_per_core),
+                      *self.PROBES], f"random network, board {board}", runs=runs, check_log=owns_its_chip)
+
+    def test_two_chips_two_processes(self):
+        self.check_chips("2x1", 90, runs=((2, 1), (2, 2)))
+
+    def test_three_chips_three_processes(self):
+        self.check_chips("1x3", 50, runs=((3, 1),))
+
+    def test_other_process_counts_keep_neuron_blocks(self):
+        done = tandem("run", RANDOM_NETWORK, "--chip", self.chip, "--board", "2x1", "--neurons-per-core", "90",
+                      "--ticks", "10", processes=3)
+        self.assertIn("--board 2x1 has 2 chips but 3 processes run", done.stderr)
+        self.assertEqual(logged_blocks(done.stderr)["lif_pop"], [(0, 67), (67, 135), (135, 203)])
+
+    def test_populations_out_of_chip_order_are_refused(self):
+        # min-hops places pieces on the free core nearest their neighbours, in any chip order.
+        done = tandem("run", RANDOM_NETWORK, "--chip", self.chip, "--board", "1x3", "--neurons-per-core", "50",
+                      "--placement", "min-hops", processes=3, check=False)
+        self.assertEqual(done.returncode, 2, done.stderr)
+        self.assertRegex(done.stderr, r"a process per chip: population '\w+' is placed on chips [\d, ]+ in neuron order")
 
 
 class Faults(unittest.TestCase):

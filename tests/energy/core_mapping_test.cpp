@@ -8,33 +8,12 @@
 #include "core/simulation.hpp"
 #include "neurons/event_engine.hpp"
 #include "neurons/lif.hpp"
+#include "tests/energy/mapping_test_nodes.hpp"
 #include "tests/energy/test_chip.hpp"
 
 using namespace tandem;
-
-namespace {
-
-NodeCounters node(const std::string& name, NodeKind kind, std::size_t units, std::size_t fan_in = 0,
-                  std::size_t memory = 0) {
-  NodeCounters counters;
-  counters.node = name;
-  counters.kind = kind;
-  counters.units = units;
-  counters.fan_in = fan_in;
-  counters.synapse_memory_bytes = memory;
-  return counters;
-}
-
-// A chip of `width` × `height` cores with `neurons` neurons each (fan-in 8, memory 1000).
-ChipModel chip(std::size_t width, std::size_t height, std::size_t neurons) {
-  ChipModel model = testing::test_chip();
-  model.mesh_width = width;
-  model.mesh_height = height;
-  model.core.neurons = neurons;
-  return model;
-}
-
-}  // namespace
+using testing::chip;
+using testing::node;
 
 TEST_CASE("mapping: a population larger than a core is split across cores in order", "[energy][mapping]") {
   const CoreMapping mapping({node("big", NodeKind::spiking, 10)}, {}, chip(2, 2, 4));
