@@ -90,6 +90,7 @@ std::uint64_t EventEngine::draw_poisson_input(PoissonInputEntry& input, Tick beg
   // The neurons this process steps (several processes: its block, docs/mpi.md).
   const std::size_t owned_begin = pop.owned_begin();
   const std::size_t owned_end = pop.owned_end();
+  if (owned_begin == owned_end) return 0;  // a process owning none of the population (docs/mpi.md)
   // A thread takes a block of neurons through every tick: each (tick, neuron) count comes from the
   // same key whoever draws it, and each row receives its counts in neuron order.
   if (sampler.sparse()) {
