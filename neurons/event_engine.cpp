@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
+#include <chrono>
+#include <cstdio>
 
 #include "core/error.hpp"
 #include "neurons/spike_sources.hpp"
@@ -607,14 +610,48 @@ void EventEngine::deliver_held(Tick begin, std::size_t ticks) {
         entry->rows[t * span + d] = target.input_row(entry->receptor, begin + static_cast<Tick>(t + d));
       }
     }
-    if (workers_ != nullptr) {
-      for (std::size_t t = 0; t < ticks; ++t) synapses += synapses_to_deliver(*entry, held_spikes_[t * population_count + entry->source]);
-    }
   }
   const std::size_t threads = workers_ == nullptr ? 1 : workers_->threads();
+  // Work per destination row number (rows delivered whole, below): first_row is the earliest row
+  // a spike of the sub-epoch reaches.
+  Tick first_row = std::numeric_limits<Tick>::max();
+  Tick last_row = 0;
+  for (const auto& entry : projections_) {
+    first_row = std::min(first_row, begin + entry->built->min_delay_ticks());
+    last_row = std::max(last_row, begin + static_cast<Tick>(ticks) - 1 + entry->built->max_delay_ticks());
+  }
+  row_work_.assign(projections_.empty() ? 0 : static_cast<std::size_t>(last_row - first_row + 1), 0);
+  if (workers_ != nullptr) {
+    for (const auto& entry : projections_) {
+      for (std::size_t t = 0; t < ticks; ++t) {
+        const std::uint64_t work = synapses_to_deliver(*entry, held_spikes_[t * population_count + entry->source]);
+        synapses += work;
+        if (entry->deliver_by_rows) row_work_[static_cast<std::size_t>(begin + static_cast<Tick>(t) + entry->built->max_delay_ticks() - first_row)] += work;
+      }
+    }
+  }
   const std::size_t stride = part_stride_;
-  // Thread k: part k of every projection delivered by parts, tick after tick, population after
-  // population, projection after projection; thread 0 also every projection delivered whole.
+  // Each target row is written by one thread, which adds its terms tick after tick, population
+  // after population, projection after projection, source after source — the order of one thread.
+  // The rows of a target whose projections each have a single delay are shared out whole: thread k
+  // takes the row numbers [row_cut[k], row_cut[k + 1]), contiguous ranges of about equal work, so
+  // every spiking source's synapses are read by one thread alone (done when the sub-epoch has at
+  // least 2N ticks, enough rows to share). Other targets are shared out by blocks: thread k
+  // delivers part k, the synapses onto its block, of every row. A target that has a projection
+  // not split into parts (too small to split) is delivered whole by thread 0.
+  const bool by_rows = threads > 1 && ticks >= 2 * threads;
+  std::vector<Tick> row_cut(threads + 1, first_row);
+  if (by_rows) {
+    const std::uint64_t total = std::accumulate(row_work_.begin(), row_work_.end(), std::uint64_t{0});
+    std::uint64_t so_far = 0;
+    std::size_t k = 1;
+    for (std::size_t r = 0; r < row_work_.size() && k < threads; ++r) {
+      so_far += row_work_[r];
+      // Row r closes range k − 1 once that range holds its share of the work.
+      while (k < threads && so_far * threads >= total * k) row_cut[k++] = first_row + static_cast<Tick>(r + 1);
+    }
+    for (; k <= threads; ++k) row_cut[k] = first_row + static_cast<Tick>(row_work_.size());
+  }
   const auto deliver_share = [&](std::size_t k) {
     // Counted here, stored once: threads writing their counts as they go would share lines.
     std::vector<std::uint64_t> delivered(projections_.size(), 0);
@@ -626,8 +663,16 @@ void EventEngine::deliver_held(Tick begin, std::size_t ticks) {
         const float* payloads = populations_[p]->population->graded() ? held_payloads_[t * population_count + p].data() : nullptr;
         for (const std::size_t projection_index : populations_[p]->outgoing) {
           const ProjectionEntry& entry = *projections_[projection_index];
-          const std::size_t part = entry.deliver_by_parts ? k : Projection::kWhole;
-          if (entry.deliver_by_parts ? k >= entry.built->part_count() : k != 0) continue;
+          std::size_t part = Projection::kWhole;
+          if (by_rows && entry.deliver_by_rows) {
+            const Tick row = tick + entry.built->max_delay_ticks();
+            if (row < row_cut[k] || row >= row_cut[k + 1]) continue;
+          } else if (entry.deliver_by_parts) {
+            if (k >= entry.built->part_count()) continue;
+            part = k;
+          } else if (k != 0) {
+            continue;
+          }
           PopulationBase& target = *populations_[entry.target]->population;
           float* const* rows = entry.rows.data() + t * (static_cast<std::size_t>(entry.built->max_delay_ticks()) + 1);
           const auto row_for = [rows](Tick delay) { return rows[static_cast<std::size_t>(delay)]; };

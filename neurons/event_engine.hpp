@@ -193,6 +193,7 @@ class EventEngine final : public Engine {
   std::vector<std::uint64_t> part_delivered_;
   std::size_t part_stride_ = 0;
   std::vector<std::uint64_t> outgoing_results_;  // per outgoing projection of the delivering source
+  std::vector<std::uint64_t> row_work_;  // deliver_held: synapses to add per destination row number
 
   ProcessGroup* processes_ = nullptr;       // several processes share the run (nullptr: one)
   std::size_t built_for_ranks_ = 1;          // the process count the synapses were built for

@@ -38,6 +38,9 @@ struct EventEngine::ProjectionEntry {
   // Whether deliver_held uses the parts: every projection onto the target has them (a target that
   // also receives one delivered whole — a convolution — is written by one thread alone).
   bool deliver_by_parts = false;
+  // Whether deliver_held may instead give each of the target's rows to one thread: every projection
+  // onto the target has a single delay, so that a row receives from one source tick per projection.
+  bool deliver_by_rows = false;
   // rows[t·(max delay + 1) + d]: the target's input row at tick t + d of the sub-epoch being
   // delivered (deliver: t = 0, refreshed each tick).
   std::vector<float*> rows;

@@ -44,12 +44,18 @@ void EventEngine::use_workers(WorkerPool* workers) {
     }
     whole.group_by_target_blocks(bounds);
   }
-  // A target's rows are written by one thread per block only if every projection onto it is split.
+  // A target's rows are written by one thread per block only if every projection onto it is split,
+  // and one thread per row only if every projection onto it has a single delay.
   std::vector<std::uint8_t> all_split(populations_.size(), 1);
+  std::vector<std::uint8_t> all_single_delay(populations_.size(), 1);
   for (const auto& entry : projections_) {
     if (entry->built->part_count() == 0) all_split[entry->target] = 0;
+    if (entry->built->min_delay_ticks() != entry->built->max_delay_ticks()) all_single_delay[entry->target] = 0;
   }
-  for (auto& entry : projections_) entry->deliver_by_parts = all_split[entry->target] != 0;
+  for (auto& entry : projections_) {
+    entry->deliver_by_parts = all_split[entry->target] != 0;
+    entry->deliver_by_rows = all_single_delay[entry->target] != 0;
+  }
 }
 
 std::uint64_t EventEngine::synapses_to_deliver(const ProjectionEntry& entry, const std::vector<std::uint32_t>& spikes) const {

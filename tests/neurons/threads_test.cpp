@@ -35,14 +35,18 @@ float weight_for() {
 // How the engine advances (EventEngine::advance): a same-tick projection makes it go tick by tick;
 // without one it goes in sub-epochs of the shortest delay, here 3 ticks, delivering each
 // sub-epoch's spikes in one pass.
-enum class Schedule { tick_by_tick, sub_epochs };
+// single_delays: sub-epochs of 6 ticks, and every projection with one delay, so that with several
+// threads the rows of every target are shared out whole (EventEngine::deliver_held).
+enum class Schedule { tick_by_tick, sub_epochs, single_delays };
 
 // Populations large enough to be split into several 64-neuron-aligned blocks, and one ("c")
 // beyond the 4096-neuron chunk of sparse Poisson draws, so that those are split too.
 template <typename Model>
 std::unique_ptr<EventEngine> threaded_network(Schedule schedule = Schedule::tick_by_tick) {
   const bool ticks = schedule == Schedule::tick_by_tick;
-  const double shortest_ms = ticks ? 0.1 : 0.3;
+  const bool single = schedule == Schedule::single_delays;
+  const double shortest_ms = ticks ? 0.1 : single ? 0.6 : 0.3;
+  const double longest_ms = single ? shortest_ms : 1.0;
   auto engine = std::make_unique<EventEngine>("snn", TimeBase(0.1));
   engine->add_population<Model>("a", 700);
   engine->add_population<Model>("b", 450);
@@ -52,16 +56,16 @@ std::unique_ptr<EventEngine> threaded_network(Schedule schedule = Schedule::tick
   const std::string jump(Model::receptors[0].name);
   const double low = std::is_same_v<Model, LifCoba> ? 0.0 : -1.0;  // never a negative conductance
   engine->connect({.name = "p_a", .source = "p", .target = "a", .receptor = jump, .rule = Rule::fixed_probability,
-                   .probability = 0.05, .weight = w, .delay_ms = shortest_ms, .delay_max_ms = 1.0});
+                   .probability = 0.05, .weight = w, .delay_ms = shortest_ms, .delay_max_ms = longest_ms});
   engine->connect({.name = "a_a", .source = "a", .target = "a", .receptor = jump, .rule = Rule::fixed_probability,
-                   .probability = 0.01, .weight = 0.5F * w, .delay_ms = shortest_ms, .delay_max_ms = 1.2});
+                   .probability = 0.01, .weight = 0.5F * w, .delay_ms = shortest_ms, .delay_max_ms = single ? 0.0 : 1.2});
   engine->connect({.name = "a_b", .source = "a", .target = "b", .receptor = jump, .rule = Rule::fixed_in_degree,
-                   .in_degree = 12, .weight = 0.5F * w, .delay_ms = 0.3});
+                   .in_degree = 12, .weight = 0.5F * w, .delay_ms = single ? 0.7 : 0.3});
   RandomStream random(99);
   std::vector<ExplicitSynapse> list;
   for (int k = 0; k < 4000; ++k) {
     list.push_back({static_cast<std::uint32_t>(random.below(450)), static_cast<std::uint32_t>(random.below(700)),
-                    static_cast<float>(random.uniform(low, 1.0)) * w, shortest_ms + 0.1 * static_cast<double>(random.below(10))});
+                    static_cast<float>(random.uniform(low, 1.0)) * w, shortest_ms + (single ? 0.0 : 0.1 * static_cast<double>(random.below(10)))});
   }
   engine->connect({.name = "b_a", .source = "b", .target = "a", .receptor = jump, .rule = Rule::explicit_list,
                    .synapses = list});
@@ -69,7 +73,7 @@ std::unique_ptr<EventEngine> threaded_network(Schedule schedule = Schedule::tick
   engine->connect({.name = "a_c", .source = "a", .target = "c", .receptor = jump, .rule = Rule::fixed_probability,
                    .probability = 0.01, .weight = w, .delay_ms = ticks ? 0.0 : shortest_ms, .same_tick = ticks});
   engine->connect({.name = "c_b", .source = "c", .target = "b", .receptor = jump, .rule = Rule::fixed_probability,
-                   .probability = 0.002, .weight = static_cast<float>(low) * 0.2F * w + 0.1F * w, .delay_ms = ticks ? 0.2 : 0.4});
+                   .probability = 0.002, .weight = static_cast<float>(low) * 0.2F * w + 0.1F * w, .delay_ms = ticks ? 0.2 : single ? 0.9 : 0.4});
   // Dense (mean 0.2 per tick), sparse (mean 0.003) and beyond the sampler's table (mean 40).
   engine->add_poisson_input({.name = "noise_b", .target = "b", .receptor = jump, .rate_hz = 2000.0, .weight = 0.5F * w});
   engine->add_poisson_input({.name = "noise_c", .target = "c", .receptor = jump, .rate_hz = 30.0, .weight = 2.0F * w});
@@ -104,9 +108,9 @@ void require_same_run(const RunResult& one, const RunResult& many) {
 TEMPLATE_LIST_TEST_CASE("threads: 1, 2 and 3 threads give bit-identical spikes, state and counters",
                         "[neurons][threads][equivalence]", EveryModel) {
   const ExecutionMode mode = GENERATE(ExecutionMode::event, ExecutionMode::always_on);
-  const Schedule schedule = GENERATE(Schedule::tick_by_tick, Schedule::sub_epochs);
+  const Schedule schedule = GENERATE(Schedule::tick_by_tick, Schedule::sub_epochs, Schedule::single_delays);
   INFO((mode == ExecutionMode::event ? "event" : "always-on") << " mode, "
-       << (schedule == Schedule::tick_by_tick ? "tick by tick" : "in sub-epochs"));
+       << (schedule == Schedule::tick_by_tick ? "tick by tick" : schedule == Schedule::sub_epochs ? "in sub-epochs" : "single delays"));
   auto engine = threaded_network<TestType>(schedule);
   constexpr Tick ticks = 300;
   const RunResult one = run_engine(*engine, ticks, 5, mode);
@@ -147,14 +151,16 @@ TEST_CASE("threads: another seed gives another run at any thread count", "[neuro
 
 TEMPLATE_LIST_TEST_CASE("threads: sub-epochs give the run that tick-by-tick delivery gives",
                         "[neurons][threads][equivalence]", EveryModel) {
-  // The same network twice: as is (sub-epochs of 3 ticks, each delivered in one pass after its
-  // ticks), and with one more projection of weight 0 that is same-tick, which makes the engine
+  // The same network twice: as is (sub-epochs of 3 or 6 ticks, each delivered in one pass after
+  // its ticks), and with one more projection of weight 0 that is same-tick, which makes the engine
   // deliver every population's spikes right after it steps. Adding +0.0 changes no value, so
   // spikes, state and every other node's counters must be the same.
   const ExecutionMode mode = GENERATE(ExecutionMode::event, ExecutionMode::always_on);
-  INFO((mode == ExecutionMode::event ? "event" : "always-on") << " mode");
-  auto in_sub_epochs = threaded_network<TestType>(Schedule::sub_epochs);
-  auto tick_by_tick = threaded_network<TestType>(Schedule::sub_epochs);
+  const Schedule schedule = GENERATE(Schedule::sub_epochs, Schedule::single_delays);
+  INFO((mode == ExecutionMode::event ? "event" : "always-on") << " mode, "
+       << (schedule == Schedule::sub_epochs ? "rows shared by target blocks" : "rows shared out whole"));
+  auto in_sub_epochs = threaded_network<TestType>(schedule);
+  auto tick_by_tick = threaded_network<TestType>(schedule);
   tick_by_tick->connect({.name = "zero", .source = "a", .target = "c", .receptor = std::string(TestType::receptors[0].name),
                          .rule = Rule::fixed_probability, .probability = 0.05, .weight = 0.0F, .same_tick = true});
   constexpr Tick ticks = 300;
