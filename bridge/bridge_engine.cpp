@@ -3,8 +3,17 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/worker_pool.hpp"
 
 namespace tandem::bridge {
+
+namespace {
+
+// Below this many channel conversions in an epoch (all units together), the units run on the
+// calling thread: a conversion costs some ns, waking a worker µs (docs/threads.md).
+constexpr std::uint64_t parallel_unit_conversions = 16384;
+
+}  // namespace
 
 BridgeEngine::BridgeEngine(std::string name, std::vector<std::unique_ptr<Unit>> units)
     : name_(std::move(name)), units_(std::move(units)) {
@@ -38,13 +47,17 @@ void BridgeEngine::reset_counters() {
 
 void BridgeEngine::reset(const RunContext& context) {
   mode_ = context.mode;
+  workers_ = context.workers;
   for (const auto& unit : units_) unit->reset(context);
   for (auto& probes : probes_) probes.reset();
   reset_counters();
 }
 
 void BridgeEngine::advance(const Epoch& epoch, const Mailbox& inbox, Mailbox& outbox) {
-  for (std::size_t u = 0; u < units_.size(); ++u) {
+  // Units are independent (each reads its own input port, writes its own output port, counters and
+  // probes, draws from its own streams), so several threads may take one unit each: what a unit
+  // computes does not depend on who runs it. Worth it only for an epoch with enough conversions.
+  const auto advance_unit = [&](std::size_t u) {
     const PortTraffic& in = inbox.port(2 * u);
     PortTraffic& out = outbox.port(2 * u + 1);
     OpCounts done;
@@ -52,6 +65,13 @@ void BridgeEngine::advance(const Epoch& epoch, const Mailbox& inbox, Mailbox& ou
     counters_[u].executed += done;
     counters_[u].always_on += units_[u]->always_on(epoch.length(), done);
     probes_[u].capture(epoch, in, out);
+  };
+  std::uint64_t conversions = 0;
+  for (const auto& unit : units_) conversions += unit->description().channels * static_cast<std::uint64_t>(epoch.length());
+  if (workers_ != nullptr && units_.size() > 1 && conversions >= workers_->min_block(parallel_unit_conversions)) {
+    workers_->run(units_.size(), advance_unit);
+  } else {
+    for (std::size_t u = 0; u < units_.size(); ++u) advance_unit(u);
   }
 }
 

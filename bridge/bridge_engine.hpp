@@ -41,6 +41,7 @@ class BridgeEngine : public Engine {
   std::vector<NodeCounters> counters_;
   std::vector<UnitProbes> probes_;
   ExecutionMode mode_ = ExecutionMode::event;
+  WorkerPool* workers_ = nullptr;  // this run's threads (nullptr: one)
 };
 
 }  // namespace tandem::bridge
