@@ -639,7 +639,9 @@ void EventEngine::deliver_held(Tick begin, std::size_t ticks) {
   // least 2N ticks, enough rows to share). Other targets are shared out by blocks: thread k
   // delivers part k, the synapses onto its block, of every row. A target that has a projection
   // not split into parts (too small to split) is delivered whole by thread 0.
-  const bool by_rows = threads > 1 && ticks >= 2 * threads;
+  // Too little to share: one thread delivers whole rows, which adds the same terms in the same order.
+  const bool parallel = workers_ != nullptr && synapses >= workers_->min_block(parallel_delivery_synapses);
+  const bool by_rows = parallel && ticks >= 2 * threads;
   std::vector<Tick> row_cut(threads + 1, first_row);
   if (by_rows) {
     const std::uint64_t total = std::accumulate(row_work_.begin(), row_work_.end(), std::uint64_t{0});
@@ -667,7 +669,7 @@ void EventEngine::deliver_held(Tick begin, std::size_t ticks) {
           if (by_rows && entry.deliver_by_rows) {
             const Tick row = tick + entry.built->max_delay_ticks();
             if (row < row_cut[k] || row >= row_cut[k + 1]) continue;
-          } else if (entry.deliver_by_parts) {
+          } else if (parallel && entry.deliver_by_parts) {
             if (k >= entry.built->part_count()) continue;
             part = k;
           } else if (k != 0) {
@@ -685,10 +687,11 @@ void EventEngine::deliver_held(Tick begin, std::size_t ticks) {
     }
     std::copy(delivered.begin(), delivered.end(), part_delivered_.begin() + static_cast<std::ptrdiff_t>(k * stride));
   };
-  if (workers_ != nullptr && synapses >= workers_->min_block(parallel_delivery_synapses)) {
+  if (parallel) {
     workers_->run(threads, deliver_share);
   } else {
-    for (std::size_t k = 0; k < threads; ++k) deliver_share(k);
+    std::fill(part_delivered_.begin(), part_delivered_.end(), 0);
+    deliver_share(0);
   }
   const std::size_t population_nodes = populations_.size();
   for (std::size_t j = 0; j < projections_.size(); ++j) {
