@@ -29,7 +29,9 @@ RANDOM_NETWORK = os.path.join(SOURCE, "tests", "app", "data", "mpi_random_networ
 BRUNEL_SMALL = [os.path.join(NETWORKS, "brunel.yaml"), "--duration-ms", "30",
                 "--set", "populations.exc.size=2000", "--set", "populations.inh.size=500",
                 "--set", "inputs.ext_exc.size=2000", "--set", "inputs.ext_inh.size=500"]
-TIMEOUT_S = 120  # a run that hangs fails here instead of holding up CI
+# The sanitizer build runs several times slower (tests/app/CMakeLists.txt sets this factor for it).
+SLOWDOWN = float(os.environ.get("TANDEM_TEST_SLOWDOWN", "1"))
+TIMEOUT_S = 120 * SLOWDOWN  # a run that hangs fails here instead of holding up CI
 
 
 def mpirun(processes):
@@ -207,7 +209,7 @@ class Faults(unittest.TestCase):
     def start_long_run(self, trace, processes=2):
         run = subprocess.Popen([*mpirun(processes), TANDEM, "run", *self.LONG, "--record", trace],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(3.0)  # built and running
+        time.sleep(3.0 * SLOWDOWN)  # built and running
         self.assertIsNone(run.poll(), "the run ended before it was stopped")
         return run
 
