@@ -526,23 +526,27 @@ void EventEngine::advance(const Epoch& epoch, const Mailbox& inbox, Mailbox& out
   if (processes_ != nullptr) reduce_counts();
 }
 
+void EventEngine::step_population(std::size_t p, Tick tick, std::vector<std::uint32_t>& spikes, std::vector<float>& payloads) {
+  PopulationBase& population = *populations_[p]->population;
+  spikes.clear();
+  population.step(tick, mode_ == ExecutionMode::event, spikes, counters_[p].executed);
+  if (population.graded()) {
+    population.graded_events(tick, spikes, payloads);
+    counters_[p].executed.add(Op::spike, spikes.size());
+  }
+  counters_[p].always_on.add(Op::spike, spikes.size());
+}
+
 void EventEngine::advance_ticks(const Epoch& epoch, const Mailbox& inbox, Mailbox& outbox) {
-  const bool event_mode = mode_ == ExecutionMode::event;
   std::vector<std::size_t> spike_cursor(input_ports_.size(), 0);
   for (Tick tick = epoch.begin; tick < epoch.end; ++tick) {
     draw_poisson_inputs(tick, tick + 1);
     apply_inputs(tick, inbox, spike_cursor);
     for (std::size_t p = 0; p < populations_.size(); ++p) {
       PopulationEntry& entry = *populations_[p];
-      entry.spikes.clear();
-      entry.population->step(tick, event_mode, entry.spikes, counters_[p].executed);
-      if (entry.population->graded()) {
-        entry.population->graded_events(tick, entry.spikes, entry.payloads);
-        counters_[p].executed.add(Op::spike, entry.spikes.size());
-      }
+      step_population(p, tick, entry.spikes, entry.payloads);
       SpikeBatch& out = outbox.port(entry.out_port).spikes;
       for (const std::uint32_t i : entry.spikes) out.push(tick, i);
-      counters_[p].always_on.add(Op::spike, entry.spikes.size());
       deliver(entry, tick);
     }
     if (!probes_.empty()) sample_probes(tick);
@@ -564,16 +568,8 @@ void EventEngine::advance_sub_epochs(const Epoch& epoch, const Mailbox& inbox, M
     for (Tick tick = begin; tick < end; ++tick) {
       apply_inputs(tick, inbox, spike_cursor);
       for (std::size_t p = 0; p < population_count; ++p) {
-        PopulationEntry& entry = *populations_[p];
         const std::size_t held = static_cast<std::size_t>(tick - begin) * population_count + p;
-        std::vector<std::uint32_t>& spikes = held_spikes_[held];
-        spikes.clear();
-        entry.population->step(tick, event_mode, spikes, counters_[p].executed);
-        if (entry.population->graded()) {
-          entry.population->graded_events(tick, spikes, held_payloads_[held]);
-          counters_[p].executed.add(Op::spike, spikes.size());
-        }
-        counters_[p].always_on.add(Op::spike, spikes.size());
+        step_population(p, tick, held_spikes_[held], held_payloads_[held]);
       }
       if (!probes_.empty()) sample_probes(tick, Sampled::state);
     }
@@ -620,7 +616,7 @@ void EventEngine::deliver_held(Tick begin, std::size_t ticks) {
     first_row = std::min(first_row, begin + entry->built->min_delay_ticks());
     last_row = std::max(last_row, begin + static_cast<Tick>(ticks) - 1 + entry->built->max_delay_ticks());
   }
-  row_work_.assign(projections_.empty() ? 0 : static_cast<std::size_t>(last_row - first_row + 1), 0);
+  row_work_.assign(workers_ == nullptr || projections_.empty() ? 0 : static_cast<std::size_t>(last_row - first_row + 1), 0);
   if (workers_ != nullptr) {
     for (const auto& entry : projections_) {
       for (std::size_t t = 0; t < ticks; ++t) {

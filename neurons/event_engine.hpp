@@ -118,6 +118,9 @@ class EventEngine final : public Engine {
   void build_counters();
   // Integer-precision populations: picks each one's scale and rounds its incoming weights.
   void quantise_integer_populations();
+  // Steps population p through `tick`: its spikes (a graded population: its events, with their
+  // values in `payloads`) and the spike counters.
+  void step_population(std::size_t p, Tick tick, std::vector<std::uint32_t>& spikes, std::vector<float>& payloads);
   // Port and current inputs of `tick` (Poisson inputs are drawn ahead: draw_poisson_inputs).
   void apply_inputs(Tick tick, const Mailbox& inbox, std::vector<std::size_t>& spike_cursor);
   // The population's events through its outgoing projections into rows tick + delay.
